@@ -1,0 +1,124 @@
+"""Filters shared by the list pages, the exports and the API (one definition each)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from core.choices import PremisesStatus, RegionLevel
+from core.models import AuditEntry, Department, LicenceType, Premises, Region, Sector, User
+
+
+def visible(model: Any) -> Any:
+    """Choice lists offer only what the requesting user may see."""
+
+    def queryset(request: Any) -> QuerySet:
+        user = getattr(request, "user", None)
+        return model.objects.restrict(user, "view")
+
+    return queryset
+
+
+class SearchFilterSet(django_filters.FilterSet):
+    """Adds `q`, a case-insensitive search over the model's `search_fields`."""
+
+    search_fields: tuple[str, ...] = ()
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        value = value.strip()
+        if not value:
+            return queryset
+        condition = Q()
+        for field in self.search_fields:
+            condition |= Q(**{f"{field}__icontains": value})
+        return queryset.filter(condition)
+
+
+class SubtreeFilter(django_filters.ModelChoiceFilter):
+    """A tree node chosen in a filter matches rows under it too (grid → township → county)."""
+
+    def __init__(self, *args: Any, path_lookup: str, **kwargs: Any) -> None:
+        self.path_lookup = path_lookup
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs: QuerySet, value: Any) -> QuerySet:
+        if not value:
+            return qs
+        node_model = type(value)
+        subtree = node_model.objects.filter(path__startswith=value.path).values("pk")
+        return qs.filter(**{f"{self.path_lookup}__in": subtree})
+
+
+class RegionFilterSet(SearchFilterSet):
+    search_fields = ("name", "code")
+    level = django_filters.ChoiceFilter(choices=RegionLevel.choices, label=_("Level"))
+    parent = SubtreeFilter(queryset=visible(Region), path_lookup="parent", label=_("Within"))
+
+    class Meta:
+        model = Region
+        fields = ["q", "level", "parent"]
+
+
+class SectorFilterSet(SearchFilterSet):
+    search_fields = ("name", "code")
+
+    class Meta:
+        model = Sector
+        fields = ["q", "parent"]
+
+
+class LicenceTypeFilterSet(SearchFilterSet):
+    search_fields = ("name", "code")
+
+    class Meta:
+        model = LicenceType
+        fields = ["q"]
+
+
+class DepartmentFilterSet(SearchFilterSet):
+    search_fields = ("name", "code")
+    region = SubtreeFilter(queryset=visible(Region), path_lookup="region", label=_("Region"))
+    sector = django_filters.ModelChoiceFilter(
+        queryset=visible(Sector), field_name="sectors", label=_("Regulates sector")
+    )
+
+    class Meta:
+        model = Department
+        fields = ["q", "region", "sector", "supervises_all"]
+
+
+class PremisesFilterSet(SearchFilterSet):
+    search_fields = ("name", "credit_code", "address", "contact_name")
+    region = SubtreeFilter(queryset=visible(Region), path_lookup="region", label=_("Region"))
+    sector = SubtreeFilter(queryset=visible(Sector), path_lookup="sector", label=_("Sector"))
+    status = django_filters.MultipleChoiceFilter(choices=PremisesStatus.choices, label=_("Status"))
+    credit_code = django_filters.CharFilter(lookup_expr="iexact", label=_("Credit code"))
+
+    class Meta:
+        model = Premises
+        fields = ["q", "region", "sector", "status", "credit_code"]
+
+
+class UserFilterSet(SearchFilterSet):
+    search_fields = ("username", "first_name", "last_name", "email")
+    region = django_filters.ModelChoiceFilter(
+        queryset=visible(Region), field_name="regions", label=_("Region")
+    )
+
+    class Meta:
+        model = User
+        fields = ["q", "region", "is_active", "groups"]
+
+
+class AuditEntryFilterSet(SearchFilterSet):
+    search_fields = ("object_repr", "actor_label", "request_id")
+    since = django_filters.DateTimeFilter(field_name="timestamp", lookup_expr="gte", label=_("Since"))
+    until = django_filters.DateTimeFilter(field_name="timestamp", lookup_expr="lt", label=_("Until"))
+
+    class Meta:
+        model = AuditEntry
+        fields = ["q", "action", "content_type", "actor", "since", "until"]

@@ -1,0 +1,127 @@
+"""Regions, sectors, departments and licence types: the county's directory."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from core.choices import RegionLevel
+from core.models.tree import TreeNode, TreeQuerySet
+from core.scoping import RestrictedQuerySet, Scope, within_paths
+
+
+class Region(TreeNode):
+    """City → county/district → township/street → village/community → grid."""
+
+    level = models.CharField(_("level"), max_length=16, choices=RegionLevel.choices)
+
+    objects = TreeQuerySet.as_manager()
+
+    class Meta(TreeNode.Meta):
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+
+    def get_absolute_url(self) -> str:
+        return reverse("core:region_detail", args=[self.pk])
+
+    @classmethod
+    def scope_filter(cls, scope: Scope, action: str) -> Q:
+        subtree = within_paths("path", scope.region_paths)
+        if action == "view":
+            # Users see the regions above their own (breadcrumbs, the county's departments).
+            return subtree | Q(code__in=scope.ancestor_codes())
+        return subtree
+
+
+class Sector(TreeNode):
+    """Industry sectors, a configurable tree seeded with the campaign sectors (DESIGN.md §5)."""
+
+    objects = TreeQuerySet.as_manager()
+
+    class Meta(TreeNode.Meta):
+        verbose_name = _("sector")
+        verbose_name_plural = _("sectors")
+
+    def get_absolute_url(self) -> str:
+        return reverse("core:sector_detail", args=[self.pk])
+
+    @classmethod
+    def scope_filter(cls, scope: Scope, action: str) -> Q:
+        return Q()  # reference data shared by every region: permissions alone decide
+
+
+class LicenceType(models.Model):
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("licence type")
+        verbose_name_plural = _("licence types")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("core:licencetype_detail", args=[self.pk])
+
+    @classmethod
+    def scope_filter(cls, scope: Scope, action: str) -> Q:
+        return Q()
+
+
+class Department(models.Model):
+    """A government department or office, belonging to the level of government of its region."""
+
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="departments"
+    )
+    sectors = models.ManyToManyField(
+        Sector, verbose_name=_("regulated sectors"), blank=True, related_name="regulators"
+    )
+    lead_sectors = models.ManyToManyField(
+        Sector,
+        verbose_name=_("sectors it leads"),
+        blank=True,
+        related_name="lead_regulators",
+        help_text=_("Among the regulated sectors, those where this department is the lead regulator."),
+    )
+    licence_types = models.ManyToManyField(
+        LicenceType, verbose_name=_("licences issued"), blank=True, related_name="issuers"
+    )
+    supervises_all = models.BooleanField(
+        _("supervises all sectors"),
+        default=False,
+        help_text=_("Emergency management supervises work safety in every sector."),
+    )
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["region__path", "code"]
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("core:department_detail", args=[self.pk])
+
+    @classmethod
+    def scope_filter(cls, scope: Scope, action: str) -> Q:
+        own_regions = within_paths("region__path", scope.region_paths)
+        if action == "view":
+            return (
+                own_regions
+                | Q(region__code__in=scope.ancestor_codes())
+                | Q(pk__in=scope.department_ids)
+            )
+        return own_regions

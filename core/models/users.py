@@ -1,0 +1,82 @@
+"""Users: roles are groups with permissions; the scope is regions, departments and premises."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from core.choices import Language
+from core.models.directory import Department, Region
+from core.models.premises import Premises
+from core.scoping import RestrictedQuerySet, Scope, within_paths
+
+
+class UserQuerySet(RestrictedQuerySet):
+    pass
+
+
+class CivicDeskUserManager(UserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]
+    pass
+
+
+class User(AbstractUser):
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    language = models.CharField(
+        _("language"), max_length=8, choices=Language.choices, default=Language.ZH_HANS
+    )
+    unlimited_scope = models.BooleanField(
+        _("sees every region"),
+        default=False,
+        help_text=_("For city-wide administrators and auditors."),
+    )
+    regions = models.ManyToManyField(
+        Region, verbose_name=_("regions"), blank=True, related_name="users"
+    )
+    departments = models.ManyToManyField(
+        Department, verbose_name=_("departments"), blank=True, related_name="users"
+    )
+    premises = models.ManyToManyField(
+        Premises,
+        verbose_name=_("premises (enterprise officers)"),
+        blank=True,
+        related_name="officers",
+    )
+
+    objects = CivicDeskUserManager()
+
+    class Meta(AbstractUser.Meta):
+        ordering = ["username"]
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def get_absolute_url(self) -> str:
+        return reverse("core:user_detail", args=[self.pk])
+
+    @property
+    def role_names(self) -> list[str]:
+        return [group.name for group in self.groups.all()]
+
+    @classmethod
+    def scope_filter(cls, scope: Scope, action: str) -> Q:
+        """Users who share the viewer's regions or departments; to change one, every region and
+        department of theirs must be the editor's too.
+
+        That keeps "a user cannot grant a scope they do not hold": the edit form offers only the
+        editor's regions and departments, and users reaching beyond them are read-only to them.
+        """
+        region_link = cls.regions.through.objects.filter(user=OuterRef("pk"))
+        department_link = cls.departments.through.objects.filter(user=OuterRef("pk"))
+        in_our_regions = within_paths("region__path", scope.region_paths)
+        in_our_departments = Q(department__in=scope.department_ids)
+        shares = Exists(region_link.filter(in_our_regions)) | Exists(
+            department_link.filter(in_our_departments)
+        )
+        if action == "view":
+            return shares
+        reaches_beyond = Exists(region_link.exclude(in_our_regions)) | Exists(
+            department_link.exclude(in_our_departments)
+        )
+        return shares & ~reaches_beyond & Q(is_superuser=False, unlimited_scope=False)

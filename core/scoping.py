@@ -1,0 +1,83 @@
+"""The one read path: `Model.objects.restrict(user, action)`.
+
+A user's scope is a set of regions (each with its whole subtree), a set of departments
+and, for enterprise officers, a set of premises. Each scoped model says how its rows relate
+to those three through `scope_filter(scope, action)`; `restrict` adds the model permission.
+Outside scope is 404 in views and APIs because they only ever look rows up through here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
+from typing import TYPE_CHECKING, Any, Self
+
+from django.db import models
+from django.db.models import Q
+
+if TYPE_CHECKING:
+    from core.models import User
+
+ACTIONS = ("view", "add", "change", "delete")
+
+
+@dataclass(frozen=True)
+class Scope:
+    unlimited: bool = False
+    region_paths: tuple[str, ...] = ()
+    department_ids: frozenset[int] = field(default_factory=frozenset)
+    premises_ids: frozenset[int] = field(default_factory=frozenset)
+
+    @classmethod
+    def for_user(cls, user: User) -> Scope:
+        if user.is_superuser or user.unlimited_scope:
+            return cls(unlimited=True)
+        return cls(
+            region_paths=tuple(user.regions.values_list("path", flat=True)),
+            department_ids=frozenset(user.departments.values_list("pk", flat=True)),
+            premises_ids=frozenset(user.premises.values_list("pk", flat=True)),
+        )
+
+    def ancestor_codes(self) -> set[str]:
+        """Codes of every region above (and at) the scope regions: their paths spell them out."""
+        return {code for path in self.region_paths for code in path.strip("/").split("/")}
+
+
+def within_paths(lookup: str, paths: tuple[str, ...]) -> Q:
+    """Rows whose `lookup` path lies in one of the subtrees; an empty tuple matches nothing."""
+    if not paths:
+        return Q(pk__in=[])
+    return reduce(or_, (Q(**{f"{lookup}__startswith": path}) for path in paths))
+
+
+def permission_name(model: type[models.Model], action: str) -> str:
+    opts = model._meta
+    return f"{opts.app_label}.{action}_{opts.model_name}"
+
+
+def scope_of(user: Any) -> Scope:
+    """The user's scope, read once per user object (a request keeps the same object)."""
+    cached = getattr(user, "_civicdesk_scope", None)
+    if cached is None:
+        cached = Scope.for_user(user)
+        user._civicdesk_scope = cached
+    return cached
+
+
+class RestrictedQuerySet(models.QuerySet):
+    def restrict(self, user: Any, action: str = "view") -> Self:
+        if action not in ACTIONS:
+            raise ValueError(f"unknown action {action!r}; use one of {ACTIONS}")
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        if not user.has_perm(permission_name(self.model, action)):
+            return self.none()
+        scope = scope_of(user)
+        if scope.unlimited:
+            return self
+        return self.filter(self.model.scope_filter(scope, action))  # type: ignore[attr-defined]
+
+
+class RestrictedManager(models.Manager.from_queryset(RestrictedQuerySet)):  # type: ignore[misc]
+    pass

@@ -1,0 +1,60 @@
+"""Generic create, update and delete used by UI views, API viewsets and the admin alike.
+
+Each runs in one transaction: the write, the scope check on the result and the audit entry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.core.exceptions import PermissionDenied
+from django.db import models, transaction
+from django.utils.translation import gettext as _
+
+from core.audit import record_change, snapshot
+
+M = TypeVar("M", bound=models.Model)
+
+
+class OutOfScopeError(PermissionDenied):
+    """The write would put the object outside what the user may manage."""
+
+
+def _stored_snapshot(instance: models.Model) -> dict[str, Any] | None:
+    # Forms and serializers have already copied the new values onto the instance,
+    # so "before" must come from the database.
+    if instance.pk is None:
+        return None
+    stored = type(instance)._default_manager.filter(pk=instance.pk).first()
+    return snapshot(stored) if stored is not None else None
+
+
+def save_in_scope(user: Any, instance: M, save: Callable[[], M]) -> M:
+    """Run `save` and keep its result only if it stays within the user's scope."""
+    model = type(instance)
+    action = "change" if instance.pk else "add"
+    with transaction.atomic():
+        before = _stored_snapshot(instance)
+        saved = save()
+        if hasattr(saved, "refresh_derived"):
+            saved.refresh_derived()
+        if not model.objects.restrict(user, action).filter(pk=saved.pk).exists():  # type: ignore[attr-defined]
+            raise OutOfScopeError(
+                _("That would place the %(model)s outside your scope; nothing was saved.")
+                % {"model": model._meta.verbose_name}
+            )
+        record_change(saved, before)
+    return saved
+
+
+def delete_in_scope(user: Any, instance: models.Model) -> None:
+    model = type(instance)
+    with transaction.atomic():
+        if not model.objects.restrict(user, "delete").filter(pk=instance.pk).exists():  # type: ignore[attr-defined]
+            raise OutOfScopeError(_("You may not delete this record."))
+        before = snapshot(instance)
+        pk = instance.pk
+        instance.delete()
+        instance.pk = pk  # keep the id for the entry that names what was deleted
+        record_change(instance, before, deleted=True)
