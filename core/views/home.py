@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from core.models import Department, Premises, Region, User
@@ -16,14 +17,12 @@ class HomeView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         user = self.request.user
-        regions = Region.objects.restrict(user, "view")
-        return super().get_context_data(
-            **kwargs,
-            counts={
-                "premises": Premises.objects.restrict(user, "view").count(),
-                "townships": regions.filter(level=RegionLevel.TOWNSHIP).count(),
-                "grids": regions.filter(level=RegionLevel.GRID).count(),
-                "departments": Department.objects.restrict(user, "view").count(),
-                "users": User.objects.restrict(user, "view").count(),
-            },
-        )
+        regions = Region.objects.restrict(user, "change")
+        cards = [
+            ("premises", _("Premises"), Premises.objects.restrict(user, "view").count()),
+            ("townships", _("Townships"), regions.filter(level=RegionLevel.TOWNSHIP).count()),
+            ("grids", _("Grids"), regions.filter(level=RegionLevel.GRID).count()),
+            ("departments", _("Departments"), Department.objects.restrict(user, "view").count()),
+            ("users", _("Users"), User.objects.restrict(user, "view").count()),
+        ]
+        return super().get_context_data(**kwargs, cards=cards)
