@@ -17,7 +17,7 @@ class HomeView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         user = self.request.user
-        regions = Region.objects.restrict(user, "change")
+        regions = Region.objects.restrict(user, "view")
         cards = [
             ("premises", _("Premises"), Premises.objects.restrict(user, "view").count()),
             ("townships", _("Townships"), regions.filter(level=RegionLevel.TOWNSHIP).count()),
