@@ -7,6 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from functools import cache
+
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 
 from core.choices import RegionLevel
@@ -59,8 +62,14 @@ def make_premises(name: str, region: Region, sector: Sector, serial: int) -> Pre
     return premises
 
 
+@cache
+def password_hash() -> str:
+    # Argon2 is slow on purpose; hash the shared test password once per process.
+    return make_password(PASSWORD)
+
+
 def make_user(username: str, role: str | None, **scope: Any) -> User:
-    user = User.objects.create_user(username=username, password=PASSWORD, language="en")
+    user = User.objects.create(username=username, password=password_hash(), language="en")
     if role:
         user.groups.add(Group.objects.get(name=role))
     for field in ("regions", "departments", "premises"):
