@@ -1,4 +1,4 @@
-"""CivicDesk settings, all read from the environment (docs/configuration.md lists every variable)."""
+"""CivicDesk settings, read from the environment (docs/configuration.md lists them)."""
 
 from __future__ import annotations
 
@@ -18,8 +18,8 @@ if CIVICDESK_ENV not in {"demo", "production"}:
     raise ConfigurationError(f"CIVICDESK_ENV={CIVICDESK_ENV!r}: use demo or production")
 PRODUCTION = CIVICDESK_ENV == "production"
 
-SECRET_KEY = env_str("SECRET_KEY") if PRODUCTION else env_str("SECRET_KEY", "") or demo_secret_key(
-    VAR_DIR
+SECRET_KEY = (
+    env_str("SECRET_KEY") if PRODUCTION else env_str("SECRET_KEY", "") or demo_secret_key(VAR_DIR)
 )
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost"])

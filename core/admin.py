@@ -63,7 +63,10 @@ for model in (Region, Sector, LicenceType, Department, Premises, Licence, Respon
 class CivicDeskUserAdmin(AuditedAdmin, UserAdmin):
     fieldsets = (
         *UserAdmin.fieldsets,
-        ("CivicDesk", {"fields": ("language", "unlimited_scope", "regions", "departments", "premises")}),
+        (
+            "CivicDesk",
+            {"fields": ("language", "unlimited_scope", "regions", "departments", "premises")},
+        ),
     )
     filter_horizontal = ("groups", "user_permissions", "regions", "departments")
     raw_id_fields = ("premises",)

@@ -48,7 +48,7 @@ class AuditContext:
         return actor.get_username() if actor is not None else self.source
 
 
-_context: ContextVar[AuditContext] = ContextVar("audit_context", default=AuditContext())
+_context: ContextVar[AuditContext | None] = ContextVar("audit_context", default=None)
 
 
 @contextmanager
@@ -63,7 +63,7 @@ def audit_context(
 
 
 def current_context() -> AuditContext:
-    return _context.get()
+    return _context.get() or AuditContext()
 
 
 def plain_value(value: Any) -> Any:
@@ -90,9 +90,7 @@ def snapshot(instance: models.Model) -> dict[str, Any]:
         data[field.attname] = plain_value(field.value_from_object(instance))
     if instance.pk is not None:
         for field in instance._meta.many_to_many:
-            data[field.name] = sorted(
-                getattr(instance, field.name).values_list("pk", flat=True)
-            )
+            data[field.name] = sorted(getattr(instance, field.name).values_list("pk", flat=True))
     return data
 
 

@@ -116,8 +116,12 @@ class UserFilterSet(SearchFilterSet):
 
 class AuditEntryFilterSet(SearchFilterSet):
     search_fields = ("object_repr", "actor_label", "request_id")
-    since = django_filters.DateTimeFilter(field_name="timestamp", lookup_expr="gte", label=_("Since"))
-    until = django_filters.DateTimeFilter(field_name="timestamp", lookup_expr="lt", label=_("Until"))
+    since = django_filters.DateTimeFilter(
+        field_name="timestamp", lookup_expr="gte", label=_("Since")
+    )
+    until = django_filters.DateTimeFilter(
+        field_name="timestamp", lookup_expr="lt", label=_("Until")
+    )
 
     class Meta:
         model = AuditEntry

@@ -38,7 +38,9 @@ def jurisdiction_departments(premises: Premises) -> Q:
 def regulator_assignments(premises: Premises) -> list[Assignment]:
     sector_codes = premises.sector.path.strip("/").split("/")
     regulators = (
-        Department.objects.filter(jurisdiction_departments(premises), sectors__code__in=sector_codes)
+        Department.objects.filter(
+            jurisdiction_departments(premises), sectors__code__in=sector_codes
+        )
         .distinct()
         .order_by("pk")
     )
@@ -68,13 +70,17 @@ def licensing_assignments(premises: Premises) -> list[Assignment]:
         )
         if issuer_id:
             assignments.append(
-                Assignment(ResponsibilityKind.LICENSING, department_id=issuer_id, licence_id=licence.pk)
+                Assignment(
+                    ResponsibilityKind.LICENSING, department_id=issuer_id, licence_id=licence.pk
+                )
             )
     return assignments
 
 
 def derived_assignments(premises: Premises) -> set[Assignment]:
-    territorial = Assignment(ResponsibilityKind.TERRITORIAL, region_id=premises.region_id, is_lead=True)
+    territorial = Assignment(
+        ResponsibilityKind.TERRITORIAL, region_id=premises.region_id, is_lead=True
+    )
     return {territorial, *regulator_assignments(premises), *licensing_assignments(premises)}
 
 

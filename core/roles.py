@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
-from django.utils.translation import gettext_lazy as _
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 DIRECTORY_REFERENCE = ("region", "sector", "department", "licencetype")
 
@@ -60,7 +60,8 @@ ROLES: tuple[Role, ...] = (
     Role(
         "enterprise_officer",
         _("Enterprise safety officer"),
-        perms("view", "premises", "licence", "responsibility", "sector") | perms("change", "premises"),
+        perms("view", "premises", "licence", "responsibility", "sector")
+        | perms("change", "premises"),
     ),
     Role("complaint_clerk", _("Complaint-desk clerk"), READ_DIRECTORY),
     Role("handling_staff", _("Handling unit staff"), READ_DIRECTORY),

@@ -6,15 +6,13 @@ Each runs in one transaction: the write, the scope check on the result and the a
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from core.audit import record_change, snapshot
-
-M = TypeVar("M", bound=models.Model)
 
 
 class OutOfScopeError(PermissionDenied):
@@ -30,7 +28,7 @@ def _stored_snapshot(instance: models.Model) -> dict[str, Any] | None:
     return snapshot(stored) if stored is not None else None
 
 
-def save_in_scope(user: Any, instance: M, save: Callable[[], M]) -> M:
+def save_in_scope[M: models.Model](user: Any, instance: M, save: Callable[[], M]) -> M:
     """Run `save` and keep its result only if it stays within the user's scope."""
     model = type(instance)
     action = "change" if instance.pk else "add"

@@ -47,7 +47,10 @@ def validate_credit_code(value: str) -> None:
     expected = credit_code_check_character(value[:17])
     if value[17] != expected:
         raise ValidationError(
-            _("The check character should be %(expected)s, not %(actual)s: please re-check the code."),
+            _(
+                "The check character should be %(expected)s, not %(actual)s: "
+                "please re-check the code."
+            ),
             code="credit_code_check",
             params={"expected": expected, "actual": value[17]},
         )

@@ -5,9 +5,8 @@ the personas of CONVENTIONS.md (township A, township B, the county, the enterpri
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
-
 from functools import cache
+from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
@@ -106,6 +105,14 @@ def build_world() -> World:
         "auditor": make_user("auditor", "auditor", unlimited=True),
     }
     return World(
-        county, township_a, township_b, grid_a, grid_b, sector, department,
-        premises_a, premises_b, users,
+        county,
+        township_a,
+        township_b,
+        grid_a,
+        grid_b,
+        sector,
+        department,
+        premises_a,
+        premises_b,
+        users,
     )

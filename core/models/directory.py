@@ -90,7 +90,9 @@ class Department(models.Model):
         verbose_name=_("sectors it leads"),
         blank=True,
         related_name="lead_regulators",
-        help_text=_("Among the regulated sectors, those where this department is the lead regulator."),
+        help_text=_(
+            "Among the regulated sectors, those where this department is the lead regulator."
+        ),
     )
     licence_types = models.ManyToManyField(
         LicenceType, verbose_name=_("licences issued"), blank=True, related_name="issuers"

@@ -135,7 +135,9 @@ class Licence(models.Model):
 class ResponsibilityQuerySet(RestrictedQuerySet):
     def current(self, on: date | None = None) -> ResponsibilityQuerySet:
         on = on or timezone.localdate()
-        return self.filter(Q(valid_from__lte=on), Q(valid_until__isnull=True) | Q(valid_until__gte=on))
+        return self.filter(
+            Q(valid_from__lte=on), Q(valid_until__isnull=True) | Q(valid_until__gte=on)
+        )
 
 
 class Responsibility(models.Model):

@@ -46,6 +46,16 @@ class TreeNode(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs) -> None:
+        with transaction.atomic():
+            old_path = self.path_before_save() if self.pk else None
+            old_depth = self.depth
+            self.path = self.computed_path()
+            self.depth = self.path.count("/") - 2
+            super().save(*args, **kwargs)
+            if old_path and old_path != self.path:
+                self._move_descendants(old_path, self.depth - old_depth)
+
     def computed_path(self) -> str:
         prefix = self.parent.path if self.parent_id else "/"
         return f"{prefix}{self.code}/"
@@ -61,16 +71,6 @@ class TreeNode(models.Model):
         if not self.pk:
             return self.computed_path()
         return type(self).objects.values_list("path", flat=True).get(pk=self.pk)
-
-    def save(self, *args, **kwargs) -> None:
-        with transaction.atomic():
-            old_path = self.path_before_save() if self.pk else None
-            old_depth = self.depth
-            self.path = self.computed_path()
-            self.depth = self.path.count("/") - 2
-            super().save(*args, **kwargs)
-            if old_path and old_path != self.path:
-                self._move_descendants(old_path, self.depth - old_depth)
 
     def _move_descendants(self, old_path: str, depth_change: int) -> None:
         type(self).objects.filter(path__startswith=old_path).exclude(pk=self.pk).update(

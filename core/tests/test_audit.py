@@ -132,5 +132,5 @@ def test_verify_audit_finds_rehashed_forgery(world):
             "UPDATE core_auditentry SET object_repr = %s, hash = %s WHERE id = %s",
             ["forged", forged_hash, victim.pk],
         )
-    checked, problem = verify_chain()
+    _checked, problem = verify_chain()
     assert problem is not None and problem.seq == entries[1].seq

@@ -45,7 +45,9 @@ def test_recoding_a_region_rewrites_descendant_paths(world):
     township.code = "330101009000"
     township.save()
     world.grid_a.refresh_from_db()
-    assert world.grid_a.path == "/330100000000/330101000000/330101009000/330101001001/330101001001-01/"
+    assert (
+        world.grid_a.path == "/330100000000/330101000000/330101009000/330101001001/330101001001-01/"
+    )
 
 
 def current(premises, kind):

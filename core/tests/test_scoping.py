@@ -89,7 +89,7 @@ def test_moving_a_village_moves_its_premises_into_the_other_scope(world):
 
 def test_users_editable_only_when_all_their_scope_is_the_editors(world):
     county = world.user("county")
-    wide = make_user("wide", "township_staff", regions=[world.township_a, world.township_b])
+    make_user("wide", "township_staff", regions=[world.township_a, world.township_b])
     editable = set(User.objects.restrict(county, "change").values_list("username", flat=True))
     assert {"staff_a", "staff_b", "wide"} <= editable
     staff_a = world.user("township_a")

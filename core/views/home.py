@@ -6,8 +6,8 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
-from core.models import Department, Premises, Region, User
 from core.choices import RegionLevel
+from core.models import Department, Premises, Region, User
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
