@@ -18,9 +18,13 @@ if CIVICDESK_ENV not in {"demo", "production"}:
     raise ConfigurationError(f"CIVICDESK_ENV={CIVICDESK_ENV!r}: use demo or production")
 PRODUCTION = CIVICDESK_ENV == "production"
 
-SECRET_KEY = (
-    env_str("SECRET_KEY") if PRODUCTION else env_str("SECRET_KEY", "") or demo_secret_key(VAR_DIR)
-)
+if PRODUCTION and not env_str("SECRET_KEY", ""):
+    raise ConfigurationError(
+        "SECRET_KEY is required when CIVICDESK_ENV=production: set it to a long random value "
+        "(for example: python -c 'import secrets; print(secrets.token_urlsafe(50))')"
+    )
+# The demo keeps a generated key in var/ so sessions survive restarts.
+SECRET_KEY = env_str("SECRET_KEY", "") or demo_secret_key(VAR_DIR)
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -197,8 +201,9 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "media/"
 
-# Email (Django 6.1 MAILERS): console in the demo, SMTP when EMAIL_HOST is set.
-_EMAIL_HOST = env_str("EMAIL_HOST", "")
+# Email (Django 6.1 MAILERS): console in the demo, SMTP when EMAIL_HOST is set. Production
+# always uses SMTP (the local relay unless EMAIL_HOST says otherwise): notices must be sent.
+_EMAIL_HOST = env_str("EMAIL_HOST", "localhost" if PRODUCTION else "")
 MAILERS = {
     "default": {
         "BACKEND": "django.core.mail.backends.smtp.EmailBackend",

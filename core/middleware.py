@@ -9,7 +9,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
+from django.utils.http import urlencode
 
+from core.accounts import has_second_factor
 from core.audit import audit_context
 
 Handler = Callable[[HttpRequest], HttpResponse]
@@ -59,7 +61,8 @@ class UserLanguageMiddleware:
 
 
 class AdminSecondFactorMiddleware:
-    """In production an administrator must pass a TOTP check before doing anything else."""
+    """In production an administrator must pass a TOTP check before doing anything else:
+    enrol a device first if they have none, otherwise give a code for this session."""
 
     EXEMPT_PREFIXES = ("/accounts/", "/static/", "/healthz", "/i18n/")
 
@@ -68,8 +71,13 @@ class AdminSecondFactorMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if self._must_verify(request):
-            return redirect(reverse("otp_setup"))
+            return redirect(self._second_factor_url(request))
         return self.get_response(request)
+
+    @staticmethod
+    def _second_factor_url(request: HttpRequest) -> str:
+        url_name = "otp_verify" if has_second_factor(request.user) else "otp_setup"
+        return f"{reverse(url_name)}?{urlencode({'next': request.get_full_path()})}"
 
     def _must_verify(self, request: HttpRequest) -> bool:
         if not settings.CIVICDESK_REQUIRE_ADMIN_OTP:

@@ -1,0 +1,63 @@
+"""Account operations: the personal language choice and the TOTP second factor.
+
+Views call these; they never change an account themselves.
+"""
+
+from __future__ import annotations
+
+from base64 import b32encode
+from typing import Any
+
+import segno
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from core.audit import record_change, snapshot
+
+
+def set_user_language(user: Any, language: str) -> None:
+    """Keep the user's language on the account, so it follows them to every device."""
+    with transaction.atomic():
+        before = snapshot(user)
+        user.language = language
+        user.save(update_fields=["language"])
+        record_change(user, before)
+
+
+def confirmed_totp_device(user: Any) -> TOTPDevice | None:
+    return TOTPDevice.objects.devices_for_user(user, confirmed=True).first()
+
+
+def has_second_factor(user: Any) -> bool:
+    return TOTPDevice.objects.devices_for_user(user, confirmed=True).exists()
+
+
+def pending_totp_device(user: Any) -> TOTPDevice:
+    """The device being enrolled; reloading the setup page keeps the same secret."""
+    device = TOTPDevice.objects.devices_for_user(user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(
+            user=user, name=_("Authenticator app"), confirmed=False
+        )
+    return device
+
+
+def confirm_totp_device(device: TOTPDevice) -> None:
+    """Turn the proven device on and drop abandoned enrolments with their secrets."""
+    with transaction.atomic():
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        TOTPDevice.objects.devices_for_user(device.user, confirmed=False).delete()
+
+
+def manual_entry_secret(device: TOTPDevice) -> str:
+    """The base32 secret in groups of four, for apps that cannot scan a QR code."""
+    secret = b32encode(device.bin_key).decode().rstrip("=")
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+
+
+def qr_code_svg(device: TOTPDevice) -> str:
+    """The otpauth:// URL as inline SVG, drawn here: the secret never leaves the server."""
+    qr = segno.make(device.config_url, error="m")
+    return qr.svg_inline(scale=5, border=4, dark="#000", light="#fff", title=_("QR code"))
