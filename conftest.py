@@ -6,3 +6,6 @@ from testing.world import World, build_world
 @pytest.fixture
 def world(db) -> World:
     return build_world()
+
+
+pytest_plugins = ["testing.browser"]
