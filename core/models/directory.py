@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import RegionLevel
-from core.models.tree import TreeNode, TreeQuerySet
+from core.models.tree import TreeNode
 from core.scoping import RestrictedQuerySet, Scope, within_paths
 
 
@@ -16,8 +16,6 @@ class Region(TreeNode):
     """City → county/district → township/street → village/community → grid."""
 
     level = models.CharField(_("level"), max_length=16, choices=RegionLevel.choices)
-
-    objects = TreeQuerySet.as_manager()
 
     class Meta(TreeNode.Meta):
         verbose_name = _("region")
@@ -37,8 +35,6 @@ class Region(TreeNode):
 
 class Sector(TreeNode):
     """Industry sectors, a configurable tree seeded with the campaign sectors (DESIGN.md §5)."""
-
-    objects = TreeQuerySet.as_manager()
 
     class Meta(TreeNode.Meta):
         verbose_name = _("sector")

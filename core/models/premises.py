@@ -16,7 +16,7 @@ from core.scoping import RestrictedQuerySet, Scope, within_paths
 from core.validators import validate_credit_code
 
 
-def regions_within(scope: Scope) -> models.QuerySet[Region]:
+def regions_within(scope: Scope) -> models.QuerySet:
     """The scope's regions with their subtrees, as a subquery for `region__in` filters."""
     return Region.objects.filter(within_paths("path", scope.region_paths)).values("pk")
 
@@ -77,9 +77,11 @@ class Premises(models.Model):
     @classmethod
     def scope_filter(cls, scope: Scope, action: str) -> Q:
         by_region = Q(region__in=regions_within(scope)) if scope.region_paths else Q(pk__in=[])
-        by_department = Exists(
-            Responsibility.objects.current().filter(
-                premises=OuterRef("pk"), department__in=scope.department_ids
+        by_department = Q(
+            Exists(
+                Responsibility.objects.current().filter(
+                    premises=OuterRef("pk"), department__in=scope.department_ids
+                )
             )
         )
         by_assignment = Q(pk__in=scope.premises_ids)

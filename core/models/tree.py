@@ -57,14 +57,16 @@ class TreeNode(models.Model):
                 self._move_descendants(old_path, self.depth - old_depth)
 
     def computed_path(self) -> str:
-        prefix = self.parent.path if self.parent_id else "/"
+        parent = self.parent
+        prefix = parent.path if parent is not None else "/"
         return f"{prefix}{self.code}/"
 
     def clean(self) -> None:
         super().clean()
         if "/" in self.code:
             raise ValidationError({"code": _("A code cannot contain '/'.")})
-        if self.pk and self.parent_id and self.parent.path.startswith(self.path_before_save()):
+        parent = self.parent
+        if self.pk and parent is not None and parent.path.startswith(self.path_before_save()):
             raise ValidationError({"parent": _("A node cannot be moved under itself.")})
 
     def path_before_save(self) -> str:

@@ -45,12 +45,12 @@ class User(AbstractUser):
         related_name="officers",
     )
 
-    objects = CivicDeskUserManager()
+    objects = CivicDeskUserManager()  # type: ignore[misc]
 
     class Meta(AbstractUser.Meta):
         ordering = ["username"]
-        verbose_name = _("user")
-        verbose_name_plural = _("users")
+        verbose_name = _("user")  # type: ignore[assignment]
+        verbose_name_plural = _("users")  # type: ignore[assignment]
 
     def get_absolute_url(self) -> str:
         return reverse("core:user_detail", args=[self.pk])
