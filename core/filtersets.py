@@ -9,7 +9,17 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import PremisesStatus, RegionLevel
-from core.models import AuditEntry, Department, LicenceType, Premises, Region, Sector, User
+from core.models import (
+    AuditEntry,
+    Department,
+    Licence,
+    LicenceType,
+    Premises,
+    Region,
+    Responsibility,
+    Sector,
+    User,
+)
 
 
 def visible(model: Any) -> Any:
@@ -126,3 +136,31 @@ class AuditEntryFilterSet(SearchFilterSet):
     class Meta:
         model = AuditEntry
         fields = ["q", "action", "content_type", "actor", "since", "until"]
+
+
+class LicenceFilterSet(SearchFilterSet):
+    search_fields = ("number", "premises__name")
+    premises = django_filters.ModelChoiceFilter(queryset=visible(Premises), label=_("Premises"))
+    issued_by = django_filters.ModelChoiceFilter(queryset=visible(Department), label=_("Issued by"))
+
+    class Meta:
+        model = Licence
+        fields = ["q", "premises", "licence_type", "issued_by"]
+
+
+class ResponsibilityFilterSet(django_filters.FilterSet):
+    premises = django_filters.ModelChoiceFilter(queryset=visible(Premises), label=_("Premises"))
+    department = django_filters.ModelChoiceFilter(
+        queryset=visible(Department), label=_("Department")
+    )
+    current = django_filters.BooleanFilter(method="filter_current", label=_("Current only"))
+
+    class Meta:
+        model = Responsibility
+        fields = ["premises", "kind", "department", "is_lead", "current"]
+
+    def filter_current(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
+        if value is None:
+            return queryset
+        current = Responsibility.objects.current().values("pk")
+        return queryset.filter(pk__in=current) if value else queryset.exclude(pk__in=current)

@@ -1,9 +1,26 @@
-from django.urls import path
+"""`/api/v1/…` resources, the token endpoint, the OpenAPI schema and its Swagger UI."""
+
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.routers import DefaultRouter
+
+from core.api import views
+
+router = DefaultRouter()
+# Basenames are given because the viewsets have no class-level `queryset` to guess from.
+router.register("regions", views.RegionViewSet, basename="region")
+router.register("sectors", views.SectorViewSet, basename="sector")
+router.register("licence-types", views.LicenceTypeViewSet, basename="licencetype")
+router.register("departments", views.DepartmentViewSet, basename="department")
+router.register("premises", views.PremisesViewSet, basename="premises")
+router.register("licences", views.LicenceViewSet, basename="licence")
+router.register("responsibilities", views.ResponsibilityViewSet, basename="responsibility")
+router.register("users", views.UserViewSet, basename="user")
+router.register("audit-entries", views.AuditEntryViewSet, basename="auditentry")
 
 urlpatterns = [
-    path("v1/auth/token/", obtain_auth_token, name="api_token"),
+    path("v1/auth/token/", views.ObtainTokenView.as_view(), name="api_token"),
+    path("v1/", include((router.urls, "api"), namespace="api")),
     path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
 ]
