@@ -1,0 +1,188 @@
+"""The demo county, generated as a sequence of steps sharing one `DemoRun`.
+
+Each step draws from its own random stream (seeded with the run's seed and the step's name),
+so adding a step later (hazards, complaints) or changing the number of premises leaves what
+the other steps generate unchanged. Later issues append their steps to `STEPS`.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from django.db import connection, transaction
+from tqdm import tqdm
+
+from core.audit import audit_context
+from core.demo.bulk import next_id, reset_sequences
+from core.demo.departments import Directory, create_departments
+from core.demo.places import Places, create_places
+from core.demo.premises import (
+    IdCounters,
+    PremisesFactory,
+    instances,
+    related_objects,
+    table_writers,
+)
+from core.demo.recording import PER_ROW_AUDIT_LIMIT, AuditRecorder
+from core.demo.users import create_demo_users
+from core.models import Department, Licence, LicenceType, Premises, Region, Responsibility
+from core.roles import sync_roles
+
+PREMISES_PER_SCALE = 2_000
+DEFAULT_BATCH_SIZE = 10_000
+
+
+@dataclass(frozen=True)
+class DemoOptions:
+    seed: int = 1
+    scale: int = 1
+    premises: int | None = None  # overrides scale × PREMISES_PER_SCALE (tests)
+    batch_size: int = DEFAULT_BATCH_SIZE
+    progress: IO[str] | None = None  # where the progress bar goes; None hides it
+
+    @property
+    def premises_count(self) -> int:
+        return self.premises if self.premises is not None else self.scale * PREMISES_PER_SCALE
+
+
+@dataclass
+class DemoRun:
+    options: DemoOptions
+    recorder: AuditRecorder
+    places: Places | None = None
+    directory: Directory | None = None
+    rows: Counter[str] = field(default_factory=Counter)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def rng(self, step: str) -> random.Random:
+        return random.Random(f"{self.options.seed}:{step}")
+
+
+def directory_has_data() -> bool:
+    """Demo data goes only into an empty directory, never beside a real county's."""
+    return Region.objects.exists()
+
+
+def id_range(objects: list[Any]) -> range:
+    ids = [o.pk for o in objects]
+    return range(min(ids), max(ids) + 1) if ids else range(0)
+
+
+def places_step(run: DemoRun) -> None:
+    with transaction.atomic():
+        run.places = create_places(run.rng("places"))
+        regions = [
+            run.places.city,
+            run.places.county,
+            *run.places.townships,
+            *run.places.villages,
+            *run.places.grids,
+        ]
+        run.recorder.record(Region, id_range(regions), lambda: regions)
+    run.rows["regions"] += len(regions)
+
+
+def departments_step(run: DemoRun) -> None:
+    assert run.places is not None
+    with transaction.atomic():
+        run.directory = create_departments(run.places)
+        departments = run.directory.all()
+        types = list(run.directory.licence_types.values())
+        run.recorder.record(LicenceType, id_range(types), lambda: types)
+        run.recorder.record(Department, id_range(departments), lambda: departments)
+    run.rows["licence types"] += len(types)
+    run.rows["departments"] += len(departments)
+
+
+def premises_step(run: DemoRun) -> None:
+    assert run.places is not None and run.directory is not None
+    tune_connection_for_bulk_load()
+    ids = IdCounters(next_id(Premises), next_id(Licence), next_id(Responsibility))
+    factory = PremisesFactory(run.rng("premises"), run.places, run.directory, ids)
+    writers = table_writers()
+    related = related_objects(run.places, run.directory)
+    total, size = run.options.premises_count, run.options.batch_size
+    with progress_bar(run.options, total) as bar:
+        for start in range(0, total, size):
+            batch = factory.batch(min(size, total - start))
+            with transaction.atomic():
+                for model, fields, attr, writer in writers:
+                    rows = getattr(batch, attr)
+                    writer.write(rows)
+                    first = rows[0][0] if rows else 0
+                    run.recorder.record(
+                        model,
+                        range(first, first + len(rows)),
+                        lambda m=model, f=fields, r=rows: instances(m, f, r, related[m]),
+                    )
+                    run.rows[attr] += len(rows)
+            bar.update(len(batch.premises))
+    reset_sequences(Premises, Licence, Responsibility)
+    analyze_tables()
+
+
+def users_step(run: DemoRun) -> None:
+    assert run.places is not None and run.directory is not None
+    with transaction.atomic():
+        users = create_demo_users(run.places, run.directory, run.rng("users"))
+    run.rows["users"] += len(users)
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str
+    run: Callable[[DemoRun], None]
+
+
+STEPS: tuple[Step, ...] = (
+    Step("places", places_step),
+    Step("departments", departments_step),
+    Step("premises", premises_step),
+    Step("users", users_step),
+)
+
+
+def progress_bar(options: DemoOptions, total: int) -> tqdm:
+    return tqdm(
+        total=total,
+        unit=" premises",
+        file=options.progress,
+        disable=options.progress is None,
+        mininterval=0.5,
+        dynamic_ncols=True,
+    )
+
+
+def tune_connection_for_bulk_load() -> None:
+    """Session settings that only trade durability of the load for speed, never integrity."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("PRAGMA cache_size = -262144")  # 256 MB page cache for index inserts
+            cursor.execute("PRAGMA temp_store = MEMORY")
+        elif connection.vendor == "postgresql":
+            cursor.execute("SET synchronous_commit TO off")
+
+
+def analyze_tables() -> None:
+    """Fresh planner statistics, so the first queries on a new scale database plan well."""
+    tables = [m._meta.db_table for m in (Premises, Licence, Responsibility, Region)]
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
+
+
+def generate(options: DemoOptions) -> DemoRun:
+    sync_roles()
+    per_row = options.premises_count <= PER_ROW_AUDIT_LIMIT
+    run = DemoRun(options, AuditRecorder(per_row=per_row, seed=options.seed))
+    with audit_context(source="command:demo_data"):
+        for step in STEPS:
+            started = time.perf_counter()
+            step.run(run)
+            run.seconds[step.name] = time.perf_counter() - started
+    return run
