@@ -84,10 +84,10 @@ class OneTimeCodeForm(OneTimeCodeMixin, forms.Form):
         self.device_confirmed = device_confirmed
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
         if not self.errors:
             self.clean_otp(self.user)
-        return cleaned
+        return self.cleaned_data
 
     @property
     def device(self) -> TOTPDevice | None:

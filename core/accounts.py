@@ -33,13 +33,16 @@ def has_second_factor(user: Any) -> bool:
     return TOTPDevice.objects.devices_for_user(user, confirmed=True).exists()
 
 
+def session_is_verified(user: Any) -> bool:
+    """OTPMiddleware puts the device on the request's user when this session gave a code."""
+    return getattr(user, "otp_device", None) is not None
+
+
 def pending_totp_device(user: Any) -> TOTPDevice:
     """The device being enrolled; reloading the setup page keeps the same secret."""
     device = TOTPDevice.objects.devices_for_user(user, confirmed=False).first()
     if device is None:
-        device = TOTPDevice.objects.create(
-            user=user, name=_("Authenticator app"), confirmed=False
-        )
+        device = TOTPDevice.objects.create(user=user, name=_("Authenticator app"), confirmed=False)
     return device
 
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.http import urlencode
 
-from core.accounts import has_second_factor
+from core.accounts import has_second_factor, session_is_verified
 from core.audit import audit_context
 
 Handler = Callable[[HttpRequest], HttpResponse]
@@ -87,4 +87,4 @@ class AdminSecondFactorMiddleware:
             return False
         if request.path.startswith(self.EXEMPT_PREFIXES):
             return False
-        return not user.is_verified()
+        return not session_is_verified(user)

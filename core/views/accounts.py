@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -27,6 +28,7 @@ from core.accounts import (
     manual_entry_secret,
     pending_totp_device,
     qr_code_svg,
+    session_is_verified,
     set_user_language,
 )
 
@@ -71,11 +73,11 @@ class SecondFactorSetupView(SecondFactorView):
     template_name = "registration/otp_setup.html"
     device_confirmed = False
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         # Someone holding only the password must not swap in a device of their own.
         user = request.user
         if user.is_authenticated and has_second_factor(user):
-            if not user.is_verified():
+            if not session_is_verified(user):
                 return redirect(_with_next("otp_verify", request))
             if request.method == "POST":
                 return redirect("otp_setup")
@@ -100,11 +102,11 @@ class SecondFactorVerifyView(SecondFactorView):
 
     template_name = "registration/otp_verify.html"
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         user = request.user
         if user.is_authenticated and not has_second_factor(user):
             return redirect(_with_next("otp_setup", request))
-        if user.is_authenticated and user.is_verified():
+        if user.is_authenticated and session_is_verified(user):
             return redirect(self.get_success_url())
         return super().dispatch(request, *args, **kwargs)
 
