@@ -118,7 +118,9 @@ def test_lockout_refuses_even_the_right_password(world, client):
     response = sign_in(client, "staff_a")
     assert response.status_code == 429
     assert "registration/locked_out.html" in [t.name for t in response.templates]
-    assert "data-lockout" in response.content.decode()
+    body = response.content.decode()
+    assert "data-lockout" in body
+    assert f"paused for {round(settings.AXES_COOLOFF_TIME * 60)} minutes" in body
     assert not is_signed_in(client)
 
 
@@ -353,3 +355,49 @@ def test_anonymous_visitor_switches_language_on_the_login_page(db, client):
     assert '<html lang="en">' in client.get(LOGIN).content.decode()
     client.post(reverse("set_language"), {"language": "zh-hant", "next": LOGIN})
     assert '<html lang="zh-hant">' in client.get(LOGIN).content.decode()
+
+
+# --- In a browser -----------------------------------------------------------------------------
+
+
+def csp_violations(page) -> list[str]:
+    found: list[str] = []
+    page.on("console", lambda m: "Content Security Policy" in m.text and found.append(m.text))
+    return found
+
+
+@pytest.mark.browser
+def test_phone_user_signs_in_with_code_and_switches_language(
+    transactional_db, live_server, phone_page
+):
+    from testing.world import build_world
+
+    user = build_world().user("township_a")
+    device = enrol_device(user)
+    phone_page.goto(f"{live_server.url}{LOGIN}")
+    phone_page.fill("input[name=username]", "staff_a")
+    phone_page.fill("input[name=password]", PASSWORD)
+    phone_page.fill("input[name=otp_token]", totp_code(device))
+    phone_page.click("button[type=submit]")
+    phone_page.wait_for_url(f"{live_server.url}/")
+    phone_page.click(".navbar-toggler")
+    phone_page.click("text=staff_a")
+    phone_page.click("button[name=language][value=zh-hant]")
+    phone_page.wait_for_load_state()
+    assert phone_page.get_attribute("html", "lang") == "zh-hant"
+    user.refresh_from_db()
+    assert user.language == "zh-hant"
+
+
+@pytest.mark.browser
+@pytest.mark.xfail(
+    reason="htmx injects its indicator <style> without the CSP nonce; base.html's <head> "
+    "needs htmx-config inlineStyleNonce (or includeIndicatorStyles false plus the CSS in "
+    "civicdesk.css)",
+    strict=False,
+)
+def test_pages_run_without_content_security_policy_violations(db, live_server, phone_page):
+    violations = csp_violations(phone_page)
+    phone_page.goto(f"{live_server.url}{LOGIN}")
+    phone_page.wait_for_load_state("networkidle")
+    assert violations == [], "\n".join(violations)
