@@ -63,7 +63,9 @@ class RestrictedQuerysetMixin:
 
     def get_queryset(self) -> QuerySet:
         restricted = self.model.objects.restrict(self.request.user, self.scope_action())  # type: ignore[attr-defined]
-        return self.prefetch(restricted.select_related(*self.select_related))
+        if self.select_related:
+            restricted = restricted.select_related(*self.select_related)
+        return self.prefetch(restricted)
 
     def prefetch(self, queryset: QuerySet) -> QuerySet:
         """Related rows the serializer reads; override with restricted `Prefetch` objects."""

@@ -1,0 +1,304 @@
+"""The directory API: every resource through the generic suites, then the rules in between."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import Group
+
+from core.api import urls as api_urls
+from core.api.views import RestrictedModelViewSet, RestrictedReadOnlyModelViewSet
+from core.audit import record_change
+from core.choices import RegionLevel, ResponsibilityKind
+from core.models import (
+    AuditEntry,
+    Department,
+    Licence,
+    LicenceType,
+    Premises,
+    Region,
+    Responsibility,
+    Sector,
+    User,
+)
+from testing.api import APIViewTestCases, token_client
+from testing.world import World, make_credit_code, make_region, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def make_licence(premises: Premises, number: str) -> Licence:
+    licence_type, _created = LicenceType.objects.get_or_create(code="FOOD", name="食品经营许可证")
+    licence = Licence.objects.create(
+        premises=premises,
+        licence_type=licence_type,
+        number=number,
+        valid_from=datetime.date(2025, 1, 1),
+    )
+    premises.refresh_derived()
+    return licence
+
+
+def make_department(code: str, name: str, region: Region) -> Department:
+    return Department.objects.create(code=code, name=name, region=region)
+
+
+class TestRegionAPI(APIViewTestCases.APIViewTestCase):
+    model = Region
+    basename = "region"
+    # Township staff add and edit regions of their township; deleting is for administrators.
+    scoped_persona_for = {"delete": "directory_admin_a"}
+
+    def in_scope(self) -> Region:
+        return self.world.grid_a
+
+    def out_of_scope(self) -> Region:
+        return self.world.grid_b
+
+    def deletable(self, in_scope: bool) -> Region:
+        # Grids with premises are protected; a new empty grid can go.
+        grid = self.world.grid_a if in_scope else self.world.grid_b
+        return make_region(f"{grid.code}9", "空网格", RegionLevel.GRID, grid.parent)
+
+    def create_data(self) -> dict[str, Any]:
+        village = self.world.grid_a.parent
+        return {
+            "code": "330101001001-02",
+            "name": "甲村第二网格",
+            "level": "grid",
+            "parent": village.pk,
+        }
+
+    def out_of_scope_create_data(self) -> dict[str, Any]:
+        return {**self.create_data(), "parent": self.world.grid_b.parent.pk}
+
+    def update_data(self) -> dict[str, Any]:
+        return {"name": "甲村一号网格"}
+
+
+class TestSectorAPI(APIViewTestCases.APIViewTestCase):
+    model = Sector
+    basename = "sector"
+    scoped_persona = "county"  # reference data: only directory administrators edit it
+
+    def in_scope(self) -> Sector:
+        return self.world.sector
+
+    def out_of_scope(self) -> None:
+        return None
+
+    def deletable(self, in_scope: bool) -> Sector:
+        return Sector.objects.create(
+            code="TEST-LEAF", name="测试行业", parent=self.world.sector.parent
+        )
+
+    def create_data(self) -> dict[str, Any]:
+        return {"code": "SCHOOL-NEW", "name": "新学校", "parent": self.world.sector.parent_id}
+
+    def out_of_scope_create_data(self) -> None:
+        return None
+
+    def update_data(self) -> dict[str, Any]:
+        return {"name": "小学校"}
+
+
+class TestLicenceTypeAPI(APIViewTestCases.APIViewTestCase):
+    model = LicenceType
+    basename = "licencetype"
+    scoped_persona = "county"
+
+    def set_up(self, world: World) -> None:
+        self.food = LicenceType.objects.create(code="FOOD", name="食品经营许可证")
+        self.fire = LicenceType.objects.create(code="FIRE", name="消防许可")
+
+    def in_scope(self) -> LicenceType:
+        return self.food
+
+    def out_of_scope(self) -> None:
+        return None
+
+    def create_data(self) -> dict[str, Any]:
+        return {"code": "HAZCHEM", "name": "危险化学品经营许可证"}
+
+    def out_of_scope_create_data(self) -> None:
+        return None
+
+    def update_data(self) -> dict[str, Any]:
+        return {"name": "食品许可"}
+
+
+class TestDepartmentAPI(APIViewTestCases.APIViewTestCase):
+    model = Department
+    basename = "department"
+    scoped_persona = "directory_admin_a"
+
+    def set_up(self, world: World) -> None:
+        self.office_a = Department.objects.create(
+            code="A-SAFE", name="甲镇安监办", region=world.township_a
+        )
+        self.office_b = Department.objects.create(
+            code="B-SAFE", name="乙镇安监办", region=world.township_b
+        )
+
+    def in_scope(self) -> Department:
+        return self.office_a
+
+    def out_of_scope(self) -> Department:
+        return self.office_b
+
+    def create_data(self) -> dict[str, Any]:
+        return {
+            "code": "A-FIRE",
+            "name": "甲镇消防站",
+            "region": self.world.township_a.pk,
+            "sectors": [self.world.sector.pk],
+        }
+
+    def out_of_scope_create_data(self) -> dict[str, Any]:
+        return {**self.create_data(), "region": self.world.township_b.pk}
+
+    def update_data(self) -> dict[str, Any]:
+        return {"phone": "0571-1234567"}
+
+
+class TestPremisesAPI(APIViewTestCases.APIViewTestCase):
+    model = Premises
+    basename = "premises"
+
+    def set_up(self, world: World) -> None:
+        make_licence(world.premises_a, "JY-A-1")
+        make_licence(world.premises_b, "JY-B-1")
+
+    def in_scope(self) -> Premises:
+        return self.world.premises_a
+
+    def out_of_scope(self) -> Premises:
+        return self.world.premises_b
+
+    def create_data(self) -> dict[str, Any]:
+        return {
+            "name": "甲镇第二小学",
+            "credit_code": make_credit_code(77),
+            "sector": self.world.sector.pk,
+            "region": self.world.grid_a.pk,
+            "address": "甲村2号",
+        }
+
+    def out_of_scope_create_data(self) -> dict[str, Any]:
+        return {**self.create_data(), "region": self.world.grid_b.pk}
+
+    def update_data(self) -> dict[str, Any]:
+        return {"name": "甲镇实验小学", "status": "suspended"}
+
+
+class TestLicenceAPI(APIViewTestCases.APIViewTestCase):
+    model = Licence
+    basename = "licence"
+
+    def set_up(self, world: World) -> None:
+        self.licence_a = make_licence(world.premises_a, "JY-A-1")
+        self.licence_b = make_licence(world.premises_b, "JY-B-1")
+
+    def in_scope(self) -> Licence:
+        return self.licence_a
+
+    def out_of_scope(self) -> Licence:
+        return self.licence_b
+
+    def create_data(self) -> dict[str, Any]:
+        return {
+            "premises": self.world.premises_a.pk,
+            "licence_type": self.licence_a.licence_type_id,
+            "number": "JY-A-2",
+            "valid_from": "2026-01-01",
+        }
+
+    def out_of_scope_create_data(self) -> dict[str, Any]:
+        return {**self.create_data(), "premises": self.world.premises_b.pk}
+
+    def update_data(self) -> dict[str, Any]:
+        return {"valid_until": "2030-12-31"}
+
+
+class TestResponsibilityAPI(APIViewTestCases.ReadOnlyAPIViewTestCase):
+    model = Responsibility
+    basename = "responsibility"
+
+    def territorial(self, premises: Premises) -> Responsibility:
+        return Responsibility.objects.get(premises=premises, kind=ResponsibilityKind.TERRITORIAL)
+
+    def in_scope(self) -> Responsibility:
+        return self.territorial(self.world.premises_a)
+
+    def out_of_scope(self) -> Responsibility:
+        return self.territorial(self.world.premises_b)
+
+
+class TestUserAPI(APIViewTestCases.APIViewTestCase):
+    model = User
+    basename = "user"
+    scoped_persona = "directory_admin_a"
+
+    def in_scope(self) -> User:
+        return self.world.user("township_a")
+
+    def out_of_scope(self) -> User:
+        return self.world.user("township_b")
+
+    def create_data(self) -> dict[str, Any]:
+        return {
+            "username": "inspector_a",
+            "password": "a-long-Passphrase-42",
+            "regions": [self.world.township_a.pk],
+            "groups": [Group.objects.get(name="grid_inspector").pk],
+        }
+
+    def out_of_scope_create_data(self) -> dict[str, Any]:
+        return {**self.create_data(), "regions": [self.world.township_b.pk]}
+
+    def update_data(self) -> dict[str, Any]:
+        return {"first_name": "小明", "phone": "13800000000"}
+
+
+class TestAuditEntryAPI(APIViewTestCases.ReadOnlyAPIViewTestCase):
+    model = AuditEntry
+    basename = "auditentry"
+    scoped_persona = "auditor"  # auditors read the whole installation's trail
+
+    def set_up(self, world: World) -> None:
+        self.entry_a = record_change(world.premises_a, None)
+        self.entry_b = record_change(world.premises_b, None)
+
+    def in_scope(self) -> AuditEntry:
+        return self.entry_a
+
+    def out_of_scope(self) -> None:
+        return None
+
+    def test_a_region_scoped_auditor_sees_no_entries(self, world: World) -> None:
+        auditor_a = make_user("auditor_a", "auditor", regions=[world.township_a])
+        client = token_client(auditor_a)
+        assert client.get("/api/v1/audit-entries/").json()["count"] == 0
+        assert client.get(f"/api/v1/audit-entries/{self.entry_a.pk}/").status_code == 404
+
+    def test_staff_without_the_auditor_role_get_403(self, world: World) -> None:
+        response = token_client(world.user("county")).get("/api/v1/audit-entries/")
+        assert response.status_code == 403
+
+
+def test_every_registered_viewset_is_restricted() -> None:
+    restricted = (RestrictedModelViewSet, RestrictedReadOnlyModelViewSet)
+    bypassing = [
+        prefix
+        for prefix, viewset, _basename in api_urls.router.registry
+        if not issubclass(viewset, restricted)
+    ]
+    assert not bypassing, f"these API resources bypass restrict(): {bypassing}"
+
+
+def test_every_registered_resource_has_generic_api_tests() -> None:
+    tested = {cls.basename for cls in globals().values() if hasattr(cls, "basename")}
+    registered = {basename for _prefix, _viewset, basename in api_urls.router.registry}
+    assert registered <= tested, f"no generic API tests for {sorted(registered - tested)}"
