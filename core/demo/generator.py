@@ -18,7 +18,7 @@ from django.db import connection, transaction
 from tqdm import tqdm
 
 from core.audit import audit_context
-from core.demo.bulk import next_id, reset_sequences
+from core.demo.bulk import foreign_key_checks_deferred_to_end, next_id, reset_sequences
 from core.demo.departments import Directory, create_departments
 from core.demo.places import Places, create_places
 from core.demo.premises import (
@@ -107,7 +107,8 @@ def premises_step(run: DemoRun) -> None:
     writers = table_writers()
     related = related_objects(run.places, run.directory)
     total, size = run.options.premises_count, run.options.batch_size
-    with progress_bar(run.options, total) as bar:
+    loaded = (Premises, Licence, Responsibility)
+    with foreign_key_checks_deferred_to_end(*loaded), progress_bar(run.options, total) as bar:
         for start in range(0, total, size):
             batch = factory.batch(min(size, total - start))
             with transaction.atomic():
@@ -163,7 +164,6 @@ def tune_connection_for_bulk_load() -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute("PRAGMA cache_size = -262144")  # 256 MB page cache for index inserts
-            cursor.execute("PRAGMA temp_store = MEMORY")
         elif connection.vendor == "postgresql":
             cursor.execute("SET synchronous_commit TO off")
 

@@ -179,31 +179,9 @@ def person_name(rng: random.Random) -> str:
     return rng.choice(SURNAMES) + given
 
 
-def mobile_phone(rng: random.Random) -> str:
-    prefix = rng.choice(
-        (
-            "130",
-            "131",
-            "133",
-            "135",
-            "136",
-            "137",
-            "138",
-            "139",
-            "150",
-            "151",
-            "152",
-            "158",
-            "159",
-            "177",
-            "180",
-            "186",
-            "187",
-            "189",
-            "199",
-        )
-    )
-    return f"{prefix}{rng.randrange(10**8):08d}"
+# Mobile numbers are these prefixes and eight digits.
+MOBILE_PREFIXES = ("130", "133", "135", "136", "137", "138", "139", "150", "151", "152", "158")
+MOBILE_PREFIXES += ("159", "177", "180", "186", "187", "189", "199")
 
 
 def chinese_ordinal(number: int) -> str:

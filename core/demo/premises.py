@@ -10,23 +10,25 @@ from __future__ import annotations
 
 import datetime
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import accumulate
 from typing import Any
 
+from django.db import connection
+
 from core.choices import PremisesStatus, ResponsibilityKind
 from core.demo import names
-from core.demo.bulk import TableWriter, db_date, db_datetime
+from core.demo.bulk import TableWriter, db_date
+from core.demo.credit_codes import CreditCodes
 from core.demo.departments import COUNTY_DEPARTMENTS, Directory
 from core.demo.places import COUNTY_DIVISION, Places
 from core.demo.sectors import PROFILES, SectorProfile
 from core.models import Department, Licence, Premises, Region, Responsibility, Sector
-from core.validators import credit_code_check_character, org_code_check_character
 
 # Generated content never reads the clock: the same seed gives the same rows on any day.
 REGISTERED_FROM = datetime.datetime(2018, 1, 1, tzinfo=datetime.UTC)
-REGISTRATION_SPAN_DAYS = 7 * 365
+REGISTRATION_SPAN = 7 * 365 * 86_400  # seconds
 LICENSED_FROM = datetime.date(2019, 1, 1)
 ASSIGNED_FROM = datetime.date(2024, 1, 1)
 STATUS_SHARES = (
@@ -35,10 +37,15 @@ STATUS_SHARES = (
     (PremisesStatus.SEALED, 0.01),
     (PremisesStatus.CLOSED, 0.03),
 )
-# Organisation codes are a bijection of the serial (multiplier coprime to 10^8): unique, but
-# not visibly sequential.
-ORG_CODE_SPACE = 10**8
-ORG_CODE_MULTIPLIER = 7_654_321
+STATUS_THRESHOLDS = tuple(
+    (status.value, cumulative)
+    for (status, _), cumulative in zip(
+        STATUS_SHARES, accumulate(share for _, share in STATUS_SHARES), strict=True
+    )
+)
+TERRITORIAL = ResponsibilityKind.TERRITORIAL.value
+REGULATOR = ResponsibilityKind.REGULATOR.value
+LICENSING = ResponsibilityKind.LICENSING.value
 
 PREMISES_FIELDS = (
     "id",
@@ -74,19 +81,6 @@ RESPONSIBILITY_FIELDS = (
     "valid_from",
     "valid_until",
 )
-
-
-class CreditCodes:
-    """Valid, unique unified social credit codes (GB 32100 with a GB 11714 organisation code)."""
-
-    def __init__(self, rng: random.Random, division: str = COUNTY_DIVISION) -> None:
-        self.division = division
-        self.offset = rng.randrange(ORG_CODE_SPACE)
-
-    def code(self, prefix: str, serial: int) -> str:
-        org = f"{(serial * ORG_CODE_MULTIPLIER + self.offset) % ORG_CODE_SPACE:08d}"
-        first17 = f"{prefix}{self.division}{org}{org_code_check_character(org)}"
-        return first17 + credit_code_check_character(first17)
 
 
 @dataclass(frozen=True)
@@ -189,33 +183,53 @@ def licence_issuers(directory: Directory) -> dict[str, int]:
 
 
 class PremisesFactory:
-    """Generates premises rows one batch at a time from a single random stream."""
+    """Generates premises rows one batch at a time from a single random stream.
+
+    This loop runs a million times at scale, so it draws with `pick` (one `random()` call)
+    rather than `Random.choice`, and adapts dates to the database once, not per row.
+    """
 
     def __init__(
         self, rng: random.Random, places: Places, directory: Directory, ids: IdCounters
     ) -> None:
         self.rng = rng
+        self.random = rng.random
+        # Grids and sectors come from streams of their own, drawn a batch at a time; any
+        # batch size then yields the same premises.
+        self.grid_draws = random.Random(rng.random())
+        self.sector_draws = random.Random(rng.random())
         self.ids = ids
         self.serial = 0
         self.places = grid_places(places)
         self.place_weights = list(accumulate(self._grid_weight(p) for p in self.places))
         self.profile_weights = list(accumulate(p.weight for p in PROFILES))
         self.sector_ids = {s.code: s.pk for s in Sector.objects.all()}
-        self.credit_codes = CreditCodes(rng)
+        self.credit_codes = CreditCodes(rng, COUNTY_DIVISION)
         self.regulators = RegulatorPlan()
         self.issuers = licence_issuers(directory)
         self.licence_types = {code: t.pk for code, t in directory.licence_types.items()}
-        self.status_weights = list(accumulate(share for _, share in STATUS_SHARES))
+        self.ordinals = [names.chinese_ordinal(n) for n in range(1, 13)]
+        self.assigned_from = db_date(ASSIGNED_FROM)
+        self.dates: dict[datetime.date, Any] = {}
+        self.stamp = datetime_adapter()
 
     def _grid_weight(self, place: GridPlace) -> float:
         # Town seats and streets hold more businesses per grid than the villages.
         urban = not place.address_prefix.endswith("村")
         return (3.0 if urban else 1.0) * self.rng.uniform(0.5, 1.5)
 
+    def pick(self, options: tuple[Any, ...] | list[Any]) -> Any:
+        return options[int(self.random() * len(options))]
+
+    def db_date(self, day: datetime.date) -> Any:
+        if day not in self.dates:
+            self.dates[day] = db_date(day)
+        return self.dates[day]
+
     def batch(self, count: int) -> Batch:
         batch = Batch()
-        places = self.rng.choices(self.places, cum_weights=self.place_weights, k=count)
-        profiles = self.rng.choices(PROFILES, cum_weights=self.profile_weights, k=count)
+        places = self.grid_draws.choices(self.places, cum_weights=self.place_weights, k=count)
+        profiles = self.sector_draws.choices(PROFILES, cum_weights=self.profile_weights, k=count)
         for place, profile in zip(places, profiles, strict=True):
             self.add_premises(batch, place, profile)
         return batch
@@ -225,34 +239,34 @@ class PremisesFactory:
         self.ids.premises += 1
         sector_id = self.sector_ids[profile.sector]
         batch.premises.append(self.premises_row(premises_id, sector_id, place, profile))
-        self.add_territorial(batch, premises_id, place)
+        self.add_responsibility(batch, premises_id, TERRITORIAL, place.grid.pk, None, None, True)
         for department_id, is_lead in self.regulators.for_premises(sector_id, place):
             self.add_responsibility(
-                batch, premises_id, ResponsibilityKind.REGULATOR, None, department_id, None, is_lead
+                batch, premises_id, REGULATOR, None, department_id, None, is_lead
             )
         for licence_code, share in profile.licences:
-            if self.rng.random() < share:
+            if self.random() < share:
                 self.add_licence(batch, premises_id, licence_code)
 
     def premises_row(
         self, premises_id: int, sector_id: int, place: GridPlace, profile: SectorProfile
     ) -> tuple[Any, ...]:
-        rng = self.rng
-        name = rng.choice(profile.names).format(
+        pick = self.pick
+        name = pick(profile.names).format(
             county=names.COUNTY_SHORT,
             place=place.place,
             village=place.village,
-            brand=rng.choice(names.BRANDS),
-            n=names.chinese_ordinal(rng.randint(1, 12)),
+            brand=pick(names.BRANDS),
+            n=pick(self.ordinals),
         )
         self.serial += 1
-        credit_code = self.credit_codes.code(rng.choice(profile.prefixes), self.serial)
-        address = f"{place.address_prefix}{rng.choice(names.ROADS)}{rng.randint(1, 999)}号"
-        status = rng.choices(STATUS_SHARES, cum_weights=self.status_weights)[0][0]
-        registered = REGISTERED_FROM + datetime.timedelta(
-            days=rng.randrange(REGISTRATION_SPAN_DAYS), seconds=rng.randrange(86_400)
+        credit_code = self.credit_codes.code(pick(profile.prefixes), self.serial)
+        address = f"{place.address_prefix}{pick(names.ROADS)}{int(self.random() * 999) + 1}号"
+        registered = self.stamp(
+            REGISTERED_FROM + datetime.timedelta(seconds=int(self.random() * REGISTRATION_SPAN))
         )
-        stamp = db_datetime(registered)
+        contact = pick(names.SURNAMES) + pick(names.GIVEN_CHARS) + pick(names.GIVEN_CHARS)
+        phone = f"{pick(names.MOBILE_PREFIXES)}{int(self.random() * 10**8):08d}"
         return (
             premises_id,
             name,
@@ -260,23 +274,25 @@ class PremisesFactory:
             sector_id,
             place.grid.pk,
             address,
-            str(status),
-            names.person_name(rng),
-            names.mobile_phone(rng),
-            stamp,
-            stamp,
+            self.status(),
+            contact,
+            phone,
+            registered,
+            registered,
         )
 
-    def add_territorial(self, batch: Batch, premises_id: int, place: GridPlace) -> None:
-        self.add_responsibility(
-            batch, premises_id, ResponsibilityKind.TERRITORIAL, place.grid.pk, None, None, True
-        )
+    def status(self) -> str:
+        draw = self.random()
+        for status, cumulative_share in STATUS_THRESHOLDS:
+            if draw < cumulative_share:
+                return status
+        return PremisesStatus.OPERATING.value
 
     def add_licence(self, batch: Batch, premises_id: int, licence_code: str) -> None:
         licence_id = self.ids.licence
         self.ids.licence += 1
-        valid_from = LICENSED_FROM + datetime.timedelta(days=self.rng.randrange(6 * 365))
-        valid_until = valid_from + datetime.timedelta(days=self.rng.choice((3, 5)) * 365)
+        valid_from = LICENSED_FROM + datetime.timedelta(days=int(self.random() * 6 * 365))
+        valid_until = valid_from + datetime.timedelta(days=self.pick((3, 5)) * 365)
         issuer_id = self.issuers[licence_code]
         batch.licences.append(
             (
@@ -285,13 +301,11 @@ class PremisesFactory:
                 self.licence_types[licence_code],
                 f"{licence_code}-{valid_from.year}-{licence_id:07d}",
                 issuer_id,
-                db_date(valid_from),
-                db_date(valid_until),
+                self.db_date(valid_from),
+                self.db_date(valid_until),
             )
         )
-        self.add_responsibility(
-            batch, premises_id, ResponsibilityKind.LICENSING, None, issuer_id, licence_id, False
-        )
+        self.add_responsibility(batch, premises_id, LICENSING, None, issuer_id, licence_id, False)
 
     def add_responsibility(
         self,
@@ -303,21 +317,30 @@ class PremisesFactory:
         licence_id: int | None,
         is_lead: bool,
     ) -> None:
+        row_id = self.ids.responsibility
+        self.ids.responsibility += 1
         batch.responsibilities.append(
             (
-                self.ids.responsibility,
+                row_id,
                 premises_id,
-                str(kind),
+                kind,
                 region_id,
                 department_id,
                 licence_id,
                 is_lead,
                 True,
-                db_date(ASSIGNED_FROM),
+                self.assigned_from,
                 None,
             )
         )
-        self.ids.responsibility += 1
+
+
+def datetime_adapter() -> Callable[[datetime.datetime], Any]:
+    """A UTC datetime as the database column takes it; what `adapt_datetimefield_value` does,
+    decided once instead of per row (SQLite stores naive UTC text, PostgreSQL an aware value)."""
+    if connection.vendor == "sqlite":
+        return lambda moment: str(moment.replace(tzinfo=None))
+    return connection.ops.adapt_datetimefield_value
 
 
 WRITERS = (

@@ -18,8 +18,8 @@ from core.audit import append_entries, current_context, record_bulk_create
 from core.choices import AuditAction
 from core.models import AuditEntry
 
-# Up to this many premises, every generated row gets its own audit entry.
-PER_ROW_AUDIT_LIMIT = 5_000
+# Up to this many premises (the default demo county), every generated row gets its own entry.
+PER_ROW_AUDIT_LIMIT = 2_000
 
 
 class AuditRecorder:
