@@ -111,6 +111,11 @@ class DepartmentForm(RestrictedModelForm):
 
 
 class PremisesForm(RestrictedModelForm):
+    # Longer than the 18 characters stored: people paste codes with spaces, cleaned below.
+    credit_code = forms.CharField(
+        label=Premises._meta.get_field("credit_code").verbose_name, max_length=40
+    )
+
     class Meta:
         model = Premises
         fields = [
