@@ -139,9 +139,13 @@ def test_passwords_are_stored_with_argon2(world):
 # --- Production settings ----------------------------------------------------------------------
 
 
+INHERITED_ENV = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "PYTHONPATH")
+
+
 def run_manage(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SECRET_KEY"}}
-    clean |= {"CIVICDESK_VAR_DIR": str(tmp_path), **env}
+    # A clean environment: what the test run has set (database, browser flags) must not leak in.
+    kept = {name: os.environ[name] for name in INHERITED_ENV if name in os.environ}
+    clean = {**kept, "CIVICDESK_VAR_DIR": str(tmp_path), **env}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=BASE_DIR,
