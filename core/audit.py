@@ -26,6 +26,11 @@ from core.choices import AuditAction
 from core.models import AuditChainHead, AuditEntry
 
 GENESIS_HASH = "0" * 64
+# Secrets are never copied into the audit log; a change to one is recorded as a change only.
+SECRET_FIELDS = frozenset({"password", "key", "bin_key", "secret", "token", "otp_secret"})
+HIDDEN = "[hidden]"
+# Bookkeeping the tree and timestamps maintain themselves; the entry's own time says when.
+UNAUDITED_FIELDS = frozenset({"path", "depth", "created", "updated", "last_login"})
 
 
 @dataclass(frozen=True)
@@ -85,13 +90,23 @@ def snapshot(instance: models.Model) -> dict[str, Any]:
     """Field values of an instance, many-to-many fields as sorted id lists."""
     data: dict[str, Any] = {}
     for field in instance._meta.concrete_fields:
-        if field.name in {"password", "path", "depth", "created", "updated", "last_login"}:
+        if field.name in UNAUDITED_FIELDS:
             continue
-        data[field.attname] = plain_value(field.value_from_object(instance))
+        value = plain_value(field.value_from_object(instance))
+        if field.name in SECRET_FIELDS:
+            value = _fingerprint(value)
+        data[field.attname] = value
     if instance.pk is not None:
         for field in instance._meta.many_to_many:
             data[field.name] = sorted(getattr(instance, field.name).values_list("pk", flat=True))
     return data
+
+
+def _fingerprint(secret: Any) -> str | None:
+    """Enough to tell that a secret changed, not enough to recover it."""
+    if secret in (None, ""):
+        return None
+    return f"{HIDDEN} {hashlib.sha256(str(secret).encode()).hexdigest()[:8]}"
 
 
 def diff(before: dict[str, Any] | None, after: dict[str, Any] | None) -> dict[str, list[Any]]:

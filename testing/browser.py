@@ -30,8 +30,9 @@ def chromium() -> Iterator[Any]:
     executable = shutil.which("chromium") or shutil.which("chromium-browser")
     if executable is None:
         pytest.fail("Debian's chromium is not installed: run `make test` (it installs it) as root")
-    # Playwright's sync API runs an event loop in this thread; the ORM calls our tests make
-    # between page actions are ordinary synchronous calls.
+    # Playwright's sync API leaves an event loop running in this thread for the session; the
+    # ORM calls tests make between page actions (and database teardown) are synchronous.
+    # Subprocesses started by tests should pass an explicit environment.
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright
 

@@ -390,12 +390,6 @@ def test_phone_user_signs_in_with_code_and_switches_language(
 
 
 @pytest.mark.browser
-@pytest.mark.xfail(
-    reason="htmx injects its indicator <style> without the CSP nonce; base.html's <head> "
-    "needs htmx-config inlineStyleNonce (or includeIndicatorStyles false plus the CSS in "
-    "civicdesk.css)",
-    strict=False,
-)
 def test_pages_run_without_content_security_policy_violations(db, live_server, phone_page):
     violations = csp_violations(phone_page)
     phone_page.goto(f"{live_server.url}{LOGIN}")

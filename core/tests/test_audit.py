@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from core.audit import audit_context, record_bulk_create, verify_chain
+from core.audit import audit_context, record_bulk_create, record_change, snapshot, verify_chain
 from core.choices import PremisesStatus
 from core.models import AuditEntry, Premises
 from core.models.audit import ReadOnlyError
@@ -134,3 +134,14 @@ def test_verify_audit_finds_rehashed_forgery(world):
         )
     _checked, problem = verify_chain()
     assert problem is not None and problem.seq == entries[1].seq
+
+
+def test_secrets_are_never_copied_into_the_log(world):
+    staff = world.user("township_a")
+    before = snapshot(staff)
+    staff.set_password("a-new-Secret-77")
+    staff.save()
+    entry = record_change(staff, before)
+    old, new = entry.changes["password"]
+    assert old.startswith("[hidden]") and new.startswith("[hidden]") and old != new
+    assert "argon2" not in str(entry.changes)
