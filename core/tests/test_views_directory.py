@@ -29,6 +29,7 @@ from testing.views import (
     Rows,
     export_rows,
     export_text,
+    post_data,
 )
 from testing.world import PASSWORD, World, make_credit_code, make_premises, make_region, make_user
 
@@ -205,7 +206,8 @@ def test_new_user_signs_in_with_the_password_set_on_create(client, world, superu
     assert client.post(reverse("core:user_add"), data).status_code == 302
     created = User.objects.get(username="new_clerk_a")
     assert created.check_password(STRONG_PASSWORD)
-    assert "password" not in AuditEntry.objects.get(object_id=str(created.pk)).changes
+    recorded = str(AuditEntry.objects.get(object_id=str(created.pk)).changes)
+    assert STRONG_PASSWORD not in recorded and created.password not in recorded
 
 
 def test_user_form_offers_only_roles_the_editor_holds(client, world):
@@ -408,6 +410,18 @@ def test_history_lists_entries_newest_first(client, world, superuser):
     seqs = [row.entry.seq for row in response.context["history"]]
     assert seqs == sorted(seqs, reverse=True)
     assert [row.entry.action for row in response.context["history"]] == [AuditAction.UPDATE] * 2
+
+
+def test_history_names_related_rows_the_viewer_may_see(client, world, superuser):
+    client.force_login(superuser)
+    other_sector = Sector.objects.get(code="SCHOOL-KG")
+    data = {**post_data(world.premises_a), "sector": other_sector.pk}
+    assert client.post(world.premises_a.get_absolute_url() + "edit/", data).status_code == 302
+    client.force_login(world.user("township_a"))
+    response = client.get(reverse("core:premises_history", args=[world.premises_a.pk]))
+    [change] = response.context["history"][0].changes
+    assert (change.label, change.before) == ("Sector", f"{world.sector} (#{world.sector.pk})")
+    assert change.after == f"{other_sector} (#{other_sector.pk})"
 
 
 def test_home_counts_link_to_their_lists(client, world):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Model
+from django.utils.translation import gettext_lazy as _
 from django_tables2 import RequestConfig
 
 from core import filtersets, forms, tables
@@ -270,6 +271,7 @@ class UserDetailView(ObjectDetailView):
         "premises",
         "last_login",
     )
+    detail_labels = {"groups": _("Roles")}
 
 
 class UserEditView(ObjectEditView):

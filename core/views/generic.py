@@ -147,6 +147,7 @@ class ObjectListView(RestrictedView):
 class ObjectDetailView(RestrictedView):
     template_name = "generic/object_detail.html"
     detail_fields: tuple[str, ...] = ()
+    detail_labels: dict[str, Any] = {}  # where the page calls a field differently from the model
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         obj = self.get_object()
@@ -156,7 +157,7 @@ class ObjectDetailView(RestrictedView):
         return render(request, self.template_name, context)
 
     def get_rows(self, obj: Model) -> list[DetailRow]:
-        return detail_rows(obj, self.detail_fields, self.request.user)
+        return detail_rows(obj, self.detail_fields, self.request.user, self.detail_labels)
 
     def extra_context(self, obj: Model) -> dict[str, Any]:
         """Related panels a model's detail page adds (its own template shows them)."""
@@ -268,7 +269,7 @@ class ObjectHistoryView(RestrictedView):
         context = self.page_context(
             object=obj,
             page=page,
-            history=history_rows(self.model, page.object_list),
+            history=history_rows(self.model, page.object_list, request.user),
             active_tab="history",
         )
         return render(request, self.template_name, context)

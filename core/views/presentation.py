@@ -41,9 +41,9 @@ def visible_related(obj: Model, name: str, user: Any) -> Iterable[Any]:
     return related
 
 
-def detail_row(obj: Model, name: str, user: Any) -> DetailRow:
+def detail_row(obj: Model, name: str, user: Any, label: str = "") -> DetailRow:
     model_field = obj._meta.get_field(name)
-    label = capfirst(str(model_field.verbose_name))
+    label = label or capfirst(str(model_field.verbose_name))
     if model_field.many_to_many:
         return DetailRow(label, [link_to(item) for item in visible_related(obj, name, user)])
     if model_field.is_relation:
@@ -57,8 +57,11 @@ def detail_row(obj: Model, name: str, user: Any) -> DetailRow:
     return DetailRow(label, text="" if value is None else str(value))
 
 
-def detail_rows(obj: Model, names: Iterable[str], user: Any) -> list[DetailRow]:
-    return [detail_row(obj, name, user) for name in names]
+def detail_rows(
+    obj: Model, names: Iterable[str], user: Any, labels: dict[str, str] | None = None
+) -> list[DetailRow]:
+    labels = labels or {}
+    return [detail_row(obj, name, user, str(labels.get(name, ""))) for name in names]
 
 
 @dataclass(frozen=True)
@@ -74,23 +77,56 @@ class HistoryRow:
     changes: list[FieldChange]
 
 
-def field_label(model: type[Model], key: str) -> str:
-    """Audit entries store attribute names (`region_id`); show the field's own label."""
+def model_field(model: type[Model], key: str) -> Any:
+    """Audit entries store attribute names (`region_id`); find the field they belong to."""
     for candidate in (key, key.removesuffix("_id")):
         try:
-            return capfirst(str(model._meta.get_field(candidate).verbose_name))
+            return model._meta.get_field(candidate)
         except FieldDoesNotExist:
             continue
-    return key
+    return None
 
 
-def history_rows(model: type[Model], entries: Iterable[AuditEntry]) -> list[HistoryRow]:
+class RelatedNames:
+    """Names for the ids a history shows, limited to rows the viewer may see themselves."""
+
+    def __init__(self, user: Any) -> None:
+        self.user = user
+        self.cache: dict[tuple[type[Model], Any], str] = {}
+
+    def show(self, related_model: type[Model] | None, value: Any) -> Any:
+        if related_model is None or value in (None, "", []):
+            return value
+        if isinstance(value, list):
+            return ", ".join(str(self.show(related_model, item)) for item in value)
+        key = (related_model, value)
+        if key not in self.cache:
+            self.cache[key] = self.lookup(related_model, value)
+        return self.cache[key]
+
+    def lookup(self, related_model: type[Model], pk: Any) -> str:
+        manager = related_model._default_manager
+        rows = manager.restrict(self.user, "view") if hasattr(manager, "restrict") else manager
+        found = rows.filter(pk=pk).first()
+        return f"{found} (#{pk})" if found is not None else f"#{pk}"
+
+
+def field_change(model: type[Model], key: str, values: list[Any], names: RelatedNames) -> Any:
+    changed = model_field(model, key)
+    label = capfirst(str(changed.verbose_name)) if changed is not None else key
+    related = changed.related_model if changed is not None and changed.is_relation else None
+    before, after = values
+    return FieldChange(label, names.show(related, before), names.show(related, after))
+
+
+def history_rows(model: type[Model], entries: Iterable[AuditEntry], user: Any) -> list[HistoryRow]:
+    names = RelatedNames(user)
     return [
         HistoryRow(
             entry,
             [
-                FieldChange(field_label(model, key), before, after)
-                for key, (before, after) in sorted(entry.changes.items())
+                field_change(model, key, values, names)
+                for key, values in sorted(entry.changes.items())
             ],
         )
         for entry in entries
