@@ -11,6 +11,7 @@ import random
 import time
 from collections import Counter
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -18,7 +19,12 @@ from django.db import connection, transaction
 from tqdm import tqdm
 
 from core.audit import audit_context
-from core.demo.bulk import foreign_key_checks_deferred_to_end, next_id, reset_sequences
+from core.demo.bulk import (
+    foreign_key_checks_deferred_to_end,
+    next_id,
+    reset_sequences,
+    secondary_indexes_rebuilt_after,
+)
 from core.demo.departments import Directory, create_departments
 from core.demo.places import Places, create_places
 from core.demo.premises import (
@@ -35,6 +41,8 @@ from core.roles import sync_roles
 
 PREMISES_PER_SCALE = 2_000
 DEFAULT_BATCH_SIZE = 10_000
+# From this many premises into empty tables, indexes are built after the load, not during it.
+REBUILD_INDEXES_FROM = 50_000
 
 
 @dataclass(frozen=True)
@@ -108,7 +116,16 @@ def premises_step(run: DemoRun) -> None:
     related = related_objects(run.places, run.directory)
     total, size = run.options.premises_count, run.options.batch_size
     loaded = (Premises, Licence, Responsibility)
-    with foreign_key_checks_deferred_to_end(*loaded), progress_bar(run.options, total) as bar:
+    indexes = (
+        secondary_indexes_rebuilt_after(*loaded)
+        if total >= REBUILD_INDEXES_FROM and not Premises.objects.exists()
+        else nullcontext()
+    )
+    with (
+        foreign_key_checks_deferred_to_end(*loaded),
+        indexes,
+        progress_bar(run.options, total) as bar,
+    ):
         for start in range(0, total, size):
             batch = factory.batch(min(size, total - start))
             with transaction.atomic():
