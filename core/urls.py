@@ -3,53 +3,60 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.urls import URLPattern, path
 
 from core.views import directory as views
+from core.views.generic import ObjectDeleteView, ObjectHistoryView
 from core.views.home import HomeView
 
 app_name = "core"
 
+ROUTES = {
+    "list": "{}/",
+    "add": "{}/add/",
+    "detail": "{}/<int:pk>/",
+    "edit": "{}/<int:pk>/edit/",
+    "delete": "{}/<int:pk>/delete/",
+    "history": "{}/<int:pk>/history/",
+}
 
-def object_urls(prefix: str, route: str, **pages: type) -> list[URLPattern]:
-    """URLs for one model; `pages` maps list/add/detail/edit/delete/history to view classes."""
-    routes = {
-        "list": f"{route}/",
-        "add": f"{route}/add/",
-        "detail": f"{route}/<int:pk>/",
-        "edit": f"{route}/<int:pk>/edit/",
-        "delete": f"{route}/<int:pk>/delete/",
-        "history": f"{route}/<int:pk>/history/",
+
+def model_urls(route: str, name: str, *, delete: bool = True) -> list[URLPattern]:
+    """A model's pages from the `<name>ListView`, `…DetailView`, `…EditView` (create and
+    update; without a pk it creates) of core.views.directory; delete and history fall back to
+    the generic views when the module declares none."""
+    list_view = getattr(views, f"{name}ListView")
+    model = list_view.model
+    generic = {"delete": ObjectDeleteView, "history": ObjectHistoryView}
+    pages: dict[str, Any] = {
+        "list": list_view,
+        "add": getattr(views, f"{name}EditView"),
+        "detail": getattr(views, f"{name}DetailView"),
+        "edit": getattr(views, f"{name}EditView"),
+        "history": getattr(views, f"{name}HistoryView", None),
     }
-    # Create and update share one view class: without a pk it creates.
+    if delete:
+        pages["delete"] = getattr(views, f"{name}DeleteView", None)
     return [
-        path(routes[page], view.as_view(), name=f"{prefix}_{page}")
+        path(
+            ROUTES[page].format(route),
+            view.as_view() if view else generic[page].as_view(model=model),
+            name=f"{model._meta.model_name}_{page}",
+        )
         for page, view in pages.items()
     ]
 
 
-def crud_urls(prefix: str, route: str, name: str, *, delete: bool = True) -> list[URLPattern]:
-    """The full set for a model whose views in core.views.directory are named `<name>…View`."""
-    pages = {
-        "list": getattr(views, f"{name}ListView"),
-        "add": getattr(views, f"{name}EditView"),
-        "detail": getattr(views, f"{name}DetailView"),
-        "edit": getattr(views, f"{name}EditView"),
-        "history": getattr(views, f"{name}HistoryView"),
-    }
-    if delete:
-        pages["delete"] = getattr(views, f"{name}DeleteView")
-    return object_urls(prefix, route, **pages)
-
-
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
-    *crud_urls("region", "regions", "Region"),
-    *crud_urls("sector", "sectors", "Sector"),
-    *crud_urls("licencetype", "licence-types", "LicenceType"),
-    *crud_urls("department", "departments", "Department"),
-    *crud_urls("premises", "premises", "Premises"),
-    *crud_urls("licence", "licences", "Licence"),
-    *crud_urls("user", "users", "User", delete=False),
-    *object_urls("auditentry", "audit", list=views.AuditEntryListView),
+    *model_urls("regions", "Region"),
+    *model_urls("sectors", "Sector"),
+    *model_urls("licence-types", "LicenceType"),
+    *model_urls("departments", "Department"),
+    *model_urls("premises", "Premises"),
+    *model_urls("licences", "Licence"),
+    *model_urls("users", "User", delete=False),
+    path("audit/", views.AuditEntryListView.as_view(), name="auditentry_list"),
 ]

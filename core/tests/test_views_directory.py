@@ -463,24 +463,41 @@ def test_pages_need_no_inline_script_or_style_under_the_csp(client, world, super
 NOT_OBJECT_VIEWS = {HomeView}  # counts read through restrict() themselves; no rows shown
 
 
-def view_classes(patterns: list[Any]) -> list[tuple[str, Any]]:
+def served_views(patterns: list[Any]) -> list[tuple[str, Any, dict[str, Any]]]:
+    """(url name, view class, as_view() arguments) for every URL, includes followed."""
     found = []
     for pattern in patterns:
         if isinstance(pattern, URLResolver):
-            found += view_classes(pattern.url_patterns)
+            found += served_views(pattern.url_patterns)
         elif isinstance(pattern, URLPattern):
-            found.append((pattern.name, getattr(pattern.callback, "view_class", None)))
+            callback = pattern.callback
+            found.append(
+                (
+                    pattern.name,
+                    getattr(callback, "view_class", None),
+                    getattr(callback, "view_initkwargs", {}),
+                )
+            )
     return found
 
 
 def test_every_core_page_uses_the_restricted_generic_views():
     offenders = [
         name
-        for name, view_class in view_classes(core_urls.urlpatterns)
+        for name, view_class, _kwargs in served_views(core_urls.urlpatterns)
         if view_class not in NOT_OBJECT_VIEWS
         and not (view_class is not None and issubclass(view_class, RestrictedView))
     ]
     assert offenders == []
+
+
+def test_every_restricted_page_names_its_model():
+    unnamed = [
+        name
+        for name, view_class, kwargs in served_views(core_urls.urlpatterns)
+        if view_class not in NOT_OBJECT_VIEWS and not (kwargs.get("model") or view_class.model)
+    ]
+    assert unnamed == []
 
 
 def test_every_menu_entry_has_a_page():

@@ -1,4 +1,8 @@
-"""The directory's pages: short declarations on top of the generic views."""
+"""The directory's pages: short declarations on top of the generic views.
+
+Delete and history pages need no declaration unless they differ: core.urls serves the generic
+ObjectDeleteView and ObjectHistoryView with the model.
+"""
 
 from __future__ import annotations
 
@@ -20,13 +24,7 @@ from core.models import (
     Sector,
     User,
 )
-from core.views.generic import (
-    ObjectDeleteView,
-    ObjectDetailView,
-    ObjectEditView,
-    ObjectHistoryView,
-    ObjectListView,
-)
+from core.views.generic import ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView
 
 # Regions
 
@@ -40,21 +38,13 @@ class RegionListView(ObjectListView):
 
 class RegionDetailView(ObjectDetailView):
     model = Region
-    detail_fields = ("code", "name", "level", "parent")
+    detail_fields = forms.RegionForm.Meta.fields
     select_related = ("parent",)
 
 
 class RegionEditView(ObjectEditView):
     model = Region
     form_class = forms.RegionForm
-
-
-class RegionDeleteView(ObjectDeleteView):
-    model = Region
-
-
-class RegionHistoryView(ObjectHistoryView):
-    model = Region
 
 
 # Sectors
@@ -69,20 +59,12 @@ class SectorListView(ObjectListView):
 
 class SectorDetailView(ObjectDetailView):
     model = Sector
-    detail_fields = ("code", "name", "parent")
+    detail_fields = forms.SectorForm.Meta.fields
 
 
 class SectorEditView(ObjectEditView):
     model = Sector
     form_class = forms.SectorForm
-
-
-class SectorDeleteView(ObjectDeleteView):
-    model = Sector
-
-
-class SectorHistoryView(ObjectHistoryView):
-    model = Sector
 
 
 # Licence types
@@ -96,20 +78,12 @@ class LicenceTypeListView(ObjectListView):
 
 class LicenceTypeDetailView(ObjectDetailView):
     model = LicenceType
-    detail_fields = ("code", "name")
+    detail_fields = forms.LicenceTypeForm.Meta.fields
 
 
 class LicenceTypeEditView(ObjectEditView):
     model = LicenceType
     form_class = forms.LicenceTypeForm
-
-
-class LicenceTypeDeleteView(ObjectDeleteView):
-    model = LicenceType
-
-
-class LicenceTypeHistoryView(ObjectHistoryView):
-    model = LicenceType
 
 
 # Departments
@@ -125,29 +99,12 @@ class DepartmentListView(ObjectListView):
 
 class DepartmentDetailView(ObjectDetailView):
     model = Department
-    detail_fields = (
-        "code",
-        "name",
-        "region",
-        "sectors",
-        "lead_sectors",
-        "licence_types",
-        "supervises_all",
-        "phone",
-    )
+    detail_fields = forms.DepartmentForm.Meta.fields
 
 
 class DepartmentEditView(ObjectEditView):
     model = Department
     form_class = forms.DepartmentForm
-
-
-class DepartmentDeleteView(ObjectDeleteView):
-    model = Department
-
-
-class DepartmentHistoryView(ObjectHistoryView):
-    model = Department
 
 
 # Premises, with their licences and responsibility assignments
@@ -164,16 +121,7 @@ class PremisesDetailView(ObjectDetailView):
     model = Premises
     template_name = "core/premises_detail.html"
     select_related = ("sector", "region")
-    detail_fields = (
-        "name",
-        "credit_code",
-        "status",
-        "sector",
-        "region",
-        "address",
-        "contact_name",
-        "contact_phone",
-    )
+    detail_fields = forms.PremisesForm.Meta.fields
 
     def extra_context(self, obj: Model) -> dict[str, Any]:
         user = self.request.user
@@ -205,14 +153,6 @@ class PremisesEditView(ObjectEditView):
     form_class = forms.PremisesForm
 
 
-class PremisesDeleteView(ObjectDeleteView):
-    model = Premises
-
-
-class PremisesHistoryView(ObjectHistoryView):
-    model = Premises
-
-
 # Licences: listed on their premises' page, edited through the generic views
 
 
@@ -225,7 +165,7 @@ class LicenceListView(ObjectListView):
 
 class LicenceDetailView(ObjectDetailView):
     model = Licence
-    detail_fields = ("premises", "licence_type", "number", "issued_by", "valid_from", "valid_until")
+    detail_fields = forms.LicenceForm.Meta.fields
 
 
 class LicenceEditView(ObjectEditView):
@@ -241,10 +181,6 @@ class LicenceDeleteView(ObjectDeleteView):
         return obj.premises.get_absolute_url()  # type: ignore[attr-defined]
 
 
-class LicenceHistoryView(ObjectHistoryView):
-    model = Licence
-
-
 # Users: no delete page; a user who leaves is deactivated so their audit trail keeps its actor
 
 
@@ -257,20 +193,7 @@ class UserListView(ObjectListView):
 
 class UserDetailView(ObjectDetailView):
     model = User
-    detail_fields = (
-        "username",
-        "first_name",
-        "last_name",
-        "email",
-        "phone",
-        "language",
-        "is_active",
-        "groups",
-        "regions",
-        "departments",
-        "premises",
-        "last_login",
-    )
+    detail_fields = (*forms.UserForm.Meta.fields, "last_login")
     detail_labels = {"groups": _("Roles")}
 
 
@@ -280,10 +203,6 @@ class UserEditView(ObjectEditView):
     @property
     def form_class(self) -> type:  # type: ignore[override]
         return forms.UserForm if "pk" in self.kwargs else forms.UserCreateForm
-
-
-class UserHistoryView(ObjectHistoryView):
-    model = User
 
 
 # Audit log, for auditors: read-only

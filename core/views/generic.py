@@ -36,7 +36,7 @@ PAGE_SIZE = 50
 class RestrictedView(View):
     """Base of every object view: model permission first (403), then the scoped queryset."""
 
-    model: type[Model]
+    model: type[Model] = None  # type: ignore[assignment]  # each page sets it, or as_view(model=…)
     action = "view"
     template_name = ""
     # Extra joins for the page, applied on top of the restricted queryset.
