@@ -1,0 +1,44 @@
+"""A township clerk works the premises pages on a 375-pixel phone, in headless Chromium."""
+
+from __future__ import annotations
+
+import pytest
+
+from testing.browser import log_in
+from testing.world import PASSWORD, build_world
+
+
+@pytest.mark.browser
+def test_phone_clerk_lists_edits_and_reads_history_of_a_premises(
+    transactional_db, live_server, phone_page
+):
+    world = build_world()
+    page = phone_page
+    violations: list[str] = []
+    page.on("console", lambda m: "Content Security Policy" in m.text and violations.append(m.text))
+    log_in(page, live_server.url, "staff_a", PASSWORD)
+    page.wait_for_url(f"{live_server.url}/")
+
+    # The menu is collapsed behind the toggler on a phone.
+    page.click(".navbar-toggler")
+    page.click(".navbar .dropdown-toggle >> nth=0")
+    page.click("a.dropdown-item[href='/premises/']")
+    page.wait_for_url(f"{live_server.url}/premises/")
+    assert page.is_visible(f"text={world.premises_a.name}")
+    assert not page.is_visible(f"text={world.premises_b.name}")
+    # Nothing makes the page wider than the phone; wide tables scroll inside their box.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+
+    page.click(f"text={world.premises_a.name}")
+    page.click("a.btn:has-text('Edit'), a.btn:has-text('编辑')")
+    page.fill("input[name=name]", "甲镇中心小学（新）")
+    page.click("button[type=submit].btn-primary")
+    page.wait_for_url(f"{live_server.url}{world.premises_a.get_absolute_url()}")
+    assert page.is_visible("text=甲镇中心小学（新）")
+
+    page.click(".nav-tabs a >> nth=1")
+    page.wait_for_selector(".cd-history")
+    assert page.is_visible(".cd-history >> text=staff_a")
+    assert page.is_visible(".cd-history >> text=甲镇中心小学（新）")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert violations == [], "\n".join(violations)
