@@ -122,7 +122,9 @@ def probe(username: str, requests: int) -> dict[str, Any]:
         "matching_rows": response.json()["count"],
         "queries_per_page": {"25": len(small_page), "50": len(statements)},
         "count_sql": count[0],
+        "count_params": list(count[1] or ()),
         "page_sql": page[0],
+        "page_params": list(page[1] or ()),
         "raw_sql_ms": time_raw_sql(count, page, requests),
     }
 

@@ -106,6 +106,9 @@ def main() -> int:
         results += rows
     config.output.parent.mkdir(parents=True, exist_ok=True)
     config.output.write_text(json.dumps({"results": results}, indent=2) + "\n")
+    # What was measured (region, row count, the captured SQL), for EXPLAIN and the docs.
+    details_path = config.var_dir / f"bench-{config.scale}-details.json"
+    details_path.write_text(json.dumps(details, indent=2, ensure_ascii=False, default=str))
     print(table(results))
     for db, found in details.items():
         print(f"{db}: region {found['region_name']} (id {found['region_id']}), "

@@ -13,6 +13,7 @@ from django.db.models import Count
 from django.test import RequestFactory
 
 from core.choices import RegionLevel, ResponsibilityKind
+from core.demo.bulk import plain_indexes, secondary_indexes_rebuilt_after
 from core.demo.users import DEMO_PASSWORD, DEMO_USERS, SUPERUSER
 from core.models import AuditEntry, Department, Licence, Premises, Region, Responsibility, User
 from core.responsibilities import Assignment, derived_assignments
@@ -194,3 +195,14 @@ def test_production_refuses_to_create_demo_users(settings):
 
     assert not User.objects.exists()
     assert not Region.objects.exists()
+
+
+def test_large_loads_rebuild_exactly_the_indexes_they_dropped():
+    tables = [m._meta.db_table for m in (Premises, Licence, Responsibility)]
+    before = {t: plain_indexes(t) for t in tables}
+    assert all(before.values())
+
+    with secondary_indexes_rebuilt_after(Premises, Licence, Responsibility):
+        assert not any(plain_indexes(t) for t in tables)
+
+    assert {t: plain_indexes(t) for t in tables} == before
