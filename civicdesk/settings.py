@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "core",
+    "django_tasks_db",  # the embedded task queue (workflow issue 3)
+    "workflow",
 ]
 
 MIDDLEWARE = [
@@ -247,6 +249,36 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
 }
+
+# Background work (workflow app, issue 3): Django's tasks interface. The embedded default keeps
+# the queue in the database (django-tasks-db) and needs no other server; TASKS_BACKEND=redis
+# moves it to Redis for larger deployments. `manage.py run_worker` serves either, and also runs
+# the periodic jobs (escalation scan, notification catch-up, daily digest). docs/configuration.md
+TASKS_BACKEND = env_str("TASKS_BACKEND", "database")
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "redis": "workflow.worker.redis_backend.RedisBackend",
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+}
+if TASKS_BACKEND not in _TASK_BACKENDS:
+    raise ConfigurationError(
+        f"TASKS_BACKEND={TASKS_BACKEND!r}: use one of {sorted(_TASK_BACKENDS)}"
+    )
+REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
+TASKS = {
+    "default": {
+        "BACKEND": _TASK_BACKENDS[TASKS_BACKEND],
+        "OPTIONS": {"URL": REDIS_URL} if TASKS_BACKEND == "redis" else {},
+    }
+}
+WORKFLOW_ESCALATION_INTERVAL = env_int("WORKFLOW_ESCALATION_INTERVAL", 300)  # seconds
+WORKFLOW_DIGEST_HOUR = env_int("WORKFLOW_DIGEST_HOUR", 8)  # local hour of the daily digest
+WORKFLOW_SMS_BACKEND = env_str(
+    "WORKFLOW_SMS_BACKEND", "workflow.notifications.channels.LoggingSMSBackend"
+)
+# /healthz fails (503) without a fresh worker heartbeat when this is on (default: production).
+WORKFLOW_HEALTHZ_REQUIRE_WORKER = env_bool("WORKFLOW_HEALTHZ_REQUIRE_WORKER", PRODUCTION)
+WORKFLOW_WORKER_STALE_SECONDS = env_int("WORKFLOW_WORKER_STALE_SECONDS", 120)
 
 LOGGING = {
     "version": 1,

@@ -12,4 +12,5 @@ urlpatterns = [
     path("api/", include("core.api.urls")),
     path("admin/", admin_site.urls),
     path("healthz", healthz, name="healthz"),
+    path("workflow/", include("workflow.urls")),
 ]

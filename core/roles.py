@@ -7,17 +7,26 @@ so adding a permission to a role is a change here and a re-run, never a hand edi
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import reduce
+from operator import or_
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.db.models import Q
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 DIRECTORY_REFERENCE = ("region", "sector", "department", "licencetype")
 
 
-def perms(actions: str, *models: str) -> frozenset[str]:
-    return frozenset(f"core.{action}_{model}" for model in models for action in actions.split())
+def perms(actions: str, *models: str, app: str = "core") -> frozenset[str]:
+    return frozenset(f"{app}.{action}_{model}" for model in models for action in actions.split())
+
+
+# Workflow (issue 3): supervisors issue supervision notices, units read and answer them.
+SUPERVISION_READ = perms("view", "supervisionnotice", app="workflow")
+SUPERVISION_ANSWER = perms("view change", "supervisionnotice", app="workflow")
+SUPERVISION_ISSUE = perms("view add change", "supervisionnotice", app="workflow")
 
 
 READ_DIRECTORY = perms("view", *DIRECTORY_REFERENCE, "premises", "licence", "responsibility")
@@ -41,7 +50,9 @@ ROLES: tuple[Role, ...] = (
             "licence",
             "responsibility",
             "user",
-        ),
+        )
+        # Holds what the unit roles hold, so it may grant them (not the supervisor's "add").
+        | SUPERVISION_ANSWER,
     ),
     Role("grid_inspector", _("Grid inspector"), READ_DIRECTORY | perms("change", "premises")),
     Role(
@@ -50,12 +61,16 @@ ROLES: tuple[Role, ...] = (
         READ_DIRECTORY
         | perms("add change delete", "premises", "licence", "responsibility")
         | perms("add change", "region")
-        | perms("view", "user"),
+        | perms("view", "user")
+        | SUPERVISION_ANSWER,
     ),
     Role(
         "department_staff",
         _("Department staff"),
-        READ_DIRECTORY | perms("change", "premises") | perms("add change", "licence"),
+        READ_DIRECTORY
+        | perms("change", "premises")
+        | perms("add change", "licence")
+        | SUPERVISION_ANSWER,
     ),
     Role(
         "enterprise_officer",
@@ -64,11 +79,23 @@ ROLES: tuple[Role, ...] = (
         | perms("change", "premises"),
     ),
     Role("complaint_clerk", _("Complaint-desk clerk"), READ_DIRECTORY),
-    Role("handling_staff", _("Handling unit staff"), READ_DIRECTORY),
-    Role("unit_leader", _("Unit leader"), READ_DIRECTORY | perms("view", "user")),
-    Role("supervisor", _("Supervisor"), READ_DIRECTORY | perms("view", "user")),
-    Role("government_leader", _("Government leader"), READ_DIRECTORY | perms("view", "user")),
-    Role("auditor", _("Auditor"), READ_DIRECTORY | perms("view", "user", "auditentry")),
+    Role("handling_staff", _("Handling unit staff"), READ_DIRECTORY | SUPERVISION_ANSWER),
+    Role(
+        "unit_leader",
+        _("Unit leader"),
+        READ_DIRECTORY | perms("view", "user") | SUPERVISION_ANSWER,
+    ),
+    Role("supervisor", _("Supervisor"), READ_DIRECTORY | perms("view", "user") | SUPERVISION_ISSUE),
+    Role(
+        "government_leader",
+        _("Government leader"),
+        READ_DIRECTORY | perms("view", "user") | SUPERVISION_READ,
+    ),
+    Role(
+        "auditor",
+        _("Auditor"),
+        READ_DIRECTORY | perms("view", "user", "auditentry") | SUPERVISION_READ,
+    ),
 )
 ROLE_BY_KEY = {role.key: role for role in ROLES}
 
@@ -82,9 +109,12 @@ def sync_roles() -> list[Group]:
     groups = []
     for role in ROLES:
         group, _created = Group.objects.get_or_create(name=group_name(role))
-        codenames = [name.split(".", 1)[1] for name in role.permissions]
-        wanted = Permission.objects.filter(content_type__app_label="core", codename__in=codenames)
-        missing = set(codenames) - set(wanted.values_list("codename", flat=True))
+        pairs = {tuple(name.split(".", 1)) for name in role.permissions}
+        wanted = Permission.objects.filter(
+            reduce(or_, (Q(content_type__app_label=app, codename=code) for app, code in pairs))
+        )
+        found = set(wanted.values_list("content_type__app_label", "codename"))
+        missing = {f"{app}.{code}" for app, code in pairs - found}
         if missing:
             raise LookupError(f"role {role.key}: unknown permissions {sorted(missing)}")
         group.permissions.set(wanted)

@@ -1,0 +1,244 @@
+"""`fire`: the one way a stateful record changes state, used by the UI and the API alike.
+
+In one transaction it checks permission and scope, the source state, the caller's version, the
+required fields, attachments and conditions; then it writes the change with a compare-and-set
+UPDATE (… WHERE version = n), records the audit entry, moves the clocks and queues the
+notifications. Any failure rolls all of it back and raises a WorkflowError with a stable code.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.audit import record_change, snapshot
+from core.scoping import RestrictedQuerySet
+from workflow import clocks as clock_service
+from workflow.audiences import audience_by_name
+from workflow.errors import (
+    InvalidState,
+    MissingAttachments,
+    MissingFields,
+    PreconditionFailed,
+    TransitionForbidden,
+    UnknownTransition,
+    VersionConflict,
+    WorkflowError,
+)
+from workflow.machine import Machine, StartClock, Transition, machine_for
+
+# Keys of `data` the engine itself reads, beside the transition's own fields.
+ENGINE_KEYS = frozenset({"extension_days", "extension_reason", "pause_reason", "comment"})
+
+
+class NotFound(WorkflowError):
+    """Outside the user's scope: indistinguishable from a record that does not exist."""
+
+    code = "not_found"
+    status = 404
+
+
+def _restricted(model: type[models.Model]) -> RestrictedQuerySet:
+    return model._default_manager.all()  # type: ignore[return-value]
+
+
+def has_role(user: Any, roles: tuple[str, ...]) -> bool:
+    if user.is_superuser or not roles:
+        return True
+    return user.groups.filter(name__in=roles).exists()
+
+
+def may_fire(transition: Transition, obj: models.Model, user: Any) -> bool:
+    """What the UI asks before offering a button (fire() checks again, with the row)."""
+    if obj.state not in transition.source or not has_role(user, transition.roles):  # type: ignore[attr-defined]
+        return False
+    return _restricted(type(obj)).restrict(user, transition.action).filter(pk=obj.pk).exists()
+
+
+def available_transitions(obj: models.Model, user: Any) -> list[Transition]:
+    machine = machine_for(obj)
+    return [t for t in machine.leaving(obj.state) if may_fire(t, obj, user)]  # type: ignore[attr-defined]
+
+
+def _check_permission(transition: Transition, obj: models.Model, user: Any) -> None:
+    rows = _restricted(type(obj))
+    if not rows.restrict(user, "view").filter(pk=obj.pk).exists():
+        raise NotFound(_("No such record."))
+    if not has_role(user, transition.roles):
+        raise TransitionForbidden()
+    if not rows.restrict(user, transition.action).filter(pk=obj.pk).exists():
+        raise TransitionForbidden()
+
+
+def _apply_data(transition: Transition, obj: models.Model, data: dict[str, Any]) -> list[str]:
+    """Copy the transition's fields from `data` onto `obj`; return the attnames written."""
+    unexpected = sorted(set(data) - set(transition.fields) - ENGINE_KEYS)
+    if unexpected:
+        raise PreconditionFailed(
+            _("This action does not take: %(fields)s.") % {"fields": ", ".join(unexpected)},
+            fields=unexpected,
+        )
+    written = []
+    for name in transition.fields:
+        if name not in data:
+            continue
+        field = obj._meta.get_field(name)
+        _set_value(obj, field, data[name])
+        written.append(field.attname)  # type: ignore[union-attr]
+    return written
+
+
+def _set_value(obj: models.Model, field: Any, value: Any) -> None:
+    if isinstance(value, models.Model):
+        setattr(obj, field.name, value)
+        return
+    try:
+        target = field.target_field if field.is_relation else field
+        setattr(obj, field.attname, None if value in (None, "") else target.to_python(value))
+    except ValidationError as error:
+        raise PreconditionFailed(
+            _("%(field)s: %(error)s") % {"field": field.verbose_name, "error": error.messages[0]},
+            fields=[field.name],
+        ) from error
+
+
+def _stamp(transition: Transition, obj: models.Model, user: Any) -> list[str]:
+    written = []
+    if transition.stamp_user:
+        setattr(obj, transition.stamp_user, user)
+        written.append(obj._meta.get_field(transition.stamp_user).attname)  # type: ignore[union-attr]
+    if transition.stamp_time:
+        setattr(obj, transition.stamp_time, timezone.now())
+        written.append(transition.stamp_time)
+    return written
+
+
+def _check_preconditions(
+    machine: Machine, transition: Transition, obj: Any, user: Any, data: dict[str, Any]
+) -> None:
+    missing = [name for name in transition.required if getattr(obj, name, None) in (None, "")]
+    if transition.extend:
+        missing += [key for key in ("extension_days", "extension_reason") if not data.get(key)]
+    if missing:
+        raise MissingFields(fields=missing)
+    absent = [kind for kind in transition.attachments if machine.attachment_count(obj, kind) < 1]
+    if absent:
+        raise MissingAttachments(attachments=absent)
+    for condition in transition.conditions:
+        message = condition(obj, user, data)
+        if message:
+            raise PreconditionFailed(message)
+
+
+def _write(obj: models.Model, expected_version: int, attnames: list[str], state: str) -> None:
+    """Compare-and-set: the UPDATE matches only if nobody wrote since `expected_version`."""
+    values = {name: getattr(obj, name) for name in attnames}
+    updated = (
+        type(obj)
+        ._default_manager.filter(pk=obj.pk, version=expected_version)
+        .update(**values, state=state, version=F("version") + 1)
+    )
+    if updated != 1:
+        raise VersionConflict()
+    obj.state, obj.version = state, expected_version + 1  # type: ignore[attr-defined]
+
+
+def _move_clocks(
+    machine: Machine, transition: Transition, obj: models.Model, user: Any, data: dict[str, Any]
+) -> None:
+    now = timezone.now()
+    for clock in clock_service.open_clocks(obj, transition.stop):
+        clock_service.stop_clock(clock, at=now, met=True)
+    for clock in clock_service.open_clocks(obj, transition.cancel):
+        clock_service.stop_clock(clock, at=now, met=False)
+    for clock in clock_service.open_clocks(obj, transition.pause):
+        clock_service.pause_clock(clock, str(data.get("pause_reason") or transition.label), at=now)
+    for clock in clock_service.open_clocks(obj, transition.resume):
+        clock_service.resume_clock(clock, at=now)
+    if transition.extend:
+        for clock in clock_service.open_clocks(obj, (transition.extend,)):
+            days = int(data["extension_days"])
+            clock_service.extend_clock(clock, days, str(data["extension_reason"]), user)
+    for start in transition.start:
+        _start(machine, start, obj, now)
+
+
+def _start(machine: Machine, start: StartClock, obj: models.Model, now: Any) -> None:
+    at = getattr(obj, start.anchor) if start.anchor else now
+    due = getattr(obj, start.due_field) if start.due_field else None
+    clock_service.start_clock(obj, start.kind, at=at or now, region=machine.region_of(obj), due=due)
+
+
+def _notify(transition: Transition, obj: Any, user: Any) -> None:
+    from workflow.notifications import notify
+
+    for rule in transition.notify:
+        audience = rule.audience
+        people = audience(obj) if callable(audience) else audience_by_name(obj, audience)
+        recipients = [person for person in people if person.pk != user.pk]
+        notify(
+            recipients,
+            topic=rule.topic,
+            title=f"{transition.label}: {obj}",
+            url=obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else "",
+        )
+
+
+def fire(
+    transition: str,
+    obj: models.Model,
+    user: Any,
+    data: dict[str, Any] | None = None,
+    expected_version: int | None = None,
+) -> models.Model:
+    """Fire `transition` on `obj` as `user`; returns the record as now stored.
+
+    `expected_version` is the version the caller showed the user (a form's hidden field, the
+    API's `version`); omitted, it is the version on `obj`.
+    """
+    data = dict(data or {})
+    machine = machine_for(obj)
+    step = machine.transition(transition)
+    if step is None:
+        raise UnknownTransition(transition=transition)
+    expected = obj.version if expected_version is None else int(expected_version)  # type: ignore[attr-defined]
+    with transaction.atomic():
+        _check_permission(step, obj, user)
+        stored = type(obj)._default_manager.get(pk=obj.pk)
+        if stored.version != expected:
+            raise VersionConflict(current_version=stored.version)
+        if stored.state not in step.source:
+            raise InvalidState(state=stored.state, transition=step.name)
+        before = snapshot(stored)
+        attnames = _apply_data(step, stored, data) + _stamp(step, stored, user)
+        _check_preconditions(machine, step, stored, user, data)
+        _write(stored, expected, attnames, step.target)
+        record_change(stored, before)
+        _move_clocks(machine, step, stored, user, data)
+        _notify(step, stored, user)
+    return stored
+
+
+def update_versioned(
+    user: Any,
+    obj: models.Model,
+    data: dict[str, Any],
+    expected_version: int,
+    fields: tuple[str, ...],
+) -> models.Model:
+    """An ordinary edit of a stateful record (no state change), with the same version check."""
+    with transaction.atomic():
+        if not _restricted(type(obj)).restrict(user, "change").filter(pk=obj.pk).exists():
+            raise NotFound(_("No such record."))
+        stored = type(obj)._default_manager.get(pk=obj.pk)
+        before = snapshot(stored)
+        edit = Transition("edit", "edit", (stored.state,), stored.state, fields=fields)
+        attnames = _apply_data(edit, stored, data)
+        _write(stored, int(expected_version), attnames, stored.state)
+        record_change(stored, before)
+    return stored
