@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -19,6 +19,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.settings import api_settings
 
+from core.forms import grantable_roles
 from core.models import (
     AuditEntry,
     Department,
@@ -45,23 +46,17 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
 
 
 class GrantableGroupField(serializers.PrimaryKeyRelatedField):
-    """Roles the requesting user may hand out: those whose permissions they hold themselves."""
+    """Roles the requesting user may hand out (the same rule as the user form), plus those
+    the edited user already holds, so an edit may keep them without granting anything."""
 
     def get_queryset(self) -> QuerySet:
         user = user_of(self)
         if user is None or not user.is_authenticated:
             return Group.objects.none()
-        if user.is_superuser:
-            return Group.objects.all()
-        held = user.get_all_permissions()
-        withheld = [
-            pk
-            for pk, app_label, codename in Permission.objects.values_list(
-                "pk", "content_type__app_label", "codename"
-            )
-            if f"{app_label}.{codename}" not in held
-        ]
-        return Group.objects.exclude(permissions__in=withheld)
+        edited = self.root.instance
+        if not isinstance(edited, User):
+            return grantable_roles(user)
+        return grantable_roles(user) | Group.objects.filter(pk__in=edited.groups.values("pk"))
 
 
 # Runs the model's own validation (`full_clean`) as the UI's model forms do, so rules such as

@@ -82,6 +82,18 @@ class TestChoicesAreLimitedToTheScope:
         assert "groups" in response.json()
         assert not staff_a.groups.filter(pk=auditor.pk).exists()
 
+    def test_an_edit_may_keep_a_role_the_editor_could_not_grant(self, api_world: World) -> None:
+        staff_a = api_world.user("township_a")
+        auditor = Group.objects.get(name="auditor")
+        staff_a.groups.add(auditor)
+        kept = [group.pk for group in staff_a.groups.all()]
+        client = token_client(api_world.user("directory_admin_a"))
+        response = client.patch(
+            f"/api/v1/users/{staff_a.pk}/", {"groups": kept, "first_name": "甲"}, "json"
+        )
+        assert response.status_code == 200, response.content
+        assert set(staff_a.groups.values_list("pk", flat=True)) == set(kept)
+
 
 class TestValidationAndErrors:
     def test_a_bad_credit_code_is_400_with_the_field_message(self, api_world: World) -> None:
