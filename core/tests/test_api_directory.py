@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import Group
+from django.urls import URLResolver, get_resolver
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import APIRootView
 
 from core.api import urls as api_urls
-from core.api.views import RestrictedModelViewSet, RestrictedReadOnlyModelViewSet
+from core.api.views import (
+    ObtainTokenView,
+    RestrictedModelViewSet,
+    RestrictedReadOnlyModelViewSet,
+)
 from core.audit import record_change
 from core.choices import RegionLevel, ResponsibilityKind
 from core.models import (
@@ -288,14 +296,26 @@ class TestAuditEntryAPI(APIViewTestCases.ReadOnlyAPIViewTestCase):
         assert response.status_code == 403
 
 
-def test_every_registered_viewset_is_restricted() -> None:
-    restricted = (RestrictedModelViewSet, RestrictedReadOnlyModelViewSet)
-    bypassing = [
-        prefix
-        for prefix, viewset, _basename in api_urls.router.registry
-        if not issubclass(viewset, restricted)
-    ]
-    assert not bypassing, f"these API resources bypass restrict(): {bypassing}"
+def api_views(patterns: list[Any] | None = None, prefix: str = "") -> Iterator[tuple[str, type]]:
+    """Every class-based view reachable under /api/, with its route."""
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            yield from api_views(pattern.url_patterns, route)
+        elif route.startswith("api/") and hasattr(pattern.callback, "cls"):
+            yield route, pattern.callback.cls
+
+
+# Views under /api/ that serve no model rows, so have nothing to restrict.
+ROWLESS_API_VIEWS = (ObtainTokenView, APIRootView, SpectacularAPIView, SpectacularSwaggerView)
+
+
+def test_every_api_view_reads_through_restrict() -> None:
+    restricted = (RestrictedModelViewSet, RestrictedReadOnlyModelViewSet, *ROWLESS_API_VIEWS)
+    routes = list(api_views())
+    bypassing = sorted({route for route, cls in routes if not issubclass(cls, restricted)})
+    assert len(routes) > 10
+    assert not bypassing, f"these API views bypass restrict(): {bypassing}"
 
 
 def test_every_registered_resource_has_generic_api_tests() -> None:
