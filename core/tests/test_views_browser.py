@@ -24,7 +24,7 @@ def test_phone_clerk_lists_edits_and_reads_history_of_a_premises(
     page.click(".navbar .dropdown-toggle >> nth=0")
     page.click("a.dropdown-item[href='/premises/']")
     page.wait_for_url(f"{live_server.url}/premises/")
-    assert page.is_visible(f"text={world.premises_a.name}")
+    page.wait_for_selector(f"text={world.premises_a.name}")
     assert not page.is_visible(f"text={world.premises_b.name}")
     # Nothing makes the page wider than the phone; wide tables scroll inside their box.
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
@@ -34,10 +34,10 @@ def test_phone_clerk_lists_edits_and_reads_history_of_a_premises(
     page.fill("input[name=name]", "甲镇中心小学（新）")
     page.click("button[type=submit].btn-primary")
     page.wait_for_url(f"{live_server.url}{world.premises_a.get_absolute_url()}")
-    assert page.is_visible("text=甲镇中心小学（新）")
+    page.wait_for_selector("text=甲镇中心小学（新）")
 
     page.click(".nav-tabs a >> nth=1")
-    page.wait_for_selector(".cd-history")
+    page.wait_for_url(f"{live_server.url}/premises/{world.premises_a.pk}/history/")
     assert page.is_visible(".cd-history >> text=staff_a")
     assert page.is_visible(".cd-history >> text=甲镇中心小学（新）")
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
