@@ -11,7 +11,7 @@ working days (调休) are counted.
 Holidays come from `chinese-calendar`; the CalendarDay table overrides single dates and, with a
 CalendarYear row, supplies a year the package lacks. A year with neither has no data: strict
 callers get CalendarDataMissing, clocks get a weekends-only deadline marked provisional and
-are recomputed when the year is entered (see docs/decisions/0004-provisional-deadlines.md).
+are recomputed when the year is entered (see docs/decisions/0005-provisional-deadlines.md).
 """
 
 from __future__ import annotations

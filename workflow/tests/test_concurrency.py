@@ -12,7 +12,8 @@ from workflow.errors import VersionConflict
 from workflow.tests.conftest import at
 from workflow.tests.toy import Ticket
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# serialized_rollback: the flush after a transactional test would drop the seeded rule sets.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @pytest.fixture(autouse=True)

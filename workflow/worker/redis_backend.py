@@ -3,7 +3,7 @@
 Deliberately small: a task is a JSON record in a hash (`<prefix>:result:<id>`) and its id is
 pushed on a list per queue (`<prefix>:queue:<name>`). The worker moves an id atomically onto a
 processing list (BLMOVE) while it runs, so a worker that dies mid-task leaves it visible there
-rather than lost. See docs/decisions/0005-task-queue.md for why not RQ or Celery.
+rather than lost. See docs/decisions/0006-task-queue.md for why not RQ or Celery.
 """
 
 from __future__ import annotations
