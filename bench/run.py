@@ -3,7 +3,8 @@ the premises list through the API, as raw SQL and as the HTML page (DESIGN.md §
 
 Environment: BENCH_SCALE (premises, default 1000000), BENCH_DB (sqlite, postgresql or both),
 BENCH_SEED, BENCH_REQUESTS (default 300), BENCH_WARMUP, BENCH_MAX_SECONDS (per measured
-operation), BENCH_OUTPUT (default bench/results/latest.json), BENCH_VAR_DIR.
+operation), BENCH_OUTPUT (default bench/results/latest.json), BENCH_VAR_DIR, BENCH_ESCALATION=0
+to skip the escalation scan (bench.escalation) on the same database.
 Writes `{"results": [{"name", "db", "scale", "p50_ms", "p95_ms", "raw_sql_ms", "ops_per_s",
 "peak_mb"}]}` and prints the same rows as a table. Everything runs on 127.0.0.1.
 """
@@ -11,12 +12,13 @@ Writes `{"results": [{"name", "db", "scale", "p50_ms", "p95_ms", "raw_sql_ms", "
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from typing import Any
 
 from bench.config import BenchConfig
-from bench.databases import REPO, ScaleDatabase, django_env, scale_database
+from bench.databases import REPO, ScaleDatabase, database_url, django_env, scale_database
 from bench.server import running_app
 from bench.timing import api_token, cookie_header, page_exists, session_cookies, time_requests
 
@@ -84,6 +86,15 @@ def time_html_list(server: Any, query: str, config: BenchConfig) -> Any:
     return time_requests(server, path, cookie_header(jar), config)
 
 
+def other_measures(config: BenchConfig, db: str) -> list[dict[str, Any]]:
+    """Measures other areas run on the same scale database (BENCH_ESCALATION=0 skips them)."""
+    if os.environ.get("BENCH_ESCALATION", "1") == "0":
+        return []
+    from bench.escalation import escalation_results
+
+    return escalation_results(db, database_url(config, db))
+
+
 def table(rows: list[dict[str, Any]]) -> str:
     widths = {f: max(len(f), *(len(cell(r[f])) for r in rows)) for f in FIELDS}
     lines = ["  ".join(f.ljust(widths[f]) for f in FIELDS)]
@@ -103,7 +114,7 @@ def main() -> int:
     for db in config.databases:
         print(f"bench: {db}, {config.scale:,} premises", file=sys.stderr, flush=True)
         rows, details[db] = measure_database(config, db)
-        results += rows
+        results += rows + other_measures(config, db)
     config.output.parent.mkdir(parents=True, exist_ok=True)
     config.output.write_text(json.dumps({"results": results}, indent=2) + "\n")
     # What was measured (region, row count, the captured SQL), for EXPLAIN and the docs.
