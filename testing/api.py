@@ -16,6 +16,7 @@ Every request uses token auth (`Authorization: Token <key>`), as API clients do.
 
 from __future__ import annotations
 
+import datetime
 from typing import Any, ClassVar
 
 import pytest
@@ -27,7 +28,7 @@ from rest_framework.response import Response
 from rest_framework.test import APIClient
 
 from core.audit import snapshot
-from core.models import AuditEntry, User
+from core.models import AuditEntry, Licence, LicenceType, Premises, User
 from testing.world import PASSWORD, World, make_user
 
 NO_PERMISSION = "no_permission"
@@ -47,6 +48,19 @@ def add_api_personas(world: World) -> None:
     world.users[UNSCOPED] = User.objects.create_superuser("root", password=PASSWORD)
     admin_a = make_user("directory_admin_a", "directory_admin", regions=[world.township_a])
     world.users["directory_admin_a"] = admin_a
+
+
+def make_licence(premises: Premises, number: str) -> Licence:
+    """A food licence for the premises, with the licensing responsibility derived."""
+    licence_type, _created = LicenceType.objects.get_or_create(code="FOOD", name="食品经营许可证")
+    licence = Licence.objects.create(
+        premises=premises,
+        licence_type=licence_type,
+        number=number,
+        valid_from=datetime.date(2025, 1, 1),
+    )
+    premises.refresh_derived()
+    return licence
 
 
 def result_ids(response: Response) -> set[int]:
@@ -130,7 +144,8 @@ class ListTests(APIResource):
         response = self.client(persona).get(self.list_url(), {"limit": 1000})
         assert response.status_code == 200
         user = self.world.user(persona)
-        visible = set(self.model.objects.restrict(user, "view").values_list("pk", flat=True))
+        restricted = self.model.objects.restrict(user, "view")  # type: ignore[attr-defined]
+        visible = set(restricted.values_list("pk", flat=True))
         assert result_ids(response) == visible
         assert self.in_scope().pk in visible
 
@@ -270,6 +285,7 @@ class DeleteTests(APIResource):
 
     def test_delete_without_permission_is_403(self) -> None:
         target = self.deletable(in_scope=True)
+        assert target is not None
         response = self.client(NO_PERMISSION).delete(self.detail_url(target))
         assert response.status_code == 403
         assert self.model._default_manager.filter(pk=target.pk).exists()

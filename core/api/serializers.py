@@ -7,6 +7,7 @@ the service then checks that the saved row is inside the user's scope for the ac
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.models import Group
@@ -31,6 +32,7 @@ from core.models import (
     Sector,
     User,
 )
+from core.scoping import permission_name
 
 
 def user_of(serializer: serializers.Field | serializers.BaseSerializer) -> Any:
@@ -172,18 +174,26 @@ class ResponsibilitySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-# The nested rows of a premises, restricted like every other read. The viewset prefetches
-# them under these names; a freshly saved premises reads them directly.
+# The nested rows of a premises. Licences and responsibilities are scoped through their
+# premises (their `scope_filter` is "the premises is visible"), so under a premises already
+# read through `restrict()` only the permission is left to check. Running restrict()'s premises
+# subquery again cost ~100 ms per nested list at 1 M premises on SQLite;
+# test_nested_rows_are_exactly_the_restricted_rows guards the equivalence.
+def nested_rows(model: type[models.Model], user: Any) -> QuerySet:
+    if user is None or not user.has_perm(permission_name(model, "view")):
+        return model._default_manager.none()
+    return model._default_manager.all()
+
+
+# Ordered within a premises only: the models' default ordering joins the premises table.
 def visible_licences(user: Any) -> QuerySet:
-    return Licence.objects.restrict(user, "view").select_related("licence_type")
+    rows = nested_rows(Licence, user).select_related("licence_type")
+    return rows.order_by("licence_type__code", "pk")
 
 
 def current_responsibilities(user: Any) -> QuerySet:
-    return (
-        Responsibility.objects.restrict(user, "view")
-        .current()
-        .select_related("region", "department")
-    )
+    rows = nested_rows(Responsibility, user).current()  # type: ignore[attr-defined]
+    return rows.select_related("region", "department").order_by("kind", "-is_lead", "pk")
 
 
 def premises_prefetches(user: Any) -> list[Prefetch]:
@@ -223,21 +233,33 @@ class PremisesSerializer(ValidatedModelSerializer):
             "updated",
         ]
 
-    def nested(self, premises: Premises, attr: str, rows: QuerySet) -> list[models.Model]:
+    def nested(
+        self, premises: Premises, attr: str, rows: Callable[[Any], QuerySet]
+    ) -> list[models.Model]:
         prefetched = getattr(premises, attr, None)
-        return prefetched if prefetched is not None else list(rows.filter(premises=premises))
+        if prefetched is not None:
+            return prefetched
+        return list(rows(user_of(self)).filter(premises=premises))
 
     @extend_schema_field(LicenceSerializer(many=True, read_only=True))
     def get_licences(self, premises: Premises) -> list[dict[str, Any]]:
-        rows = self.nested(premises, "visible_licences", visible_licences(user_of(self)))
-        return LicenceSerializer(rows, many=True, context=self.context).data
+        rows = self.nested(premises, "visible_licences", visible_licences)
+        return self.represent(LicenceSerializer, rows)
 
     @extend_schema_field(ResponsibilitySerializer(many=True, read_only=True))
     def get_responsibilities(self, premises: Premises) -> list[dict[str, Any]]:
-        rows = self.nested(
-            premises, "current_responsibilities", current_responsibilities(user_of(self))
-        )
-        return ResponsibilitySerializer(rows, many=True, context=self.context).data
+        rows = self.nested(premises, "current_responsibilities", current_responsibilities)
+        return self.represent(ResponsibilitySerializer, rows)
+
+    def represent(
+        self, serializer_class: type[serializers.ModelSerializer], rows: list[models.Model]
+    ) -> list[dict[str, Any]]:
+        # One nested serializer per list, not per premises: building its fields is the
+        # expensive part (a quarter of a second for a page of 50).
+        nested = self.__dict__.setdefault("_nested_serializers", {})
+        if serializer_class not in nested:
+            nested[serializer_class] = serializer_class(context=self.context)
+        return [nested[serializer_class].to_representation(row) for row in rows]
 
 
 class UserSerializer(ValidatedModelSerializer):

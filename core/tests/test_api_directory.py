@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Iterator
 from typing import Any
 
@@ -31,22 +30,10 @@ from core.models import (
     Sector,
     User,
 )
-from testing.api import APIViewTestCases, token_client
+from testing.api import APIViewTestCases, make_licence, token_client
 from testing.world import World, make_credit_code, make_region, make_user
 
 pytestmark = pytest.mark.django_db
-
-
-def make_licence(premises: Premises, number: str) -> Licence:
-    licence_type, _created = LicenceType.objects.get_or_create(code="FOOD", name="食品经营许可证")
-    licence = Licence.objects.create(
-        premises=premises,
-        licence_type=licence_type,
-        number=number,
-        valid_from=datetime.date(2025, 1, 1),
-    )
-    premises.refresh_derived()
-    return licence
 
 
 def make_department(code: str, name: str, region: Region) -> Department:

@@ -17,8 +17,8 @@ from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiYamlRenderer
 from rest_framework.test import APIClient
 
-from core.models import AuditEntry, Premises, User
-from testing.api import add_api_personas, token_client
+from core.models import AuditEntry, Licence, Premises, Responsibility, User
+from testing.api import add_api_personas, make_licence, token_client
 from testing.world import PASSWORD, World, make_credit_code, make_premises
 
 pytestmark = pytest.mark.django_db
@@ -151,6 +151,25 @@ class TestPremisesRepresentation:
         kinds = {row["kind"] for row in body["responsibilities"]}
         assert {"territorial", "regulator"} <= kinds
         assert body["licences"] == []
+
+    @pytest.mark.parametrize("persona", ["township_a", "enterprise", "department", "county"])
+    def test_nested_rows_are_exactly_the_restricted_rows(
+        self, api_world: World, persona: str
+    ) -> None:
+        # The nested lists skip restrict()'s premises subquery (see nested_rows): they must
+        # still show exactly what restrict() would for every persona.
+        for premises in (api_world.premises_a, api_world.premises_b):
+            make_licence(premises, f"JY-{premises.pk}")
+        user = api_world.user(persona)
+        body = token_client(user).get("/api/v1/premises/", {"limit": 1000}).json()
+        for row in body["results"]:
+            licences = Licence.objects.restrict(user, "view").filter(premises=row["id"])
+            current = Responsibility.objects.restrict(user, "view").current()
+            responsibilities = current.filter(premises=row["id"])
+            assert {r["id"] for r in row["licences"]} == set(licences.values_list("pk", flat=True))
+            assert {r["id"] for r in row["responsibilities"]} == set(
+                responsibilities.values_list("pk", flat=True)
+            )
 
     def test_filters_are_the_shared_filtersets(self, api_world: World) -> None:
         client = token_client(api_world.user("superuser"))
