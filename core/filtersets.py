@@ -105,7 +105,10 @@ class PremisesFilterSet(SearchFilterSet):
     search_fields = ("name", "credit_code", "address", "contact_name")
     region = SubtreeFilter(queryset=visible(Region), path_lookup="region", label=_("Region"))
     sector = SubtreeFilter(queryset=visible(Sector), path_lookup="sector", label=_("Sector"))
-    status = django_filters.MultipleChoiceFilter(choices=PremisesStatus.choices, label=_("Status"))
+    # distinct=False: status is a column of the row itself, no join can duplicate rows.
+    status = django_filters.MultipleChoiceFilter(
+        choices=PremisesStatus.choices, label=_("Status"), distinct=False
+    )
     credit_code = django_filters.CharFilter(lookup_expr="iexact", label=_("Credit code"))
 
     class Meta:
