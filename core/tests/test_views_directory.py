@@ -36,13 +36,6 @@ from testing.world import PASSWORD, World, make_credit_code, make_premises, make
 STRONG_PASSWORD = "Correct-Horse-Battery-9"
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    # Autouse runs before `world`, whose eight users would otherwise each cost an Argon2 hash;
-    # these tests are about pages and scope, not about how passwords are stored.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 class TestRegionViews(ObjectViewTests):
     model = Region
     edit_changes = {"name": "甲镇（更名）"}
