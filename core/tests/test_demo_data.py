@@ -23,13 +23,6 @@ from core.validators import org_code_check_character, validate_credit_code
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(request, settings):
-    # Argon2 costs ~100 ms a check; only the hashing test needs the production hasher.
-    if "argon2" not in request.node.name:
-        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def demo_data(*args: str) -> str:
     out = io.StringIO()
     call_command("demo_data", "--no-progress", *args, stdout=out, stderr=io.StringIO())
