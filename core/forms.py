@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Department, Licence, LicenceType, Premises, Region, Sector, User
+from core.roles import grantable_roles
 
 BOOTSTRAP_CLASS = {
     forms.CheckboxInput: "form-check-input",
@@ -146,22 +147,6 @@ class LicenceForm(RestrictedModelForm):
         if start and end and end < start:
             self.add_error("valid_until", _("A licence cannot expire before it is valid."))
         return cleaned
-
-
-def grantable_roles(user: Any) -> QuerySet:
-    """Roles whose every permission the editor holds: nobody hands out more than they have."""
-    if user.is_superuser:
-        return Group.objects.all()
-    held = user.get_all_permissions()
-    grantable = [
-        group.pk
-        for group in Group.objects.prefetch_related("permissions__content_type")
-        if all(
-            f"{perm.content_type.app_label}.{perm.codename}" in held
-            for perm in group.permissions.all()
-        )
-    ]
-    return Group.objects.filter(pk__in=grantable)
 
 
 class UserForm(RestrictedModelForm):

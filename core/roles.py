@@ -9,10 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import reduce
 from operator import or_
+from typing import Any
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -120,3 +121,19 @@ def sync_roles() -> list[Group]:
         group.permissions.set(wanted)
         groups.append(group)
     return groups
+
+
+def grantable_roles(user: Any) -> QuerySet[Group]:
+    """Roles whose every permission the editor holds: nobody hands out more than they have."""
+    if user.is_superuser:
+        return Group.objects.all()
+    held = user.get_all_permissions()
+    grantable = [
+        group.pk
+        for group in Group.objects.prefetch_related("permissions__content_type")
+        if all(
+            f"{perm.content_type.app_label}.{perm.codename}" in held
+            for perm in group.permissions.all()
+        )
+    ]
+    return Group.objects.filter(pk__in=grantable)

@@ -64,3 +64,21 @@ SECTOR_SEED: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...] = (
 )
 
 CAMPAIGN_SECTOR_CODES = ("CROWD", "ROAD", "SCHOOL", "MINE", "ENT", "FIREWORKS", "CONSTR")
+
+
+def seed_sectors(sector_model) -> None:  # type: ignore[no-untyped-def]
+    """Add the seed sectors that are missing; usable with a migration's historical model."""
+    for code, name, children in SECTOR_SEED:
+        parent, _ = sector_model.objects.get_or_create(
+            code=code, defaults={"name": name, "path": f"/{code}/", "depth": 0}
+        )
+        for child_code, child_name in children:
+            sector_model.objects.get_or_create(
+                code=child_code,
+                defaults={
+                    "name": child_name,
+                    "parent": parent,
+                    "path": f"{parent.path}{child_code}/",
+                    "depth": 1,
+                },
+            )

@@ -14,6 +14,7 @@ from django.contrib.auth.models import Group
 from core.choices import RegionLevel
 from core.models import Department, Premises, Region, Sector, User
 from core.roles import sync_roles
+from core.sector_seed import seed_sectors
 from core.validators import credit_code_check_character, org_code_check_character
 
 PASSWORD = "test-pass-9137"
@@ -82,6 +83,8 @@ def make_user(username: str, role: str | None, **scope: Any) -> User:
 
 def build_world() -> World:
     sync_roles()
+    # Transactional tests (live server) flush the tables, seed rows from migrations included.
+    seed_sectors(Sector)
     city = make_region("330100000000", "测试市", RegionLevel.CITY)
     county = make_region("330101000000", "测试县", RegionLevel.COUNTY, city)
     township_a = make_region("330101001000", "甲镇", RegionLevel.TOWNSHIP, county)

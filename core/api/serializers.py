@@ -20,7 +20,6 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.settings import api_settings
 
-from core.forms import grantable_roles
 from core.models import (
     AuditEntry,
     Department,
@@ -32,6 +31,7 @@ from core.models import (
     Sector,
     User,
 )
+from core.roles import grantable_roles
 from core.scoping import permission_name
 
 
