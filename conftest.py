@@ -9,3 +9,13 @@ def world(db) -> World:
 
 
 pytest_plugins = ["testing.browser"]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # Live-server tests run in transactions that end with a flush, which would also remove the
+    # rows data migrations seed (sectors, rule sets) for the tests that follow on this worker.
+    for item in items:
+        if "live_server" in getattr(item, "fixturenames", ()):
+            item.add_marker(
+                pytest.mark.django_db(transaction=True, serialized_rollback=True), append=False
+            )
