@@ -40,6 +40,16 @@ MENU = (
         ),
     ),
     MenuGroup(
+        _("Supervision"),
+        (
+            MenuItem(
+                _("Supervision notices"),
+                "workflow:supervision_list",
+                "workflow.view_supervisionnotice",
+            ),
+        ),
+    ),
+    MenuGroup(
         _("Audit"),
         (MenuItem(_("Audit log"), "core:auditentry_list", "core.view_auditentry"),),
     ),

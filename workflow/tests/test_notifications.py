@@ -82,3 +82,14 @@ def test_inbox_page_shows_unread_and_marks_read(person, client):
     assert client.get("/workflow/inbox/unread.json").json() == {"unread": 1}
     client.post("/workflow/inbox/read/")
     assert unread_count(person) == 0
+
+
+def test_navigation_bar_shows_the_unread_count(world, client):
+    from workflow.notifications import notify
+
+    user = world.user("township_a")
+    client.force_login(user)
+    assert 'data-inbox-unread="0"' in client.get("/").content.decode()
+    notify([user], topic="test", title="Test notice")
+    page = client.get("/").content.decode()
+    assert 'data-inbox-unread="1"' in page
