@@ -1,4 +1,4 @@
-"""Write the Traditional Chinese catalog from the Simplified one (OpenCC s2t).
+"""Write the Traditional Chinese catalog from the Simplified one (OpenCC s2tw: Taiwan-standard character forms).
 
 Translators maintain locale/zh_Hans; zh_Hant is derived so the two never drift. An entry
 translated by hand in zh_Hant (marked with the translator comment "manual") is kept.
@@ -19,7 +19,7 @@ def convert_catalog(domain: str = "django") -> int:
     target_path = LOCALE / "zh_Hant" / "LC_MESSAGES" / f"{domain}.po"
     existing = polib.pofile(str(target_path)) if target_path.exists() else polib.POFile()
     manual = {e.msgid: e for e in existing if "manual" in (e.tcomment or "")}
-    converter = opencc.OpenCC("s2t")
+    converter = opencc.OpenCC("s2tw")
     target = polib.POFile()
     target.metadata = {**source.metadata, "Language": "zh_Hant"}
     for entry in source:
