@@ -86,7 +86,7 @@ def cookie_header(jar: dict[str, str]) -> dict[str, str]:
 
 def session_cookies(server: Server, username: str, password: str) -> dict[str, str] | None:
     """Sign in through the login page as a browser would; None when there is no such page."""
-    connection, jar = server.connection(), {}
+    connection, jar = server.connection(), dict[str, str]()
     connection.request("GET", "/accounts/login/")
     response = connection.getresponse()
     page = response.read().decode()

@@ -20,7 +20,8 @@ from django.db.models import Max
 
 
 def column_names(model: type[models.Model], fields: Sequence[str]) -> list[str]:
-    return [model._meta.get_field(name).column for name in fields]
+    by_attname = {field.attname: str(field.column) for field in model._meta.concrete_fields}
+    return [by_attname[name] for name in fields]
 
 
 class TableWriter:
@@ -118,15 +119,16 @@ def check_foreign_keys(models_: Iterable[type[models.Model]]) -> None:
     with connection.cursor() as cursor:
         for model in models_:
             for field in model._meta.concrete_fields:
-                if not field.is_relation or not field.db_constraint:
+                if not isinstance(field, models.ForeignKey) or not getattr(
+                    field, "db_constraint", True
+                ):
                     continue
-                target = field.related_model._meta
+                target = field.remote_field.model._meta
+                column, target_pk = quote(str(field.column)), quote(str(target.pk.column))
                 cursor.execute(
-                    f"SELECT c.{quote(field.column)} FROM {quote(model._meta.db_table)} c "
-                    f"LEFT JOIN {quote(target.db_table)} p "
-                    f"ON p.{quote(target.pk.column)} = c.{quote(field.column)} "
-                    f"WHERE c.{quote(field.column)} IS NOT NULL "
-                    f"AND p.{quote(target.pk.column)} IS NULL LIMIT 1"
+                    f"SELECT c.{column} FROM {quote(model._meta.db_table)} c "
+                    f"LEFT JOIN {quote(target.db_table)} p ON p.{target_pk} = c.{column} "
+                    f"WHERE c.{column} IS NOT NULL AND p.{target_pk} IS NULL LIMIT 1"
                 )
                 missing = cursor.fetchone()
                 if missing:

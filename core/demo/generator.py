@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass, field
+from functools import partial
 from typing import IO, Any
 
 from django.db import connection, transaction
@@ -136,7 +137,7 @@ def premises_step(run: DemoRun) -> None:
                     run.recorder.record(
                         model,
                         range(first, first + len(rows)),
-                        lambda m=model, f=fields, r=rows: instances(m, f, r, related[m]),
+                        partial(instances, model, fields, rows, related[model]),
                     )
                     run.rows[attr] += len(rows)
             bar.update(len(batch.premises))

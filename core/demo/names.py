@@ -180,8 +180,8 @@ def person_name(rng: random.Random) -> str:
 
 
 # Mobile numbers are these prefixes and eight digits.
-MOBILE_PREFIXES = ("130", "133", "135", "136", "137", "138", "139", "150", "151", "152", "158")
-MOBILE_PREFIXES += ("159", "177", "180", "186", "187", "189", "199")
+MOBILE_PREFIXES: tuple[str, ...] = ("130", "133", "135", "136", "137", "138", "139", "150")
+MOBILE_PREFIXES += ("151", "152", "158", "159", "177", "180", "186", "187", "189", "199")
 
 
 def chinese_ordinal(number: int) -> str:

@@ -62,7 +62,7 @@ def village_specs(rng: random.Random, township: RegionSpec) -> list[RegionSpec]:
     urban = is_urban(township)
     count = rng.randint(6, 9)
     seen: set[str] = set()
-    specs = []
+    specs: list[RegionSpec] = []
     while len(specs) < count:
         name = names.community_name(rng) if urban else names.village_name(rng)
         if name in seen:

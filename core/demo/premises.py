@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 import random
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate
 from typing import Any
@@ -218,7 +218,7 @@ class PremisesFactory:
         urban = not place.address_prefix.endswith("村")
         return (3.0 if urban else 1.0) * self.rng.uniform(0.5, 1.5)
 
-    def pick(self, options: tuple[Any, ...] | list[Any]) -> Any:
+    def pick(self, options: Sequence[Any]) -> Any:
         return options[int(self.random() * len(options))]
 
     def db_date(self, day: datetime.date) -> Any:

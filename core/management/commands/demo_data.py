@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import Any, TextIO, cast
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser, OutputWrapper
 
 from core.demo.generator import (
     DEFAULT_BATCH_SIZE,
@@ -84,8 +84,13 @@ class Command(BaseCommand):
             scale=options["scale"],
             premises=options["premises"],
             batch_size=options["batch_size"],
-            progress=None if options["no_progress"] else self.stderr._out,
+            progress=None if options["no_progress"] else progress_stream(self.stderr),
         )
+
+
+def progress_stream(wrapper: OutputWrapper) -> TextIO:
+    # The stream the wrapper holds; `_out` is private, so the stubs type it as a callable.
+    return cast(TextIO, wrapper._out)
 
 
 def summary(run: DemoRun) -> str:
