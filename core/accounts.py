@@ -9,11 +9,22 @@ from base64 import b32encode
 from typing import Any
 
 import segno
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core.audit import record_change, snapshot
+from core.models import User
+
+
+def signed_in_user(request: HttpRequest) -> User:
+    """The request's user where a page needs an account (behind `login_required`)."""
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionDenied  # anonymous: login_required normally redirects first
+    return user
 
 
 def set_user_language(user: Any, language: str) -> None:

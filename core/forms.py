@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.models import Group
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Department, Licence, LicenceType, Premises, Region, Sector, User
@@ -39,6 +39,13 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+def choice_model(field: forms.ModelChoiceField) -> type[Model]:
+    # A model form builds every relation field with a queryset; only a bare field lacks one.
+    if field.queryset is None:
+        raise TypeError(f"{field!r} has no queryset to choose from")
+    return field.queryset.model
+
+
 class RestrictedModelForm(forms.ModelForm):
     """A model form whose choice lists offer only rows the editor may view.
 
@@ -56,16 +63,18 @@ class RestrictedModelForm(forms.ModelForm):
         self.user = user
         for name, field in self.fields.items():
             if isinstance(field, forms.ModelChoiceField) and name not in self.own_choice_fields:
-                field.queryset = self.visible_choices(name, field.queryset.model)
+                field.queryset = self.visible_choices(name, choice_model(field))
         style_for_bootstrap(self)
 
-    def visible_choices(self, name: str, model: type) -> QuerySet:
-        if not hasattr(model.objects, "restrict"):
+    def visible_choices(self, name: str, model: type[Model]) -> QuerySet:
+        # The stubs know `objects` only on concrete model classes; restrict() comes with it.
+        manager: Any = model.objects  # type: ignore[attr-defined]
+        if not hasattr(manager, "restrict"):
             raise TypeError(f"{type(self).__name__}.{name}: {model.__name__} has no restrict()")
-        visible = model.objects.restrict(self.user, "view")
+        visible = manager.restrict(self.user, "view")
         current = self.current_choice_ids(name)
         if current:
-            visible = visible | model.objects.filter(pk__in=current)
+            visible = visible | manager.filter(pk__in=current)
         return visible.distinct()
 
     def current_choice_ids(self, name: str) -> list[Any]:
@@ -142,7 +151,8 @@ class LicenceForm(RestrictedModelForm):
         widgets = {"valid_from": DateInput(), "valid_until": DateInput()}
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         start, end = cleaned.get("valid_from"), cleaned.get("valid_until")
         if start and end and end < start:
             self.add_error("valid_until", _("A licence cannot expire before it is valid."))
@@ -174,7 +184,8 @@ class UserForm(RestrictedModelForm):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, user=user, **kwargs)
-        self.fields["groups"].queryset = grantable_roles(user) | Group.objects.filter(
+        groups = cast(forms.ModelMultipleChoiceField, self.fields["groups"])
+        groups.queryset = grantable_roles(user) | Group.objects.filter(
             pk__in=self.current_choice_ids("groups")
         )
 
@@ -192,7 +203,7 @@ class UserCreateForm(UserForm):
         return second
 
     def _post_clean(self) -> None:
-        super()._post_clean()
+        super()._post_clean()  # type: ignore[misc]  # a Django hook the stubs leave out
         password = self.cleaned_data.get("password2")
         if password:
             try:

@@ -27,7 +27,7 @@ from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.forms.models import model_to_dict
-from django.http import HttpResponseBase
+from django.http import HttpResponse, HttpResponseBase
 from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -71,6 +71,7 @@ def export_text(response: HttpResponseBase) -> str:
     if response["Content-Type"].startswith("text/csv"):
         content = b"".join(response.streaming_content).decode("utf-8-sig")  # type: ignore[attr-defined]
         return "\n".join("\t".join(row) for row in csv.reader(io.StringIO(content)))
+    assert isinstance(response, HttpResponse), "an XLSX export is an ordinary response"
     workbook = load_workbook(io.BytesIO(response.content), read_only=True)
     return "\n".join(
         "\t".join("" if cell is None else str(cell) for cell in row)

@@ -13,6 +13,7 @@ from django.contrib.auth.models import Group
 
 from core.choices import RegionLevel
 from core.models import Department, Premises, Region, Sector, User
+from core.models.tree import TreeNode
 from core.roles import sync_roles
 from core.sector_seed import seed_sectors
 from core.validators import credit_code_check_character, org_code_check_character
@@ -42,6 +43,13 @@ class World:
 
     def user(self, persona: str) -> User:
         return self.users[persona]
+
+
+def parent_of[Node: TreeNode](node: Node) -> Node:
+    """A tree node's parent, as its own model (the stubs type the abstract "self" as TreeNode)."""
+    parent = node.parent
+    assert isinstance(parent, type(node)), f"{node} has no parent"
+    return parent
 
 
 def make_region(code: str, name: str, level: str, parent: Region | None = None) -> Region:
@@ -95,7 +103,7 @@ def build_world() -> World:
     grid_b = make_region("330101002001-01", "乙村第一网格", RegionLevel.GRID, village_b)
     sector = Sector.objects.get(code="SCHOOL-PRIM")
     department = Department.objects.create(code="T-EDU", name="测试县教育局", region=county)
-    department.sectors.add(sector.parent)
+    department.sectors.add(parent_of(sector))
     premises_a = make_premises("甲镇中心小学", grid_a, sector, 1)
     premises_b = make_premises("乙镇中心小学", grid_b, sector, 2)
     users = {

@@ -31,6 +31,7 @@ from workflow.errors import (
     WorkflowError,
 )
 from workflow.machine import Machine, StartClock, Transition, machine_for
+from workflow.models.stateful import StatefulModel
 
 # Keys of `data` the engine itself reads, beside the transition's own fields.
 ENGINE_KEYS = frozenset({"extension_days", "extension_reason", "pause_reason", "comment"})
@@ -189,13 +190,13 @@ def _notify(transition: Transition, obj: Any, user: Any) -> None:
         )
 
 
-def fire(
+def fire[Stateful: StatefulModel](
     transition: str,
-    obj: models.Model,
+    obj: Stateful,
     user: Any,
     data: dict[str, Any] | None = None,
-    expected_version: int | None = None,
-) -> models.Model:
+    expected_version: int | str | None = None,
+) -> Stateful:
     """Fire `transition` on `obj` as `user`; returns the record as now stored.
 
     `expected_version` is the version the caller showed the user (a form's hidden field, the
@@ -206,7 +207,7 @@ def fire(
     step = machine.transition(transition)
     if step is None:
         raise UnknownTransition(transition=transition)
-    expected = obj.version if expected_version is None else int(expected_version)  # type: ignore[attr-defined]
+    expected = obj.version if expected_version is None else int(expected_version)
     with transaction.atomic():
         _check_permission(step, obj, user)
         stored = type(obj)._default_manager.get(pk=obj.pk)
@@ -224,13 +225,13 @@ def fire(
     return stored
 
 
-def update_versioned(
+def update_versioned[Stateful: StatefulModel](
     user: Any,
-    obj: models.Model,
+    obj: Stateful,
     data: dict[str, Any],
     expected_version: int,
     fields: tuple[str, ...],
-) -> models.Model:
+) -> Stateful:
     """An ordinary edit of a stateful record (no state change), with the same version check."""
     with transaction.atomic():
         if not _restricted(type(obj)).restrict(user, "change").filter(pk=obj.pk).exists():

@@ -7,6 +7,7 @@ any other deadline. Replies and closing go through the notice's machine (workflo
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -98,7 +99,7 @@ def notices_on(subject: models.Model) -> models.QuerySet[SupervisionNotice]:
     return SupervisionNotice.objects.filter(content_type=content_type, object_id=subject.pk)
 
 
-def counts_by_unit(user: Any) -> list[dict[str, Any]]:
+def counts_by_unit(user: Any) -> list[Mapping[str, Any]]:
     """Per unit: notices issued, still open, replied, and with the reply overdue."""
     notices = SupervisionNotice.objects.restrict(user, "view")
     overdue_clock = Clock.objects.filter(

@@ -9,17 +9,18 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from core.accounts import signed_in_user
 from workflow.calendar import format_due
 from workflow.engine import available_transitions, fire
 from workflow.errors import WorkflowError
-from workflow.models import Notification, SupervisionNotice
+from workflow.models import Notification, StatefulModel, SupervisionNotice
 from workflow.notifications import mark_read, unread_count
 from workflow.supervision import counts_by_unit
 
 
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
-    rows = Notification.objects.filter(recipient=request.user)[:100]
+    rows = Notification.objects.filter(recipient=signed_in_user(request))[:100]
     context = {"notifications": rows, "unread": unread_count(request.user)}
     return render(request, "workflow/inbox.html", context)
 
@@ -58,12 +59,12 @@ def supervision_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "workflow/supervision_detail.html", context)
 
 
-def fire_from_form(request: HttpRequest, obj: object) -> bool:
+def fire_from_form(request: HttpRequest, obj: StatefulModel) -> bool:
     """Fire the posted transition with the posted version; errors become page messages."""
     name = request.POST.get("transition", "")
     data = {key: value for key, value in request.POST.items() if key not in RESERVED}
     try:
-        fire(name, obj, request.user, data, request.POST.get("version"))  # type: ignore[arg-type]
+        fire(name, obj, request.user, data, request.POST.get("version"))
     except WorkflowError as error:
         messages.error(request, str(error.message))
         return False

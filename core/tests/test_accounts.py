@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
@@ -12,6 +14,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from core.models import AuditEntry, User
 from testing.second_factor import enrol_device, totp_code, wrong_code
 from testing.world import PASSWORD
+
+if TYPE_CHECKING:
+    from playwright.sync_api import ConsoleMessage
 
 LOGIN = "/accounts/login/"
 
@@ -362,7 +367,12 @@ def test_anonymous_visitor_switches_language_on_the_login_page(db, client):
 
 def csp_violations(page) -> list[str]:
     found: list[str] = []
-    page.on("console", lambda m: "Content Security Policy" in m.text and found.append(m.text))
+
+    def record(message: ConsoleMessage) -> None:
+        if "Content Security Policy" in message.text:
+            found.append(message.text)
+
+    page.on("console", record)
     return found
 
 

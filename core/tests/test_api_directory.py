@@ -31,9 +31,15 @@ from core.models import (
     User,
 )
 from testing.api import APIViewTestCases, make_licence, token_client
-from testing.world import World, make_credit_code, make_region, make_user
+from testing.world import World, make_credit_code, make_region, make_user, parent_of
 
 pytestmark = pytest.mark.django_db
+
+
+def created_entry(instance: Premises) -> AuditEntry:
+    entry = record_change(instance, None)
+    assert entry is not None  # a create is always recorded
+    return entry
 
 
 def make_department(code: str, name: str, region: Region) -> Department:
@@ -55,10 +61,10 @@ class TestRegionAPI(APIViewTestCases.APIViewTestCase):
     def deletable(self, in_scope: bool) -> Region:
         # Grids with premises are protected; a new empty grid can go.
         grid = self.world.grid_a if in_scope else self.world.grid_b
-        return make_region(f"{grid.code}9", "空网格", RegionLevel.GRID, grid.parent)
+        return make_region(f"{grid.code}9", "空网格", RegionLevel.GRID, parent_of(grid))
 
     def create_data(self) -> dict[str, Any]:
-        village = self.world.grid_a.parent
+        village = parent_of(self.world.grid_a)
         return {
             "code": "330101001001-02",
             "name": "甲村第二网格",
@@ -67,7 +73,7 @@ class TestRegionAPI(APIViewTestCases.APIViewTestCase):
         }
 
     def out_of_scope_create_data(self) -> dict[str, Any]:
-        return {**self.create_data(), "parent": self.world.grid_b.parent.pk}
+        return {**self.create_data(), "parent": parent_of(self.world.grid_b).pk}
 
     def update_data(self) -> dict[str, Any]:
         return {"name": "甲村一号网格"}
@@ -86,7 +92,7 @@ class TestSectorAPI(APIViewTestCases.APIViewTestCase):
 
     def deletable(self, in_scope: bool) -> Sector:
         return Sector.objects.create(
-            code="TEST-LEAF", name="测试行业", parent=self.world.sector.parent
+            code="TEST-LEAF", name="测试行业", parent=parent_of(self.world.sector)
         )
 
     def create_data(self) -> dict[str, Any]:
@@ -263,8 +269,8 @@ class TestAuditEntryAPI(APIViewTestCases.ReadOnlyAPIViewTestCase):
     scoped_persona = "auditor"  # auditors read the whole installation's trail
 
     def set_up(self, world: World) -> None:
-        self.entry_a = record_change(world.premises_a, None)
-        self.entry_b = record_change(world.premises_b, None)
+        self.entry_a = created_entry(world.premises_a)
+        self.entry_b = created_entry(world.premises_b)
 
     def in_scope(self) -> AuditEntry:
         return self.entry_a

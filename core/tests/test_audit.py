@@ -15,7 +15,12 @@ from core.services import OutOfScopeError, delete_in_scope, save_in_scope
 
 def change_status(user, premises: Premises, status: str) -> Premises:
     premises.status = status
-    return save_in_scope(user, premises, lambda: (premises.save(), premises)[1])
+
+    def save() -> Premises:
+        premises.save()
+        return premises
+
+    return save_in_scope(user, premises, save)
 
 
 def test_update_records_actor_request_and_before_after(world):

@@ -146,9 +146,11 @@ class TestLicenceViews(ObjectViewTests):
         return Rows(own, other, deletable=own)
 
     def form_data(self, world: World, rows: Rows) -> dict[str, Any]:
+        licence = rows.in_scope
+        assert isinstance(licence, Licence)
         return {
             "premises": world.premises_a.pk,
-            "licence_type": rows.in_scope.licence_type_id,
+            "licence_type": licence.licence_type_id,
             "number": "HZ-A-0100",
             "valid_from": "2026-01-01",
         }
@@ -456,7 +458,7 @@ def test_pages_need_no_inline_script_or_style_under_the_csp(client, world, super
 NOT_OBJECT_VIEWS = {HomeView}  # counts read through restrict() themselves; no rows shown
 
 
-def served_views(patterns: list[Any]) -> list[tuple[str, Any, dict[str, Any]]]:
+def served_views(patterns: list[Any]) -> list[tuple[str | None, Any, dict[str, Any]]]:
     """(url name, view class, as_view() arguments) for every URL, includes followed."""
     found = []
     for pattern in patterns:

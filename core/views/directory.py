@@ -127,7 +127,7 @@ class PremisesDetailView(ObjectDetailView):
         user = self.request.user
         licences = (
             Licence.objects.restrict(user, "view")
-            .filter(premises=obj)
+            .filter(premises=obj.pk)
             .select_related("licence_type", "issued_by", "premises")
         )
         assignments = (

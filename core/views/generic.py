@@ -8,6 +8,7 @@ change is scope-checked inside its transaction and audited. A meta-test fails wh
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.contrib import messages
@@ -139,14 +140,13 @@ class ObjectListView(RestrictedView):
     def export(self, export_format: str, table: Any) -> HttpResponseBase:
         opts = self.model._meta
         # table.data.data is the filtered queryset in the order the user sorted it by.
-        return export_response(
-            export_format, table, table.data.data, opts.model_name, str(opts.verbose_name_plural)
-        )
+        stem, title = str(opts.model_name), str(opts.verbose_name_plural)
+        return export_response(export_format, table, table.data.data, stem, title)
 
 
 class ObjectDetailView(RestrictedView):
     template_name = "generic/object_detail.html"
-    detail_fields: tuple[str, ...] = ()
+    detail_fields: Sequence[str] = ()
     detail_labels: dict[str, Any] = {}  # where the page calls a field differently from the model
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:

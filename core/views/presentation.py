@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Model
+from django.db.models import Field, Model
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
@@ -43,6 +43,8 @@ def visible_related(obj: Model, name: str, user: Any) -> Iterable[Any]:
 
 def detail_row(obj: Model, name: str, user: Any, label: str = "") -> DetailRow:
     model_field = obj._meta.get_field(name)
+    if not isinstance(model_field, Field):
+        raise TypeError(f"{name}: a detail row shows a field, not a reverse relation")
     label = label or capfirst(str(model_field.verbose_name))
     if model_field.many_to_many:
         return DetailRow(label, [link_to(item) for item in visible_related(obj, name, user)])

@@ -20,9 +20,9 @@ from workflow.tests.toy import ACK, HANDLE, Ticket, TicketState
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
-def at(*args: int) -> dt.datetime:
+def at(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> dt.datetime:
     """A moment in the configured zone (Asia/Shanghai)."""
-    return dt.datetime(*args, tzinfo=SHANGHAI)
+    return dt.datetime(year, month, day, hour, minute, tzinfo=SHANGHAI)
 
 
 @pytest.fixture(scope="session")

@@ -95,4 +95,5 @@ def reset_task_backends() -> None:
     from django.tasks import task_backends
 
     task_backends.__dict__.pop("settings", None)
-    task_backends._connections = Local(task_backends.thread_critical)
+    # A private attribute of Django's handler, absent from the stubs.
+    task_backends._connections = Local(task_backends.thread_critical)  # type: ignore[attr-defined]

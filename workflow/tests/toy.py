@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Region, User
@@ -43,6 +44,8 @@ class Ticket(StatefulModel):
     evidence_count = models.PositiveIntegerField(default=0)
 
     objects = RestrictedQuerySet.as_manager()
+    # Declared for mypy: the app is not installed, so the stubs plugin never sees this model.
+    resolved_by_id: int | None
 
     class Meta:
         app_label = "workflow_toy"
@@ -61,7 +64,7 @@ class Ticket(StatefulModel):
         return within_paths("region__path", scope.region_paths)
 
 
-def not_the_resolver(ticket: Ticket, user: User, data: dict) -> str | None:
+def not_the_resolver(ticket: Ticket, user: User, data: dict) -> str | Promise | None:
     # Four eyes (DESIGN.md §5): the verifier is someone other than the rectifier.
     if ticket.resolved_by_id == user.pk:
         return _("The person who resolved it cannot verify it.")

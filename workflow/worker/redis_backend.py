@@ -24,6 +24,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.functional import cached_property
 from django.utils.json import normalize_json
 from django.utils.module_loading import import_string
+from redis.typing import EncodableT, FieldT
 
 RESULT_TTL = 7 * 24 * 3600  # finished results are kept a week
 
@@ -52,7 +53,7 @@ class RedisBackend(BaseTaskBackend):
     def enqueue(self, task: Task, args: Any, kwargs: Any) -> TaskResult:
         self.validate_task(task)
         result_id = get_random_string(32)
-        record = {
+        record: dict[str, str] = {
             "task_path": task.module_path,
             "queue": task.queue_name,
             "args": json.dumps(normalize_json(list(args))),
@@ -61,7 +62,7 @@ class RedisBackend(BaseTaskBackend):
             "enqueued_at": timezone.now().isoformat(),
         }
         pipe = self.client.pipeline()
-        pipe.hset(self.result_key(result_id), mapping=record)
+        pipe.hset(self.result_key(result_id), mapping=fields(record))
         pipe.lpush(self.queue_key(task.queue_name), result_id)
         pipe.execute()
         result = self._result(result_id, record, task)
@@ -72,7 +73,7 @@ class RedisBackend(BaseTaskBackend):
         record = self.client.hgetall(self.result_key(result_id))
         if not record:
             raise TaskResultDoesNotExist(result_id)
-        return self._result(result_id, record)
+        return self._result(result_id, {text(key): text(value) for key, value in record.items()})
 
     def _result(
         self, result_id: str, record: dict[str, str], task: Task | None = None
@@ -83,7 +84,7 @@ class RedisBackend(BaseTaskBackend):
             if record.get("error_class")
             else []
         )
-        result = TaskResult(
+        result: TaskResult[..., Any] = TaskResult(
             task=task,
             id=result_id,
             status=TaskResultStatus(record["status"]),
@@ -103,7 +104,7 @@ class RedisBackend(BaseTaskBackend):
 
     def run_one(self, worker_id: str, timeout: float) -> bool:
         """Take one task off any of this backend's queues and run it; False when none came."""
-        result_id = None
+        result_id: bytes | str | None = None
         for queue in sorted(self.queues):
             result_id = self.client.lmove(
                 self.queue_key(queue), self.processing_key(worker_id), "RIGHT", "LEFT"
@@ -113,13 +114,18 @@ class RedisBackend(BaseTaskBackend):
         if result_id is None:
             if timeout:
                 queue = self.queue_key(sorted(self.queues)[0])
+                # BLMOVE takes a fractional timeout; redis-py annotates it as int.
                 result_id = self.client.blmove(
-                    queue, self.processing_key(worker_id), timeout, "RIGHT", "LEFT"
+                    queue,
+                    self.processing_key(worker_id),
+                    timeout,  # type: ignore[arg-type]
+                    "RIGHT",
+                    "LEFT",
                 )
             if result_id is None:
                 return False
-        self._run(result_id, worker_id)
-        self.client.lrem(self.processing_key(worker_id), 1, result_id)
+        self._run(text(result_id), worker_id)
+        self.client.lrem(self.processing_key(worker_id), 1, text(result_id))
         return True
 
     def _run(self, result_id: str, worker_id: str) -> None:
@@ -148,9 +154,19 @@ class RedisBackend(BaseTaskBackend):
                 "error_class": f"{kind.__module__}.{kind.__qualname__}",
                 "traceback": "".join(traceback.format_exception(error)),
             }
-        self.client.hset(key, mapping=update)
+        self.client.hset(key, mapping=fields(update))
         self.client.expire(key, RESULT_TTL)
         task_finished.send(type(self), task_result=self.get_result(result_id))
+
+
+def text(value: bytes | str) -> str:
+    """A reply as text: the client decodes replies, though redis-py's types allow bytes."""
+    return value.decode() if isinstance(value, bytes) else value
+
+
+def fields(record: dict[str, str]) -> dict[FieldT, EncodableT]:
+    """The record as hset's mapping, whose invariant key type refuses a dict[str, str]."""
+    return {key: value for key, value in record.items()}
 
 
 def redis_url() -> str:
