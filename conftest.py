@@ -3,6 +3,16 @@ import pytest
 from testing.world import World, build_world
 
 
+@pytest.fixture(autouse=True)
+def english_by_default(settings):  # type: ignore[no-untyped-def]
+    """Tests read messages in English; tests of the Chinese pages choose their language."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def world(db) -> World:
     return build_world()

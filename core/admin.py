@@ -6,8 +6,8 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.auth import REDIRECT_FIELD_NAME
-from django.contrib.auth.views import redirect_to_login
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
@@ -70,7 +70,7 @@ for model in (Region, Sector, LicenceType, Department, Premises, Licence, Respon
 @admin.register(User, site=admin_site)
 class CivicDeskUserAdmin(AuditedAdmin, UserAdmin):
     fieldsets = (
-        *UserAdmin.fieldsets,
+        *(UserAdmin.fieldsets or ()),
         (
             "CivicDesk",
             {"fields": ("language", "unlimited_scope", "regions", "departments", "premises")},

@@ -9,7 +9,7 @@ Outside scope is 404 in views and APIs because they only ever look rows up throu
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import reduce
+from functools import cached_property, reduce
 from operator import or_
 from typing import TYPE_CHECKING, Any, Self
 
@@ -37,6 +37,19 @@ class Scope:
             region_paths=tuple(user.regions.values_list("path", flat=True)),
             department_ids=frozenset(user.departments.values_list("pk", flat=True)),
             premises_ids=frozenset(user.premises.values_list("pk", flat=True)),
+        )
+
+    @cached_property
+    def region_ids(self) -> list[int]:
+        """Ids of the scope's regions and everything under them, read once per scope."""
+        from core.models import Region
+
+        if not self.region_paths:
+            return []
+        return list(
+            Region.objects.filter(within_paths("path", self.region_paths)).values_list(
+                "pk", flat=True
+            )
         )
 
     def ancestor_codes(self) -> set[str]:

@@ -1,4 +1,6 @@
-"""Write the Traditional Chinese catalog from the Simplified one (OpenCC s2tw: Taiwan-standard character forms).
+"""Write the Traditional Chinese catalog from the Simplified one (OpenCC s2tw).
+
+Taiwan-standard character forms; phrases are kept as in the Simplified catalog.
 
 Translators maintain locale/zh_Hans; zh_Hant is derived so the two never drift. An entry
 translated by hand in zh_Hant (marked with the translator comment "manual") is kept.

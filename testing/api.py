@@ -45,7 +45,7 @@ def token_client(user: User) -> APIClient:
 def add_api_personas(world: World) -> None:
     """Personas beyond the shared world: an unscoped superuser and a directory administrator
     whose scope is township A (the township staff role may not manage reference data)."""
-    world.users[UNSCOPED] = User.objects.create_superuser("root", password=PASSWORD)
+    world.users[UNSCOPED] = User.objects.create_superuser("root", password=PASSWORD, language="en")
     admin_a = make_user("directory_admin_a", "directory_admin", regions=[world.township_a])
     world.users["directory_admin_a"] = admin_a
 

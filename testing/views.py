@@ -120,7 +120,7 @@ class ViewTestCase:
 
     @pytest.fixture
     def rows(self, world: World) -> Rows:
-        world.users[UNSCOPED] = User.objects.create_superuser("root_ui", password=PASSWORD)
+        world.users[UNSCOPED] = User.objects.create_superuser("root_ui", password=PASSWORD, language="en")
         return self.make_rows(world)
 
     # --- helpers ----------------------------------------------------------------------------
