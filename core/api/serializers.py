@@ -207,11 +207,13 @@ def premises_prefetches(user: Any) -> list[Prefetch]:
     ]
 
 
-class PremisesSerializer(ValidatedModelSerializer):
+class PremisesListSerializer(ValidatedModelSerializer):
+    """A premises as a list row: its own fields. Licences and responsibilities come with one
+    premises (GET /premises/{id}/) or from /licences/ and /responsibilities/?premises=…;
+    nesting them in every row of a list was half the cost of a page."""
+
     region_name = serializers.CharField(source="region.name", read_only=True)
     sector_name = serializers.CharField(source="sector.name", read_only=True)
-    licences = serializers.SerializerMethodField()
-    responsibilities = serializers.SerializerMethodField()
 
     class Meta:
         model = Premises
@@ -227,11 +229,19 @@ class PremisesSerializer(ValidatedModelSerializer):
             "address",
             "contact_name",
             "contact_phone",
-            "licences",
-            "responsibilities",
             "created",
             "updated",
         ]
+
+
+class PremisesSerializer(PremisesListSerializer):
+    """One premises with its licences and current responsibility assignments."""
+
+    licences = serializers.SerializerMethodField()
+    responsibilities = serializers.SerializerMethodField()
+
+    class Meta(PremisesListSerializer.Meta):
+        fields = [*PremisesListSerializer.Meta.fields, "licences", "responsibilities"]
 
     def nested(
         self, premises: Premises, attr: str, rows: Callable[[Any], QuerySet]

@@ -157,7 +157,14 @@ class PremisesViewSet(RestrictedModelViewSet):
     ordering_fields = ["name", "credit_code", "status", "region", "sector", "created", "updated"]
     select_related = ("region", "sector")
 
+    def get_serializer_class(self) -> type[BaseSerializer]:
+        if self.action == "list":
+            return serializers.PremisesListSerializer
+        return serializers.PremisesSerializer
+
     def prefetch(self, queryset: QuerySet) -> QuerySet:
+        if self.action == "list":
+            return queryset
         return queryset.prefetch_related(*serializers.premises_prefetches(self.request.user))
 
 

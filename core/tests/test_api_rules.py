@@ -161,8 +161,9 @@ class TestPremisesRepresentation:
         for premises in (api_world.premises_a, api_world.premises_b):
             make_licence(premises, f"JY-{premises.pk}")
         user = api_world.user(persona)
-        body = token_client(user).get("/api/v1/premises/", {"limit": 1000}).json()
-        for row in body["results"]:
+        client = token_client(user)
+        listed = client.get("/api/v1/premises/", {"limit": 1000}).json()["results"]
+        for row in (client.get(f"/api/v1/premises/{item['id']}/").json() for item in listed):
             licences = Licence.objects.restrict(user, "view").filter(premises=row["id"])
             current = Responsibility.objects.restrict(user, "view").current()
             responsibilities = current.filter(premises=row["id"])
