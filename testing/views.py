@@ -120,7 +120,9 @@ class ViewTestCase:
 
     @pytest.fixture
     def rows(self, world: World) -> Rows:
-        world.users[UNSCOPED] = User.objects.create_superuser("root_ui", password=PASSWORD, language="en")
+        world.users[UNSCOPED] = User.objects.create_superuser(
+            "root_ui", password=PASSWORD, language="en"
+        )
         return self.make_rows(world)
 
     # --- helpers ----------------------------------------------------------------------------

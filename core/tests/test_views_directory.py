@@ -191,7 +191,9 @@ class TestUserViews(
 
 @pytest.fixture
 def superuser(world: World) -> User:
-    world.users[UNSCOPED] = User.objects.create_superuser("root_ui", password=PASSWORD, language="en")
+    world.users[UNSCOPED] = User.objects.create_superuser(
+        "root_ui", password=PASSWORD, language="en"
+    )
     return world.users[UNSCOPED]
 
 
