@@ -6,3 +6,8 @@ class CoreConfig(AppConfig):
     name = "core"
     verbose_name = _("Directory")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from core import tables_speedup
+
+        tables_speedup.install()
