@@ -390,9 +390,14 @@ def test_phone_user_signs_in_with_code_and_switches_language(
     phone_page.fill("input[name=otp_token]", totp_code(device))
     phone_page.click("button[type=submit]")
     phone_page.wait_for_url(f"{live_server.url}/")
+    phone_page.wait_for_load_state("load")  # Bootstrap's deferred script drives the menus
     phone_page.click(".navbar-toggler")
+    # A click during the collapse animation can be swallowed: wait until the menu is open.
+    phone_page.wait_for_selector("#cd-nav.show:not(.collapsing)")
     phone_page.click("text=staff_a")
-    phone_page.click("button[name=language][value=zh-hant]")
+    language = phone_page.locator("button[name=language][value=zh-hant]")
+    language.wait_for(state="visible")
+    language.click()
     phone_page.wait_for_load_state()
     assert phone_page.get_attribute("html", "lang") == "zh-hant"
     user.refresh_from_db()
