@@ -19,10 +19,15 @@ def test_phone_clerk_lists_edits_and_reads_history_of_a_premises(
     log_in(page, live_server.url, "staff_a", PASSWORD)
     page.wait_for_url(f"{live_server.url}/")
 
-    # The menu is collapsed behind the toggler on a phone.
+    # The menu is collapsed behind the toggler on a phone; a click during the collapse
+    # animation can be swallowed, so each step waits for the menu it opened.
+    page.wait_for_load_state("load")
     page.click(".navbar-toggler")
+    page.wait_for_selector("#cd-nav.show:not(.collapsing)")
     page.click(".navbar .dropdown-toggle >> nth=0")
-    page.click("a.dropdown-item[href='/premises/']")
+    premises_link = page.locator("a.dropdown-item[href='/premises/']")
+    premises_link.wait_for(state="visible")
+    premises_link.click()
     page.wait_for_url(f"{live_server.url}/premises/")
     page.wait_for_selector(f"text={world.premises_a.name}")
     assert not page.is_visible(f"text={world.premises_b.name}")
