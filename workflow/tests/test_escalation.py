@@ -101,3 +101,18 @@ def test_handler_hears_warnings_even_without_a_unit_leader(toy, overdue_ticket):
     escalation.scan(at(2026, 3, 16))
     assert escalation.notify_escalations() == 1
     assert Notification.objects.get().recipient == toy.other_staff
+
+
+def test_small_batches_with_tied_times_escalate_every_clock_each_step_once(toy):
+    tickets = [toy.ticket(state="handling", handler=toy.other_staff) for _ in range(7)]
+    for ticket in tickets:  # the same start, so the same due time: ties at every batch edge
+        start_clock(ticket, HANDLE, at=at(2026, 3, 2, 9), region=toy.world.grid_a)
+    late = toy.ticket(state="handling", handler=toy.other_staff)
+    start_clock(late, HANDLE, at=at(2026, 4, 20, 9), region=toy.world.grid_a)
+
+    result = escalation.scan(at(2026, 4, 30), batch=3)
+
+    assert [steps_of(ticket) for ticket in tickets] == [list(range(1, 7))] * 7
+    assert steps_of(late) == []  # not yet in its warning window
+    assert result.escalated == 7 * 6 == EscalationEvent.objects.count()
+    assert escalation.scan(at(2026, 4, 30), batch=3).escalated == 0
