@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "core",
     "django_tasks_db",  # the embedded task queue (workflow issue 3)
     "workflow",
+    "hazards",
 ]
 
 MIDDLEWARE = [

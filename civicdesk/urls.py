@@ -13,4 +13,5 @@ urlpatterns = [
     path("admin/", admin_site.urls),
     path("healthz", healthz, name="healthz"),
     path("workflow/", include("workflow.urls")),
+    path("safety/", include("hazards.urls")),
 ]

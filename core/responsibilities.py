@@ -115,3 +115,13 @@ def derive_responsibilities(premises: Premises, today: datetime.date | None = No
         )
         for a in wanted - set(current)
     )
+
+
+def lead_regulator_of(premises: Premises) -> Department | None:
+    """The current lead sector regulator: where a hazard found at the premises is routed
+    (DESIGN.md §5; None sends it to the safety committee office's shared-duty queue)."""
+    current = Responsibility.objects.current().filter(
+        premises=premises, kind=ResponsibilityKind.REGULATOR, department__isnull=False
+    )
+    row = current.select_related("department").order_by("-is_lead", "pk").first()
+    return row.department if row is not None else None

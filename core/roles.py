@@ -32,6 +32,21 @@ SUPERVISION_ISSUE = perms("view add change", "supervisionnotice", app="workflow"
 
 READ_DIRECTORY = perms("view", *DIRECTORY_REFERENCE, "premises", "licence", "responsibility")
 
+# Workplace safety (issue 4).
+SAFETY_REFERENCE = ("checklisttemplate", "checklistitem", "riskbandset", "riskband",
+                    "inspectionfrequency")  # fmt: skip
+SAFETY_RECORDS = ("campaign", "campaignassignment", "inspectionschedule", "inspection",
+                  "inspectionresult", "hazard", "governanceplan", "interimcontrol",
+                  "hazardlisting", "enforcementaction", "riskpoint",
+                  "enterprisestatistics")  # fmt: skip
+READ_SAFETY = perms("view", *SAFETY_REFERENCE, *SAFETY_RECORDS, app="hazards")
+INSPECT = perms("add change", "inspection", "inspectionresult", "hazard", "interimcontrol",
+                app="hazards") | perms("view add", "attachment")  # fmt: skip
+REGULATE = INSPECT | perms(
+    "add change", "enforcementaction", "hazardlisting", "riskpoint", "campaign",
+    "campaignassignment", app="hazards",
+)  # fmt: skip
+
 
 @dataclass(frozen=True)
 class Role:
@@ -53,9 +68,18 @@ ROLES: tuple[Role, ...] = (
             "user",
         )
         # Holds what the unit roles hold, so it may grant them (not the supervisor's "add").
-        | SUPERVISION_ANSWER,
+        | SUPERVISION_ANSWER
+        | perms("view add change delete", *SAFETY_REFERENCE, app="hazards")
+        | READ_SAFETY
+        | REGULATE
+        | perms("add change", "governanceplan", "enterprisestatistics", app="hazards")
+        | perms("view add", "importjob"),
     ),
-    Role("grid_inspector", _("Grid inspector"), READ_DIRECTORY | perms("change", "premises")),
+    Role(
+        "grid_inspector",
+        _("Grid inspector"),
+        READ_DIRECTORY | perms("change", "premises") | READ_SAFETY | INSPECT,
+    ),
     Role(
         "township_staff",
         _("Township staff"),
@@ -63,7 +87,11 @@ ROLES: tuple[Role, ...] = (
         | perms("add change delete", "premises", "licence", "responsibility")
         | perms("add change", "region")
         | perms("view", "user")
-        | SUPERVISION_ANSWER,
+        | SUPERVISION_ANSWER
+        | READ_SAFETY
+        | INSPECT
+        | perms("add change", "campaign", "campaignassignment", "riskpoint", app="hazards")
+        | perms("view add", "importjob"),
     ),
     Role(
         "department_staff",
@@ -71,31 +99,45 @@ ROLES: tuple[Role, ...] = (
         READ_DIRECTORY
         | perms("change", "premises")
         | perms("add change", "licence")
-        | SUPERVISION_ANSWER,
+        | SUPERVISION_ANSWER
+        | READ_SAFETY
+        | REGULATE,
     ),
     Role(
         "enterprise_officer",
         _("Enterprise safety officer"),
         perms("view", "premises", "licence", "responsibility", "sector")
-        | perms("change", "premises"),
+        | perms("change", "premises")
+        | READ_SAFETY
+        | INSPECT
+        | perms("add change", "governanceplan", "riskpoint", "enterprisestatistics", app="hazards")
+        | perms("view add", "importjob"),
     ),
     Role("complaint_clerk", _("Complaint-desk clerk"), READ_DIRECTORY),
     Role("handling_staff", _("Handling unit staff"), READ_DIRECTORY | SUPERVISION_ANSWER),
     Role(
         "unit_leader",
         _("Unit leader"),
-        READ_DIRECTORY | perms("view", "user") | SUPERVISION_ANSWER,
+        READ_DIRECTORY
+        | perms("view", "user")
+        | SUPERVISION_ANSWER
+        | READ_SAFETY
+        | perms("change", "hazard", "governanceplan", "hazardlisting", app="hazards"),
     ),
-    Role("supervisor", _("Supervisor"), READ_DIRECTORY | perms("view", "user") | SUPERVISION_ISSUE),
+    Role(
+        "supervisor",
+        _("Supervisor"),
+        READ_DIRECTORY | perms("view", "user") | SUPERVISION_ISSUE | READ_SAFETY,
+    ),
     Role(
         "government_leader",
         _("Government leader"),
-        READ_DIRECTORY | perms("view", "user") | SUPERVISION_READ,
+        READ_DIRECTORY | perms("view", "user") | SUPERVISION_READ | READ_SAFETY,
     ),
     Role(
         "auditor",
         _("Auditor"),
-        READ_DIRECTORY | perms("view", "user", "auditentry") | SUPERVISION_READ,
+        READ_DIRECTORY | perms("view", "user", "auditentry") | SUPERVISION_READ | READ_SAFETY,
     ),
 )
 ROLE_BY_KEY = {role.key: role for role in ROLES}

@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from core.api import views
+from hazards.api.urls import register as register_safety
 
 router = DefaultRouter()
 # Basenames are given because the viewsets have no class-level `queryset` to guess from.
@@ -17,6 +18,7 @@ router.register("licences", views.LicenceViewSet, basename="licence")
 router.register("responsibilities", views.ResponsibilityViewSet, basename="responsibility")
 router.register("users", views.UserViewSet, basename="user")
 router.register("audit-entries", views.AuditEntryViewSet, basename="auditentry")
+register_safety(router)
 
 urlpatterns = [
     path("v1/auth/token/", views.ObtainTokenView.as_view(), name="api_token"),

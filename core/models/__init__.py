@@ -1,12 +1,18 @@
+from core.models.attachments import Attachment
 from core.models.audit import AuditChainHead, AuditEntry
 from core.models.directory import Department, LicenceType, Region, Sector
+from core.models.documents import DocumentSequence, ImportJob, ImportProblem, next_number
 from core.models.premises import Licence, Premises, Responsibility
 from core.models.users import User
 
 __all__ = [
+    "Attachment",
     "AuditChainHead",
     "AuditEntry",
     "Department",
+    "DocumentSequence",
+    "ImportJob",
+    "ImportProblem",
     "Licence",
     "LicenceType",
     "Premises",
@@ -14,4 +20,5 @@ __all__ = [
     "Responsibility",
     "Sector",
     "User",
+    "next_number",
 ]

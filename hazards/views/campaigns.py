@@ -1,0 +1,7 @@
+"""campaigns pages (issue 4)."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
