@@ -1,0 +1,1 @@
+"""The listings state machine (issue 4); registered by hazards.workflow."""
