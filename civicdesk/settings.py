@@ -205,6 +205,8 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = not PRODUCTION
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "media/"
+# Largest attachment accepted (photos, evidence, signatures, documents).
+ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 
 # Email (Django 6.1 MAILERS): console in the demo, SMTP when EMAIL_HOST is set. Production
 # always uses SMTP (the local relay unless EMAIL_HOST says otherwise): notices must be sent.
