@@ -1,0 +1,255 @@
+"""Hazards (事故隐患): reporting onto the closed loop, the governance plan of a major hazard and
+its interim controls (DESIGN.md §5; SAWS Order 16 Arts 10–16; Work Safety Law Art. 41).
+
+`report_hazard` is the one way a hazard comes into being, whoever finds it: an inspection's
+failed item, an ad hoc report, the enterprise itself, a citizen complaint or an imported
+ledger. State changes after that go through the machine (hazards.machines.hazards).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.audit import record_change, snapshot
+from core.models import Premises, next_number
+from hazards.choices import HazardGrade, HazardSource, HazardState
+from hazards.models import (
+    ChecklistItem,
+    GovernancePlan,
+    Hazard,
+    InspectionResult,
+    InterimControl,
+    RiskPoint,
+)
+from workflow.calendar import local_date
+
+NUMBER_PREFIX = "YH"  # 隐患
+RECTIFY_CLOCK = "hazards.rectify"
+
+
+def hazard_number(year: int) -> str:
+    """ "YH-2026-000123": gap-free per year (call inside the transaction that saves it)."""
+    return f"{NUMBER_PREFIX}-{year}-{next_number(NUMBER_PREFIX, year):06d}"
+
+
+def forced_grade(checklist_item: ChecklistItem | None, grade: str | None) -> str | None:
+    # SAWS Order 16 Art. 3 and the sector major-hazard criteria (e.g. 工贸 2023): a failed item
+    # that is a major-hazard criterion makes the hazard major, whatever the reporter proposed.
+    if checklist_item is not None and checklist_item.major_criterion:
+        return HazardGrade.MAJOR
+    return grade
+
+
+def entry_state(grade: str | None, rectify_by: dt.datetime | None) -> str:
+    """Where a new hazard enters the loop (DESIGN.md §5): ungraded without a deadline it is
+    registered on the ledger; graded it waits; a general hazard with a deadline is rectified
+    at once ("general: immediately, with a deadline"); a major one waits for its plan."""
+    if grade is None:
+        return HazardState.REGISTERED
+    if grade == HazardGrade.GENERAL and rectify_by is not None:
+        return HazardState.RECTIFYING
+    return HazardState.GRADED
+
+
+def _check_may_report(user: Any, premises: Premises) -> None:
+    if not Premises.objects.restrict(user, "view").filter(pk=premises.pk).exists():
+        raise PermissionDenied(_("The premises is outside your scope."))
+    if not user.has_perm("hazards.add_hazard"):
+        raise PermissionDenied(_("You may not report hazards."))
+
+
+def report_hazard(
+    *,
+    user: Any,
+    premises: Premises,
+    title: str,
+    source: str,
+    description: str = "",
+    location: str = "",
+    inspection_result: InspectionResult | None = None,
+    checklist_item: ChecklistItem | None = None,
+    risk_point: RiskPoint | None = None,
+    rectify_by: dt.datetime | None = None,
+    grade: str | None = None,
+    found_at: dt.datetime | None = None,
+    complaint_reference: str = "",
+) -> Hazard:
+    """Number, place, grade and register a hazard; start its deadline when one is known.
+
+    Raises PermissionDenied when the premises is outside the user's scope, ValidationError on
+    bad input; in either case nothing is written.
+    """
+    if not title.strip():
+        raise ValidationError(_("Give the hazard a title."), code="title_required")
+    if source not in HazardSource.values:
+        raise ValidationError(_("Unknown source of a hazard."), code="bad_source")
+    if grade is not None and grade not in HazardGrade.values:
+        raise ValidationError(_("Unknown hazard grade."), code="bad_grade")
+    if inspection_result is not None and checklist_item is None:
+        checklist_item = inspection_result.item
+    found_at = found_at or timezone.now()
+    graded = forced_grade(checklist_item, grade)
+    if graded is None and rectify_by is not None:
+        graded = HazardGrade.GENERAL  # a deadline set on the spot grades it general
+    with transaction.atomic():
+        _check_may_report(user, premises)
+        hazard = Hazard(
+            premises=premises,
+            number=hazard_number(local_date(found_at).year),
+            source=source,
+            inspection=inspection_result.inspection if inspection_result is not None else None,
+            inspection_result=inspection_result,
+            checklist_item=checklist_item,
+            risk_point=risk_point,
+            complaint_reference=complaint_reference,
+            title=title.strip()[:200],
+            description=description,
+            location=location[:200],
+            grade=graded or HazardGrade.GENERAL,
+            major_criterion=checklist_item
+            if checklist_item and checklist_item.major_criterion
+            else None,
+            grade_reason=_major_reason(checklist_item),
+            found_at=found_at,
+            found_by=user,
+            rectify_by=rectify_by,
+            state=entry_state(graded, rectify_by),
+        )
+        # Grid-found hazards route to the lead sector regulator; none → the safety committee
+        # office's shared-duty queue (department None; DESIGN.md §5).
+        hazard.take_place_from_premises()
+        hazard.save()
+        record_change(hazard, None)
+        if rectify_by is not None:
+            start_rectify_clock(hazard)
+        after_open_or_close(hazard)
+    return hazard
+
+
+def _major_reason(item: ChecklistItem | None) -> str:
+    if item is None or not item.major_criterion:
+        return ""
+    return _("Major-hazard criterion: %(clause)s") % {"clause": item.clause}
+
+
+def start_rectify_clock(hazard: Hazard) -> None:
+    """Work Safety Law Art. 65 / SAWS Order 16 Art. 15: rectify by the deadline set."""
+    from workflow.clocks import start_clock
+
+    start_clock(hazard, RECTIFY_CLOCK, region=hazard.region, due=hazard.rectify_by)
+
+
+def after_open_or_close(hazard: Hazard) -> None:
+    """An open hazard linked to a risk point raises its live colour (DESIGN.md §5)."""
+    if hazard.risk_point_id is None:
+        return
+    try:
+        from hazards.services import risk
+    except ImportError:  # the risk-point service lands separately
+        return
+    refresh = getattr(risk, "refresh_live_colour", None)
+    if refresh is not None:
+        refresh(RiskPoint.objects.get(pk=hazard.risk_point_id))
+
+
+# Governance plan of a major hazard (SAWS Order 16 Art. 15: six parts)
+
+PLAN_FIELDS = (
+    "goals_and_tasks",
+    "methods_and_measures",
+    "funds_and_materials",
+    "responsible_body_and_people",
+    "deadline",
+    "deadline_requirements",
+    "safety_and_emergency",
+    "reported_to_regulator_at",
+    "reported_to_workers_congress_at",
+)
+
+
+def _hazard_in_scope(user: Any, hazard: Hazard, action: str) -> Hazard:
+    found = Hazard.objects.restrict(user, action).filter(pk=hazard.pk).first()
+    if found is None:
+        raise PermissionDenied(_("The hazard is outside your scope."))
+    return found
+
+
+def save_governance_plan(*, user: Any, hazard: Hazard, **parts: Any) -> GovernancePlan:
+    """Write (or revise) the six-part plan of a major hazard; audited."""
+    unknown = set(parts) - set(PLAN_FIELDS)
+    if unknown:
+        raise ValidationError(_("Unknown plan fields: %(f)s") % {"f": ", ".join(sorted(unknown))})
+    with transaction.atomic():
+        hazard = _hazard_in_scope(user, hazard, "view")
+        if hazard.grade != HazardGrade.MAJOR:
+            raise ValidationError(_("Only a major hazard has a governance plan."), code="not_major")
+        if hazard.state == HazardState.CLOSED:
+            raise ValidationError(_("The hazard is closed."), code="closed")
+        plan = GovernancePlan.objects.filter(hazard=hazard).first()
+        before = snapshot(plan) if plan is not None else None
+        action = "change" if plan is not None else "add"
+        if not user.has_perm(f"hazards.{action}_governanceplan"):
+            raise PermissionDenied(_("You may not write governance plans."))
+        plan = plan or GovernancePlan(hazard=hazard, submitted_by=user)
+        for name, value in parts.items():
+            setattr(plan, name, value)
+        plan.submitted_at = timezone.now()
+        plan.full_clean()
+        plan.save()
+        record_change(plan, before)
+    return plan
+
+
+# Interim controls while a major hazard is open (Work Safety Law Art. 41; SAWS Order 16 Art. 16)
+
+
+def record_interim_control(
+    *,
+    user: Any,
+    hazard: Hazard,
+    kind: str,
+    description: str = "",
+    in_place_from: dt.datetime | None = None,
+) -> InterimControl:
+    with transaction.atomic():
+        hazard = _hazard_in_scope(user, hazard, "view")
+        if not user.has_perm("hazards.add_interimcontrol"):
+            raise PermissionDenied(_("You may not record interim controls."))
+        if hazard.state == HazardState.CLOSED:
+            raise ValidationError(_("The hazard is closed."), code="closed")
+        control = InterimControl(
+            hazard=hazard,
+            kind=kind,
+            description=description,
+            in_place_from=in_place_from or timezone.now(),
+            recorded_by=user,
+        )
+        control.full_clean()
+        control.save()
+        record_change(control, None)
+    return control
+
+
+def lift_interim_control(*, user: Any, control: InterimControl) -> InterimControl:
+    with transaction.atomic():
+        stored = (
+            InterimControl.objects.restrict(user, "change")
+            .select_for_update()
+            .filter(pk=control.pk)
+            .first()
+        )
+        if stored is None:
+            raise PermissionDenied(_("The measure is outside your scope."))
+        if stored.lifted_at is not None:
+            raise ValidationError(_("The measure is already lifted."), code="already_lifted")
+        before = snapshot(stored)
+        stored.lifted_at = timezone.now()
+        stored.save(update_fields=["lifted_at"])
+        record_change(stored, before)
+    return stored
