@@ -24,6 +24,7 @@ from core.models import (
     Sector,
     User,
 )
+from core.panels import premises_panels
 from core.views.generic import ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectListView
 
 # Regions
@@ -140,6 +141,7 @@ class PremisesDetailView(ObjectDetailView):
             "licence_table": self.inline_table(tables.LicenceTable, licences, ("premises",)),
             "responsibility_table": self.inline_table(tables.ResponsibilityTable, assignments),
             "may_add_licence": user.has_perm("core.add_licence"),
+            "panels": premises_panels.render(self.request, obj),
         }
 
     def inline_table(self, table_class: type, rows: Any, exclude: tuple[str, ...] = ()) -> Any:
