@@ -17,6 +17,7 @@ install: $(VENV)/.installed
 
 ## Set up (venv, install, migrate SQLite in var/, demo county, demo users) and serve.
 run: install
+	@scripts/system-deps run
 	@mkdir -p var
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py sync_roles
