@@ -39,6 +39,17 @@ class MenuGroup:
 
 MENU = (
     MenuGroup(
+        _("Directory"),
+        (
+            MenuItem(_("Premises"), "core:premises_list", "core.view_premises"),
+            MenuItem(_("Regions"), "core:region_list", "core.view_region"),
+            MenuItem(_("Departments"), "core:department_list", "core.view_department"),
+            MenuItem(_("Sectors"), "core:sector_list", "core.view_sector"),
+            MenuItem(_("Licence types"), "core:licencetype_list", "core.view_licencetype"),
+            MenuItem(_("Users"), "core:user_list", "core.view_user"),
+        ),
+    ),
+    MenuGroup(
         _("Workplace safety"),
         (
             MenuItem(
@@ -67,17 +78,6 @@ MENU = (
                 _("Checklists"), "hazards:checklisttemplate_list", "hazards.view_checklisttemplate"
             ),
             MenuItem(_("Ledger import"), "hazards:ledger_import", "core.add_importjob"),
-        ),
-    ),
-    MenuGroup(
-        _("Directory"),
-        (
-            MenuItem(_("Premises"), "core:premises_list", "core.view_premises"),
-            MenuItem(_("Regions"), "core:region_list", "core.view_region"),
-            MenuItem(_("Departments"), "core:department_list", "core.view_department"),
-            MenuItem(_("Sectors"), "core:sector_list", "core.view_sector"),
-            MenuItem(_("Licence types"), "core:licencetype_list", "core.view_licencetype"),
-            MenuItem(_("Users"), "core:user_list", "core.view_user"),
         ),
     ),
     MenuGroup(
