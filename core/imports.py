@@ -1,0 +1,438 @@
+"""Streamed imports of XLSX and CSV files, row by row, with a report a user can fix the file from.
+
+A `RowSchema` names the columns (each with the Chinese and English headers it accepts) and
+turns one row into either problems [(column, message)] or something to write. `run_import`
+reads the file twice so memory stays flat whatever its length:
+
+1. every row is validated and each problem stored as an `ImportProblem` (the row number a
+   spreadsheet program shows, the column header, the message);
+2. when no row failed, or the user chose "import the valid rows", the valid rows are built
+   again and written in batches.
+
+All or nothing means one transaction around the whole write (a later batch failing rolls the
+earlier ones back); "import the valid rows" commits each batch with the job's progress, so the
+count of imported rows on the job is always what is really in the database.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import io
+import re
+import zipfile
+from collections.abc import Callable, Generator, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import PurePath
+from typing import IO, Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+
+from core.models import ImportJob, ImportProblem
+
+BATCH_SIZE = 1000
+# Larger files are refused before reading: 100 000 ledger rows are about 10 MB as XLSX.
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+EXTENSIONS = (".xlsx", ".csv")
+Problem = tuple[str, str]  # (column header, message); "" for a problem of the whole row
+Progress = Callable[[ImportJob], None]
+
+
+class ImportFileError(ValueError):
+    """The file as a whole cannot be imported (type, size, empty, columns); nothing is read."""
+
+
+def max_import_bytes() -> int:
+    return int(getattr(settings, "IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES))
+
+
+@dataclass(frozen=True)
+class Column:
+    field: str
+    headers: tuple[str, ...]  # accepted header names; the first is the one shown in messages
+    required: bool = False  # the column must be present in the file (values are the schema's)
+    label: str | Promise = ""
+
+    @property
+    def name(self) -> str:
+        return self.headers[0]
+
+
+class RowSchema:
+    """What a kind of import declares; `build` and `write` are its own."""
+
+    kind = ""
+    columns: tuple[Column, ...] = ()
+
+    def build(self, values: dict[str, Any], headers: dict[str, str]) -> tuple[list[Problem], Any]:
+        """The row's problems (an empty list when it is valid) and the thing `write` takes.
+
+        `values` maps field → cell value (None when empty or the column is absent);
+        `headers` maps field → the header as written in the file, for messages."""
+        raise NotImplementedError
+
+    def write(self, built: Sequence[Any]) -> int:
+        """Store a batch of built rows inside the caller's transaction; return how many."""
+        raise NotImplementedError
+
+
+def normalise_header(text: Any) -> str:
+    """Headers are matched without case, spaces, required-markers (*) or bracket forms."""
+    value = "" if text is None else str(text)
+    value = value.replace("（", "(").replace("）", ")").replace("＊", "*")
+    return re.sub(r"[\s*_:：]+", "", value).lower()
+
+
+# --- reading ------------------------------------------------------------------------------
+
+
+def check_file(name: str, size: int | None, head: bytes) -> str:
+    """The file's kind ("xlsx" or "csv"), or an ImportFileError saying what is wrong."""
+    suffix = PurePath(name).suffix.lower()
+    if suffix not in EXTENSIONS:
+        hint = _(" Save it as .xlsx from Excel or WPS.") if suffix in (".xls", ".et") else ""
+        raise ImportFileError(
+            _("%(name)s is not an XLSX or CSV file.") % {"name": PurePath(name).name} + hint
+        )
+    if size is not None and size > max_import_bytes():
+        raise ImportFileError(
+            _("The file is %(size)s MB; the limit is %(limit)s MB. Split it into smaller files.")
+            % {"size": round(size / 1048576, 1), "limit": round(max_import_bytes() / 1048576)}
+        )
+    if not head:
+        raise ImportFileError(_("The file is empty."))
+    if suffix == ".xlsx" and not head.startswith(b"PK"):
+        raise ImportFileError(_("The file is named .xlsx but is not an Excel workbook."))
+    return suffix[1:]
+
+
+def csv_encoding(stream: IO[bytes]) -> str:
+    """UTF-8 (with or without the byte-order mark Excel writes), else GB18030 (GBK's
+    superset, what Chinese Excel saves "CSV" as). Decided by decoding the whole file in
+    chunks, so a bad byte far down the file is found without holding the file in memory."""
+    stream.seek(0)
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        while chunk := stream.read(1 << 20):
+            decoder.decode(chunk)
+        decoder.decode(b"", final=True)
+        encoding = "utf-8-sig"
+    except UnicodeDecodeError:
+        encoding = "gb18030"
+    stream.seek(0)
+    return encoding
+
+
+def _csv_rows(stream: IO[bytes]) -> Generator[list[Any]]:
+    text = io.TextIOWrapper(stream, encoding=csv_encoding(stream), newline="", errors="replace")
+    try:
+        yield from csv.reader(text)
+    except csv.Error as error:
+        message = _("The CSV file cannot be read: %(error)s") % {"error": error}
+        raise ImportFileError(message) from error
+    finally:
+        if not stream.closed:
+            text.detach()  # the caller owns the underlying file
+
+
+def _xlsx_rows(stream: IO[bytes]) -> Generator[list[Any]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(stream, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        raise ImportFileError(
+            _("The workbook cannot be opened (%(error)s). Save it again as .xlsx.")
+            % {"error": error}
+        ) from error
+    try:
+        sheet = workbook.worksheets[0]
+        for row in sheet.iter_rows(values_only=True):
+            yield list(row)
+    finally:
+        workbook.close()
+
+
+def xlsx_row_estimate(stream: IO[bytes]) -> int | None:
+    """The row count the workbook declares (for a progress bar before the first pass ends)."""
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(stream, read_only=True)
+        rows = workbook.worksheets[0].max_row
+        workbook.close()
+    except Exception:  # only an estimate: the real reader reports what is wrong
+        return None
+    finally:
+        stream.seek(0)
+    return rows - 1 if rows else None
+
+
+def is_blank(cell: Any) -> bool:
+    return cell is None or (isinstance(cell, str) and not cell.strip())
+
+
+@dataclass
+class Layout:
+    """Where each field is in the file, found from the header row."""
+
+    header_row: int
+    positions: dict[str, int] = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)
+
+    def values(self, cells: list[Any]) -> dict[str, Any]:
+        width = len(cells)
+        return {
+            name: (None if index >= width or is_blank(cells[index]) else cells[index])
+            for name, index in self.positions.items()
+        }
+
+
+def find_layout(schema: RowSchema, number: int, cells: list[Any]) -> Layout:
+    wanted = {normalise_header(h): c for c in schema.columns for h in c.headers}
+    layout = Layout(header_row=number)
+    for index, cell in enumerate(cells):
+        column = wanted.get(normalise_header(cell))
+        if column is not None and column.field not in layout.positions:
+            layout.positions[column.field] = index
+            layout.headers[column.field] = str(cell).strip()
+    missing = [c for c in schema.columns if c.required and c.field not in layout.positions]
+    if missing:
+        names = "、".join(
+            f"{c.name} ({c.label})" if c.label and str(c.label) != c.name else c.name
+            for c in missing
+        )
+        raise ImportFileError(
+            _("Columns missing from the header row: %(columns)s.") % {"columns": names}
+        )
+    for column in schema.columns:
+        layout.headers.setdefault(column.field, column.name)
+    return layout
+
+
+def data_rows(
+    stream: IO[bytes], kind: str, schema: RowSchema
+) -> tuple[Layout, Iterator[tuple[int, dict[str, Any]]]]:
+    """The layout and an iterator of (row number as a spreadsheet shows it, field values).
+
+    The header is the first non-blank row; blank rows below it are skipped."""
+    stream.seek(0)
+    rows = _xlsx_rows(stream) if kind == "xlsx" else _csv_rows(stream)
+    for number, cells in enumerate(rows, start=1):
+        if all(is_blank(cell) for cell in cells):
+            continue
+        try:
+            layout = find_layout(schema, number, cells)
+        except ImportFileError:
+            rows.close()
+            raise
+        return layout, _values_after(rows, number, layout)
+    raise ImportFileError(_("The file has no rows: not even a header row."))
+
+
+def _values_after(
+    rows: Iterator[list[Any]], header_row: int, layout: Layout
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    for number, cells in enumerate(rows, start=header_row + 1):
+        if not all(is_blank(cell) for cell in cells):
+            yield number, layout.values(cells)
+
+
+# --- cell values -----------------------------------------------------------------------
+
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日")
+
+
+def text_value(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def date_value(value: Any) -> dt.date:
+    """A date from an Excel date cell, an Excel serial number or the usual written forms;
+    ValueError when it is none of them."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and 1 <= value < 2958466:
+        return EXCEL_EPOCH + dt.timedelta(days=int(value))
+    written = text_value(value).split(" ")[0].split("T")[0]
+    for pattern in DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(written, pattern).date()
+        except ValueError:
+            continue
+    raise ValueError(written)
+
+
+# --- running a job ----------------------------------------------------------------------
+
+
+class ProblemWriter:
+    """Stores problems in batches as they are found."""
+
+    def __init__(self, job: ImportJob) -> None:
+        self.job = job
+        self.pending: list[ImportProblem] = []
+
+    def add(self, row: int, problems: list[Problem]) -> None:
+        for column, message in problems:
+            self.pending.append(
+                ImportProblem(job=self.job, row=row, column=column[:100], message=message[:500])
+            )
+        if len(self.pending) >= BATCH_SIZE:
+            self.flush()
+
+    def flush(self) -> None:
+        ImportProblem.objects.bulk_create(self.pending)
+        self.pending = []
+
+
+def save_progress(job: ImportJob, *fields: str) -> None:
+    ImportJob.objects.filter(pk=job.pk).update(**{name: getattr(job, name) for name in fields})
+
+
+def claim_job(job: ImportJob) -> bool:
+    """Move a waiting job to running; False when another run took it (runs are idempotent)."""
+    won = ImportJob.objects.filter(pk=job.pk, state=ImportJob.State.PENDING).update(
+        state=ImportJob.State.RUNNING
+    )
+    if won:
+        job.state = ImportJob.State.RUNNING
+    return bool(won)
+
+
+def finish(job: ImportJob, state: str, message: str = "") -> ImportJob:
+    job.state, job.message, job.finished = state, message, timezone.now()
+    save_progress(
+        job, "state", "message", "finished", "total_rows", "processed_rows", "imported_rows",
+        "failed_rows",
+    )  # fmt: skip
+    return job
+
+
+def validate_rows(
+    job: ImportJob, schema: RowSchema, stream: IO[bytes], kind: str, progress: Progress | None
+) -> None:
+    """Pass 1: every row built once, every problem stored; nothing else written."""
+    problems = ProblemWriter(job)
+    layout, rows = data_rows(stream, kind, schema)
+    job.processed_rows = job.failed_rows = 0
+    for number, values in rows:
+        found, _built = schema.build(values, layout.headers)
+        if found:
+            problems.add(number, found)
+            job.failed_rows += 1
+        job.processed_rows += 1
+        if job.processed_rows % BATCH_SIZE == 0:
+            problems.flush()
+            save_progress(job, "processed_rows", "failed_rows")
+            if progress:
+                progress(job)
+    problems.flush()
+    job.total_rows = job.processed_rows
+    save_progress(job, "processed_rows", "failed_rows", "total_rows")
+    if progress:
+        progress(job)
+
+
+def write_rows(
+    job: ImportJob, schema: RowSchema, stream: IO[bytes], kind: str, progress: Progress | None
+) -> None:
+    """Pass 2: the valid rows built again and written in batches."""
+    layout, rows = data_rows(stream, kind, schema)
+    batch: list[Any] = []
+    job.imported_rows = 0
+
+    def flush() -> None:
+        if not batch:
+            return
+        # A savepoint per batch when all-or-nothing (inside the outer transaction), else
+        # a transaction per batch that also commits the job's count of imported rows.
+        with transaction.atomic():
+            job.imported_rows += schema.write(batch)
+            save_progress(job, "imported_rows")
+        batch.clear()
+        if progress:
+            progress(job)
+
+    for _number, values in rows:
+        found, built = schema.build(values, layout.headers)
+        if not found:
+            batch.append(built)
+        if len(batch) >= BATCH_SIZE:
+            flush()
+    flush()
+
+
+def run_import(job: ImportJob, schema: RowSchema, progress: Progress | None = None) -> ImportJob:
+    """Validate, then (when allowed) write; the job ends done, rejected or failed."""
+    if not claim_job(job):
+        return job
+    job.problems.all().delete()
+    try:
+        with job.file.open("rb") as stream:
+            kind = check_file(job.original_name, job.file.size, stream.read(8))
+            if kind == "xlsx" and job.total_rows is None:
+                job.total_rows = xlsx_row_estimate(stream)
+            validate_rows(job, schema, stream, kind, progress)
+            if job.total_rows == 0:
+                raise ImportFileError(_("The file has a header row but no data rows."))
+            if job.failed_rows and not job.valid_rows_only:
+                return finish(job, ImportJob.State.REJECTED, rejected_message(job))
+            if job.failed_rows == job.total_rows:
+                return finish(job, ImportJob.State.REJECTED, rejected_message(job))
+            if job.valid_rows_only:
+                write_rows(job, schema, stream, kind, progress)
+            else:
+                with transaction.atomic():
+                    write_rows(job, schema, stream, kind, progress)
+    except ImportFileError as error:
+        return finish(job, ImportJob.State.FAILED, str(error))
+    except Exception:
+        if not job.valid_rows_only:
+            job.imported_rows = 0  # the write's transaction was rolled back
+        finish(job, ImportJob.State.FAILED, stopped_message(job))
+        raise
+    return finish(job, ImportJob.State.DONE, done_message(job))
+
+
+def stopped_message(job: ImportJob) -> str:
+    if job.valid_rows_only and job.imported_rows:
+        return _(
+            "The import stopped on an internal error after %(imported)d rows were imported."
+        ) % {"imported": job.imported_rows}
+    return _("The import stopped on an internal error; nothing was imported.")
+
+
+def rejected_message(job: ImportJob) -> str:
+    return _(
+        "Nothing was imported: %(failed)d of %(total)d rows have problems. Correct them and "
+        "upload the file again, or choose to import the valid rows."
+    ) % {"failed": job.failed_rows, "total": job.total_rows or 0}
+
+
+def done_message(job: ImportJob) -> str:
+    if job.failed_rows:
+        return _("Imported %(imported)d rows; %(failed)d rows with problems were left out.") % {
+            "imported": job.imported_rows,
+            "failed": job.failed_rows,
+        }
+    return _("Imported %(imported)d rows.") % {"imported": job.imported_rows}
+
+
+def check_upload(upload: Any) -> None:
+    """Refuse a wrong type, an empty or an oversized upload before a job is made."""
+    head = upload.read(8)
+    upload.seek(0)
+    check_file(upload.name, upload.size, head)
