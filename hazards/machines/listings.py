@@ -1,1 +1,116 @@
-"""The listings state machine (issue 4); registered by hazards.workflow."""
+"""Supervision listing (挂牌督办) of a major hazard (SAWS Order 16 Arts 21–23):
+
+listed → resumption applied (the unit, after rectifying) → reviewed on site (the regulator,
+within 10 days: `hazards.resume_review`) → de-listed (摘牌). A review that finds the work not
+done sends the listing back to listed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from core.models import User
+from hazards.choices import HazardState, ListingState
+from hazards.machines.hazards import OFFICIALS, regulators
+from hazards.models import HazardListing
+from workflow.machine import Machine, Notify, StartClock, Transition, register
+
+RESUME_REVIEW = "hazards.resume_review"
+# Listing is the regulator's act (Work Safety Law Art. 65; SAWS Order 16 Art. 21).
+REGULATOR = ("department_staff", "directory_admin", "unit_leader")
+
+
+def unit_officers(listing: HazardListing) -> Iterable[User]:
+    return User.objects.filter(premises=listing.hazard.premises_id, is_active=True)
+
+
+def listing_regulators(listing: HazardListing) -> Iterable[User]:
+    return regulators(listing.hazard)
+
+
+def hazard_rectified(
+    listing: HazardListing, user: Any, data: dict[str, Any]
+) -> str | Promise | None:
+    # SAWS Order 16 Art. 23: the unit applies to resume once the rectification is done.
+    done = (HazardState.RECTIFIED, HazardState.VERIFIED, HazardState.CLOSED)
+    if listing.hazard.state not in done:
+        return _("Rectify the hazard and report it rectified before applying to resume.")
+    return None
+
+
+def note_given(listing: HazardListing, user: Any, data: dict[str, Any]) -> str | Promise | None:
+    if not str(data.get("review_note") or "").strip():
+        return _("Record what the on-site review found.")
+    return None
+
+
+LISTING = register(
+    Machine(
+        model=HazardListing,
+        states=ListingState,
+        initial=ListingState.LISTED,
+        transitions=(
+            Transition(
+                "apply_to_resume",
+                _("Apply to resume"),
+                source=(ListingState.LISTED,),
+                target=ListingState.RESUMPTION_APPLIED,
+                # The unit itself applies: it may only view the listing, so "view" suffices.
+                roles=("enterprise_officer", *OFFICIALS),
+                action="view",
+                fields=("resumption_application",),
+                required=("resumption_application",),
+                conditions=(hazard_rectified,),
+                stamp_time="resumption_applied_at",
+                # SAWS Order 16 Art. 23: on-site review within 10 days of the application.
+                start=(StartClock(RESUME_REVIEW, anchor="resumption_applied_at"),),
+                notify=(Notify(listing_regulators, "listing.resumption_applied"),),
+            ),
+            Transition(
+                "review",
+                _("Reviewed on site: may resume"),
+                source=(ListingState.RESUMPTION_APPLIED,),
+                target=ListingState.REVIEWED,
+                roles=REGULATOR,
+                fields=("review_note",),
+                required=("review_note",),
+                conditions=(note_given,),
+                stop=(RESUME_REVIEW,),
+                stamp_user="reviewed_by",
+                stamp_time="reviewed_at",
+                notify=(Notify(unit_officers, "listing.reviewed"),),
+            ),
+            Transition(
+                "refuse_resumption",
+                _("Reviewed on site: not yet"),
+                source=(ListingState.RESUMPTION_APPLIED,),
+                target=ListingState.LISTED,
+                roles=REGULATOR,
+                fields=("review_note",),
+                required=("review_note",),
+                conditions=(note_given,),
+                stop=(RESUME_REVIEW,),
+                stamp_user="reviewed_by",
+                stamp_time="reviewed_at",
+                notify=(Notify(unit_officers, "listing.refused"),),
+            ),
+            Transition(
+                "delist",
+                _("De-list (摘牌)"),
+                source=(ListingState.REVIEWED,),
+                target=ListingState.DELISTED,
+                roles=REGULATOR,
+                stamp_user="delisted_by",
+                stamp_time="delisted_at",
+                notify=(Notify(unit_officers, "listing.delisted"),),
+            ),
+        ),
+    )
+)
+
+# After these the premises' status is recomputed from the orders and listings in force.
+CHANGES_STATUS = frozenset({"delist"})

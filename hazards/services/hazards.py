@@ -253,3 +253,25 @@ def lift_interim_control(*, user: Any, control: InterimControl) -> InterimContro
         stored.save(update_fields=["lifted_at"])
         record_change(stored, before)
     return stored
+
+
+# Moving a hazard along its loop (the UI and the API both come through here)
+
+
+def transition_hazard(
+    name: str,
+    hazard: Hazard,
+    user: Any,
+    data: dict[str, Any] | None = None,
+    expected_version: int | str | None = None,
+) -> Hazard:
+    """Fire `name` on the hazard's machine; when it closes the hazard, its risk point's live
+    colour is recomputed in the same transaction. Raises workflow.errors.WorkflowError."""
+    from hazards.machines.hazards import CLOSING
+    from workflow.engine import fire
+
+    with transaction.atomic():
+        fired = fire(name, hazard, user, data, expected_version)
+        if name in CLOSING:
+            after_open_or_close(fired)
+    return fired

@@ -1,7 +1,400 @@
-"""hazards pages (issue 4)."""
+"""Hazard pages: the list (filters, search, CSV/XLSX), the board by state, the overdue list,
+the detail with its timeline, clocks, evidence and actions, the ad hoc report, the governance
+plan and interim controls of a major hazard; and the premises page's hazards panel.
+
+Every read goes through `restrict(user, …)`; every change through hazards.services.hazards.
+"""
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+from dataclasses import dataclass
+from typing import Any
 
-urlpatterns: list[URLPattern] = []
+from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, Model, QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import URLPattern, path
+from django.utils.translation import gettext as _
+
+from core.models import Attachment, AuditEntry, Premises
+from core.views.generic import ObjectDetailView, ObjectListView, RestrictedView
+from hazards.choices import OPEN_HAZARD_STATES, HazardGrade, HazardState
+from hazards.filtersets.hazards import HazardFilterSet, overdue
+from hazards.forms.hazards import GovernancePlanForm, HazardReportForm, InterimControlForm
+from hazards.models import GovernancePlan, Hazard, HazardListing, InterimControl
+from hazards.services.hazards import (
+    lift_interim_control,
+    record_interim_control,
+    report_hazard,
+    save_governance_plan,
+    transition_hazard,
+)
+from hazards.tables.hazards import HazardTable
+from workflow.calendar import format_due
+from workflow.engine import available_transitions
+from workflow.errors import WorkflowError
+from workflow.models import Clock
+
+BOARD_ROWS = 20  # cards per column; the count above each column is the full number
+LIST_JOINS = ("premises", "region", "department")
+
+
+class HazardPage(RestrictedView):
+    model = Hazard
+
+    @property
+    def url_prefix(self) -> str:
+        return "hazards:hazard"
+
+
+class HazardListView(HazardPage, ObjectListView):
+    table_class = HazardTable
+    filterset_class = HazardFilterSet
+    template_name = "hazards/hazard_list.html"
+    select_related = LIST_JOINS
+
+
+class HazardOverdueView(HazardListView):
+    """Hazards past their deadline and not yet reported rectified (Work Safety Law Art. 65)."""
+
+    template_name = "hazards/hazard_overdue.html"
+
+    def restricted_queryset(self, action: str | None = None) -> QuerySet:
+        return overdue(super().restricted_queryset(action)).order_by("rectify_by", "pk")
+
+
+@dataclass
+class BoardColumn:
+    state: str
+    label: str
+    colour: str
+    count: int
+    hazards: list[Hazard]
+
+
+class HazardBoardView(HazardPage):
+    """Columns by state for the user's scope: counts, and the newest cards of each column."""
+
+    template_name = "hazards/hazard_board.html"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        rows = self.restricted_queryset()
+        counts = dict(
+            rows.order_by().values_list("state").annotate(n=Count("pk")).values_list("state", "n")
+        )
+        columns = [
+            BoardColumn(
+                state,
+                str(label),
+                HazardState.colour_of(state),
+                counts.get(state, 0),
+                list(
+                    rows.filter(state=state)
+                    .select_related("premises")
+                    .order_by("rectify_by", "-found_at", "-pk")[:BOARD_ROWS]
+                )
+                if counts.get(state)
+                else [],
+            )
+            for state, label in HazardState.choices
+        ]
+        context = self.page_context(
+            columns=columns, overdue=overdue(rows).count(), total=sum(counts.values())
+        )
+        return render(request, self.template_name, context)
+
+
+@dataclass
+class TimelineRow:
+    entry: AuditEntry
+    state_from: str
+    state_to: str
+    notes: list[tuple[str, str]]
+
+
+TIMELINE_NOTES = (
+    "grade",
+    "rectify_by",
+    "rectification_note",
+    "verification_note",
+    "rectification_measures",
+)
+
+
+def timeline(obj: Model) -> list[TimelineRow]:
+    """The record's audit entries, oldest first, as steps of its loop."""
+    entries = AuditEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
+        object_id=str(obj.pk),
+    ).order_by("seq")
+    labels = dict(HazardState.choices)
+    rows = []
+    for entry in entries:
+        before, after = entry.changes.get("state", [None, None])
+        notes = [
+            (str(obj._meta.get_field(name).verbose_name), str(entry.changes[name][1]))
+            for name in TIMELINE_NOTES
+            if name in entry.changes and entry.changes[name][1]
+        ]
+        rows.append(
+            TimelineRow(
+                entry, str(labels.get(before, "") or ""), str(labels.get(after, "") or ""), notes
+            )
+        )
+    return rows
+
+
+def clocks_of(obj: Model) -> list[dict[str, Any]]:
+    rows = (
+        Clock.objects.filter(
+            content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
+            object_id=obj.pk,
+        )
+        .select_related("rule")
+        .order_by("started_at", "pk")
+    )
+    return [{"clock": clock, "due": format_due(clock.due)} for clock in rows]
+
+
+class HazardDetailView(HazardPage, ObjectDetailView):
+    template_name = "hazards/hazard_detail.html"
+    select_related = ("premises", "region", "department", "found_by", "checklist_item")
+    detail_fields = (
+        "number",
+        "premises",
+        "source",
+        "grade",
+        "grade_reason",
+        "location",
+        "description",
+        "found_at",
+        "found_by",
+        "rectify_by",
+        "rectification_measures",
+        "rectification_note",
+        "rectified_by",
+        "verification_note",
+        "verified_by",
+        "closed_at",
+        "region",
+        "department",
+        "checklist_item",
+        "risk_point",
+        "complaint_reference",
+    )
+
+    def extra_context(self, obj: Model) -> dict[str, Any]:
+        assert isinstance(obj, Hazard)
+        user = self.request.user
+        transitions = available_transitions(obj, user)
+        return {
+            "hazard": obj,
+            "transitions": transitions,
+            "timeline": timeline(obj),
+            "clocks": clocks_of(obj),
+            "evidence": Attachment.objects.of(obj).order_by("uploaded_at", "pk"),
+            "plan": GovernancePlan.objects.restrict(user, "view").filter(hazard=obj).first(),
+            "controls": InterimControl.objects.restrict(user, "view").filter(hazard=obj),
+            "listings": HazardListing.objects.restrict(user, "view").filter(hazard=obj),
+            "is_major": obj.grade == HazardGrade.MAJOR,
+            "is_open": obj.state != HazardState.CLOSED,
+            "may_plan": user.has_perm("hazards.add_governanceplan")
+            or user.has_perm("hazards.change_governanceplan"),
+            "may_control": user.has_perm("hazards.add_interimcontrol"),
+            "may_list": user.has_perm("hazards.add_hazardlisting"),
+            "control_form": InterimControlForm(),
+        }
+
+
+class HazardAddView(HazardPage):
+    """An ad hoc report; an enterprise officer's report at their own premises is a
+    self-report (SAWS Order 16 Art. 8)."""
+
+    action = "add"
+    template_name = "hazards/hazard_add.html"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        initial = {key: value for key, value in request.GET.items()}
+        return self.render_form(HazardReportForm(initial=initial, user=request.user))
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        form = HazardReportForm(request.POST, user=request.user)
+        if not form.is_valid():
+            return self.render_form(form)
+        data = form.cleaned_data
+        try:
+            hazard = report_hazard(
+                user=request.user,
+                premises=data["premises"],
+                title=data["title"],
+                source=form.source(),
+                description=data["description"],
+                location=data["location"],
+                grade=data["grade"] or None,
+                rectify_by=data["rectify_by"],
+            )
+        except (PermissionDenied, ValidationError) as error:
+            form.add_error(None, error_text(error))
+            return self.render_form(form)
+        messages.success(request, _("Reported %(hazard)s.") % {"hazard": hazard})
+        return redirect(hazard.get_absolute_url())
+
+    def render_form(self, form: HazardReportForm) -> HttpResponse:
+        return render(self.request, self.template_name, self.page_context(form=form))
+
+
+def error_text(error: Exception) -> str:
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return str(error)
+
+
+class HazardTransitionView(HazardPage):
+    """POST: fire one transition with the version the page showed. Evidence uploaded with
+    it is stored in the same transaction, so a refused step keeps no orphan file."""
+
+    action = "change"
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        hazard = self.get_object("view")
+        assert isinstance(hazard, Hazard)
+        data = {k: v for k, v in request.POST.items() if k not in RESERVED and v != ""}
+        try:
+            with transaction.atomic():
+                store_evidence(request, hazard)
+                fired = transition_hazard(
+                    request.POST.get("transition", ""),
+                    hazard,
+                    request.user,
+                    data,
+                    request.POST.get("version") or None,
+                )
+        except WorkflowError as error:
+            messages.error(request, str(error.message))
+            return redirect(hazard.get_absolute_url())
+        except ValidationError as error:
+            messages.error(request, error_text(error))
+            return redirect(hazard.get_absolute_url())
+        messages.success(
+            request,
+            _("%(hazard)s: %(state)s.")
+            % {
+                "hazard": fired,
+                "state": fired.get_state_display(),  # type: ignore[attr-defined]
+            },
+        )
+        return redirect(fired.get_absolute_url())
+
+
+RESERVED = {"csrfmiddlewaretoken", "transition", "version", "evidence"}
+
+
+def store_evidence(request: HttpRequest, hazard: Hazard) -> None:
+    uploads = request.FILES.getlist("evidence")
+    if not uploads:
+        return
+    from core.attachments import store_attachment
+
+    for upload in uploads:
+        store_attachment(subject=hazard, upload=upload, kind="evidence", user=request.user)
+
+
+class HazardPlanView(HazardPage):
+    """The six-part governance plan of a major hazard (SAWS Order 16 Art. 15)."""
+
+    template_name = "hazards/hazard_plan.html"
+
+    def plan_of(self, hazard: Hazard) -> GovernancePlan | None:
+        return GovernancePlan.objects.filter(hazard=hazard).first()
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        hazard = self.get_object()
+        assert isinstance(hazard, Hazard)
+        form = GovernancePlanForm(instance=self.plan_of(hazard))
+        return self.render_form(hazard, form)
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        hazard = self.get_object()
+        assert isinstance(hazard, Hazard)
+        form = GovernancePlanForm(request.POST, instance=self.plan_of(hazard))
+        if not form.is_valid():
+            return self.render_form(hazard, form)
+        try:
+            save_governance_plan(user=request.user, hazard=hazard, **form.cleaned_data)
+        except (PermissionDenied, ValidationError) as error:
+            form.add_error(None, error_text(error))
+            return self.render_form(hazard, form)
+        messages.success(request, _("Governance plan saved."))
+        return redirect(hazard.get_absolute_url())
+
+    def render_form(self, hazard: Hazard, form: GovernancePlanForm) -> HttpResponse:
+        context = self.page_context(object=hazard, form=form)
+        return render(self.request, self.template_name, context)
+
+
+class HazardControlView(HazardPage):
+    """POST: record an interim control, or lift one (`lift=<id>`)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        hazard = self.get_object()
+        assert isinstance(hazard, Hazard)
+        try:
+            if request.POST.get("lift"):
+                control = get_object_or_404(
+                    InterimControl.objects.restrict(request.user, "view"),
+                    pk=request.POST["lift"],
+                    hazard=hazard,
+                )
+                lift_interim_control(user=request.user, control=control)
+            else:
+                form = InterimControlForm(request.POST)
+                if not form.is_valid():
+                    messages.error(request, _("Choose the measure taken."))
+                    return redirect(hazard.get_absolute_url())
+                record_interim_control(user=request.user, hazard=hazard, **form.cleaned_data)
+        except (PermissionDenied, ValidationError) as error:
+            messages.error(request, error_text(error))
+        return redirect(hazard.get_absolute_url())
+
+
+# The premises page's panel
+
+
+def hazards_panel(user: Any, premises: Premises) -> dict[str, Any]:
+    """Open hazards at the premises and counts by state, as far as the user may see."""
+    rows = Hazard.objects.restrict(user, "view").filter(premises=premises)
+    counts = dict(
+        rows.order_by().values_list("state").annotate(n=Count("pk")).values_list("state", "n")
+    )
+    open_rows = rows.filter(state__in=OPEN_HAZARD_STATES).order_by("rectify_by", "-found_at")
+    return {
+        "premises": premises,
+        "open_hazards": list(open_rows[:20]),
+        "open_count": sum(counts.get(state, 0) for state in OPEN_HAZARD_STATES),
+        "counts": [
+            (label, counts.get(state, 0), HazardState.colour_of(state))
+            for state, label in HazardState.choices
+            if counts.get(state)
+        ],
+        "overdue_count": overdue(rows).count(),
+        "may_add": user.has_perm("hazards.add_hazard"),
+    }
+
+
+urlpatterns: list[URLPattern] = [
+    path("hazards/", HazardListView.as_view(), name="hazard_list"),
+    path("hazards/board/", HazardBoardView.as_view(), name="hazard_board"),
+    path("hazards/overdue/", HazardOverdueView.as_view(), name="hazard_overdue"),
+    path("hazards/add/", HazardAddView.as_view(), name="hazard_add"),
+    path("hazards/<int:pk>/", HazardDetailView.as_view(), name="hazard_detail"),
+    path("hazards/<int:pk>/transition/", HazardTransitionView.as_view(), name="hazard_transition"),
+    path("hazards/<int:pk>/plan/", HazardPlanView.as_view(), name="hazard_plan"),
+    path("hazards/<int:pk>/controls/", HazardControlView.as_view(), name="hazard_controls"),
+]

@@ -1,7 +1,134 @@
-"""listings pages (issue 4)."""
+"""Supervision listing (挂牌督办) pages: list, detail with its actions, and listing a hazard."""
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+from typing import Any
 
-urlpatterns: list[URLPattern] = []
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Model
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path
+from django.utils.translation import gettext as _
+
+from core.views.generic import ObjectDetailView, ObjectListView, RestrictedView
+from hazards.filtersets.hazards import HazardListingFilterSet
+from hazards.forms.listings import HazardListingForm
+from hazards.models import HazardListing
+from hazards.services.listings import list_hazard, transition_listing
+from hazards.tables.hazards import HazardListingTable
+from hazards.views.hazards import clocks_of, error_text
+from workflow.engine import available_transitions
+from workflow.errors import WorkflowError
+
+
+class ListingPage(RestrictedView):
+    model = HazardListing
+
+    @property
+    def url_prefix(self) -> str:
+        return "hazards:hazardlisting"
+
+
+class HazardListingListView(ListingPage, ObjectListView):
+    table_class = HazardListingTable
+    filterset_class = HazardListingFilterSet
+    template_name = "hazards/listing_list.html"
+    select_related = ("hazard",)
+
+
+class HazardListingDetailView(ListingPage, ObjectDetailView):
+    template_name = "hazards/listing_detail.html"
+    select_related = ("hazard", "hazard__premises", "listed_by", "reviewed_by")
+    detail_fields = (
+        "number",
+        "hazard",
+        "level",
+        "office",
+        "listed_on",
+        "deadline",
+        "public_notice",
+        "listed_by",
+        "resumption_application",
+        "resumption_applied_at",
+        "review_note",
+        "reviewed_by",
+        "reviewed_at",
+        "delisted_at",
+        "delisted_by",
+    )
+
+    def extra_context(self, obj: Model) -> dict[str, Any]:
+        return {
+            "transitions": available_transitions(obj, self.request.user),
+            "clocks": clocks_of(obj),
+        }
+
+
+class HazardListingAddView(ListingPage):
+    action = "add"
+    template_name = "hazards/listing_add.html"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        initial = {key: value for key, value in request.GET.items()}
+        return self.render_form(HazardListingForm(initial=initial, user=request.user))
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        form = HazardListingForm(request.POST, user=request.user)
+        if not form.is_valid():
+            return self.render_form(form)
+        try:
+            listing = list_hazard(user=request.user, **form.cleaned_data)
+        except (PermissionDenied, ValidationError) as error:
+            form.add_error(None, error_text(error))
+            return self.render_form(form)
+        messages.success(request, _("Listed %(listing)s.") % {"listing": listing})
+        return redirect(listing.get_absolute_url())
+
+    def render_form(self, form: HazardListingForm) -> HttpResponse:
+        return render(self.request, self.template_name, self.page_context(form=form))
+
+
+class HazardListingTransitionView(ListingPage):
+    """POST one action; the machine checks role and scope (the unit may apply to resume)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        listing = self.get_object("view")
+        assert isinstance(listing, HazardListing)
+        reserved = {"csrfmiddlewaretoken", "transition", "version"}
+        data = {k: v for k, v in request.POST.items() if k not in reserved and v != ""}
+        try:
+            fired = transition_listing(
+                request.POST.get("transition", ""),
+                listing,
+                request.user,
+                data,
+                request.POST.get("version") or None,
+            )
+        except WorkflowError as error:
+            messages.error(request, str(error.message))
+            return redirect(listing.get_absolute_url())
+        messages.success(
+            request,
+            _("%(listing)s: %(state)s.")
+            % {
+                "listing": fired,
+                "state": fired.get_state_display(),  # type: ignore[attr-defined]
+            },
+        )
+        return redirect(fired.get_absolute_url())
+
+
+urlpatterns: list[URLPattern] = [
+    path("listings/", HazardListingListView.as_view(), name="hazardlisting_list"),
+    path("listings/add/", HazardListingAddView.as_view(), name="hazardlisting_add"),
+    path("listings/<int:pk>/", HazardListingDetailView.as_view(), name="hazardlisting_detail"),
+    path(
+        "listings/<int:pk>/transition/",
+        HazardListingTransitionView.as_view(),
+        name="hazardlisting_transition",
+    ),
+]

@@ -1,0 +1,47 @@
+"""List tables of hazards and listings; their columns are also the exports' columns."""
+
+from __future__ import annotations
+
+import django_tables2 as tables
+from django.utils.translation import gettext_lazy as _
+
+from core.tables import ChoiceBadgeColumn, DirectoryTable
+from hazards.choices import HazardGrade, HazardState, ListingState
+from hazards.models import Hazard, HazardListing
+
+
+class HazardTable(DirectoryTable):
+    number = tables.Column(linkify=True)
+    title = tables.Column(linkify=True)
+    premises = tables.Column(order_by=("premises__name",))
+    grade = ChoiceBadgeColumn(choices=HazardGrade)
+    state = ChoiceBadgeColumn(choices=HazardState)
+    found_at = tables.DateTimeColumn(format="Y-m-d H:i")
+    rectify_by = tables.DateTimeColumn(format="Y-m-d H:i", verbose_name=_("Rectify by"))
+    region = tables.Column(order_by=("region__path",))
+
+    class Meta(DirectoryTable.Meta):
+        model = Hazard
+        fields = (
+            "number",
+            "title",
+            "premises",
+            "grade",
+            "state",
+            "found_at",
+            "rectify_by",
+            "region",
+            "department",
+            "source",
+        )
+        order_by = ("-found_at",)
+
+
+class HazardListingTable(DirectoryTable):
+    number = tables.Column(linkify=True)
+    hazard = tables.Column(linkify=True, order_by=("hazard__number",))
+    state = ChoiceBadgeColumn(choices=ListingState)
+
+    class Meta(DirectoryTable.Meta):
+        model = HazardListing
+        fields = ("number", "hazard", "level", "office", "listed_on", "deadline", "state")
