@@ -1,0 +1,1 @@
+"""Reference data the workplace-safety area starts with, loaded by data migrations."""
