@@ -1,1 +1,81 @@
-"""The enforcement state machine (issue 4); registered by hazards.workflow."""
+"""The enforcement document's machine (Work Safety Law Arts 65, 70, 102, 113): a draft is
+issued (numbered, in force), later lifted; a draft that is never issued is cancelled.
+
+Issuing and lifting go through hazards.services.enforcement (issue_action, lift_action), which
+numbers the document, checks the rules of its kind and sets the premises' status in the same
+transaction; the API's transition endpoint calls those services too.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from hazards.choices import EnforcementState
+from hazards.models import EnforcementAction
+from workflow.machine import Machine, Transition, register
+
+POWER_CUT_CLOCK = "hazards.power_cut_notice"
+# Who issues and lifts: the regulators (REGULATE in core.roles).
+REGULATORS = ("department_staff", "directory_admin")
+
+
+def _issue_rules(action: EnforcementAction, user: Any, data: dict[str, Any]) -> Any:
+    from hazards.services.enforcement import issue_rules_met
+
+    return issue_rules_met(action, user, data)
+
+
+def _liftable(action: EnforcementAction, user: Any, data: dict[str, Any]) -> Any:
+    from hazards.services.enforcement import LIFTABLE_KINDS
+
+    if action.kind not in LIFTABLE_KINDS:
+        return _("A %(kind)s stays in force once issued; it is not lifted.") % {
+            "kind": action.get_kind_display()
+        }
+    return None
+
+
+ENFORCEMENT = register(
+    Machine(
+        model=EnforcementAction,
+        states=EnforcementState,
+        initial=EnforcementState.DRAFT,
+        transitions=(
+            Transition(
+                "issue",
+                _("Issue"),
+                source=(EnforcementState.DRAFT,),
+                target=EnforcementState.ISSUED,
+                roles=REGULATORS,
+                # number, time and (for a power cut) deadline are set by issue_action, never by
+                # a client: one clock reading makes the notice's 24 hours exact.
+                fields=("number", "issued_at", "deadline"),
+                required=("facts", "legal_basis", "number", "issued_at"),
+                conditions=(_issue_rules,),
+                stamp_user="issued_by",
+            ),
+            Transition(
+                "lift",
+                _("Lift"),
+                source=(EnforcementState.ISSUED,),
+                target=EnforcementState.LIFTED,
+                roles=REGULATORS,
+                fields=("lift_reason",),
+                required=("lift_reason",),
+                conditions=(_liftable,),
+                cancel=(POWER_CUT_CLOCK,),
+                stamp_user="lifted_by",
+                stamp_time="lifted_at",
+            ),
+            Transition(
+                "cancel",
+                _("Cancel the draft"),
+                source=(EnforcementState.DRAFT,),
+                target=EnforcementState.CANCELLED,
+                roles=REGULATORS,
+            ),
+        ),
+    )
+)
