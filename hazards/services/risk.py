@@ -211,10 +211,12 @@ def _inputs_for_storage(method: str, checked: dict[str, Decimal]) -> dict[str, D
     return {field: checked.get(field) for field in INPUT_FIELDS}
 
 
-def _reassessed(point: RiskPoint, method: str, inputs: dict[str, Decimal | None]) -> bool:
-    if point.pk is None or point.method != method:
+def _reassessed(
+    stored: RiskPoint | None, method: str, inputs: dict[str, Decimal | None], band_set_id: int
+) -> bool:
+    if stored is None or stored.method != method or stored.band_set_id != band_set_id:
         return True
-    return any(getattr(point, field) != value for field, value in inputs.items())
+    return any(getattr(stored, field) != value for field, value in inputs.items())
 
 
 def assess_risk_point(
@@ -238,9 +240,12 @@ def assess_risk_point(
     band_set = band_set_in_force(method, on)
     assessed = colour_for(value, band_set)
     point = risk_point if risk_point is not None else RiskPoint()
-    moved = point.pk is None or point.premises_id != premises.pk
+    # Compare with the stored row: forms and serializers have already copied new values onto
+    # the instance they were given.
+    stored = RiskPoint.objects.filter(pk=point.pk).first() if point.pk else None
+    moved = stored is None or stored.premises_id != premises.pk
     stored_inputs = _inputs_for_storage(method, checked)
-    if _reassessed(point, method, stored_inputs) or point.band_set_id != band_set.pk:
+    if _reassessed(stored, method, stored_inputs, band_set.pk):
         point.assessed_at = timezone.now()
         point.assessed_by = user
     point.premises = premises
