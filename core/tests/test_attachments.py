@@ -53,7 +53,9 @@ def test_taken_at_defaults_to_now_and_the_upload_is_audited(world: World) -> Non
     )  # fmt: skip
     assert attachment.taken_at is not None
     assert attachment.media_type == "application/pdf"
-    entry = AuditEntry.objects.filter(object_id=str(attachment.pk)).get()
+    entry = AuditEntry.objects.filter(
+        content_type__model="attachment", object_id=str(attachment.pk)
+    ).get()
     assert entry.changes["sha256"][1] == attachment.sha256
 
 

@@ -1,0 +1,1 @@
+"""Workplace-safety filtersets, one module per feature."""

@@ -1,0 +1,1 @@
+"""Workplace-safety forms, one module per feature."""

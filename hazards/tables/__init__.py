@@ -1,0 +1,1 @@
+"""Workplace-safety tables, one module per feature."""
