@@ -166,6 +166,11 @@ def _prepare() -> str:
     first17 = f"91330100{org}{org_code_check_character(org)}"
     code = first17 + credit_code_check_character(first17)
     region = Region.objects.order_by("-depth", "pk").first()
+    if region is None:  # an empty database: a grid of the bench's own
+        from core.choices import RegionLevel
+
+        region = Region(code="339999999999", name="基准测试网格", level=RegionLevel.GRID)
+        region.save()
     sector = Sector.objects.filter(parent__isnull=False).order_by("pk").first()
     assert region is not None and sector is not None, "migrate the database first"
     premises, _ = Premises.objects.get_or_create(
