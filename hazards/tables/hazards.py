@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import django_tables2 as tables
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core.tables import ChoiceBadgeColumn, DirectoryTable
@@ -10,12 +13,28 @@ from hazards.choices import HazardGrade, HazardState, ListingState
 from hazards.models import Hazard, HazardListing
 
 
+class StateColumn(tables.Column):
+    """A machine state as a coloured badge (the state field itself carries no choices)."""
+
+    def __init__(self, *args: Any, choices: Any, **kwargs: Any) -> None:
+        self.choices = choices
+        self.labels = dict(choices.choices)
+        super().__init__(*args, **kwargs)
+
+    def render(self, value: str) -> str:
+        colour = self.choices.colour_of(value)
+        return format_html('<span class="badge text-bg-{}">{}</span>', colour, self.value(value))
+
+    def value(self, value: str, **kwargs: Any) -> str:
+        return str(self.labels.get(value, value))
+
+
 class HazardTable(DirectoryTable):
     number = tables.Column(linkify=True)
     title = tables.Column(linkify=True)
     premises = tables.Column(order_by=("premises__name",))
     grade = ChoiceBadgeColumn(choices=HazardGrade)
-    state = ChoiceBadgeColumn(choices=HazardState)
+    state = StateColumn(choices=HazardState)
     found_at = tables.DateTimeColumn(format="Y-m-d H:i")
     rectify_by = tables.DateTimeColumn(format="Y-m-d H:i", verbose_name=_("Rectify by"))
     region = tables.Column(order_by=("region__path",))
@@ -40,7 +59,7 @@ class HazardTable(DirectoryTable):
 class HazardListingTable(DirectoryTable):
     number = tables.Column(linkify=True)
     hazard = tables.Column(linkify=True, order_by=("hazard__number",))
-    state = ChoiceBadgeColumn(choices=ListingState)
+    state = StateColumn(choices=ListingState)
 
     class Meta(DirectoryTable.Meta):
         model = HazardListing

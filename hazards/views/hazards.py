@@ -39,6 +39,22 @@ from workflow.engine import available_transitions
 from workflow.errors import WorkflowError
 from workflow.models import Clock
 
+
+def state_label(obj: Any) -> str:
+    """The label of a hazard's or listing's state (`state` is a plain machine column)."""
+    from hazards.choices import ListingState
+
+    choices = HazardState if isinstance(obj, Hazard) else ListingState
+    return str(dict(choices.choices).get(obj.state, obj.state))
+
+
+def labelled[T](rows: list[T]) -> list[T]:
+    """Give each row its `state_label` for the templates."""
+    for row in rows:
+        row.state_label = state_label(row)  # type: ignore[attr-defined]
+    return rows
+
+
 BOARD_ROWS = 20  # cards per column; the count above each column is the full number
 LIST_JOINS = ("premises", "region", "department")
 
@@ -92,7 +108,7 @@ class HazardBoardView(HazardPage):
                 str(label),
                 HazardState.colour_of(state),
                 counts.get(state, 0),
-                list(
+                labelled(
                     rows.filter(state=state)
                     .select_related("premises")
                     .order_by("rectify_by", "-found_at", "-pk")[:BOARD_ROWS]
@@ -199,7 +215,10 @@ class HazardDetailView(HazardPage, ObjectDetailView):
             "evidence": Attachment.objects.of(obj).order_by("uploaded_at", "pk"),
             "plan": GovernancePlan.objects.restrict(user, "view").filter(hazard=obj).first(),
             "controls": InterimControl.objects.restrict(user, "view").filter(hazard=obj),
-            "listings": HazardListing.objects.restrict(user, "view").filter(hazard=obj),
+            "listings": labelled(
+                list(HazardListing.objects.restrict(user, "view").filter(hazard=obj))
+            ),
+            "state_label": state_label(obj),
             "is_major": obj.grade == HazardGrade.MAJOR,
             "is_open": obj.state != HazardState.CLOSED,
             "may_plan": user.has_perm("hazards.add_governanceplan")
@@ -285,7 +304,7 @@ class HazardTransitionView(HazardPage):
             _("%(hazard)s: %(state)s.")
             % {
                 "hazard": fired,
-                "state": fired.get_state_display(),  # type: ignore[attr-defined]
+                "state": state_label(fired),
             },
         )
         return redirect(fired.get_absolute_url())
@@ -376,7 +395,7 @@ def hazards_panel(user: Any, premises: Premises) -> dict[str, Any]:
     open_rows = rows.filter(state__in=OPEN_HAZARD_STATES).order_by("rectify_by", "-found_at")
     return {
         "premises": premises,
-        "open_hazards": list(open_rows[:20]),
+        "open_hazards": labelled(list(open_rows[:20])),
         "open_count": sum(counts.get(state, 0) for state in OPEN_HAZARD_STATES),
         "counts": [
             (label, counts.get(state, 0), HazardState.colour_of(state))

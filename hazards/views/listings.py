@@ -18,7 +18,7 @@ from hazards.forms.listings import HazardListingForm
 from hazards.models import HazardListing
 from hazards.services.listings import list_hazard, transition_listing
 from hazards.tables.hazards import HazardListingTable
-from hazards.views.hazards import clocks_of, error_text
+from hazards.views.hazards import clocks_of, error_text, state_label
 from workflow.engine import available_transitions
 from workflow.errors import WorkflowError
 
@@ -63,6 +63,7 @@ class HazardListingDetailView(ListingPage, ObjectDetailView):
         return {
             "transitions": available_transitions(obj, self.request.user),
             "clocks": clocks_of(obj),
+            "state_label": state_label(obj),
         }
 
 
@@ -116,7 +117,7 @@ class HazardListingTransitionView(ListingPage):
             _("%(listing)s: %(state)s.")
             % {
                 "listing": fired,
-                "state": fired.get_state_display(),  # type: ignore[attr-defined]
+                "state": state_label(fired),
             },
         )
         return redirect(fired.get_absolute_url())
