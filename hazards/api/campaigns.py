@@ -82,6 +82,8 @@ class CampaignViewSet(RestrictedModelViewSet):
     """Campaigns (专项整治): sectors, region, dates; inspectors assigned by grid."""
 
     model = Campaign
+    # Campaigns are kept as the record of what was targeted: no role deletes them.
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
     serializer_class = CampaignSerializer
     filterset_class = CampaignFilterSet
     ordering_fields = ["name", "starts_on", "ends_on", "region"]

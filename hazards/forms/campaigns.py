@@ -39,7 +39,7 @@ class AssignmentForm(forms.Form):
         )
         from hazards.services.campaigns import inspector_candidates
 
-        self.fields["inspector"].queryset = inspector_candidates(campaign.region)  # type: ignore[attr-defined]
+        self.fields["inspector"].queryset = inspector_candidates(user, campaign.region)  # type: ignore[attr-defined]
         style_for_bootstrap(self)
 
 

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from core.audit import record_change, snapshot
 from core.models import Premises, Region, Sector, User
+from core.scoping import scope_of
 from hazards.choices import RISK_ORDER, InspectionKind, InspectionState, RiskColour
 from hazards.models import (
     Campaign,
@@ -226,15 +227,17 @@ def draw_candidates(user: Any, region: Region, sector: Sector | None) -> QuerySe
     return rows.order_by("pk")
 
 
-def inspector_candidates(region: Region) -> QuerySet[User]:
-    """Active inspectors whose territory covers the region (at, above or inside it)."""
+def inspector_candidates(user: Any, region: Region) -> QuerySet[User]:
+    """Active inspectors whose territory covers the region (at, above or inside it) and lies
+    within the drawing user's own scope, in a stable order."""
     ancestors = region.path.strip("/").split("/")
-    return (
-        User.objects.filter(is_active=True, groups__name__in=INSPECTOR_ROLES)
-        .filter(Q(regions__path__startswith=region.path) | Q(regions__code__in=ancestors))
-        .distinct()
-        .order_by("pk")
+    rows = User.objects.filter(is_active=True, groups__name__in=INSPECTOR_ROLES).filter(
+        Q(regions__path__startswith=region.path) | Q(regions__code__in=ancestors)
     )
+    scope = scope_of(user)
+    if not scope.unlimited:
+        rows = rows.filter(regions__in=scope.region_ids)
+    return rows.distinct().order_by("pk")
 
 
 def pick(
@@ -268,7 +271,7 @@ def unannounced_draw(
         raise PermissionDenied(_("The region is outside your scope."))
     seed = seed if seed is not None else secrets.randbelow(2**31)
     premises = list(draw_candidates(user, region, sector).select_related("sector"))
-    inspectors = list(inspector_candidates(region))
+    inspectors = list(inspector_candidates(user, region))
     if not premises:
         raise ValidationError(_("No premises to draw from."), code="no_premises")
     if not inspectors:
