@@ -206,9 +206,17 @@ def refresh_live_colour(risk_point: RiskPoint) -> None:
     risk_point.live_colour = live
 
 
+CENTS = Decimal("0.01")
+
+
+def stored_decimal(value: Decimal | None) -> Decimal | None:
+    """As the column stores it (two places), so the audit's before and after compare alike."""
+    return None if value is None else value.quantize(CENTS)
+
+
 def _inputs_for_storage(method: str, checked: dict[str, Decimal]) -> dict[str, Decimal | None]:
     # A point re-assessed with the other method keeps no stale inputs of the first one.
-    return {field: checked.get(field) for field in INPUT_FIELDS}
+    return {field: stored_decimal(checked.get(field)) for field in INPUT_FIELDS}
 
 
 def _reassessed(
@@ -256,7 +264,7 @@ def assess_risk_point(
         "controls": controls,
         "method": method,
         **stored_inputs,
-        "score": value,
+        "score": stored_decimal(value),
         "band_set": band_set,
         "assessed_colour": assessed,
     }.items():
