@@ -54,19 +54,18 @@ class TransitionPermission(ModelPermissions):
 class MachineViewSetMixin:
     """`POST …/{id}/transitions/{name}/` through a service that wraps workflow.engine.fire."""
 
-    action: str | None
     request: Request
 
     def fire(self, name: str, obj: Any, user: Any, data: dict[str, Any], version: int) -> Any:
         raise NotImplementedError
 
     def scope_action(self) -> str:
-        if self.action == "transition":
+        if getattr(self, "action", None) == "transition":
             return "view"
         return super().scope_action()  # type: ignore[misc]
 
     def get_permissions(self) -> list[Any]:
-        if self.action == "transition":
+        if getattr(self, "action", None) == "transition":
             return [TransitionPermission()]
         return super().get_permissions()  # type: ignore[misc]
 

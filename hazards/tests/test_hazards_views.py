@@ -34,7 +34,7 @@ def hazard_at(world: World, township: str, title: str, **extra) -> Hazard:  # ty
     )
 
 
-class HazardPageCases:
+class TestHazardPages(ListViewTests, ExportTests, DetailViewTests):
     model = Hazard
 
     def url(self, page: str, obj: models.Model | None = None) -> str:
@@ -45,10 +45,6 @@ class HazardPageCases:
         inside = hazard_at(world, "township_a", "甲镇隐患", rectify_by=in_days(5))
         outside = hazard_at(world, "township_b", "乙镇隐患", rectify_by=in_days(5))
         return Rows(in_scope=inside, out_of_scope=outside, deletable=inside)
-
-
-class TestHazardPages(HazardPageCases, ListViewTests, ExportTests, DetailViewTests):
-    pass
 
 
 def test_the_board_counts_by_state_within_the_scope(client, world):

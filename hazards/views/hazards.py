@@ -108,13 +108,7 @@ class HazardBoardView(HazardPage):
                 str(label),
                 HazardState.colour_of(state),
                 counts.get(state, 0),
-                labelled(
-                    rows.filter(state=state)
-                    .select_related("premises")
-                    .order_by("rectify_by", "-found_at", "-pk")[:BOARD_ROWS]
-                )
-                if counts.get(state)
-                else [],
+                self.cards(rows, state) if counts.get(state) else [],
             )
             for state, label in HazardState.choices
         ]
@@ -122,6 +116,11 @@ class HazardBoardView(HazardPage):
             columns=columns, overdue=overdue(rows).count(), total=sum(counts.values())
         )
         return render(request, self.template_name, context)
+
+    def cards(self, rows: QuerySet, state: str) -> list[Hazard]:
+        # Soonest deadline first: what needs chasing is at the top of each column.
+        column = rows.filter(state=state).select_related("premises")
+        return labelled(list(column.order_by("rectify_by", "-found_at", "-pk")[:BOARD_ROWS]))
 
 
 @dataclass
@@ -141,6 +140,10 @@ TIMELINE_NOTES = (
 )
 
 
+def field_label(obj: Model, name: str) -> str:
+    return str(getattr(obj._meta.get_field(name), "verbose_name", name))
+
+
 def timeline(obj: Model) -> list[TimelineRow]:
     """The record's audit entries, oldest first, as steps of its loop."""
     entries = AuditEntry.objects.filter(
@@ -152,7 +155,7 @@ def timeline(obj: Model) -> list[TimelineRow]:
     for entry in entries:
         before, after = entry.changes.get("state", [None, None])
         notes = [
-            (str(obj._meta.get_field(name).verbose_name), str(entry.changes[name][1]))
+            (field_label(obj, name), str(entry.changes[name][1]))
             for name in TIMELINE_NOTES
             if name in entry.changes and entry.changes[name][1]
         ]
