@@ -133,9 +133,10 @@ def store_attachment(
 def subject_visible(user: Any, attachment: Attachment) -> bool:
     """Whether `user` may view the record the attachment belongs to (through restrict)."""
     model = attachment.content_type.model_class()
-    if model is None or not hasattr(model.objects, "restrict"):
+    manager: Any = model._default_manager if model is not None else None
+    if manager is None or not hasattr(manager, "restrict"):
         return bool(getattr(user, "is_superuser", False))
-    return bool(model.objects.restrict(user, "view").filter(pk=attachment.object_id).exists())
+    return bool(manager.restrict(user, "view").filter(pk=attachment.object_id).exists())
 
 
 def attachment_response(user: Any, pk: int) -> FileResponse:

@@ -21,7 +21,7 @@ class CampaignForm(RestrictedModelForm):
         widgets = {"starts_on": DateInput(), "ends_on": DateInput()}
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         starts, ends = data.get("starts_on"), data.get("ends_on")
         if starts and ends and ends < starts:
             self.add_error("ends_on", _("The campaign cannot end before it starts."))

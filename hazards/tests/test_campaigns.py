@@ -89,6 +89,7 @@ def test_next_due_is_the_last_completed_inspection_plus_the_interval(world: Worl
     run_checklist(user, inspection)
     done = inspections_service.complete_inspection(user=user, inspection=inspection)
     schedule = InspectionSchedule.objects.get(premises=world.premises_a)
+    assert done.completed_at is not None
     assert schedule.next_due_on == local_date(done.completed_at) + dt.timedelta(days=30)
 
 

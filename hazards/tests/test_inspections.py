@@ -162,7 +162,7 @@ def test_a_photo_of_an_item_is_stored_with_time_size_and_hash(world: World) -> N
     user = inspector(world)
     inspection = service.open_inspection(user=user, premises=world.premises_a)
     result = service.record_result(
-        user=user, inspection=inspection, item=inspection.template.items.first(),
+        user=user, inspection=inspection, item=inspection.template.items.get(number=1),
         outcome=Outcome.FAIL,
     )  # fmt: skip
     photo = service.add_photo(user=user, result=result, upload=png())
@@ -194,7 +194,7 @@ def test_completion_needs_every_item_answered(world: World) -> None:
     user = inspector(world)
     inspection = service.open_inspection(user=user, premises=world.premises_a)
     service.record_result(
-        user=user, inspection=inspection, item=inspection.template.items.first(),
+        user=user, inspection=inspection, item=inspection.template.items.get(number=1),
         outcome=Outcome.PASS,
     )  # fmt: skip
     with pytest.raises(WorkflowError) as refused:
@@ -277,7 +277,9 @@ def test_a_passed_item_does_not_become_a_hazard(world: World) -> None:
     inspection = service.open_inspection(user=user, premises=world.premises_a)
     run_checklist(user, inspection)
     with pytest.raises(ValidationError) as refused:
-        service.record_failed_item_as_hazard(user=user, result=inspection.results.first())
+        service.record_failed_item_as_hazard(
+            user=user, result=inspection.results.get(item__number=1)
+        )
     assert refused.value.code == "not_failed"
 
 
@@ -324,7 +326,7 @@ def test_another_townships_inspection_is_not_found(client: Any, world: World) ->
     other = make_user("inspector_b", "grid_inspector", regions=[world.grid_b])
     inspection = service.open_inspection(user=other, premises=world.premises_b)
     client.force_login(inspector(world))
-    item = inspection.template.items.first()
+    item = inspection.template.items.get(number=1)
     assert client.get(reverse("hazards:inspection_run", args=[inspection.pk])).status_code == 404
     url = reverse("hazards:inspection_result", args=[inspection.pk, item.pk])
     assert client.post(url, {"outcome": "pass"}).status_code == 404

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path
@@ -26,7 +27,7 @@ from hazards.tables.campaigns import CampaignTable
 
 
 class CampaignPages:
-    model = Campaign
+    model: type[Model] = Campaign
     url_prefix = "hazards:campaign"
 
 
@@ -80,7 +81,7 @@ class CampaignAssignView(CampaignPages, RestrictedView):
     action = "change"
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        campaign = self.get_object()
+        campaign = cast(Campaign, self.get_object())
         if not request.user.has_perm("hazards.add_campaignassignment"):
             raise PermissionDenied
         form = AssignmentForm(request.POST, user=request.user, campaign=campaign)
@@ -100,7 +101,7 @@ class CampaignUnassignView(CampaignPages, RestrictedView):
     action = "change"
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        campaign = self.get_object()
+        campaign = cast(Campaign, self.get_object())
         assignment = get_object_or_404(
             CampaignAssignment.objects.restrict(request.user, "view"),
             pk=kwargs["assignment"],

@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Model
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path
@@ -34,7 +35,7 @@ from workflow.errors import WorkflowError
 
 
 class InspectionPages:
-    model = Inspection
+    model: type[Model] = Inspection
     url_prefix = "hazards:inspection"
 
 
@@ -290,13 +291,18 @@ class InspectionCompleteView(RunningInspectionView):
         inspection = self.inspection()
         try:
             service.complete_inspection(
-                user=request.user, inspection=inspection, version=request.POST.get("version")
+                user=request.user, inspection=inspection, version=version_of(request)
             )
         except WorkflowError as error:
             messages.error(request, str(error.message))
             return redirect(self._run_url(inspection))
         messages.success(request, _("Inspection completed."))
         return redirect(inspection.get_absolute_url())
+
+
+def version_of(request: HttpRequest) -> int | None:
+    value = request.POST.get("version", "")
+    return int(value) if value.isdigit() else None
 
 
 class AttachmentView(View):
