@@ -163,3 +163,17 @@ def test_admin_edit_of_an_item_is_audited(client, world):
     ).get()
     assert entry.actor == root
     assert entry.changes["text"][1] == "门卫制度（修订）"
+
+
+@pytest.mark.django_db
+def test_premises_panel_names_the_checklist_in_force(world):
+    from django.template.loader import render_to_string
+
+    from hazards.views.checklists import checklists_panel
+
+    context = checklists_panel(world.user("township_a"), world.premises_a)
+    assert context["checklist"] == seeded("schools")
+    assert context["checklist_majors"] >= 2
+    html = render_to_string("hazards/premises/checklists.html", context)
+    assert 'data-checklist="schools"' in html
+    assert checklists_panel(world.user("no_permission"), world.premises_a)["checklist"] is None

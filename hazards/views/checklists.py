@@ -7,10 +7,13 @@ from typing import Any
 
 from django.db.models import Count, Model, Q, QuerySet
 from django.urls import URLPattern, path
+from django.utils import timezone
 
+from core.models import Premises
 from core.views.generic import ObjectDetailView, ObjectHistoryView, ObjectListView
 from hazards.filtersets.checklists import ChecklistTemplateFilterSet
 from hazards.models import ChecklistTemplate
+from hazards.services.checklists import template_for
 from hazards.tables.checklists import ChecklistTemplateTable
 
 DETAIL_FIELDS = (
@@ -67,6 +70,21 @@ class ChecklistTemplateDetailView(ChecklistPages, ObjectDetailView):
 
 class ChecklistTemplateHistoryView(ChecklistPages, ObjectHistoryView):
     pass
+
+
+def checklists_panel(user: Any, premises: Premises) -> dict[str, Any]:
+    """The premises page's card: the checklist an inspection there would run today
+    (the sector's version in force, or its nearest ancestor sector's)."""
+    template = None
+    if user.has_perm("hazards.view_checklisttemplate"):
+        found = template_for(premises.sector, timezone.localdate())
+        visible = ChecklistTemplate.objects.restrict(user, "view")
+        template = found if found and visible.filter(pk=found.pk).exists() else None
+    return {
+        "checklist": template,
+        "checklist_items": template.items.count() if template else 0,
+        "checklist_majors": template.items.filter(major_criterion=True).count() if template else 0,
+    }
 
 
 urlpatterns: list[URLPattern] = [
