@@ -169,6 +169,10 @@ class EnterpriseStatisticsDetailView(SafetyPage, ObjectDetailView):
 class EnterpriseStatisticsHistoryView(SafetyPage, ObjectHistoryView):
     model = EnterpriseStatistics
 
+    def page_context(self, **extra: Any) -> dict[str, Any]:
+        # No generic edit page to link to (see the detail view).
+        return {**super().page_context(**extra), "may_change": False}
+
 
 class EnterpriseStatisticsGenerateView(SafetyPage):
     """Generate (or regenerate, while unsigned) a period's statistics from the ledger."""
