@@ -20,6 +20,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -439,17 +440,19 @@ class PenaltyCount:
         return self.in_180_days >= self.needed_180_days or self.in_one_year >= self.needed_one_year
 
 
-def penalty_counter(premises: Premises, on: dt.date | None = None) -> PenaltyCount:
+def penalty_counter(
+    premises: Premises, on: dt.date | None = None, *, fines: QuerySet | None = None
+) -> PenaltyCount:
     """Issued fines within 180 days and within one year of `on` (today by default).
 
     Periods are counted as DESIGN.md §4 says (Civil Code Arts 200–204): from a fine issued on
     day d, the 180 days run from d+1 to d+180, so a fine counts while `on` ≤ d + 180, i.e. the
     boundary day is inside; one year runs to the same date a year later, also inside.
+    `fines` narrows the documents read (a page passes the viewer's restricted queryset).
     """
     on = on or local_date(timezone.now())
-    fines = EnforcementAction.objects.filter(
-        premises=premises, kind=K.FINE, state=EnforcementState.ISSUED
-    )
+    documents = EnforcementAction.objects.all() if fines is None else fines
+    fines = documents.filter(premises=premises, kind=K.FINE, state=EnforcementState.ISSUED)
     until = _start_of_day(on + dt.timedelta(days=1))
     in_days = fines.filter(
         issued_at__gte=_start_of_day(on - dt.timedelta(days=180)), issued_at__lt=until
@@ -503,3 +506,54 @@ def premises_status_from_orders(premises: Premises) -> None:
             stored.save(update_fields=["status", "updated"])
             record_change(stored, before)
         premises.status = status
+
+
+# Editing a draft
+
+DRAFT_FIELDS = (
+    "hazard",
+    "facts",
+    "legal_basis",
+    "requirements",
+    "deadline",
+    "effective_until",
+    "amount",
+)
+
+
+def update_draft(
+    user: Any, action: EnforcementAction, data: dict[str, Any], expected_version: Any
+) -> Any:
+    """Change a draft's text and terms (an issued document is never edited, only lifted).
+    Compare-and-set on the version: a stale form or API call is a VersionConflict (409)."""
+    from workflow.errors import InvalidState, VersionConflict
+
+    if not user.has_perm("hazards.change_enforcementaction"):
+        raise PermissionDenied(_("You may not edit enforcement documents."))
+    changes = {name: value for name, value in data.items() if name in DRAFT_FIELDS}
+    for text in ("facts", "legal_basis", "requirements"):
+        if text in changes:
+            changes[text] = (changes[text] or "").strip()
+    if "legal_basis" in changes and not changes["legal_basis"]:
+        changes["legal_basis"] = default_legal_basis(action.kind)
+    if "amount" in changes:
+        changes["amount"] = _clean_amount(changes["amount"])
+    hazard = changes.get("hazard")
+    if hazard is not None and getattr(hazard, "premises_id", None) != action.premises_id:
+        raise ValidationError(_("The hazard is at another premises."), code="hazard_elsewhere")
+    with transaction.atomic():
+        rows = EnforcementAction.objects.restrict(user, "change").filter(pk=action.pk)
+        stored = rows.select_for_update().first()
+        if stored is None:
+            raise PermissionDenied(_("The document is outside your scope."))
+        if stored.state != EnforcementState.DRAFT:
+            raise InvalidState(_("Only a draft can be edited; an issued document is lifted."))
+        if stored.version != int(expected_version):
+            raise VersionConflict(current_version=stored.version)
+        before = snapshot(stored)
+        for name, value in changes.items():
+            setattr(stored, name, value)
+        stored.version += 1
+        stored.save(update_fields=[*changes, "version"])
+        record_change(stored, before)
+    return stored
