@@ -152,6 +152,14 @@ def users_step(run: DemoRun) -> None:
     run.rows["users"] += len(users)
 
 
+def safety_step(run: DemoRun) -> None:
+    """Hazards, clocks, inspections, risk points and enforcement drafts (issue 4)."""
+    from core.demo.safety import generate_safety
+
+    rows = generate_safety(run.options.seed, run.options.premises_count, run.recorder.record)
+    run.rows.update(rows)
+
+
 @dataclass(frozen=True)
 class Step:
     name: str
@@ -163,6 +171,7 @@ STEPS: tuple[Step, ...] = (
     Step("departments", departments_step),
     Step("premises", premises_step),
     Step("users", users_step),
+    Step("safety", safety_step),
 )
 
 

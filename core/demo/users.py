@@ -75,6 +75,9 @@ DEMO_USERS: tuple[DemoUser, ...] = (
     DemoUser("unit_leader", "unit_leader", lambda c: UserScope([], [c.department("ZJ")])),
     DemoUser("supervisor", "supervisor", lambda c: UserScope([c.county], [c.department("DC")])),
     DemoUser("auditor", "auditor", lambda c: UserScope(unlimited=True)),
+    # A second grid inspector on grid_a's grid (the school's): the four-eyes verifier of the
+    # issue 4 story. Appended last so the names drawn for the users above stay the same.
+    DemoUser("grid_a2", "grid_inspector", lambda c: UserScope([c.grid_a])),
 )
 
 
@@ -86,23 +89,32 @@ def first_grid(places: Places, township: Region) -> Region:
     return next(g for g in places.grids if g.path.startswith(township.path))
 
 
+def school_of(township: Region) -> Premises | None:
+    """The township's first primary school, else its first school of any kind."""
+    in_township = Premises.objects.filter(region__path__startswith=township.path)
+    return (
+        in_township.filter(sector__code="SCHOOL-PRIM").order_by("pk").first()
+        or in_township.filter(sector__code__startswith="SCHOOL").order_by("pk").first()
+    )
+
+
 def cast_of(places: Places, directory: Directory) -> Cast:
     township_a = township_named(places, TOWNSHIP_A)
     township_b = township_named(places, TOWNSHIP_B)
     school = (
-        Premises.objects.filter(
-            sector__code="SCHOOL-PRIM", region__path__startswith=township_a.path
-        )
-        .order_by("pk")
-        .first()
-    ) or Premises.objects.filter(sector__code__startswith="SCHOOL").order_by("pk").first()
+        school_of(township_a)
+        or Premises.objects.filter(sector__code__startswith="SCHOOL").order_by("pk").first()
+    )
     if school is None:
         raise LookupError("the demo county has no school for the enterprise officer")
+    # grid_a covers the school's grid, so the grid inspectors of the safety story (issue 4:
+    # inspect the school, verify the rectification) see the school and its hazards.
+    in_township_a = school.region.path.startswith(township_a.path)
     return Cast(
         places.county,
         township_a,
         township_b,
-        first_grid(places, township_a),
+        school.region if in_township_a else first_grid(places, township_a),
         first_grid(places, township_b),
         directory,
         school,
