@@ -179,6 +179,7 @@ def inspections_today(user: Any, on: dt.date | None = None) -> TodayList:
             .filter(in_grids, next_due_on__lte=day)
             .select_related("premises", "region")[:200]
         )
+        result.due += never_scheduled(user, in_grids, day, limit=200 - len(result.due))
     result.campaign_targets = _campaign_targets_for(user, day)
     result.planned = list(
         Inspection.objects.restrict(user, "view")
@@ -186,6 +187,28 @@ def inspections_today(user: Any, on: dt.date | None = None) -> TodayList:
         .select_related("premises", "template")
     )
     return result
+
+
+def never_scheduled(user: Any, in_grids: Q, day: dt.date, limit: int) -> list[InspectionSchedule]:
+    """Premises in the grids without a schedule row yet: never inspected, so due today. Shown
+    as unsaved schedules (a page view writes nothing); completing an inspection stores one."""
+    if limit <= 0:
+        return []
+    rows = (
+        Premises.objects.restrict(user, "view")
+        .filter(in_grids, inspection_schedule__isnull=True)
+        .select_related("region")
+        .order_by("name", "pk")[:limit]
+    )
+    return [
+        InspectionSchedule(
+            premises=premises,
+            region=premises.region,
+            interval_days=DEFAULT_INTERVAL_DAYS[UNGRADED_COLOUR],
+            next_due_on=day,
+        )
+        for premises in rows
+    ]
 
 
 def _campaign_targets_for(user: Any, day: dt.date) -> list[tuple[Campaign, Premises]]:

@@ -128,6 +128,12 @@ def test_today_lists_due_premises_of_my_grid_campaign_targets_and_my_plans(world
     assert work.planned == [planned]
 
 
+def test_premises_never_scheduled_are_due_today(world: World) -> None:
+    work = service.inspections_today(inspector(world), TODAY)
+    assert [(row.premises, row.next_due_on) for row in work.due] == [(world.premises_a, TODAY)]
+    assert not InspectionSchedule.objects.exists(), "reading the list writes nothing"
+
+
 def test_the_today_page_reads_on_a_phone(client: Any, world: World) -> None:
     user = inspector(world)
     service.refresh_schedule(world.premises_a)
