@@ -3,6 +3,7 @@ a checklist notices (clauses, major-criterion badges, the sector filter)."""
 
 from __future__ import annotations
 
+import datetime
 from typing import ClassVar
 
 import pytest
@@ -52,6 +53,17 @@ class TestChecklistTemplatePages(ChecklistPageTests, ListViewTests, ExportTests,
         majors = template.items.filter(major_criterion=True).count()
         assert content.count("data-major") == majors
         assert "Major-hazard criterion" in content
+
+    def test_detail_links_the_other_versions(self, client, world, rows):
+        from hazards.services.checklists import new_version
+
+        old = rows.in_scope
+        new = new_version(
+            user=world.user("county"), template=old, effective_from=datetime.date(2027, 1, 1)
+        )
+        self.login(client, world, "scoped", "view")
+        content = client.get(self.url("detail", old)).content.decode()
+        assert new.get_absolute_url() in content
 
     def test_readers_see_no_edit_or_delete_buttons(self, client, world, rows):
         self.login(client, world, UNSCOPED)
@@ -177,3 +189,21 @@ def test_premises_panel_names_the_checklist_in_force(world):
     html = render_to_string("hazards/premises/checklists.html", context)
     assert 'data-checklist="schools"' in html
     assert checklists_panel(world.user("no_permission"), world.premises_a)["checklist"] is None
+
+
+@pytest.mark.django_db
+def test_admin_action_copies_a_template_as_the_next_version(client, world):
+    from core.models import User
+
+    root = User.objects.create_superuser("root_admin", password="x-Pass-1234", language="en")
+    client.force_login(root)
+    template = seeded("schools")
+    response = client.post(
+        reverse("admin:hazards_checklisttemplate_changelist"),
+        {"action": "copy_as_new_version", "_selected_action": [template.pk]},
+    )
+    assert response.status_code == 302
+    copy = ChecklistTemplate.objects.get(code="schools", version=2)
+    assert copy.items.count() == template.items.count()
+    template.refresh_from_db()
+    assert template.effective_until == copy.effective_from - datetime.timedelta(days=1)

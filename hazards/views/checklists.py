@@ -62,9 +62,15 @@ class ChecklistTemplateDetailView(ChecklistPages, ObjectDetailView):
 
     def extra_context(self, obj: Model) -> dict[str, Any]:
         items = obj.items.order_by("number")  # type: ignore[attr-defined]
+        versions = (
+            ChecklistTemplate.objects.restrict(self.request.user, "view")
+            .filter(code=obj.code)  # type: ignore[attr-defined]
+            .order_by("-version")
+        )
         return {
             "items": items,
             "major_count": sum(1 for item in items if item.major_criterion),
+            "versions": versions,
         }
 
 
