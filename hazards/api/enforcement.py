@@ -11,6 +11,8 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpResponse
 from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -136,6 +138,7 @@ class EnforcementActionViewSet(
         # A transition is scope-checked by the engine for its own action.
         return "view" if self.action in ("transition", "pdf") else super().scope_action()
 
+    @extend_schema(request=DraftSerializer, responses={201: EnforcementActionSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         incoming = DraftSerializer(data=request.data, context=self.get_serializer_context())
         incoming.is_valid(raise_exception=True)
@@ -148,6 +151,7 @@ class EnforcementActionViewSet(
         draft.refresh_from_db()
         return Response(self.get_serializer(draft).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(request=DraftUpdateSerializer, responses=EnforcementActionSerializer)
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         obj = self.get_object()
         incoming = DraftUpdateSerializer(data=request.data, context=self.get_serializer_context())
@@ -172,6 +176,7 @@ class EnforcementActionViewSet(
             )
         return self.partial_update(request, *args, **kwargs)
 
+    @extend_schema(request=TransitionRequestSerializer, responses=EnforcementActionSerializer)
     @action(detail=True, methods=["post"], url_path=r"transitions/(?P<transition>[a-z_]+)")
     def transition(self, request: Request, transition: str, **kwargs: Any) -> Response:
         """`issue` (numbers it; no data), `lift` (`{"lift_reason": …}`) or `cancel` a draft;
@@ -199,6 +204,7 @@ class EnforcementActionViewSet(
             raise PermissionDenied(str(error)) from error
         return Response(self.get_serializer(fired).data)
 
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"])
     def pdf(self, request: Request, **kwargs: Any) -> HttpResponse:
         """The document as a PDF (a draft is marked DRAFT)."""
