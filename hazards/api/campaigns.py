@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
@@ -50,7 +51,8 @@ class CampaignSerializer(serializers.ModelSerializer):
         ends = attrs.get("ends_on", getattr(self.instance, "ends_on", None))
         if starts and ends and ends < starts:
             raise serializers.ValidationError(
-                {"ends_on": "The campaign cannot end before it starts."}, code="dates_out_of_order"
+                {"ends_on": _("The campaign cannot end before it starts.")},
+                code="dates_out_of_order",
             )
         return attrs
 
@@ -121,7 +123,7 @@ class CampaignViewSet(RestrictedModelViewSet):
         the seed in the answer re-runs the same draw."""
         if not request.user.has_perm("hazards.add_campaign"):
             return Response(
-                {"detail": "You may not plan draws.", "code": "permission_denied"}, status=403
+                {"detail": _("You may not plan draws."), "code": "permission_denied"}, status=403
             )
         body = DrawRequestSerializer(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)

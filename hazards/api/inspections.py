@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
@@ -151,7 +152,8 @@ class InspectionViewSet(
         ).first()
         if result is None:
             return Response(
-                {"detail": "Record the item's outcome first.", "code": "no_result"}, status=400
+                {"detail": _("Record the outcome before adding a photo."), "code": "no_result"},
+                status=400,
             )
         try:
             service.add_photo(user=request.user, result=result, upload=body.validated_data["photo"])

@@ -15,7 +15,10 @@ class InspectionFilterSet(SearchFilterSet):
     search_fields = ("premises__name", "premises__credit_code", "representative_name")
     region = SubtreeFilter(queryset=visible(Region), path_lookup="region", label=_("Region"))
     sector = SubtreeFilter(
-        queryset=visible(Sector), path_lookup="premises__sector", label=_("Sector")
+        queryset=visible(Sector),
+        path_lookup="premises__sector",
+        field_name="premises__sector",
+        label=_("Sector"),
     )
     state = django_filters.MultipleChoiceFilter(
         choices=InspectionState.choices, label=_("State"), distinct=False
