@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import django_filters
+from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.filtersets import SearchFilterSet, SubtreeFilter, visible
-from core.models import Department, Premises, Region
+from core.models import Department, Region
 from hazards.choices import HazardGrade, HazardSource, HazardState, ListingLevel, ListingState
 from hazards.models import Hazard, HazardListing
 
@@ -34,7 +35,10 @@ class HazardFilterSet(SearchFilterSet):
     department = django_filters.ModelChoiceFilter(
         queryset=visible(Department), label=_("Regulator")
     )
-    premises = django_filters.ModelChoiceFilter(queryset=visible(Premises), label=_("Premises"))
+    # By id (the premises page links here): a county's premises are too many for a select.
+    premises = django_filters.NumberFilter(
+        field_name="premises_id", label=_("Premises"), widget=forms.HiddenInput
+    )
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue"))
 
     class Meta:

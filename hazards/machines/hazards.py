@@ -194,6 +194,3 @@ HAZARD = register(
         ),
     )
 )
-
-# Transitions after which the hazard no longer counts as open (its risk point's colour falls).
-CLOSING = frozenset({"close"})

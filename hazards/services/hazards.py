@@ -265,13 +265,12 @@ def transition_hazard(
     data: dict[str, Any] | None = None,
     expected_version: int | str | None = None,
 ) -> Hazard:
-    """Fire `name` on the hazard's machine; when it closes the hazard, its risk point's live
-    colour is recomputed in the same transaction. Raises workflow.errors.WorkflowError."""
-    from hazards.machines.hazards import CLOSING
+    """Fire `name` on the hazard's machine; its risk point's live colour is then recomputed in
+    the same transaction (closing lowers it, re-grading may raise it). Raises
+    workflow.errors.WorkflowError."""
     from workflow.engine import fire
 
     with transaction.atomic():
         fired = fire(name, hazard, user, data, expected_version)
-        if name in CLOSING:
-            after_open_or_close(fired)
+        after_open_or_close(fired)
     return fired

@@ -212,3 +212,32 @@ def test_a_stale_version_is_refused(world, inspectors):
     transition_hazard("rectify", hazard, world.user("enterprise"), {"rectification_note": "好"})
     with pytest.raises(VersionConflict, match="changed by someone else"):
         transition_hazard("verify", hazard, inspectors[1], {}, stale)
+
+
+def test_an_open_hazard_raises_its_risk_point_until_closed(world, inspectors):
+    from hazards.services.risk import assess_risk_point
+
+    first, second = inspectors
+    point = assess_risk_point(
+        user=world.user("county"),
+        premises=world.premises_a,
+        name="配电室",
+        method="matrix",
+        inputs={"likelihood": 1, "severity": 1},
+    )
+    assessed = point.live_colour
+    hazard = report_hazard(
+        user=first,
+        premises=world.premises_a,
+        title="配电室漏水",
+        source=HazardSource.INSPECTION,
+        risk_point=point,
+        rectify_by=in_days(5),
+    )
+    point.refresh_from_db()
+    assert point.live_colour != assessed
+    hazard = rectified(world, hazard)
+    hazard = transition_hazard("verify", hazard, second)
+    transition_hazard("close", hazard, second)
+    point.refresh_from_db()
+    assert point.live_colour == assessed
