@@ -23,6 +23,7 @@ from hazards.models import (
     InspectionSchedule,
 )
 from hazards.services import inspections as service
+from testing.views import UNSCOPED, DetailViewTests, ExportTests, ListViewTests, Rows
 from testing.world import World, make_user
 from workflow.calendar import end_of_day, local_date
 from workflow.errors import WorkflowError
@@ -358,3 +359,24 @@ def test_the_premises_panel_shows_recent_inspections_and_the_next_due_date(world
     assert [row.pk for row in panel["inspections"]] == [inspection.pk]
     assert panel["schedule"].next_due_on == local_date(timezone.now()) + dt.timedelta(days=90)
     assert inspections_panel(world.user("township_b"), world.premises_a)["inspections"] == []
+
+
+# --- list, ledger export and detail pages (generic view tests, four permission cases) ---------
+
+
+class TestInspectionViews(ListViewTests, ExportTests, DetailViewTests):
+    model = Inspection
+
+    def url(self, page: str, obj: Any = None) -> str:
+        args = [obj.pk] if obj is not None else []
+        return reverse(f"hazards:inspection_{page}", args=args)
+
+    def make_rows(self, world: World) -> Rows:
+        make_template(world)
+        root = world.user(UNSCOPED)
+        in_scope = service.open_inspection(user=root, premises=world.premises_a)
+        out_of_scope = service.open_inspection(user=root, premises=world.premises_b)
+        return Rows(in_scope, out_of_scope, in_scope)
+
+    def marker(self, obj: Any) -> str:
+        return str(obj.premises.name)

@@ -110,6 +110,10 @@ class InspectionDetailView(InspectionPages, ObjectDetailView):
             for row in super().get_rows(obj)
         ]
 
+    def page_context(self, **extra: Any) -> dict[str, Any]:
+        # No edit page: an inspection changes by running it (the run page) or its transitions.
+        return {**super().page_context(**extra), "may_change": False, "may_run": self.may("change")}
+
     def extra_context(self, obj: Any) -> dict[str, Any]:
         return {
             "items": result_rows(obj),
