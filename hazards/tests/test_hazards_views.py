@@ -207,3 +207,21 @@ def test_the_premises_panel_shows_open_hazards_in_scope(world):
     assert [h.title for h in panel["open_hazards"]] == ["甲镇隐患"]
     outsider: User = make_user("viewer_b", "grid_inspector", regions=[world.township_b])
     assert hazards_panel(outsider, world.premises_a)["open_count"] == 0
+
+
+@pytest.mark.parametrize("page", ["hazard_list", "hazard_board", "hazard_overdue"])
+def test_page_queries_do_not_grow_with_the_rows(client, world, page):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(world.user("township_a"))
+    late = timezone.now() - dt.timedelta(hours=1)
+    hazard_at(world, "township_a", "一", rectify_by=late)
+    client.get(reverse(f"hazards:{page}"))  # warm per-process caches
+    with CaptureQueriesContext(connection) as one:
+        client.get(reverse(f"hazards:{page}"))
+    for n in range(5):
+        hazard_at(world, "township_a", f"更多{n}", rectify_by=late)
+    with CaptureQueriesContext(connection) as six:
+        client.get(reverse(f"hazards:{page}"))
+    assert len(six) == len(one), [q["sql"] for q in six.captured_queries]
