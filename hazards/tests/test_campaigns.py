@@ -305,3 +305,28 @@ class TestCampaignViews(
     def stored(self, obj: Any) -> dict[str, Any]:
         stored = Campaign.objects.get(pk=obj.pk)
         return {"name": stored.name, "region": stored.region_id}
+
+
+def test_an_inspector_is_assigned_to_a_grid_from_the_campaign_page(
+    client: Any, world: World
+) -> None:
+    campaign = Campaign.objects.create(
+        name="甲镇专项", region=world.township_a, starts_on=TODAY, ends_on=TODAY
+    )
+    user = inspector(world)
+    client.force_login(world.user("township_a"))
+    response = client.post(
+        reverse("hazards:campaign_assign", args=[campaign.pk]),
+        {"grid": world.grid_a.pk, "inspector": user.pk},
+    )
+    assert response.status_code == 302
+    assignment = CampaignAssignment.objects.get()
+    assert (assignment.grid, assignment.inspector) == (world.grid_a, user)
+    page = client.get(campaign.get_absolute_url()).content.decode()
+    assert "data-assignment" in page
+    client.force_login(world.user("township_b"))
+    hidden = client.post(
+        reverse("hazards:campaign_assign", args=[campaign.pk]),
+        {"grid": world.grid_a.pk, "inspector": user.pk},
+    )
+    assert hidden.status_code == 404

@@ -380,3 +380,55 @@ class TestInspectionViews(ListViewTests, ExportTests, DetailViewTests):
 
     def marker(self, obj: Any) -> str:
         return str(obj.premises.name)
+
+
+def test_a_photo_signature_and_completion_through_the_pages(client: Any, world: World) -> None:
+    make_template(world, items=2)
+    user = inspector(world)
+    inspection = service.open_inspection(user=user, premises=world.premises_a)
+    run_checklist(user, inspection, fail=(1,))
+    item = inspection.template.items.get(number=1)
+    client.force_login(user)
+    photo = client.post(
+        reverse("hazards:inspection_photo", args=[inspection.pk, item.pk]),
+        {"photo": png()},
+        HTTP_HX_REQUEST="true",
+    )
+    assert photo.status_code == 200
+    assert "data-photo" in photo.content.decode()
+    refused = client.post(
+        reverse("hazards:inspection_photo", args=[inspection.pk, item.pk]),
+        {"photo": SimpleUploadedFile("x.png", b"not an image", "image/png")},
+        HTTP_HX_REQUEST="true",
+    )
+    assert refused.status_code == 400
+    assert "JPEG, PNG or WebP" in refused.content.decode()
+    signed = client.post(
+        reverse("hazards:inspection_sign", args=[inspection.pk]),
+        {"representative_name": "李主任", "signature": png("signature.png")},
+    )
+    assert signed.status_code == 302
+    done = client.post(
+        reverse("hazards:inspection_complete", args=[inspection.pk]),
+        {"version": inspection.version},
+    )
+    assert done.status_code == 302
+    inspection.refresh_from_db()
+    assert (inspection.state, inspection.failed_count) == (InspectionState.COMPLETED, 1)
+    detail = client.get(inspection.get_absolute_url()).content.decode()
+    assert "Record as hazard" in detail
+    assert "Signature of the representative" in detail
+
+
+def test_an_attachment_is_served_only_within_the_scope(client: Any, world: World) -> None:
+    make_template(world)
+    user = inspector(world)
+    inspection = service.open_inspection(user=user, premises=world.premises_a)
+    signature = service.sign(
+        user=user, inspection=inspection, representative_name="王", upload=png()
+    )
+    url = reverse("hazards:attachment", args=[signature.pk])
+    client.force_login(world.user("township_a"))
+    assert client.get(url).status_code == 200
+    client.force_login(world.user("township_b"))
+    assert client.get(url).status_code == 404
