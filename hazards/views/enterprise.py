@@ -21,7 +21,12 @@ from core.views.generic import (
     ObjectHistoryView,
     ObjectListView,
 )
-from hazards.choices import OPEN_HAZARD_STATES, EnforcementState, InspectionKind, PeriodKind
+from hazards.choices import (
+    OPEN_HAZARD_STATES,
+    EnforcementState,
+    InspectionKind,
+    PeriodKind,
+)
 from hazards.filtersets.enterprise import EnterpriseStatisticsFilterSet
 from hazards.forms.enterprise import GenerateStatisticsForm, SignStatisticsForm, last_quarter
 from hazards.models import EnforcementAction, EnterpriseStatistics, Hazard, Inspection
@@ -33,7 +38,7 @@ from hazards.services.statistics import (
     sign_statistics,
 )
 from hazards.tables.enterprise import EnterpriseStatisticsTable, period_label
-from hazards.views.risk import SafetyPage
+from hazards.views.risk import SafetyPage, with_state_labels
 
 HOME_ROWS = 20
 
@@ -93,13 +98,14 @@ class EnterpriseHomeView(SafetyPage):
         )
         return render(request, self.template_name, context)
 
-    def open_hazards(self, premises: list[Premises]) -> QuerySet[Hazard]:
-        return (
+    def open_hazards(self, premises: list[Premises]) -> list[Hazard]:
+        hazards = list(
             Hazard.objects.restrict(self.request.user, "view")
             .filter(premises__in=premises, state__in=OPEN_HAZARD_STATES)
             .select_related("premises")
             .order_by(F("rectify_by").asc(nulls_last=True), "-found_at", "-pk")
         )
+        return with_state_labels(hazards)
 
     def orders(self, premises: list[Premises]) -> QuerySet[EnforcementAction]:
         # Drafts are the regulator's work in progress: only documents issued to the unit.

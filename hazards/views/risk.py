@@ -23,7 +23,7 @@ from core.views.generic import (
     ObjectListView,
     RestrictedView,
 )
-from hazards.choices import OPEN_HAZARD_STATES, RISK_ORDER, RiskColour
+from hazards.choices import OPEN_HAZARD_STATES, RISK_ORDER, HazardState, RiskColour
 from hazards.filtersets.risk import RiskPointFilterSet
 from hazards.forms.risk import RiskPointForm, RiskPreviewForm
 from hazards.models import Hazard, RiskBand, RiskPoint
@@ -39,6 +39,13 @@ from hazards.services.risk import (
     score,
 )
 from hazards.tables.risk import RiskPointTable
+
+
+def with_state_labels(hazards: list[Hazard]) -> list[Hazard]:
+    """`state` has no choices on the model (the machine owns the states): label it here."""
+    for hazard in hazards:
+        hazard.state_label = HazardState(hazard.state).label  # type: ignore[attr-defined]
+    return hazards
 
 
 class SafetyPage(RestrictedView):
@@ -86,10 +93,12 @@ class RiskPointDetailView(SafetyPage, ObjectDetailView):
 
     def extra_context(self, obj: Model) -> dict[str, Any]:
         assert isinstance(obj, RiskPoint)
-        open_hazards = (
-            Hazard.objects.restrict(self.request.user, "view")
-            .filter(risk_point=obj, state__in=OPEN_HAZARD_STATES)
-            .order_by("-found_at", "-pk")
+        open_hazards = with_state_labels(
+            list(
+                Hazard.objects.restrict(self.request.user, "view")
+                .filter(risk_point=obj, state__in=OPEN_HAZARD_STATES)
+                .order_by("-found_at", "-pk")
+            )
         )
         return {
             "open_hazards": open_hazards,
