@@ -20,7 +20,9 @@ import codecs
 import csv
 import datetime as dt
 import io
+import pickle
 import re
+import tempfile
 import zipfile
 from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -140,8 +142,33 @@ def _csv_rows(stream: IO[bytes]) -> Generator[list[Any]]:
             text.detach()  # the caller owns the underlying file
 
 
+def _sheet_size_from_its_head(sheet: Any) -> None:
+    """openpyxl's read-only sheet looks for the <dimension> element when it opens and, when
+    the file has none (openpyxl's own write-only files, some exporters), parses the whole
+    sheet to find out; stop at <sheetData> instead, as the row iterator copes without."""
+    from xml.etree.ElementTree import iterparse
+
+    from openpyxl.worksheet.dimensions import SheetDimension
+    from openpyxl.xml.constants import SHEET_MAIN_NS
+
+    source = sheet._get_source()
+    try:
+        for _event, element in iterparse(source, events=("start",)):
+            if element.tag == f"{{{SHEET_MAIN_NS}}}dimension":
+                bounds = SheetDimension.from_tree(element).boundaries
+                sheet._min_column, sheet._min_row, sheet._max_column, sheet._max_row = bounds
+                return
+            if element.tag == f"{{{SHEET_MAIN_NS}}}sheetData":
+                return
+    finally:
+        source.close()
+
+
 def _xlsx_rows(stream: IO[bytes]) -> Generator[list[Any]]:
     from openpyxl import load_workbook
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    ReadOnlyWorksheet._get_size = _sheet_size_from_its_head
 
     try:
         workbook = load_workbook(stream, read_only=True, data_only=True)
@@ -156,21 +183,6 @@ def _xlsx_rows(stream: IO[bytes]) -> Generator[list[Any]]:
             yield list(row)
     finally:
         workbook.close()
-
-
-def xlsx_row_estimate(stream: IO[bytes]) -> int | None:
-    """The row count the workbook declares (for a progress bar before the first pass ends)."""
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(stream, read_only=True)
-        rows = workbook.worksheets[0].max_row
-        workbook.close()
-    except Exception:  # only an estimate: the real reader reports what is wrong
-        return None
-    finally:
-        stream.seek(0)
-    return rows - 1 if rows else None
 
 
 def is_blank(cell: Any) -> bool:
@@ -321,18 +333,54 @@ def finish(job: ImportJob, state: str, message: str = "") -> ImportJob:
     return job
 
 
+class Spool:
+    """The built valid rows of pass 1, pickled in batches to a temporary file, so pass 2
+    writes them without parsing the spreadsheet (or validating) a second time; memory holds
+    one batch at a time whatever the file's length."""
+
+    def __init__(self, file: IO[bytes]) -> None:
+        self.file = file
+        self.batch: list[Any] = []
+
+    def add(self, built: Any) -> None:
+        self.batch.append(built)
+        if len(self.batch) >= BATCH_SIZE:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.batch:
+            pickle.dump(self.batch, self.file, protocol=pickle.HIGHEST_PROTOCOL)
+            self.batch = []
+
+    def batches(self) -> Iterator[list[Any]]:
+        self.flush()
+        self.file.seek(0)
+        while True:
+            try:
+                yield pickle.load(self.file)  # our own temporary file, never a user's
+            except EOFError:
+                return
+
+
 def validate_rows(
-    job: ImportJob, schema: RowSchema, stream: IO[bytes], kind: str, progress: Progress | None
+    job: ImportJob,
+    schema: RowSchema,
+    stream: IO[bytes],
+    kind: str,
+    spool: Spool,
+    progress: Progress | None,
 ) -> None:
-    """Pass 1: every row built once, every problem stored; nothing else written."""
+    """Pass 1: every row built once, every problem stored, the valid rows spooled."""
     problems = ProblemWriter(job)
     layout, rows = data_rows(stream, kind, schema)
     job.processed_rows = job.failed_rows = 0
     for number, values in rows:
-        found, _built = schema.build(values, layout.headers)
+        found, built = schema.build(values, layout.headers)
         if found:
             problems.add(number, found)
             job.failed_rows += 1
+        else:
+            spool.add(built)
         job.processed_rows += 1
         if job.processed_rows % BATCH_SIZE == 0:
             problems.flush()
@@ -346,33 +394,18 @@ def validate_rows(
         progress(job)
 
 
-def write_rows(
-    job: ImportJob, schema: RowSchema, stream: IO[bytes], kind: str, progress: Progress | None
-) -> None:
-    """Pass 2: the valid rows built again and written in batches."""
-    layout, rows = data_rows(stream, kind, schema)
-    batch: list[Any] = []
-    job.imported_rows = 0
+def write_rows(job: ImportJob, schema: RowSchema, spool: Spool, progress: Progress | None) -> None:
+    """Pass 2: the spooled valid rows written in batches.
 
-    def flush() -> None:
-        if not batch:
-            return
-        # A savepoint per batch when all-or-nothing (inside the outer transaction), else
-        # a transaction per batch that also commits the job's count of imported rows.
+    Each batch is a savepoint inside the outer transaction when all-or-nothing, else its own
+    transaction that also commits the job's count of imported rows."""
+    job.imported_rows = 0
+    for batch in spool.batches():
         with transaction.atomic():
             job.imported_rows += schema.write(batch)
             save_progress(job, "imported_rows")
-        batch.clear()
         if progress:
             progress(job)
-
-    for _number, values in rows:
-        found, built = schema.build(values, layout.headers)
-        if not found:
-            batch.append(built)
-        if len(batch) >= BATCH_SIZE:
-            flush()
-    flush()
 
 
 def run_import(job: ImportJob, schema: RowSchema, progress: Progress | None = None) -> ImportJob:
@@ -380,23 +413,28 @@ def run_import(job: ImportJob, schema: RowSchema, progress: Progress | None = No
     if not claim_job(job):
         return job
     job.problems.all().delete()
+    with tempfile.TemporaryFile() as file:
+        return validate_and_write(job, schema, Spool(file), progress)
+
+
+def validate_and_write(
+    job: ImportJob, schema: RowSchema, spool: Spool, progress: Progress | None
+) -> ImportJob:
     try:
         with job.file.open("rb") as stream:
             kind = check_file(job.original_name, job.file.size, stream.read(8))
-            if kind == "xlsx" and job.total_rows is None:
-                job.total_rows = xlsx_row_estimate(stream)
-            validate_rows(job, schema, stream, kind, progress)
-            if job.total_rows == 0:
-                raise ImportFileError(_("The file has a header row but no data rows."))
-            if job.failed_rows and not job.valid_rows_only:
-                return finish(job, ImportJob.State.REJECTED, rejected_message(job))
-            if job.failed_rows == job.total_rows:
-                return finish(job, ImportJob.State.REJECTED, rejected_message(job))
-            if job.valid_rows_only:
-                write_rows(job, schema, stream, kind, progress)
-            else:
-                with transaction.atomic():
-                    write_rows(job, schema, stream, kind, progress)
+            validate_rows(job, schema, stream, kind, spool, progress)
+        if job.total_rows == 0:
+            raise ImportFileError(_("The file has a header row but no data rows."))
+        if job.failed_rows and not job.valid_rows_only:
+            return finish(job, ImportJob.State.REJECTED, rejected_message(job))
+        if job.failed_rows == job.total_rows:
+            return finish(job, ImportJob.State.REJECTED, rejected_message(job))
+        if job.valid_rows_only:
+            write_rows(job, schema, spool, progress)
+        else:
+            with transaction.atomic():
+                write_rows(job, schema, spool, progress)
     except ImportFileError as error:
         return finish(job, ImportJob.State.FAILED, str(error))
     except Exception:

@@ -17,14 +17,24 @@ the tests use to check that both paths agree.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
-from django.db.models import Count, F, QuerySet
+from django.core.exceptions import PermissionDenied
+from django.db import connection, transaction
+from django.db.models import (
+    Count,
+    DateField,
+    DateTimeField,
+    DecimalField,
+    F,
+    Field,
+    Model,
+    QuerySet,
+)
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -45,7 +55,8 @@ from core.models import DocumentSequence, ImportJob, Premises, User
 from core.scoping import scope_of
 from hazards.choices import HazardGrade, HazardSource, HazardState
 from hazards.models import Hazard, Inspection
-from workflow.calendar import end_of_day, local_zone
+from hazards.services.hazards import entry_state
+from workflow.calendar import end_of_day, local_date, local_zone
 from workflow.clocks import compute_deadline, schedule_next_escalation
 from workflow.models import Clock, ClockRule
 from workflow.rules import rule_for
@@ -281,19 +292,20 @@ class HazardLedger(RowSchema):
 
     def write_block(self, rows: Sequence[LedgerRow]) -> int:
         now = timezone.now()
-        numbers = reserve_numbers(NUMBER_PREFIX, timezone.localdate(now).year, len(rows))
-        hazards = Hazard.objects.bulk_create(
-            [self.hazard(row, number, now) for row, number in zip(rows, numbers, strict=True)]
-        )
+        hazards = [
+            self.hazard(row, number, now)
+            for row, number in zip(rows, numbers_for(rows), strict=True)
+        ]
+        insert_rows(hazards)
         record_bulk_create(hazards)
-        clocks = Clock.objects.bulk_create(
-            [self.clock(hazard, now) for hazard in hazards if self.needs_clock(hazard)]
-        )
+        clocks = [self.clock(hazard, now) for hazard in hazards if self.needs_clock(hazard)]
+        insert_rows(clocks)
         record_bulk_create(clocks)
         return len(hazards)
 
     def hazard(self, row: LedgerRow, number: str, now: dt.datetime) -> Hazard:
-        return Hazard(
+        return build(
+            Hazard,
             number=number,
             source=HazardSource.IMPORT,
             premises_id=row.place.premises_id,
@@ -304,29 +316,43 @@ class HazardLedger(RowSchema):
             location=row.location,
             grade=row.grade,
             found_at=row.found_at,
-            found_by=self.user,
+            found_by_id=self.user.pk,
             rectify_by=row.rectify_by,
             rectification_measures=row.measures,
-            state=row.state,
+            state=self.entry_state(row),
             # A date the ledger does not give stays empty rather than invented.
             rectified_at=row.rectified_at,
             closed_at=row.closed_at,
         )
 
     @staticmethod
+    def entry_state(row: LedgerRow) -> str:
+        """An open row enters the loop where report_hazard puts it (a major hazard waits for
+        its governance plan, SAWS Order 16 Art. 15); a settled one at the ledger's state."""
+        if row.state == HazardState.RECTIFYING:
+            return entry_state(row.grade, row.rectify_by)
+        return row.state
+
+    @staticmethod
     def needs_clock(hazard: Hazard) -> bool:
-        return hazard.state == HazardState.RECTIFYING and hazard.rectify_by is not None
+        """report_hazard starts the rectification clock whenever a deadline is set; a hazard
+        the ledger already records as rectified or closed has none running."""
+        settled = (HazardState.RECTIFIED, HazardState.CLOSED)
+        return hazard.rectify_by is not None and hazard.state not in settled
 
     def clock(self, hazard: Hazard, now: dt.datetime) -> Clock:
         """The rectification clock as `workflow.clocks.start_clock` starts it."""
-        clock = Clock(
-            content_type=hazard_type(),
+        rule = self.rule(timezone.localdate(now), hazard.region_id)
+        clock = build(
+            Clock,
+            content_type_id=hazard_type().pk,
             object_id=hazard.pk,
             kind=RECTIFY_CLOCK,
-            rule=self.rule(timezone.localdate(now), hazard.region_id),
+            rule_id=rule.pk,
             started_at=now,
             due=hazard.rectify_by or now,
         )
+        clock.rule = rule
         deadline = compute_deadline(clock)
         clock.due, clock.provisional = deadline.due, deadline.provisional
         schedule_next_escalation(clock)
@@ -366,8 +392,86 @@ class HazardLedger(RowSchema):
         template = self.hazard(row, hazard.number, timezone.now())
         for name in ("rectify_by", "rectification_measures", "state", "rectified_at", "closed_at"):
             setattr(hazard, name, getattr(template, name))
-        hazard.save()
-        record_change(hazard, before)
+        if snapshot(hazard) != before:
+            hazard.save()
+            record_change(hazard, before)
+
+
+# --- fast inserts ----------------------------------------------------------------------------
+# Django's bulk_create compiles every value through the field's full save pipeline, which at
+# 100 000 rows costs more than the database itself; these rows are built by our own code with
+# plain Python values, so they are inserted with the same multi-row INSERT … RETURNING id that
+# bulk_create issues, minus the per-value compilation. (Model defaults and the database's
+# value adaptation for dates and times are kept.)
+
+
+@dataclass(frozen=True)
+class Layout:
+    fields: list[Field]  # concrete fields in model order (positional __init__ order)
+    defaults: dict[str, Any]
+    adapt: list[Callable[[Any], Any]]  # per inserted column (all but the primary key)
+
+
+_layouts: dict[type[Model], Layout] = {}
+
+
+def layout_of(model: type[Model]) -> Layout:
+    if model not in _layouts:
+        fields = list(model._meta.concrete_fields)
+        defaults = {f.attname: f.get_default() for f in fields if not f.primary_key}
+        _layouts[model] = Layout(
+            fields, defaults, [adapter(f) for f in fields if not f.primary_key]
+        )
+    return _layouts[model]
+
+
+def adapter(field: Field) -> Callable[[Any], Any]:
+    ops = connection.ops
+    if isinstance(field, DateTimeField):
+        return ops.adapt_datetimefield_value
+    if isinstance(field, DateField):
+        return ops.adapt_datefield_value
+    if isinstance(field, DecimalField):
+        return lambda value: ops.adapt_decimalfield_value(
+            value, field.max_digits, field.decimal_places
+        )
+    return lambda value: value
+
+
+def build[M: Model](model: type[M], **values: Any) -> M:
+    """An unsaved instance from attnames (defaults filled in), through Model's fast
+    positional constructor."""
+    layout = layout_of(model)
+    args = [None if f.primary_key else values.get(f.attname, layout.defaults[f.attname])
+            for f in layout.fields]  # fmt: skip
+    return model(*args)
+
+
+def insert_rows(instances: Sequence[Model]) -> None:
+    """Insert unsaved instances of one model and set their primary keys."""
+    if not instances:
+        return
+    model = type(instances[0])
+    layout = layout_of(model)
+    columns = [f for f in layout.fields if not f.primary_key]
+    names = ", ".join(connection.ops.quote_name(str(f.column)) for f in columns)
+    pk = connection.ops.quote_name(str(model._meta.pk.column))  # type: ignore[union-attr]
+    table = connection.ops.quote_name(model._meta.db_table)
+    size = max(1, connection.ops.bulk_batch_size(columns, instances))
+    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    with connection.cursor() as cursor:
+        for start in range(0, len(instances), size):
+            block = instances[start : start + size]
+            params = [
+                convert(getattr(obj, f.attname))
+                for obj in block
+                for f, convert in zip(columns, layout.adapt, strict=True)
+            ]
+            values = ", ".join([one] * len(block))
+            cursor.execute(f"INSERT INTO {table} ({names}) VALUES {values} RETURNING {pk}", params)
+            for obj, (key,) in zip(block, cursor.fetchall(), strict=True):
+                obj.pk = key
+                obj._state.adding = False
 
 
 def hazard_type() -> ContentType:
@@ -377,6 +481,14 @@ def hazard_type() -> ContentType:
 def hazard_number(year: int, serial: int) -> str:
     """YH-2026-000123: the number report_hazard gives (prefix, year, six-digit serial)."""
     return f"{NUMBER_PREFIX}-{year}-{serial:06d}"
+
+
+def numbers_for(rows: Sequence[LedgerRow]) -> list[str]:
+    """Numbers in row order, per year of finding as report_hazard numbers them."""
+    years = [local_date(row.found_at).year for row in rows]
+    reserved = {year: iter(reserve_numbers(NUMBER_PREFIX, year, years.count(year)))
+                for year in sorted(set(years))}  # fmt: skip
+    return [next(reserved[year]) for year in years]
 
 
 def reserve_numbers(prefix: str, year: int, count: int) -> list[str]:
@@ -403,7 +515,10 @@ def job_place(user: User) -> dict[str, Any]:
 
 
 def store_import_job(*, user: User, upload: Any, valid_rows_only: bool = False) -> ImportJob:
-    """Check and store the uploaded file as a waiting job; ImportFileError on a bad file."""
+    """Check and store the uploaded file as a waiting job; ImportFileError on a bad file,
+    PermissionDenied for a user who may not register hazards."""
+    if not user.has_perm("hazards.add_hazard") or not user.has_perm("core.add_importjob"):
+        raise PermissionDenied(_("You may not import hazard ledgers."))
     check_upload(upload)
     name = PurePath(str(upload.name)).name
     with transaction.atomic():

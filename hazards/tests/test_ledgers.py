@@ -104,7 +104,7 @@ def test_with_valid_rows_only_the_997_good_rows_are_imported_and_audited(
     created = AuditEntry.objects.filter(action=AuditAction.CREATE)
     assert created.filter(content_type__model="hazard").count() == 997
     # Open rows with a deadline run the rectification clock; closed ones do not.
-    open_rows = hazards.filter(state=HazardState.RECTIFYING)
+    open_rows = hazards.exclude(state=HazardState.CLOSED)
     assert Clock.objects.filter(kind="hazards.rectify").count() == open_rows.count() > 0
     assert created.filter(content_type__model="clock").count() == open_rows.count()
 
@@ -240,6 +240,43 @@ def test_a_job_runs_once_even_when_the_task_is_delivered_twice(world, officer, c
     assert import_ledger.call(job.pk) == ImportJob.State.DONE
     assert import_ledger.call(job.pk) == ImportJob.State.DONE
     assert Hazard.objects.count() == 2
+
+
+def test_the_block_writer_registers_hazards_as_report_hazard_does(
+    world, officer, code, monkeypatch
+):
+    """The fast path (numbers reserved per block, bulk inserts) against report_hazard row by
+    row: the same hazards, states, clocks and audit entries."""
+    rows = [
+        ledger_row(1, code),  # general, with a deadline: rectifying, clock running
+        ledger_row(50, code),  # major: waits for its governance plan, clock running
+        ledger_row(3, code),  # closed in the ledger: no clock
+    ]
+    content = csv_bytes(rows, "utf-8")
+
+    def imported(one_by_one: bool) -> tuple[list[dict[str, object]], dict[str, int]]:
+        monkeypatch.setattr(ledgers, "ONE_BY_ONE", one_by_one)
+        entries = AuditEntry.objects.count()
+        job = run(officer, "l.csv", content)
+        assert job.state == ImportJob.State.DONE, job.message
+        hazards = Hazard.objects.filter(pk__in=Hazard.objects.order_by("-pk")[:3].values("pk"))
+        ignored = {"id", "number", "version"}
+        fields = [
+            {k: v for k, v in h.__dict__.items() if k not in ignored and not k.startswith("_")}
+            for h in hazards.order_by("title")
+        ]
+        clocks = Clock.objects.filter(object_id__in=hazards.values("pk")).count()
+        new = AuditEntry.objects.order_by("seq")[entries:]
+        kinds = [entry.content_type.model for entry in new if entry.action == AuditAction.CREATE]
+        return fields, {"clocks": clocks, **{k: kinds.count(k) for k in set(kinds)}}
+
+    one_by_one, block = imported(True), imported(False)
+
+    assert block == one_by_one
+    assert [h["state"] for h in block[0]] == ["rectifying", "closed", "graded"]
+    assert block[1]["clocks"] == 2
+    year = dt.date(2026, 1, 1).year
+    assert Hazard.objects.filter(number__startswith=f"YH-{year}-").count() == 6
 
 
 # --- the command ---------------------------------------------------------------------------

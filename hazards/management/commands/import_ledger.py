@@ -8,6 +8,7 @@ from __future__ import annotations
 import sys
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
@@ -50,7 +51,7 @@ class Command(BaseCommand):
                         valid_rows_only=options["valid_rows"],
                         progress=progress,
                     )
-            except (ImportFileError, FileNotFoundError) as error:
+            except (ImportFileError, FileNotFoundError, PermissionDenied) as error:
                 raise CommandError(str(error)) from error
         self.report(job)
         if job.state != ImportJob.State.DONE:
