@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
+import pkgutil
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.urls import URLResolver, get_resolver
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
@@ -311,7 +316,40 @@ def test_every_api_view_reads_through_restrict() -> None:
     assert not bypassing, f"these API views bypass restrict(): {bypassing}"
 
 
+def generic_api_test_classes() -> list[type]:
+    """Every test class built on the generic API mixins, in any installed app's tests."""
+    from testing.api import APIResource
+
+    found = []
+    ours = [
+        config
+        for config in apps.get_app_configs()
+        if config.path.startswith(str(settings.BASE_DIR)) and "site-packages" not in config.path
+    ]
+    for config in ours:
+        package = f"{config.name}.tests"
+        if not _has_module(package):
+            continue
+        for module_info in pkgutil.iter_modules(importlib.import_module(package).__path__):
+            if not module_info.name.startswith("test_"):
+                continue
+            module = importlib.import_module(f"{package}.{module_info.name}")
+            found += [
+                value
+                for value in vars(module).values()
+                if isinstance(value, type) and issubclass(value, APIResource)
+            ]
+    return found
+
+
+def _has_module(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except ModuleNotFoundError:
+        return False
+
+
 def test_every_registered_resource_has_generic_api_tests() -> None:
-    tested = {cls.basename for cls in globals().values() if hasattr(cls, "basename")}
+    tested = {getattr(cls, "basename", None) for cls in generic_api_test_classes()}
     registered = {basename for _prefix, _viewset, basename in api_urls.router.registry}
     assert registered <= tested, f"no generic API tests for {sorted(registered - tested)}"
