@@ -43,8 +43,17 @@ class RiskBandSetSerializer(serializers.ModelSerializer):
         ]
 
 
+# One enum name per choice set in the schema: the band's `colour` names RiskColour, so the
+# point's colours are plain strings here (values: red, orange, yellow, blue).
+COLOUR_HELP = "red, orange, yellow or blue (RiskBand colour)"
+
+
 class RiskPointSerializer(ValidatedModelSerializer):
     premises_name = serializers.CharField(source="premises.name", read_only=True)
+    assessed_colour = serializers.CharField(read_only=True, help_text=COLOUR_HELP)
+    live_colour = serializers.CharField(
+        read_only=True, help_text="The assessed colour raised by open hazards: " + COLOUR_HELP
+    )
 
     class Meta:
         model = RiskPoint
