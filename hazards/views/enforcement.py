@@ -5,6 +5,7 @@ hazards.services.enforcement, which the API calls too."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -13,6 +14,8 @@ from django.db.models import Model
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import URLPattern, path
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
 from core.choices import PremisesStatus
@@ -25,7 +28,7 @@ from core.views.generic import (
     ObjectListView,
     RestrictedView,
 )
-from core.views.presentation import DetailRow
+from core.views.presentation import DetailRow, detail_row
 from hazards.choices import EnforcementKind, EnforcementState
 from hazards.filtersets.enforcement import EnforcementActionFilterSet
 from hazards.forms.enforcement import DraftEditForm, EnforcementActionForm, LiftForm
@@ -90,14 +93,17 @@ class EnforcementActionDetailView(EnforcementPages, ObjectDetailView):
     )
 
     def get_rows(self, obj: Model) -> list[DetailRow]:
-        rows = super().get_rows(obj)
-        label = str(self.detail_labels.get("state") or _("State"))
-        return [
-            DetailRow(row.label, text=state_label(obj.state))  # type: ignore[attr-defined]
-            if row.label == label
-            else row
-            for row in rows
-        ]
+        assert isinstance(obj, EnforcementAction)
+        rows = []
+        for name in self.detail_fields:
+            row = detail_row(obj, name, self.request.user)
+            value = getattr(obj, name)
+            if name == "state":
+                row = DetailRow(row.label, text=state_label(obj.state))
+            elif isinstance(value, dt.datetime):
+                row = DetailRow(row.label, text=date_format(localtime(value), "Y-m-d H:i"))
+            rows.append(row)
+        return rows
 
     def extra_context(self, obj: Model) -> dict[str, Any]:
         assert isinstance(obj, EnforcementAction)
