@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.tasks import task
 
+from core.audit import audit_context
 from core.models import ImportJob
 
 
@@ -16,4 +17,6 @@ def import_ledger(job_id: int) -> str:
     job = ImportJob.objects.select_related("created_by").filter(pk=job_id).first()
     if job is None:
         return "gone"
-    return run_ledger_import(job).state
+    # The hazards are the uploader's: their audit entries name them, not the worker.
+    with audit_context(actor=job.created_by, source="ledger_import"):
+        return run_ledger_import(job).state

@@ -95,6 +95,9 @@ def test_uploading_queues_a_job_the_worker_runs_and_the_page_reports(
 
     job.refresh_from_db()
     assert (job.state, job.imported_rows, job.failed_rows) == (ImportJob.State.DONE, 4, 1)
+    hazard = Hazard.objects.order_by("pk").first()
+    entry = AuditEntry.objects.get(content_type__model="hazard", object_id=str(hazard.pk))
+    assert entry.actor == officer
     page = client.get(detail_url(job)).content.decode()
     assert "hx-trigger" not in page
     assert "隐患等级" in page and "严重" in page
