@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
@@ -15,7 +15,7 @@ from rest_framework.routers import BaseRouter
 from rest_framework.serializers import BaseSerializer
 
 from core.api.serializers import ScopedPrimaryKeyRelatedField
-from core.api.views import RestrictedQuerysetMixin
+from core.api.views import RestrictedReadOnlyModelViewSet
 from core.models import Premises
 from hazards.choices import PeriodKind
 from hazards.filtersets.enterprise import EnterpriseStatisticsFilterSet
@@ -75,9 +75,7 @@ def refused(error: StatisticsError) -> Response:
     )
 
 
-class EnterpriseStatisticsViewSet(
-    RestrictedQuerysetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
-):
+class EnterpriseStatisticsViewSet(mixins.CreateModelMixin, RestrictedReadOnlyModelViewSet):
     """Quarterly and annual hazard statistics of premises in scope. POST generates a period
     from the ledger (or regenerates it while unsigned); a signed period is refused (400,
     code `signed`)."""

@@ -9,12 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import mixins, serializers
 from rest_framework.routers import BaseRouter
 from rest_framework.serializers import BaseSerializer
 
 from core.api.serializers import ValidatedModelSerializer
-from core.api.views import RestrictedQuerysetMixin, RestrictedReadOnlyModelViewSet
+from core.api.views import RestrictedReadOnlyModelViewSet
 from hazards.filtersets.risk import RiskBandSetFilterSet, RiskPointFilterSet
 from hazards.models import RiskBand, RiskBandSet, RiskPoint
 from hazards.services.risk import INPUT_FIELDS, RiskInputError, assess_risk_point, checked_inputs
@@ -106,10 +106,7 @@ class RiskPointSerializer(ValidatedModelSerializer):
 
 
 class RiskPointViewSet(
-    RestrictedQuerysetMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    viewsets.ReadOnlyModelViewSet,
+    mixins.CreateModelMixin, mixins.UpdateModelMixin, RestrictedReadOnlyModelViewSet
 ):
     """Risk points in scope; create and update score them with the bands in force."""
 
