@@ -56,12 +56,19 @@ class EnforcementActionForm(RestrictedModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["legal_basis"].required = False
+        hazards = self.fields["hazard"]
         hazard = self.initial.get("hazard")
         if hazard and not self.initial.get("premises"):
             # Drafted from a hazard: the premises is the hazard's.
-            found = self.fields["hazard"].queryset.filter(pk=hazard).first()  # type: ignore[attr-defined]
+            found = hazards.queryset.filter(pk=hazard).first()  # type: ignore[attr-defined]
             if found is not None:
                 self.initial["premises"] = found.premises_id
+        # Only the chosen premises' hazards are offered (a county holds a million hazards).
+        premises = self.data.get("premises") or self.initial.get("premises")
+        premises = premises or getattr(self.instance, "premises_id", None)
+        if "premises" in self.fields or premises:
+            where = {"premises": premises} if str(premises or "").isdigit() else {"pk__in": []}
+            hazards.queryset = hazards.queryset.filter(**where)  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

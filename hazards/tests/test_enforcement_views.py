@@ -24,6 +24,7 @@ from hazards.tests.test_enforcement_rules import (
     fine_issued_on,
     hearing_notice,
     issued,
+    major_hazard,
     regulator,
     suspension,
 )
@@ -182,6 +183,17 @@ def test_drafting_from_a_premises_prefills_it(client, world):
     url = reverse("hazards:enforcementaction_add") + f"?premises={world.premises_a.pk}"
     form = client.get(url).context["form"]
     assert str(form.initial["premises"]) == str(world.premises_a.pk)
+
+
+def test_drafting_from_a_hazard_takes_its_premises_and_offers_only_its_hazards(client, world):
+    hazard = major_hazard(world)
+    elsewhere = major_hazard(world, world.premises_b)
+    login(client, regulator(world))
+    url = reverse("hazards:enforcementaction_add") + f"?hazard={hazard.pk}"
+    form = client.get(url).context["form"]
+    assert str(form.initial["premises"]) == str(world.premises_a.pk)
+    offered = list(form.fields["hazard"].queryset)
+    assert hazard in offered and elsewhere not in offered
 
 
 def test_a_draft_is_edited_and_an_issued_document_is_not(client, world):
