@@ -26,8 +26,12 @@ BAND_SETS = [
         "lec",
         "LEC 作业条件危险性评价 (D = L × E × C)",
         "LEC (Graham–Kinney) as commonly applied under " + GENERAL_SOURCE,
-        [("red", "320", None), ("orange", "160", "320"), ("yellow", "70", "160"),
-         ("blue", None, "70")],
+        [
+            ("red", "320", None),
+            ("orange", "160", "320"),
+            ("yellow", "70", "160"),
+            ("blue", None, "70"),
+        ],
     ),
     (
         "matrix",
