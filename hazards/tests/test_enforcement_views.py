@@ -251,6 +251,22 @@ def test_the_pdf_without_permission_is_403_and_out_of_scope_is_404(client, world
 # The enterprise officer sees the orders addressed to their premises only
 
 
+def test_the_list_filters_by_premises_and_kind(client, world):
+    at_a = issued(world, K.IMMEDIATE_REMOVAL)
+    at_b = issued(world, K.IMMEDIATE_REMOVAL, world.premises_b)
+    hearing = hearing_notice(world)
+    login(client, regulator(world))
+    url = reverse("hazards:enforcementaction_list")
+    page = client.get(url, {"premises": world.premises_a.pk}).content.decode()
+    assert at_a.number in page and hearing.number in page and at_b.number not in page
+    page = client.get(url, {"kind": K.HEARING_NOTICE}).content.decode()
+    assert hearing.number in page and at_a.number not in page
+    api = token_client(regulator(world)).get(
+        reverse("api:enforcementaction-list"), {"premises": world.premises_b.pk}
+    )
+    assert [row["id"] for row in api.json()["results"]] == [at_b.pk]
+
+
 def test_the_enterprise_officer_sees_only_their_premises_orders(client, world):
     own = issued(world, K.IMMEDIATE_REMOVAL)
     other = issued(world, K.IMMEDIATE_REMOVAL, world.premises_b)
