@@ -6,3 +6,21 @@ class HazardsConfig(AppConfig):
     name = "hazards"
     verbose_name = _("Workplace safety")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from core.panels import Panel, premises_panels
+        from hazards.views import checklists, enforcement, hazards, inspections, ledgers, risk
+
+        # The premises page, in the order an inspector reads it: status and orders, open
+        # hazards, risk, visits, the checklist that applies, the ledger.
+        for key, context, permission in (
+            ("enforcement", enforcement.enforcement_panel, "view_enforcementaction"),
+            ("hazards", hazards.hazards_panel, "view_hazard"),
+            ("risk", risk.risk_panel, "view_riskpoint"),
+            ("inspections", inspections.inspections_panel, "view_inspection"),
+            ("checklists", checklists.checklists_panel, "view_checklisttemplate"),
+            ("ledgers", ledgers.ledger_panel, "view_hazard"),
+        ):
+            premises_panels.register(
+                Panel(key, f"hazards/premises/{key}.html", f"hazards.{permission}", context)
+            )
