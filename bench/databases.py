@@ -21,7 +21,7 @@ from bench.config import BenchConfig
 
 REPO = Path(__file__).resolve().parent.parent
 # Bump when the generator changes what it writes, so old scale databases are rebuilt.
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2  # 2: hazards and clocks (issue 4)
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,8 @@ the premises list through the API, as raw SQL and as the HTML page (DESIGN.md §
 Environment: BENCH_SCALE (premises, default 1000000), BENCH_DB (sqlite, postgresql or both),
 BENCH_SEED, BENCH_REQUESTS (default 300), BENCH_WARMUP, BENCH_MAX_SECONDS (per measured
 operation), BENCH_OUTPUT (default bench/results/latest.json), BENCH_VAR_DIR, BENCH_ESCALATION=0
-to skip the escalation scan (bench.escalation) on the same database.
+to skip the escalation scan (bench.escalation) on the same database, BENCH_HAZARDS=0 the
+hazard list (bench.hazards), BENCH_LEDGER_IMPORT=0 the ledger import (bench.ledger_import).
 Writes `{"results": [{"name", "db", "scale", "p50_ms", "p95_ms", "raw_sql_ms", "ops_per_s",
 "peak_mb"}]}` and prints the same rows as a table. Everything runs on 127.0.0.1.
 """
@@ -87,12 +88,27 @@ def time_html_list(server: Any, query: str, config: BenchConfig) -> Any:
 
 
 def other_measures(config: BenchConfig, db: str) -> list[dict[str, Any]]:
-    """Measures other areas run on the same scale database (BENCH_ESCALATION=0 skips them)."""
-    if os.environ.get("BENCH_ESCALATION", "1") == "0":
-        return []
-    from bench.escalation import escalation_results
+    """Measures other areas run on the same scale database; each has its switch
+    (BENCH_HAZARDS=0, BENCH_LEDGER_IMPORT=0, BENCH_ESCALATION=0 skip them)."""
+    url, rows = database_url(config, db), []
+    if os.environ.get("BENCH_HAZARDS", "1") != "0":
+        from bench.hazards import hazard_results
 
-    return escalation_results(db, database_url(config, db))
+        rows += hazard_results(db, url, config)
+    if os.environ.get("BENCH_LEDGER_IMPORT", "1") != "0":
+        rows += ledger_import_measures(db, url)
+    if os.environ.get("BENCH_ESCALATION", "1") != "0":
+        from bench.escalation import escalation_results
+
+        rows += escalation_results(db, url)
+    return rows
+
+
+def ledger_import_measures(db: str, url: str) -> list[dict[str, Any]]:
+    """The 100 k-row hazard ledger import (issue 4, item 11; bench/ledger_import.py)."""
+    from bench.ledger_import import ledger_import_results
+
+    return ledger_import_results(db, url)
 
 
 def table(rows: list[dict[str, Any]]) -> str:
