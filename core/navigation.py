@@ -69,6 +69,7 @@ MENU = (
                 _("Enforcement"), "hazards:enforcementaction_list", "hazards.view_enforcementaction"
             ),
             MenuItem(_("Risk points"), "hazards:riskpoint_list", "hazards.view_riskpoint"),
+            MenuItem(_("Risk colour summary"), "hazards:risk_summary", "hazards.view_riskpoint"),
             MenuItem(
                 _("Enterprise statistics"),
                 "hazards:enterprisestatistics_list",

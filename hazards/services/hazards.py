@@ -27,6 +27,7 @@ from hazards.models import (
     InterimControl,
     RiskPoint,
 )
+from hazards.services.risk import refresh_live_colour
 from workflow.calendar import local_date
 
 NUMBER_PREFIX = "YH"  # 隐患
@@ -147,15 +148,8 @@ def start_rectify_clock(hazard: Hazard) -> None:
 
 def after_open_or_close(hazard: Hazard) -> None:
     """An open hazard linked to a risk point raises its live colour (DESIGN.md §5)."""
-    if hazard.risk_point_id is None:
-        return
-    try:
-        from hazards.services import risk
-    except ImportError:  # the risk-point service lands separately
-        return
-    refresh = getattr(risk, "refresh_live_colour", None)
-    if refresh is not None:
-        refresh(RiskPoint.objects.get(pk=hazard.risk_point_id))
+    if hazard.risk_point_id is not None:
+        refresh_live_colour(RiskPoint.objects.get(pk=hazard.risk_point_id))
 
 
 # Governance plan of a major hazard (SAWS Order 16 Art. 15: six parts)
