@@ -40,8 +40,11 @@ class ChoiceBadgeColumn(tables.Column):
         super().__init__(*args, **kwargs)
 
     def render(self, value: str, record: Any, bound_column: Any) -> str:
+        # django-tables2 passes the display label as `value` for choice fields: the colour
+        # is looked up by the stored value, read from the record itself.
+        stored = bound_column.accessor.resolve(record)
         label = getattr(record, f"get_{bound_column.accessor}_display")()
-        colour = self.choices.colour_of(value)
+        colour = self.choices.colour_of(stored)
         return format_html('<span class="badge text-bg-{}">{}</span>', colour, label)
 
     def value(self, record: Any, bound_column: Any, **kwargs: Any) -> str:

@@ -49,3 +49,13 @@ def _view_premises_permissions():  # type: ignore[no-untyped-def]
     return Permission.objects.filter(
         content_type__app_label="core", codename__in=["view_premises", "view_licence"]
     )
+
+
+def test_a_suspended_premises_shows_a_warning_badge_in_the_premises_list(client, world):
+    world.premises_a.status = "suspended"
+    world.premises_a.save()
+    client.force_login(world.user("township_a"))
+
+    page = client.get("/premises/").content.decode()
+
+    assert '<span class="badge text-bg-warning">' in page
