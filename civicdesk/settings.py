@@ -253,6 +253,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a "kind" or "level": name each choice set after its domain.
+    "ENUM_NAME_OVERRIDES": {
+        "RegionLevelEnum": "core.choices.RegionLevel",
+        "ListingLevelEnum": "hazards.choices.ListingLevel",
+        "InspectionKindEnum": "hazards.choices.InspectionKind",
+        "InterimControlKindEnum": "hazards.choices.InterimControlKind",
+    },
 }
 
 # Background work (workflow app, issue 3): Django's tasks interface. The embedded default keeps

@@ -7,6 +7,8 @@ from typing import Any
 import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from core.choices import PremisesStatus, RegionLevel
 from core.models import (
@@ -48,6 +50,7 @@ class SearchFilterSet(django_filters.FilterSet):
         return queryset.filter(condition)
 
 
+@extend_schema_field(OpenApiTypes.INT)  # the id of the tree node
 class SubtreeFilter(django_filters.ModelChoiceFilter):
     """A tree node chosen in a filter matches rows under it too (grid → township → county)."""
 
