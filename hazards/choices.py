@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.choices import ColouredChoices
 
@@ -62,7 +63,7 @@ class HazardState(ColouredChoices):
     RECTIFYING = "rectifying", _("Rectifying")
     RECTIFIED = "rectified", _("Rectified, awaiting verification")
     VERIFIED = "verified", _("Verified")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("hazard state", "Closed")  # 销号, not a closed premises
 
 
 HazardState.COLOURS = {  # type: ignore[attr-defined]
