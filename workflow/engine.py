@@ -8,6 +8,7 @@ notifications. Any failure rolls all of it back and raises a WorkflowError with 
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -100,7 +101,11 @@ def _set_value(obj: models.Model, field: Any, value: Any) -> None:
         return
     try:
         target = field.target_field if field.is_relation else field
-        setattr(obj, field.attname, None if value in (None, "") else target.to_python(value))
+        value = None if value in (None, "") else target.to_python(value)
+        if isinstance(value, dt.datetime) and timezone.is_naive(value):
+            # A page's datetime-local input is the user's local time, as a form field reads it.
+            value = timezone.make_aware(value)
+        setattr(obj, field.attname, value)
     except ValidationError as error:
         raise PreconditionFailed(
             _("%(field)s: %(error)s") % {"field": field.verbose_name, "error": error.messages[0]},
