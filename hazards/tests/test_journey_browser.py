@@ -7,43 +7,26 @@ every step with who took it."""
 
 from __future__ import annotations
 
-import struct
-import zlib
 from collections.abc import Iterator
 from io import StringIO
 from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from core.demo.users import DEMO_PASSWORD
 from core.models import Attachment, AuditEntry, User
 from hazards.choices import HazardSource, HazardState, InspectionState, Outcome
 from hazards.models import ChecklistTemplate, Hazard, Inspection
+from hazards.tests.test_major_hazard_journey import png_bytes
 from testing.browser import PHONE, log_in
 
 pytestmark = pytest.mark.browser
 
 PHONE_WIDTH = 375  # testing.browser.PHONE's viewport
 FAILED_ITEMS = (2, 4)  # checklist numbers of the two items the inspector fails
-
-
-def png_bytes() -> bytes:
-    """A valid 2×2 red PNG: signature, IHDR, IDAT, IEND, each chunk with its CRC."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-
-    rows = b"".join(b"\x00" + b"\xff\x00\x00" * 2 for _ in range(2))
-    header = struct.pack(">IIBBBBB", 2, 2, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(rows))
-        + chunk(b"IEND", b"")
-    )
 
 
 class Phones:
@@ -119,8 +102,9 @@ def test_inspection_to_closed_hazard_on_phones(
     page = phones.logged_in(inspector.username)
     page.goto(f"{base}/safety/inspections/today/")
     page.wait_for_selector("[data-section=planned]")
-    page.goto(f"{base}/safety/inspections/start/?premises={school.pk}")
-    assert page.input_value("select[name=premises]") == str(school.pk)
+    page.click(f"a.btn[href='{reverse('hazards:inspection_start')}']")
+    page.wait_for_url(f"{base}/safety/inspections/start/")
+    page.select_option("select[name=premises]", str(school.pk))
     page.select_option("select[name=template]", str(template.pk))
     page.click("button[type=submit].btn-primary")
     page.wait_for_url(f"{base}/safety/inspections/*/run/")
