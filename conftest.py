@@ -13,6 +13,17 @@ def english_by_default(settings):  # type: ignore[no-untyped-def]
         yield
 
 
+@pytest.fixture(autouse=True)
+def seed_data_after_flush(request):  # type: ignore[no-untyped-def]
+    """Transactional tests start with the seeded reference data, whatever ran before them."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is not None and marker.kwargs.get("transaction"):
+        from testing.seeds import restore_seed_data
+
+        request.getfixturevalue("transactional_db")
+        restore_seed_data()
+
+
 @pytest.fixture
 def world(db) -> World:
     return build_world()

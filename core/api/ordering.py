@@ -28,7 +28,10 @@ class AllowListOrderingFilter(OrderingFilter):
         ordered = super().filter_queryset(request, queryset, view)
         ordering = list(ordered.query.order_by) or list(ordered.model._meta.ordering)
         if ordering and not {"pk", "-pk", "id", "-id"} & set(ordering):
-            return ordered.order_by(*ordering, "pk")
+            # Ties broken in the direction of the last key, so "newest first" reads an index
+            # on (…, -found_at, -id) in order, without a sort.
+            tie = "-pk" if str(ordering[-1]).startswith("-") else "pk"
+            return ordered.order_by(*ordering, tie)
         return ordered
 
     def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:

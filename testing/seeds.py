@@ -1,0 +1,29 @@
+"""Putting back the rows data migrations seed, after a transactional test flushed them.
+
+Live-server and thread tests run in real transactions that end with a flush of every table,
+seeded reference data included (sectors, clock rule sets, risk bands, inspection frequencies,
+checklist templates). The next test on that worker would then find none. Each seed is re-run
+only when its table is empty, through the migration's own function, so the data is exactly
+what a fresh database holds.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+from django.apps import apps
+
+SEEDS = (
+    ("core.Sector", "core.migrations.0002_seed_sectors", "seed_sectors"),
+    ("workflow.RuleSet", "workflow.migrations.0002_seed_rule_sets", "seed"),
+    ("hazards.RiskBandSet", "hazards.migrations.0002_seed_risk_bands", "seed"),
+    ("hazards.InspectionFrequency", "hazards.migrations.0003_seed_inspection_frequency", "seed"),
+    ("hazards.ChecklistTemplate", "hazards.migrations.0004_seed_checklists", "seed"),
+)
+
+
+def restore_seed_data() -> None:
+    for model_label, module, function in SEEDS:
+        if apps.get_model(model_label).objects.exists():
+            continue
+        getattr(import_module(module), function)(apps, None)
