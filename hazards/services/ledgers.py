@@ -39,7 +39,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.audit import record_bulk_create, record_change
+from core.audit import record_change, record_creates
 from core.exports import plain_cell
 from core.imports import (
     Column,
@@ -297,10 +297,10 @@ class HazardLedger(RowSchema):
             for row, number in zip(rows, numbers_for(rows), strict=True)
         ]
         insert_rows(hazards)
-        record_bulk_create(hazards)
+        record_creates(hazards)
         clocks = [self.clock(hazard, now) for hazard in hazards if self.needs_clock(hazard)]
         insert_rows(clocks)
-        record_bulk_create(clocks)
+        record_creates(clocks)
         return len(hazards)
 
     def hazard(self, row: LedgerRow, number: str, now: dt.datetime) -> Hazard:
