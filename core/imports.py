@@ -178,11 +178,116 @@ def _xlsx_rows(stream: IO[bytes]) -> Generator[list[Any]]:
             % {"error": error}
         ) from error
     try:
-        sheet = workbook.worksheets[0]
-        for row in sheet.iter_rows(values_only=True):
-            yield list(row)
+        yield from _sheet_values(workbook, workbook.worksheets[0])
     finally:
         workbook.close()
+
+
+def _sheet_values(workbook: Any, sheet: Any) -> Iterator[list[Any]]:
+    """What `sheet.iter_rows(values_only=True)` yields (as lists), read with one pass of the
+    C XML parser and no per-cell objects: openpyxl's read-only parser builds a dict and, for
+    an inline string, a rich-text object per cell, which at a million cells is most of the
+    import's reading time. The workbook's shared strings, date styles and epoch are openpyxl's
+    own; missing rows and cells are filled in as openpyxl does, from the sheet's dimension."""
+    from openpyxl.utils.cell import column_index_from_string
+    from openpyxl.utils.datetime import from_excel, from_ISO8601
+    from openpyxl.worksheet._reader import _cast_number
+    from openpyxl.xml.constants import SHEET_MAIN_NS
+    from openpyxl.xml.functions import iterparse  # defusedxml's when installed, as openpyxl
+
+    ns = f"{{{SHEET_MAIN_NS}}}"
+    row_tag, cell_tag, value_tag = f"{ns}row", f"{ns}c", f"{ns}v"
+    inline_tag, text_tag, run_tag = f"{ns}is", f"{ns}t", f"{ns}r"
+    shared, epoch = workbook.shared_strings, workbook.epoch
+    date_styles, timedelta_styles = workbook._date_formats, workbook._timedelta_formats
+    max_col, max_row = sheet.max_column, sheet.max_row
+    empty_row: list[Any] = [None] * max_col if max_col is not None else []
+    columns: dict[str, int] = {}
+    digits = "0123456789"
+
+    def value_of(cell: Any, kind: str, style: str | None) -> Any:
+        if kind == "inlineStr":
+            inline = cell.find(inline_tag)
+            if inline is None:
+                return None
+            plain = inline.findtext(text_tag)
+            runs = [run.findtext(text_tag) or "" for run in inline.iterfind(run_tag)]
+            return (plain or "") + "".join(runs)
+        value = cell.findtext(value_tag) or None
+        if value is None:
+            return None
+        if kind == "n":
+            number = _cast_number(value)
+            style_id = int(style) if style else 0
+            if style_id in date_styles:
+                try:
+                    return from_excel(number, epoch, timedelta=style_id in timedelta_styles)
+                except (OverflowError, ValueError):
+                    return "#VALUE!"
+            return number
+        if kind == "s":
+            return shared[int(value)]
+        if kind == "b":
+            return bool(int(value))
+        if kind == "d":
+            return from_ISO8601(value)
+        return value  # "str" (a formula's text result) and "e" (an error such as #N/A)
+
+    counter = row_number = 0
+    with sheet._get_source() as source:
+        for _event, element in iterparse(source):
+            if element.tag != row_tag:
+                continue
+            written = element.get("r")
+            row_number = _row_number(written) if written else row_number + 1
+            if max_row is not None and row_number > max_row:
+                break
+            cells: list[tuple[int, Any]] = []
+            column = 0
+            for cell in element:
+                if cell.tag != cell_tag:
+                    continue
+                reference = cell.get("r")
+                if reference:
+                    letters = reference.rstrip(digits)
+                    if letters not in columns:
+                        columns[letters] = column_index_from_string(letters)
+                    column = columns[letters]
+                else:
+                    column += 1
+                cells.append((column, value_of(cell, cell.get("t", "n"), cell.get("s"))))
+            element.clear()
+            while counter + 1 < row_number:  # rows the file leaves out
+                counter += 1
+                yield list(empty_row)
+            if counter < row_number:
+                counter += 1
+                yield _row_values(cells, max_col)
+    if max_row is not None and max_row < row_number:
+        while counter < max_row:
+            counter += 1
+            yield list(empty_row)
+
+
+def _row_number(written: str) -> int:
+    try:
+        return int(written)
+    except ValueError:
+        number = float(written)
+        if not number.is_integer():
+            raise ValueError(f"{written} is not a valid row number") from None
+        return int(number)
+
+
+def _row_values(cells: list[tuple[int, Any]], max_col: int | None) -> list[Any]:
+    if not cells and not max_col:
+        return []
+    width = max_col or cells[-1][0]
+    values: list[Any] = [None] * width
+    for column, value in cells:
+        if 1 <= column <= width:
+            values[column - 1] = value
+    return values
 
 
 def is_blank(cell: Any) -> bool:
