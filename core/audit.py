@@ -164,8 +164,25 @@ def _digest(
         "changes": changes,
         "prev_hash": prev_hash,
     }
-    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    if isinstance(changes, _Canonical):  # already serialised the same way: splice it in
+        content["changes"] = 0
+        canonical = _canonical(content).replace('"changes":0', '"changes":' + changes.text, 1)
+    else:
+        canonical = _canonical(content)
     return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+@dataclass(frozen=True)
+class _Canonical:
+    """Changes already in canonical JSON (serialised once for the hash and the row). In the
+    canonical text the key `"changes":` cannot occur inside another value, where every quote
+    is escaped, so splicing gives exactly the text of serialising the whole content."""
+
+    text: str
 
 
 def _chain_head() -> AuditChainHead:
@@ -265,13 +282,14 @@ def record_creates(instances: Sequence[models.Model]) -> int:
             object_id, object_repr = str(instance.pk), str(instance)[:200]
             timestamp = timezone.now()
             seq += 1
+            changes_json = _canonical(changes)
             digest = _digest(
                 seq, timestamp, actor_id, label, source, request_id, AuditAction.CREATE,
-                content_type_id, object_id, object_repr, changes, prev,
+                content_type_id, object_id, object_repr, _Canonical(changes_json), prev,
             )  # fmt: skip
             rows.append(
                 (seq, timestamp, actor_id, label, source, request_id, AuditAction.CREATE,
-                 content_type_id, object_id, object_repr, changes, prev, digest)
+                 content_type_id, object_id, object_repr, changes_json, prev, digest)
             )  # fmt: skip
             prev = digest
             if len(rows) >= _INSERT_ROWS:
@@ -350,17 +368,28 @@ def _content_type_id(model: type[models.Model]) -> int:
 
 
 def _insert_entries(rows: list[tuple[Any, ...]]) -> None:
-    """One multi-row INSERT per block (within the database's limit on parameters)."""
+    """One INSERT per block: on PostgreSQL one array per column through UNNEST (a short
+    statement, as Django's bulk_create does it), elsewhere a multi-row VALUES list within the
+    database's limit on parameters."""
     if not rows:
         return
     ops = connection.ops
     table = ops.quote_name(AuditEntry._meta.db_table)
     names = ", ".join(ops.quote_name(name) for name in _ENTRY_COLUMNS)
-    changes_field = AuditEntry._meta.get_field("changes")
-    limit = connection.features.max_query_params or 65535
-    size = max(1, min(_INSERT_ROWS, limit // len(_ENTRY_COLUMNS)))
-    one = "(" + ", ".join(["%s"] * len(_ENTRY_COLUMNS)) + ")"
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            types = [
+                "jsonb" if name == "changes" else _column_type(name) for name in _ENTRY_COLUMNS
+            ]
+            arrays = ", ".join(f"(%s)::{db_type}[]" for db_type in types)
+            columns = [list(column) for column in zip(*rows, strict=True)]
+            cursor.execute(f"INSERT INTO {table} ({names}) SELECT * FROM UNNEST({arrays})", columns)
+            return
+        changes_field = AuditEntry._meta.get_field("changes")
+        limit = connection.features.max_query_params or 65535
+        size = max(1, min(_INSERT_ROWS, limit // len(_ENTRY_COLUMNS)))
+        one = "(" + ", ".join(["%s"] * len(_ENTRY_COLUMNS)) + ")"
+        sqlite = connection.vendor == "sqlite"  # stores JSON as text: the canonical text will do
         for start in range(0, len(rows), size):
             block = rows[start : start + size]
             params: list[Any] = []
@@ -368,10 +397,20 @@ def _insert_entries(rows: list[tuple[Any, ...]]) -> None:
                 params.extend(row[:1])
                 params.append(ops.adapt_datetimefield_value(row[1]))
                 params.extend(row[2:10])
-                params.append(changes_field.get_db_prep_save(row[10], connection))
+                params.append(
+                    row[10]
+                    if sqlite
+                    else changes_field.get_db_prep_save(json.loads(row[10]), connection)
+                )
                 params.extend(row[11:])
             values = ", ".join([one] * len(block))
             cursor.execute(f"INSERT INTO {table} ({names}) VALUES {values}", params)
+
+
+def _column_type(attname: str) -> str:
+    """The column's type without its length (varchar, not varchar(64)), for an array cast."""
+    field = next(f for f in AuditEntry._meta.concrete_fields if f.attname == attname)
+    return str(field.db_type(connection)).split("(")[0]
 
 
 @dataclass(frozen=True)

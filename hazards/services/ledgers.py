@@ -457,6 +457,9 @@ def insert_rows(instances: Sequence[Model]) -> None:
     names = ", ".join(connection.ops.quote_name(str(f.column)) for f in columns)
     pk = connection.ops.quote_name(str(model._meta.pk.column))  # type: ignore[union-attr]
     table = connection.ops.quote_name(model._meta.db_table)
+    if connection.vendor == "postgresql":
+        insert_by_unnest(instances, columns, layout, f"INSERT INTO {table} ({names})", pk)
+        return
     size = max(1, connection.ops.bulk_batch_size(columns, instances))
     one = "(" + ", ".join(["%s"] * len(columns)) + ")"
     with connection.cursor() as cursor:
@@ -472,6 +475,30 @@ def insert_rows(instances: Sequence[Model]) -> None:
             for obj, (key,) in zip(block, cursor.fetchall(), strict=True):
                 obj.pk = key
                 obj._state.adding = False
+
+
+def insert_by_unnest(
+    instances: Sequence[Model], columns: list[Field], layout: Layout, insert: str, pk: str
+) -> None:
+    """PostgreSQL: one array per column through UNNEST, as Django's bulk_create does there (a
+    statement of a few hundred bytes instead of one placeholder per value for the driver to
+    parse); the ids come back in the rows' order."""
+    types = [str(f.db_type(connection)).split("(")[0] for f in columns]
+    arrays = ", ".join(f"(%s)::{db_type}[]" for db_type in types)
+    with connection.cursor() as cursor:
+        for start in range(0, len(instances), UNNEST_ROWS):
+            block = instances[start : start + UNNEST_ROWS]
+            params = [
+                [convert(getattr(obj, f.attname)) for obj in block]
+                for f, convert in zip(columns, layout.adapt, strict=True)
+            ]
+            cursor.execute(f"{insert} SELECT * FROM UNNEST({arrays}) RETURNING {pk}", params)
+            for obj, (key,) in zip(block, cursor.fetchall(), strict=True):
+                obj.pk = key
+                obj._state.adding = False
+
+
+UNNEST_ROWS = 5000
 
 
 def hazard_type() -> ContentType:
