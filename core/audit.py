@@ -381,6 +381,7 @@ def _many_to_many_values(
     for model, keys in by_model.items():
         for field in model._meta.many_to_many:
             through = field.remote_field.through  # type: ignore[attr-defined]
+            assert through is not None  # set up when the models are loaded
             source = field.m2m_field_name()  # type: ignore[attr-defined]
             target = field.m2m_reverse_field_name()  # type: ignore[attr-defined]
             ids: dict[Any, list[Any]] = {}

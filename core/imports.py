@@ -210,6 +210,8 @@ def _sheet_values(workbook: Any, sheet: Any) -> Iterator[list[Any]]:
             inline = cell.find(inline_tag)
             if inline is None:
                 return None
+            if len(inline) == 1 and inline[0].tag == text_tag:  # the usual <is><t>…</t></is>
+                return inline[0].text or ""
             plain = inline.findtext(text_tag)
             runs = [run.findtext(text_tag) or "" for run in inline.iterfind(run_tag)]
             return (plain or "") + "".join(runs)

@@ -409,7 +409,7 @@ class HazardLedger(RowSchema):
 class Layout:
     fields: list[Field]  # concrete fields in model order (positional __init__ order)
     defaults: dict[str, Any]
-    adapt: list[Callable[[Any], Any]]  # per inserted column (all but the primary key)
+    adapt: list[Callable[[Any], Any] | None]  # per inserted column (all but the primary key)
 
 
 _layouts: dict[type[Model], Layout] = {}
@@ -425,17 +425,29 @@ def layout_of(model: type[Model]) -> Layout:
     return _layouts[model]
 
 
-def adapter(field: Field) -> Callable[[Any], Any]:
+def adapter(field: Field) -> Callable[[Any], Any] | None:
+    """The database's adaptation of the field's values (None: passed as they are)."""
     ops = connection.ops
     if isinstance(field, DateTimeField):
-        return ops.adapt_datetimefield_value
+        return sqlite_datetime if connection.vendor == "sqlite" else ops.adapt_datetimefield_value
     if isinstance(field, DateField):
         return ops.adapt_datefield_value
     if isinstance(field, DecimalField):
         return lambda value: ops.adapt_decimalfield_value(
             value, field.max_digits, field.decimal_places
         )
-    return lambda value: value
+    return None
+
+
+def sqlite_datetime(value: Any) -> Any:
+    """SQLite's adapt_datetimefield_value (an aware time as naive text in the connection's
+    zone), without its checks for expressions and settings at every value."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime) and value.utcoffset() is not None:
+        zone = connection.timezone
+        return str(value.astimezone(zone).replace(tzinfo=None))
+    return connection.ops.adapt_datetimefield_value(value)
 
 
 def build[M: Model](model: type[M], **values: Any) -> M:
@@ -466,7 +478,7 @@ def insert_rows(instances: Sequence[Model]) -> None:
         for start in range(0, len(instances), size):
             block = instances[start : start + size]
             params = [
-                convert(getattr(obj, f.attname))
+                getattr(obj, f.attname) if convert is None else convert(getattr(obj, f.attname))
                 for obj in block
                 for f, convert in zip(columns, layout.adapt, strict=True)
             ]
@@ -489,7 +501,9 @@ def insert_by_unnest(
         for start in range(0, len(instances), UNNEST_ROWS):
             block = instances[start : start + UNNEST_ROWS]
             params = [
-                [convert(getattr(obj, f.attname)) for obj in block]
+                [getattr(obj, f.attname) for obj in block]
+                if convert is None
+                else [convert(getattr(obj, f.attname)) for obj in block]
                 for f, convert in zip(columns, layout.adapt, strict=True)
             ]
             cursor.execute(f"{insert} SELECT * FROM UNNEST({arrays}) RETURNING {pk}", params)
