@@ -17,6 +17,7 @@ the tests use to check that both paths agree.
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -35,6 +36,10 @@ from django.db.models import (
     Model,
     QuerySet,
 )
+from django.db.models.base import ModelState
+from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
+from django.db.models.query_utils import DeferredAttribute
+from django.db.models.signals import post_init, pre_init
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -410,17 +415,26 @@ class Layout:
     fields: list[Field]  # concrete fields in model order (positional __init__ order)
     defaults: dict[str, Any]
     adapt: list[Callable[[Any], Any] | None]  # per inserted column (all but the primary key)
+    # Every field a plain attribute (no descriptor doing work on assignment) and no
+    # pre_init/post_init receivers: Model.__init__ would only store the values.
+    plain: bool
 
 
 _layouts: dict[type[Model], Layout] = {}
+PLAIN_DESCRIPTORS = (DeferredAttribute, ForeignKeyDeferredAttribute)
 
 
 def layout_of(model: type[Model]) -> Layout:
     if model not in _layouts:
         fields = list(model._meta.concrete_fields)
         defaults = {f.attname: f.get_default() for f in fields if not f.primary_key}
+        plain = not pre_init.has_listeners(model) and not post_init.has_listeners(model)
+        plain = plain and all(
+            type(inspect.getattr_static(model, f.attname, None)) in PLAIN_DESCRIPTORS
+            for f in fields
+        )
         _layouts[model] = Layout(
-            fields, defaults, [adapter(f) for f in fields if not f.primary_key]
+            fields, defaults, [adapter(f) for f in fields if not f.primary_key], plain
         )
     return _layouts[model]
 
@@ -456,7 +470,12 @@ def build[M: Model](model: type[M], **values: Any) -> M:
     layout = layout_of(model)
     args = [None if f.primary_key else values.get(f.attname, layout.defaults[f.attname])
             for f in layout.fields]  # fmt: skip
-    return model(*args)
+    if not layout.plain:
+        return model(*args)
+    instance = model.__new__(model)  # what __init__ does for such a model, minus its loop
+    instance._state = ModelState()
+    instance.__dict__.update(zip([f.attname for f in layout.fields], args, strict=True))
+    return instance
 
 
 def insert_rows(instances: Sequence[Model]) -> None:
