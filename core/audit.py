@@ -402,22 +402,19 @@ def _content_type_id(model: type[models.Model]) -> int:
 
 
 def _insert_entries(rows: list[tuple[Any, ...]]) -> None:
-    """One INSERT per block: on PostgreSQL one array per column through UNNEST (a short
-    statement, as Django's bulk_create does it), elsewhere a multi-row VALUES list within the
-    database's limit on parameters."""
+    """On PostgreSQL one COPY (the changes column takes the canonical JSON text), elsewhere
+    one multi-row INSERT per block within the database's limit on parameters."""
     if not rows:
         return
     ops = connection.ops
     table = ops.quote_name(AuditEntry._meta.db_table)
     names = ", ".join(ops.quote_name(name) for name in _ENTRY_COLUMNS)
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            types = [
-                "jsonb" if name == "changes" else _column_type(name) for name in _ENTRY_COLUMNS
-            ]
-            arrays = ", ".join(f"(%s)::{db_type}[]" for db_type in types)
-            columns = [list(column) for column in zip(*rows, strict=True)]
-            cursor.execute(f"INSERT INTO {table} ({names}) SELECT * FROM UNNEST({arrays})", columns)
+        if connection.vendor == "postgresql":  # COPY: rows streamed, no statement to parse
+            sql = f"COPY {table} ({names}) FROM STDIN"
+            with cursor.cursor.copy(sql) as copy:
+                for row in rows:
+                    copy.write_row(row)
             return
         changes_field = AuditEntry._meta.get_field("changes")
         limit = connection.features.max_query_params or 65535
@@ -439,12 +436,6 @@ def _insert_entries(rows: list[tuple[Any, ...]]) -> None:
                 params.extend(row[11:])
             values = ", ".join([one] * len(block))
             cursor.execute(f"INSERT INTO {table} ({names}) VALUES {values}", params)
-
-
-def _column_type(attname: str) -> str:
-    """The column's type without its length (varchar, not varchar(64)), for an array cast."""
-    field = next(f for f in AuditEntry._meta.concrete_fields if f.attname == attname)
-    return str(field.db_type(connection)).split("(")[0]
 
 
 @dataclass(frozen=True)

@@ -489,7 +489,7 @@ def insert_rows(instances: Sequence[Model]) -> None:
     pk = connection.ops.quote_name(str(model._meta.pk.column))  # type: ignore[union-attr]
     table = connection.ops.quote_name(model._meta.db_table)
     if connection.vendor == "postgresql":
-        insert_by_unnest(instances, columns, layout, f"INSERT INTO {table} ({names})", pk)
+        insert_by_copy(instances, columns, layout, table, names)
         return
     size = max(1, connection.ops.bulk_batch_size(columns, instances))
     one = "(" + ", ".join(["%s"] * len(columns)) + ")"
@@ -508,30 +508,36 @@ def insert_rows(instances: Sequence[Model]) -> None:
                 obj._state.adding = False
 
 
-def insert_by_unnest(
-    instances: Sequence[Model], columns: list[Field], layout: Layout, insert: str, pk: str
+def insert_by_copy(
+    instances: Sequence[Model], columns: list[Field], layout: Layout, table: str, names: str
 ) -> None:
-    """PostgreSQL: one array per column through UNNEST, as Django's bulk_create does there (a
-    statement of a few hundred bytes instead of one placeholder per value for the driver to
-    parse); the ids come back in the rows' order."""
-    types = [str(f.db_type(connection)).split("(")[0] for f in columns]
-    arrays = ", ".join(f"(%s)::{db_type}[]" for db_type in types)
+    """PostgreSQL: the ids drawn from the table's own sequence (as the inserts' defaults
+    would draw them), then one COPY of the rows with their ids; no statement with a
+    placeholder per value for the driver to parse."""
+    model = type(instances[0])
+    pk_column = str(model._meta.pk.column)  # type: ignore[union-attr]
     with connection.cursor() as cursor:
-        for start in range(0, len(instances), UNNEST_ROWS):
-            block = instances[start : start + UNNEST_ROWS]
-            params = [
-                [getattr(obj, f.attname) for obj in block]
-                if convert is None
-                else [convert(getattr(obj, f.attname)) for obj in block]
-                for f, convert in zip(columns, layout.adapt, strict=True)
-            ]
-            cursor.execute(f"{insert} SELECT * FROM UNNEST({arrays}) RETURNING {pk}", params)
-            for obj, (key,) in zip(block, cursor.fetchall(), strict=True):
-                obj.pk = key
-                obj._state.adding = False
-
-
-UNNEST_ROWS = 5000
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [model._meta.db_table, pk_column, len(instances)],
+        )
+        keys = sorted(key for (key,) in cursor.fetchall())
+        quoted_pk = connection.ops.quote_name(pk_column)
+        sql = f"COPY {table} ({quoted_pk}, {names}) FROM STDIN"
+        with cursor.cursor.copy(sql) as copy:
+            for obj, key in zip(instances, keys, strict=True):
+                copy.write_row(
+                    [key]
+                    + [
+                        getattr(obj, f.attname)
+                        if convert is None
+                        else convert(getattr(obj, f.attname))
+                        for f, convert in zip(columns, layout.adapt, strict=True)
+                    ]
+                )
+    for obj, key in zip(instances, keys, strict=True):
+        obj.pk = key
+        obj._state.adding = False
 
 
 def hazard_type() -> ContentType:
