@@ -253,6 +253,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "core.api.schema.drop_backend_integer_bounds",
+    ],
     # Several models have a "kind" or "level": name each choice set after its domain.
     "ENUM_NAME_OVERRIDES": {
         "RegionLevelEnum": "core.choices.RegionLevel",
