@@ -263,6 +263,7 @@ SPECTACULAR_SETTINGS = {
         "ListingLevelEnum": "hazards.choices.ListingLevel",
         "InspectionKindEnum": "hazards.choices.InspectionKind",
         "InterimControlKindEnum": "hazards.choices.InterimControlKind",
+        "EnforcementKindEnum": "hazards.choices.EnforcementKind",
     },
 }
 
