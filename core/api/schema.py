@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-# Django bounds a PositiveIntegerField by the database's integer range, so the generated
-# schema would differ between SQLite (int64) and PostgreSQL (int32). The committed schema is
-# one file for both: the bound comes from the database and is left out of the document.
-BACKEND_INTEGER_MAXIMA = {2147483647, 9223372036854775807}
+# Django bounds integer fields by the database's integer range, so the generated schema would
+# differ between SQLite (int64, or no bound for small integers) and PostgreSQL (int16, int32).
+# The committed schema is one file for both: the bound comes from the database and is left out.
+BACKEND_INTEGER_MAXIMA = {32767, 2147483647, 9223372036854775807}
 
 
 def drop_backend_integer_bounds(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
