@@ -12,7 +12,7 @@ import re
 import subprocess
 import sys
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import psycopg
@@ -21,7 +21,7 @@ from bench.config import BenchConfig
 
 REPO = Path(__file__).resolve().parent.parent
 # Bump when the generator changes what it writes, so old scale databases are rebuilt.
-GENERATOR_VERSION = 2  # 2: hazards and clocks (issue 4)
+GENERATOR_VERSION = 3  # 2: hazards and clocks (issue 4); 3: complaints (issue 5)
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,10 @@ class Generation:
     seconds: float
     rows: int
     peak_mb: float
+    # Seconds per step from demo_data's "Time: places 0.3 s, …, complaints 147.7 s" line.
+    steps: dict[str, float] = field(default_factory=dict)
+    # Rows per kind from its summary line ("…, 100,012 complaints, …").
+    counts: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -118,13 +122,31 @@ def generate(config: BenchConfig, url: str) -> Generation:
     child.returncode = os.waitstatus_to_exitcode(status)
     if child.returncode != 0:
         raise RuntimeError(f"demo_data failed ({child.returncode}):\n{output}")
-    return Generation(seconds, rows_written(output), usage.ru_maxrss / 1024)
+    return Generation(
+        seconds, rows_written(output), usage.ru_maxrss / 1024, step_seconds(output),
+        row_counts(output),
+    )  # fmt: skip
 
 
 def rows_written(summary: str) -> int:
     """Sum of the counts in demo_data's summary line ("…: 334 regions, 2,000 premises, …")."""
     first_line = summary.strip().splitlines()[0]
     return sum(int(n.replace(",", "")) for n in re.findall(r"(\d[\d,]*) [a-z]", first_line))
+
+
+def step_seconds(summary: str) -> dict[str, float]:
+    """{"premises": 178.3, "complaints": 147.7, …} from demo_data's "Time: …" line."""
+    line = next((ln for ln in summary.splitlines() if ln.startswith("Time:")), "")
+    times = line.removeprefix("Time:").split(";")[0]
+    found = re.findall(r"([a-z ]+?) (\d[\d.]*) s", times)
+    return {name.strip(): float(value) for name, value in found}
+
+
+def row_counts(summary: str) -> dict[str, int]:
+    """{"complaints": 100012, …} from demo_data's summary line."""
+    lines = summary.strip().splitlines()
+    found = re.findall(r"(\d[\d,]*) ([a-z][a-z ]*?)(?=,|\.$)", lines[0] if lines else "")
+    return {kind: int(number.replace(",", "")) for number, kind in found}
 
 
 def scale_database(config: BenchConfig, db: str) -> ScaleDatabase:

@@ -5,7 +5,9 @@ Environment: BENCH_SCALE (premises, default 1000000), BENCH_DB (sqlite, postgres
 BENCH_SEED, BENCH_REQUESTS (default 300), BENCH_WARMUP, BENCH_MAX_SECONDS (per measured
 operation), BENCH_OUTPUT (default bench/results/latest.json), BENCH_VAR_DIR, BENCH_ESCALATION=0
 to skip the escalation scan (bench.escalation) on the same database, BENCH_HAZARDS=0 the
-hazard list (bench.hazards), BENCH_LEDGER_IMPORT=0 the ledger import (bench.ledger_import).
+hazard list (bench.hazards), BENCH_LEDGER_IMPORT=0 the ledger import (bench.ledger_import),
+BENCH_COMPLAINTS=0 the complaint list and the Open311 intake load (bench.complaints; its
+BENCH_INTAKE_* variables are described there).
 Writes `{"results": [{"name", "db", "scale", "p50_ms", "p95_ms", "raw_sql_ms", "ops_per_s",
 "peak_mb"}]}` and prints the same rows as a table. Everything runs on 127.0.0.1.
 """
@@ -43,6 +45,20 @@ def generation_result(database: ScaleDatabase, scale: int) -> dict[str, Any]:
     )  # fmt: skip
 
 
+def step_results(database: ScaleDatabase, scale: int) -> list[dict[str, Any]]:
+    """The complaint step of demo_data on its own (DESIGN.md §8 times hazards and complaints
+    together; demo_data reports each step's seconds)."""
+    done = database.generation
+    seconds = done.steps.get("complaints") if done else None
+    if not done or not seconds:
+        return []
+    complaints = done.counts.get("complaints", 0)
+    return [result(
+        "demo_data_complaints", database.db, scale, p50_ms=round(seconds * 1000),
+        ops_per_s=round(complaints / seconds),
+    )]  # fmt: skip
+
+
 def probe(database: ScaleDatabase, config: BenchConfig) -> dict[str, Any]:
     completed = subprocess.run(
         [sys.executable, "-m", "bench.probe", BENCH_USER, str(config.requests)],
@@ -55,6 +71,7 @@ def probe(database: ScaleDatabase, config: BenchConfig) -> dict[str, Any]:
 def measure_database(config: BenchConfig, db: str) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     database = scale_database(config, db)
     rows = [generation_result(database, config.scale)] if database.generation else []
+    rows += step_results(database, config.scale)
     found = probe(database, config)
     with running_app(database.url) as server:
         token = api_token(server, BENCH_USER, BENCH_PASSWORD)
@@ -89,7 +106,7 @@ def time_html_list(server: Any, query: str, config: BenchConfig) -> Any:
 
 def other_measures(config: BenchConfig, db: str) -> list[dict[str, Any]]:
     """Measures other areas run on the same scale database; each has its switch
-    (BENCH_HAZARDS=0, BENCH_LEDGER_IMPORT=0, BENCH_ESCALATION=0 skip them)."""
+    (BENCH_HAZARDS=0, BENCH_LEDGER_IMPORT=0, BENCH_ESCALATION=0, BENCH_COMPLAINTS=0 skip them)."""
     url, rows = database_url(config, db), []
     if os.environ.get("BENCH_HAZARDS", "1") != "0":
         from bench.hazards import hazard_results
@@ -101,6 +118,10 @@ def other_measures(config: BenchConfig, db: str) -> list[dict[str, Any]]:
         from bench.escalation import escalation_results
 
         rows += escalation_results(db, url)
+    if os.environ.get("BENCH_COMPLAINTS", "1") != "0":
+        from bench.complaints import complaint_results
+
+        rows += complaint_results(db, url, config)
     return rows
 
 

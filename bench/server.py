@@ -1,4 +1,6 @@
-"""The app under gunicorn (2 workers) on a free loopback port, for as long as a `with` lasts."""
+"""The app under gunicorn (2 workers by default) on a free loopback port, for as long as a `with`
+lasts. `threads` > 1 runs gthread workers (keep-alive, several requests per worker at once), which
+the concurrent intake load uses (bench/complaints.py); 1 keeps gunicorn's sync workers."""
 
 from __future__ import annotations
 
@@ -69,12 +71,14 @@ def wait_until_serving(server: Server) -> None:
 
 
 @contextmanager
-def running_app(database_url: str) -> Iterator[Server]:
+def running_app(database_url: str, workers: int = 2, threads: int = 1) -> Iterator[Server]:
     port = free_port()
     command = [
         sys.executable, "-m", "gunicorn", "civicdesk.wsgi", "--bind", f"{HOST}:{port}",
-        "--workers", "2", "--log-level", "warning", "--graceful-timeout", "5",
+        "--workers", str(workers), "--log-level", "warning", "--graceful-timeout", "5",
     ]  # fmt: skip
+    if threads > 1:
+        command += ["--worker-class", "gthread", "--threads", str(threads)]
     process = subprocess.Popen(command, cwd=REPO, env=django_env(database_url))
     server = Server(port, process)
     try:

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "django_tasks_db",  # the embedded task queue (workflow issue 3)
     "workflow",
     "hazards",
+    "complaints",
 ]
 
 MIDDLEWARE = [
@@ -264,6 +265,15 @@ SPECTACULAR_SETTINGS = {
         "InspectionKindEnum": "hazards.choices.InspectionKind",
         "InterimControlKindEnum": "hazards.choices.InterimControlKind",
         "EnforcementKindEnum": "hazards.choices.EnforcementKind",
+        "DocumentKindEnum": "complaints.choices.DocumentKind",
+        "DocumentStateEnum": "complaints.choices.DocumentState",
+        "OpinionOutcomeEnum": "complaints.choices.OpinionOutcome",
+        "InspectionOutcomeEnum": "hazards.choices.Outcome",
+        "DeliveryMethodEnum": "complaints.choices.DeliveryMethod",
+        # Names the hazard and import schemas had before complaints brought their own fields
+        # called "source" and "state".
+        "SourceEnum": "hazards.choices.HazardSource",
+        "StateEnum": "core.models.documents.ImportJobState",
     },
 }
 
@@ -297,6 +307,12 @@ WORKFLOW_SMS_BACKEND = env_str(
 WORKFLOW_HEALTHZ_REQUIRE_WORKER = env_bool("WORKFLOW_HEALTHZ_REQUIRE_WORKER", PRODUCTION)
 WORKFLOW_WORKER_STALE_SECONDS = env_int("WORKFLOW_WORKER_STALE_SECONDS", 120)
 
+# Open311 GeoReport v2 (complaints/open311, docs/open311.md): where a request lands when its
+# address names no region below it (a region code), and the POST limits per API key.
+OPEN311_DEFAULT_REGION = env_str("OPEN311_DEFAULT_REGION", "")
+OPEN311_RATE_LIMIT_PER_MINUTE = env_int("OPEN311_RATE_LIMIT_PER_MINUTE", 30000)
+OPEN311_MAX_BODY_BYTES = env_int("OPEN311_MAX_BODY_BYTES", 64 * 1024)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -307,3 +323,11 @@ LOGGING = {
 }
 
 _ = _  # gettext_lazy is imported for translators' tools that scan settings
+
+# Public complaint portal (/portal/): per-address limits and the human check (complaints.portal).
+PORTAL_SUBMIT_LIMIT = env_int("PORTAL_SUBMIT_LIMIT", 10)  # submissions per address per window
+PORTAL_TRACK_LIMIT = env_int("PORTAL_TRACK_LIMIT", 30)  # tracking look-ups per address per window
+PORTAL_RATE_WINDOW = env_int("PORTAL_RATE_WINDOW", 3600)  # seconds
+PORTAL_HUMAN_CHECK_MAX_AGE = env_int("PORTAL_HUMAN_CHECK_MAX_AGE", 2 * 3600)  # seconds
+PORTAL_MAX_ATTACHMENTS = env_int("PORTAL_MAX_ATTACHMENTS", 5)
+PORTAL_CLIENT_IP_HEADER = env_str("PORTAL_CLIENT_IP_HEADER", "")  # e.g. HTTP_X_REAL_IP

@@ -14,4 +14,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("workflow/", include("workflow.urls")),
     path("safety/", include("hazards.urls")),
+    path("complaints/", include("complaints.urls")),
+    path("portal/", include("complaints.portal.urls")),
+    path("open311/", include("complaints.open311.urls")),
 ]

@@ -55,6 +55,8 @@ class AuditContext:
 
 
 _context: ContextVar[AuditContext | None] = ContextVar("audit_context", default=None)
+# Entries written inside `deferred_audit()`, chained together when it ends.
+_deferred: ContextVar[list[AuditEntry] | None] = ContextVar("audit_deferred", default=None)
 
 
 @contextmanager
@@ -94,13 +96,19 @@ def snapshot(instance: models.Model) -> dict[str, Any]:
         if field.name in UNAUDITED_FIELDS:
             continue
         value = plain_value(field.value_from_object(instance))
-        if field.name in SECRET_FIELDS:
+        if field.name in _masked_fields(type(instance)):
             value = _fingerprint(value)
         data[field.attname] = value
     if instance.pk is not None:
         for field in instance._meta.many_to_many:
             data[field.name] = sorted(getattr(instance, field.name).values_list("pk", flat=True))
     return data
+
+
+def _masked_fields(model: type[models.Model]) -> frozenset[str]:
+    """Secrets, and what a model declares protected (a complainant's identity): the log keeps
+    that they changed, never their values."""
+    return SECRET_FIELDS | frozenset(getattr(model, "AUDIT_MASKED_FIELDS", ()))
 
 
 def _fingerprint(secret: Any) -> str | None:
@@ -247,6 +255,31 @@ def append_entries(entries: Iterable[AuditEntry]) -> list[AuditEntry]:
     return chained
 
 
+@contextmanager
+def deferred_audit() -> Iterator[None]:
+    """Chain the entries recorded inside the block in one append when it ends without error.
+
+    The chain head is a single row every writer locks until commit; a busy path (public
+    intake) takes it once, as its last statement, instead of once per record.
+    """
+    entries: list[AuditEntry] = []
+    token = _deferred.set(entries)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+    if entries:
+        append_entries(entries)
+
+
+def _append_one(entry: AuditEntry) -> AuditEntry:
+    deferred = _deferred.get()
+    if deferred is None:
+        return append_entries([entry])[0]
+    deferred.append(entry)
+    return entry
+
+
 def record_change(
     instance: models.Model, before: dict[str, Any] | None, *, deleted: bool = False
 ) -> AuditEntry | None:
@@ -261,7 +294,13 @@ def record_change(
         action = AuditAction.CREATE
     else:
         action = AuditAction.UPDATE
-    return append_entries([_new_entry(action, instance, changes, current_context())])[0]
+    return _append_one(_new_entry(action, instance, changes, current_context()))
+
+
+def record_view(instance: models.Model, fields: Sequence[str]) -> AuditEntry:
+    """Record that the current actor was shown protected `fields` of `instance`."""
+    changes = {"shown": [None, sorted(fields)]}
+    return _append_one(_new_entry(AuditAction.VIEW, instance, changes, current_context()))
 
 
 def record_bulk_create(instances: Iterable[models.Model]) -> int:
@@ -345,7 +384,7 @@ _snapshot_cache: dict[type[models.Model], _SnapshotFields] = {}
 def _snapshot_fields(model: type[models.Model]) -> _SnapshotFields:
     if model not in _snapshot_cache:
         concrete = tuple(
-            (field.attname, field, field.name in SECRET_FIELDS)
+            (field.attname, field, field.name in _masked_fields(model))
             for field in model._meta.concrete_fields
             if field.name not in UNAUDITED_FIELDS
         )

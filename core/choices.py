@@ -51,6 +51,8 @@ class AuditAction(models.TextChoices):
     CREATE = "create", _("Created")
     UPDATE = "update", _("Updated")
     DELETE = "delete", _("Deleted")
+    # A protected record was shown (a complainant's identity: Letters and Visits Regs Art. 46).
+    VIEW = "view", _("Viewed")
 
 
 class Language(models.TextChoices):

@@ -47,12 +47,39 @@ REGULATE = INSPECT | perms(
     "campaignassignment", app="hazards",
 )  # fmt: skip
 
+# Citizen complaints (issue 5). Identity (complainant, original material) is its own grant:
+# the desk and the handling units hold it, leaders, supervisors and auditors do not.
+COMPLAINT_REFERENCE = ("category", "categoryroute", "categoryattribute", "attributeoption",
+                       "backlogrule", "rateformula", "open311client")  # fmt: skip
+COMPLAINT_RECORDS = ("complaint", "complaintattributevalue", "respondent", "recusal",
+                     "handlingtask", "transfer", "casenote", "repeatcontact", "casedocument",
+                     "backlogcase", "callback", "receptionday", "receptionappointment",
+                     "receptionrecord")  # fmt: skip
+READ_COMPLAINTS = perms("view", *COMPLAINT_REFERENCE, *COMPLAINT_RECORDS, app="complaints")
+SEE_IDENTITY = perms("view", "complainant", "complaintoriginal", app="complaints")
+HANDLE_COMPLAINTS = (
+    READ_COMPLAINTS
+    | SEE_IDENTITY
+    | perms("change", "complaint", "handlingtask", "casedocument", app="complaints")
+    | perms("add", "casenote", "casedocument", "recusal", "handlingtask", app="complaints")
+    | perms("view add", "attachment")
+)
+DESK = (
+    HANDLE_COMPLAINTS
+    | perms("add change", "complainant", "complaintoriginal", "respondent", app="complaints")
+    | perms("add", "complaint", "repeatcontact", "transfer", "callback",
+            "complaintattributevalue", "receptionappointment", app="complaints")
+    | perms("change", "receptionappointment", app="complaints")
+)  # fmt: skip
+
 
 @dataclass(frozen=True)
 class Role:
     key: str
     label: str | Promise
     permissions: frozenset[str]
+    # False for an account a system acts through (the public channels): nobody is given it.
+    for_people: bool = True
 
 
 ROLES: tuple[Role, ...] = (
@@ -73,7 +100,9 @@ ROLES: tuple[Role, ...] = (
         | READ_SAFETY
         | REGULATE
         | perms("add change", "governanceplan", "enterprisestatistics", app="hazards")
-        | perms("view add", "importjob"),
+        | perms("view add", "importjob")
+        | READ_COMPLAINTS
+        | perms("add change delete", *COMPLAINT_REFERENCE, app="complaints"),
     ),
     Role(
         "grid_inspector",
@@ -91,7 +120,8 @@ ROLES: tuple[Role, ...] = (
         | READ_SAFETY
         | INSPECT
         | perms("add change", "campaign", "campaignassignment", "riskpoint", app="hazards")
-        | perms("view add", "importjob"),
+        | perms("view add", "importjob")
+        | READ_COMPLAINTS,
     ),
     Role(
         "department_staff",
@@ -101,7 +131,8 @@ ROLES: tuple[Role, ...] = (
         | perms("add change", "licence")
         | SUPERVISION_ANSWER
         | READ_SAFETY
-        | REGULATE,
+        | REGULATE
+        | READ_COMPLAINTS,
     ),
     Role(
         "enterprise_officer",
@@ -113,8 +144,12 @@ ROLES: tuple[Role, ...] = (
         | perms("add change", "governanceplan", "riskpoint", "enterprisestatistics", app="hazards")
         | perms("view add", "importjob"),
     ),
-    Role("complaint_clerk", _("Complaint-desk clerk"), READ_DIRECTORY),
-    Role("handling_staff", _("Handling unit staff"), READ_DIRECTORY | SUPERVISION_ANSWER),
+    Role("complaint_clerk", _("Complaint-desk clerk"), READ_DIRECTORY | DESK),
+    Role(
+        "handling_staff",
+        _("Handling unit staff"),
+        READ_DIRECTORY | SUPERVISION_ANSWER | HANDLE_COMPLAINTS,
+    ),
     Role(
         "unit_leader",
         _("Unit leader"),
@@ -122,22 +157,61 @@ ROLES: tuple[Role, ...] = (
         | perms("view", "user")
         | SUPERVISION_ANSWER
         | READ_SAFETY
-        | perms("change", "hazard", "governanceplan", "hazardlisting", app="hazards"),
+        | perms("change", "hazard", "governanceplan", "hazardlisting", app="hazards")
+        | HANDLE_COMPLAINTS
+        | perms("change", "backlogcase", app="complaints"),
     ),
     Role(
         "supervisor",
         _("Supervisor"),
-        READ_DIRECTORY | perms("view", "user") | SUPERVISION_ISSUE | READ_SAFETY,
+        READ_DIRECTORY
+        | perms("view", "user")
+        | SUPERVISION_ISSUE
+        | READ_SAFETY
+        | READ_COMPLAINTS
+        | perms("add change", "backlogcase", app="complaints")
+        # Art. 36 override: the supervisor registers the matter again, with the reason.
+        | perms("add", "complaint", app="complaints")
+        | frozenset({"complaints.override_rereview"}),
     ),
     Role(
         "government_leader",
         _("Government leader"),
-        READ_DIRECTORY | perms("view", "user") | SUPERVISION_READ | READ_SAFETY,
+        READ_DIRECTORY
+        | perms("view", "user")
+        | SUPERVISION_READ
+        | READ_SAFETY
+        | READ_COMPLAINTS
+        | perms("add change", "receptionday", "receptionrecord", app="complaints"),
     ),
     Role(
         "auditor",
         _("Auditor"),
-        READ_DIRECTORY | perms("view", "user", "auditentry") | SUPERVISION_READ | READ_SAFETY,
+        READ_DIRECTORY
+        | perms("view", "user", "auditentry")
+        | SUPERVISION_READ
+        | READ_SAFETY
+        | READ_COMPLAINTS,
+    ),
+    # Not a person: the account the public portal and Open311 clients act through
+    # (complaints.services.channels); it cannot log in.
+    Role(
+        "citizen_channel",
+        _("Public channel (portal, Open311)"),
+        perms("view", "category", "categoryattribute", "attributeoption", app="complaints")
+        | perms("view change", "complaint", app="complaints")
+        | perms(
+            "add",
+            "complaint",
+            "complainant",
+            "complaintoriginal",
+            "callback",
+            "repeatcontact",
+            "complaintattributevalue",
+            app="complaints",
+        )
+        | perms("view add", "attachment"),
+        for_people=False,
     ),
 )
 ROLE_BY_KEY = {role.key: role for role in ROLES}
@@ -167,12 +241,15 @@ def sync_roles() -> list[Group]:
 
 def grantable_roles(user: Any) -> QuerySet[Group]:
     """Roles whose every permission the editor holds: nobody hands out more than they have."""
+    people = Group.objects.exclude(
+        name__in=[group_name(role) for role in ROLES if not role.for_people]
+    )
     if user.is_superuser:
-        return Group.objects.all()
+        return people
     held = user.get_all_permissions()
     grantable = [
         group.pk
-        for group in Group.objects.prefetch_related("permissions__content_type")
+        for group in people.prefetch_related("permissions__content_type")
         if all(
             f"{perm.content_type.app_label}.{perm.codename}" in held
             for perm in group.permissions.all()

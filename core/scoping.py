@@ -28,12 +28,15 @@ class Scope:
     region_paths: tuple[str, ...] = ()
     department_ids: frozenset[int] = field(default_factory=frozenset)
     premises_ids: frozenset[int] = field(default_factory=frozenset)
+    # Whose scope it is: rules about a person (a named respondent, a recusal) need it.
+    user_id: int | None = None
 
     @classmethod
     def for_user(cls, user: User) -> Scope:
         if user.is_superuser or user.unlimited_scope:
-            return cls(unlimited=True)
+            return cls(unlimited=True, user_id=user.pk)
         return cls(
+            user_id=user.pk,
             region_paths=tuple(user.regions.values_list("path", flat=True)),
             department_ids=frozenset(user.departments.values_list("pk", flat=True)),
             premises_ids=frozenset(user.premises.values_list("pk", flat=True)),
@@ -87,9 +90,11 @@ class RestrictedQuerySet(models.QuerySet):
         if not user.has_perm(permission_name(self.model, action)):
             return self.none()
         scope = scope_of(user)
-        if scope.unlimited:
-            return self
-        return self.filter(self.model.scope_filter(scope, action))  # type: ignore[attr-defined]
+        rows = self if scope.unlimited else self.filter(self.model.scope_filter(scope, action))  # type: ignore[attr-defined]
+        # A model may refuse some users whatever their reach (a complainant's identity is never
+        # shown to the unit complained about, Letters and Visits Regs Art. 46).
+        protection = getattr(self.model, "protection_filter", None)
+        return rows.filter(protection(scope)) if protection is not None else rows
 
 
 class RestrictedManager(models.Manager.from_queryset(RestrictedQuerySet)):  # type: ignore[misc]

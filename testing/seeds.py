@@ -19,6 +19,12 @@ SEEDS = (
     ("hazards.RiskBandSet", "hazards.migrations.0002_seed_risk_bands", "seed"),
     ("hazards.InspectionFrequency", "hazards.migrations.0003_seed_inspection_frequency", "seed"),
     ("hazards.ChecklistTemplate", "hazards.migrations.0004_seed_checklists", "seed"),
+    ("complaints.Category", "complaints.migrations.0002_seed_categories_and_rules", "seed"),
+    (
+        "complaints.RateFormula",
+        "complaints.migrations.0002_seed_categories_and_rules",
+        "seed_rules",
+    ),
 )
 
 

@@ -175,9 +175,12 @@ def _move_clocks(
 
 
 def _start(machine: Machine, start: StartClock, obj: models.Model, now: Any) -> None:
+    if start.when is not None and not start.when(obj):
+        return
     at = getattr(obj, start.anchor) if start.anchor else now
     due = getattr(obj, start.due_field) if start.due_field else None
-    clock_service.start_clock(obj, start.kind, at=at or now, region=machine.region_of(obj), due=due)
+    kind = getattr(obj, start.kind_field) if start.kind_field else start.kind
+    clock_service.start_clock(obj, kind, at=at or now, region=machine.region_of(obj), due=due)
 
 
 def _notify(transition: Transition, obj: Any, user: Any) -> None:

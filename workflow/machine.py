@@ -41,6 +41,10 @@ class StartClock:
     kind: str
     anchor: str | None = None
     due_field: str | None = None  # for rules whose length each item sets (an order's deadline)
+    # An attribute of the item naming the kind instead (a 12345 case runs its category's limit).
+    kind_field: str | None = None
+    # Start only when this holds (no notice of receipt is owed to an unknown address, Art. 23).
+    when: Callable[[Any], bool] | None = None
 
 
 @dataclass(frozen=True)

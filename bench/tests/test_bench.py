@@ -14,7 +14,8 @@ from bench.run import FIELDS
 
 # The harness starts its own processes against its own database: no pytest database here.
 TINY = {"BENCH_SCALE": "300", "BENCH_DB": "sqlite", "BENCH_REQUESTS": "5", "BENCH_WARMUP": "1",
-        "BENCH_ESCALATION": "0", "BENCH_HAZARDS": "0", "BENCH_LEDGER_IMPORT": "0"}  # fmt: skip
+        "BENCH_ESCALATION": "0", "BENCH_HAZARDS": "0", "BENCH_LEDGER_IMPORT": "0",
+        "BENCH_COMPLAINTS": "0"}  # fmt: skip
 
 
 @pytest.fixture
@@ -38,11 +39,12 @@ def test_bench_writes_results_in_the_documented_shape_and_reuses_its_database(be
     assert first.returncode == 0, first.stderr[-2000:]
     results = json.loads((tmp_path / "out.json").read_text())["results"]
 
-    assert [r["name"] for r in results] == ["demo_data", "api_premises_list", "html_premises_list"]
+    names = ["demo_data", "demo_data_complaints", "api_premises_list", "html_premises_list"]
+    assert [r["name"] for r in results] == names
     for row in results:
         assert tuple(row) == FIELDS
         assert (row["db"], row["scale"]) == ("sqlite", 300)
-    api = results[1]
+    api = results[2]
     assert api["p50_ms"] > 0 and api["p95_ms"] >= api["p50_ms"] and api["raw_sql_ms"] > 0
     assert "api_premises_list" in first.stdout  # the table
 

@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from complaints.api.urls import register as register_complaints
 from core.api import views
 from hazards.api.urls import register as register_safety
 
@@ -19,6 +20,7 @@ router.register("responsibilities", views.ResponsibilityViewSet, basename="respo
 router.register("users", views.UserViewSet, basename="user")
 router.register("audit-entries", views.AuditEntryViewSet, basename="auditentry")
 register_safety(router)
+register_complaints(router)
 
 urlpatterns = [
     path("v1/auth/token/", views.ObtainTokenView.as_view(), name="api_token"),

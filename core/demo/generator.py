@@ -160,6 +160,14 @@ def safety_step(run: DemoRun) -> None:
     run.rows.update(rows)
 
 
+def complaints_step(run: DemoRun) -> None:
+    """Routes, complaints in every state with their clocks, and the complaint story (issue 5)."""
+    from core.demo.complaints import generate_complaints
+
+    rows = generate_complaints(run.options.seed, run.options.premises_count, run.recorder.record)
+    run.rows.update(rows)
+
+
 @dataclass(frozen=True)
 class Step:
     name: str
@@ -172,6 +180,7 @@ STEPS: tuple[Step, ...] = (
     Step("premises", premises_step),
     Step("users", users_step),
     Step("safety", safety_step),
+    Step("complaints", complaints_step),
 )
 
 

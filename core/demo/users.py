@@ -78,6 +78,9 @@ DEMO_USERS: tuple[DemoUser, ...] = (
     # A second grid inspector on grid_a's grid (the school's): the four-eyes verifier of the
     # issue 4 story. Appended last so the names drawn for the users above stay the same.
     DemoUser("grid_a2", "grid_inspector", lambda c: UserScope([c.grid_a])),
+    # Staff of 城市管理局, the unit some demo complaints are about (issue 5): opens those cases,
+    # never sees who complained. Appended last, as above.
+    DemoUser("cg_staff", "handling_staff", lambda c: UserScope([], [c.department("CG")])),
 )
 
 

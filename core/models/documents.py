@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from django.db import models, transaction
-from django.db.models import F, Q
+from django.db import connection, models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.models.directory import Region
@@ -28,11 +28,19 @@ class DocumentSequence(models.Model):
 
 
 def next_number(prefix: str, year: int) -> int:
-    """The next number in the sequence; call inside the transaction that saves the document."""
-    with transaction.atomic():
-        DocumentSequence.objects.get_or_create(prefix=prefix, year=year)
-        DocumentSequence.objects.filter(prefix=prefix, year=year).update(last=F("last") + 1)
-        return DocumentSequence.objects.values_list("last", flat=True).get(prefix=prefix, year=year)
+    """The next number in the sequence; call inside the transaction that saves the document.
+
+    One statement (an upsert that returns the new value): the row stays locked until that
+    transaction commits, so callers on a busy path take their number as late as they can.
+    """
+    table = connection.ops.quote_name(DocumentSequence._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (prefix, year, last) VALUES (%s, %s, 1) "
+            f"ON CONFLICT (prefix, year) DO UPDATE SET last = {table}.last + 1 RETURNING last",
+            [prefix, year],
+        )
+        return int(cursor.fetchone()[0])
 
 
 class ImportJob(models.Model):
@@ -87,6 +95,10 @@ class ImportJob(models.Model):
         if scope.premises_ids:
             where |= Q(premises_id__in=scope.premises_ids)
         return where
+
+
+# For the API schema's enum names (civicdesk/settings.py ENUM_NAME_OVERRIDES).
+ImportJobState = ImportJob.State
 
 
 class ImportProblem(models.Model):

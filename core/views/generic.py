@@ -121,13 +121,16 @@ class ObjectListView(RestrictedView):
         sort = request.GET.getlist(table.prefixed_order_by_field)
         if sort:
             table.order_by = sort
-        export_format = request.GET.get("export")
+        export_format = self.requested_export()
         if export_format in EXPORT_FORMATS:
             return self.export(export_format, table)
         self.paginate(table)
         style_for_bootstrap(filterset.form)
         context = self.page_context(table=table, filter_form=filterset.form)
         return render(request, self.template_name, context)
+
+    def requested_export(self) -> str | None:
+        return self.request.GET.get("export")
 
     def paginate(self, table: Any) -> None:
         # A fixed page size: a `per_page` in the URL must not turn a page into an export.

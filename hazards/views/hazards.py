@@ -20,7 +20,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 
-from core.models import Attachment, AuditEntry, Premises
+from core.models import Attachment, Premises
 from core.views.generic import ObjectDetailView, ObjectListView, RestrictedView
 from hazards.choices import OPEN_HAZARD_STATES, HazardGrade, HazardState
 from hazards.filtersets.hazards import HazardFilterSet, overdue
@@ -38,6 +38,8 @@ from workflow.calendar import format_due
 from workflow.engine import available_transitions
 from workflow.errors import WorkflowError
 from workflow.models import Clock
+from workflow.timeline import TimelineRow
+from workflow.timeline import timeline as workflow_timeline
 
 
 def state_label(obj: Any) -> str:
@@ -123,14 +125,6 @@ class HazardBoardView(HazardPage):
         return labelled(list(column.order_by("rectify_by", "-found_at", "-pk")[:BOARD_ROWS]))
 
 
-@dataclass
-class TimelineRow:
-    entry: AuditEntry
-    state_from: str
-    state_to: str
-    notes: list[tuple[str, str]]
-
-
 TIMELINE_NOTES = (
     "grade",
     "rectify_by",
@@ -140,31 +134,9 @@ TIMELINE_NOTES = (
 )
 
 
-def field_label(obj: Model, name: str) -> str:
-    return str(getattr(obj._meta.get_field(name), "verbose_name", name))
-
-
 def timeline(obj: Model) -> list[TimelineRow]:
     """The record's audit entries, oldest first, as steps of its loop."""
-    entries = AuditEntry.objects.filter(
-        content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
-        object_id=str(obj.pk),
-    ).order_by("seq")
-    labels = dict(HazardState.choices)
-    rows = []
-    for entry in entries:
-        before, after = entry.changes.get("state", [None, None])
-        notes = [
-            (field_label(obj, name), str(entry.changes[name][1]))
-            for name in TIMELINE_NOTES
-            if name in entry.changes and entry.changes[name][1]
-        ]
-        rows.append(
-            TimelineRow(
-                entry, str(labels.get(before, "") or ""), str(labels.get(after, "") or ""), notes
-            )
-        )
-    return rows
+    return workflow_timeline(obj, states=dict(HazardState.choices), notes=TIMELINE_NOTES)
 
 
 def clocks_of(obj: Model) -> list[dict[str, Any]]:

@@ -58,7 +58,16 @@ def periodic_jobs() -> list[PeriodicSpec]:
         PeriodicSpec(
             "recompute_provisional", jobs.recompute_provisional.call, every=dt.timedelta(hours=6)
         ),
+        *area_periodic_jobs(),
     ]
+
+
+def area_periodic_jobs() -> list[PeriodicSpec]:
+    """Periodic jobs an area lists in its own `jobs.periodic_jobs()` (complaints: closing
+    review windows nobody used)."""
+    from complaints.jobs import periodic_jobs as complaint_jobs
+
+    return list(complaint_jobs())
 
 
 def claim(spec: PeriodicSpec, now: dt.datetime) -> bool:

@@ -1,0 +1,176 @@
+"""Choices of the citizen-complaints area (DESIGN.md §6): value, translated label, colour."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from core.choices import ColouredChoices
+
+
+class Channel(ColouredChoices):
+    """How the matter reached us (Letters and Visits Regulations 2022, Art. 17)."""
+
+    LETTER = "letter", _("Letter")
+    VISIT = "visit", _("Visit")
+    PHONE = "phone", _("Phone")
+    HOTLINE = "hotline", _("12345 hotline")
+    WEB = "web", _("Online message")
+    PORTAL = "portal", _("Public portal")
+    OPEN311 = "open311", _("Open311 client")
+
+
+class ComplaintState(ColouredChoices):
+    RECEIVED = "received", _("Received")
+    ASSIGNED = "assigned", _("Assigned to a unit")
+    HANDLING = "handling", _("Being handled")
+    REPLIED = "replied", _("Opinion delivered")
+    REVIEWING = "reviewing", _("Under review")
+    REVIEWED = "reviewed", _("Review opinion delivered")
+    REREVIEWING = "rereviewing", _("Under re-review")
+    CONCLUDED = "concluded", _("Concluded")
+    REFERRED = "referred", _("Referred elsewhere")
+    NOT_ACCEPTED = "not_accepted", _("Not accepted")
+
+
+ComplaintState.COLOURS = {  # type: ignore[attr-defined]
+    "received": "secondary", "assigned": "info", "handling": "primary", "replied": "success",
+    "reviewing": "warning", "reviewed": "success", "rereviewing": "warning",
+    "concluded": "dark", "referred": "secondary", "not_accepted": "secondary",
+}  # fmt: skip
+# States in which the matter is still being worked on (Art. 19: link, don't open twice).
+OPEN_STATES = ("received", "assigned", "handling", "reviewing", "rereviewing")
+# States after which the complainant holds a written opinion.
+ANSWERED_STATES = ("replied", "reviewed", "concluded")
+
+
+class HotlineLimit(ColouredChoices):
+    """12345 limits by kind of matter (DESIGN.md §6 defaults; the clock rules hold the hours)."""
+
+    EMERGENCY = "hotline.emergency", _("Emergency")
+    UTILITIES = "hotline.utilities", _("Water, power, gas, heat")
+    GENERAL = "hotline.general", _("General")
+    COMPLEX = "hotline.complex", _("Complex")
+
+
+class RespondentKind(ColouredChoices):
+    UNIT = "unit", _("Unit")
+    PREMISES = "premises", _("Premises")
+    PERSON = "person", _("Staff member")
+
+
+class TransferKind(ColouredChoices):
+    ROUTE = "route", _("Routed")
+    TRANSFER = "transfer", _("Transferred")
+    OBJECTION = "objection", _("Returned: not the unit's remit")
+
+
+class TaskRole(ColouredChoices):
+    LEAD = "lead", _("Lead unit")
+    ASSISTING = "assisting", _("Assisting unit")
+
+
+class TaskState(ColouredChoices):
+    OPEN = "open", _("Open")
+    DONE = "done", _("Done")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+TaskState.COLOURS = {"open": "primary", "done": "success"}  # type: ignore[attr-defined]
+
+
+class DocumentKind(ColouredChoices):
+    RECEIPT_NOTICE = "receipt_notice", _("Notice of receipt")
+    NOT_ACCEPTED_NOTICE = "not_accepted_notice", _("Notice of non-acceptance")
+    REFERRAL_NOTICE = "referral_notice", _("Referral notice")
+    EXTENSION_NOTICE = "extension_notice", _("Extension notice")
+    OPINION = "opinion", _("Written opinion")
+    REVIEW_OPINION = "review_opinion", _("Review opinion")
+    REREVIEW_OPINION = "rereview_opinion", _("Re-review opinion")
+
+
+OPINION_KINDS = ("opinion", "review_opinion", "rereview_opinion")
+
+
+class DocumentState(ColouredChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Awaiting approval")
+    APPROVED = "approved", _("Approved")
+    DELIVERED = "delivered", _("Delivered")
+
+
+DocumentState.COLOURS = {  # type: ignore[attr-defined]
+    "draft": "secondary", "submitted": "warning", "approved": "info", "delivered": "success",
+}  # fmt: skip
+
+
+class DeliveryMethod(ColouredChoices):
+    IN_PERSON = "in_person", _("Handed over in person")
+    POST = "post", _("Registered post")
+    EMAIL = "email", _("Email")
+    SMS = "sms", _("Text message")
+    PORTAL = "portal", _("Public portal")
+
+
+class OpinionOutcome(ColouredChoices):
+    """Letters and Visits Regulations 2022, Art. 33: support, explain, or not support."""
+
+    SUPPORTED = "supported", _("Supported")
+    EXPLAINED = "explained", _("Explained")
+    NOT_SUPPORTED = "not_supported", _("Not supported")
+
+
+class ReferralBody(ColouredChoices):
+    """诉访分离: matters that belong to another procedure (Art. 31)."""
+
+    COURT = "court", _("Court")
+    ARBITRATION = "arbitration", _("Arbitration")
+    RECONSIDERATION = "reconsideration", _("Administrative reconsideration")
+    DISCIPLINE = "discipline", _("Discipline inspection / supervision")
+
+
+class BacklogReason(ColouredChoices):
+    OVERDUE = "overdue", _("Overdue")
+    REPEATED = "repeated", _("Repeated")
+
+
+class BacklogState(ColouredChoices):
+    OPEN = "open", _("Being resolved")
+    RESOLVED = "resolved", _("Resolved")
+
+
+BacklogState.COLOURS = {"open": "danger", "resolved": "success"}  # type: ignore[attr-defined]
+
+
+class Satisfaction(ColouredChoices):
+    SATISFIED = "satisfied", _("Satisfied")
+    BASICALLY_SATISFIED = "basically_satisfied", _("Basically satisfied")
+    UNSATISFIED = "unsatisfied", _("Unsatisfied")
+
+
+Satisfaction.COLOURS = {  # type: ignore[attr-defined]
+    "satisfied": "success", "basically_satisfied": "info", "unsatisfied": "danger",
+}  # fmt: skip
+
+
+class CallbackSource(ColouredChoices):
+    CALLBACK = "callback", _("Callback")
+    PORTAL = "portal", pgettext_lazy("rated on", "Public portal")
+
+
+class AppointmentState(ColouredChoices):
+    BOOKED = "booked", _("Booked")
+    RECEIVED = "received", _("Received")
+    MISSED = "missed", _("Did not come")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class AttributeType(ColouredChoices):
+    """Open311 GeoReport v2 service-definition datatypes."""
+
+    STRING = "string", _("Short text")
+    NUMBER = "number", _("Number")
+    DATETIME = "datetime", _("Date and time")
+    TEXT = "text", _("Long text")
+    SINGLE = "singlevaluelist", _("One of a list")
+    MULTI = "multivaluelist", _("Several of a list")

@@ -1,0 +1,1 @@
+"""Forms of the citizen-complaints pages, one module per feature."""

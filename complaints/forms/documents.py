@@ -1,0 +1,110 @@
+"""Forms of a case's written documents: drafting and editing an opinion, a notice, sending
+back, recording delivery, and the complainant's review requests. Plain forms: the services in
+complaints.services.documents and .reviews check and write."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from complaints.choices import DeliveryMethod, DocumentKind, OpinionOutcome
+from core.forms import style_for_bootstrap
+
+NOTICE_CHOICES = [
+    (kind.value, kind.label)
+    for kind in (
+        DocumentKind.RECEIPT_NOTICE,
+        DocumentKind.NOT_ACCEPTED_NOTICE,
+        DocumentKind.REFERRAL_NOTICE,
+        DocumentKind.EXTENSION_NOTICE,
+    )
+]
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class StyledForm(forms.Form):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        style_for_bootstrap(self)
+
+
+class VersionedForm(StyledForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+def _text(label: Any, rows: int = 3, required: bool = False) -> forms.CharField:
+    return forms.CharField(
+        label=label, required=required, widget=forms.Textarea(attrs={"rows": rows})
+    )
+
+
+class OpinionPartsMixin(forms.Form):
+    # Letters and Visits Regulations 2022, Art. 33: the four parts and the outcome.
+    request = _text(_("The request"))
+    facts_and_reasons = _text(_("Facts and reasons"), rows=5)
+    decision = _text(_("Decision"), rows=4)
+    legal_basis = _text(_("Legal basis"))
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), required=False, choices=[("", "—"), *OpinionOutcome.choices]
+    )
+
+
+class OpinionForm(OpinionPartsMixin, StyledForm):
+    """A new draft; it may be incomplete until it is submitted."""
+
+
+class OpinionEditForm(OpinionPartsMixin, VersionedForm):
+    pass
+
+
+class NoticeEditForm(VersionedForm):
+    body = _text(_("Text"), rows=6, required=True)
+
+
+class NoticeForm(StyledForm):
+    kind = forms.ChoiceField(label=_("Notice"), choices=NOTICE_CHOICES)
+    body = _text(_("Text"), rows=5)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["body"].help_text = _("Left empty, the standard text for this case is used.")
+
+
+class SendBackForm(VersionedForm):
+    return_reason = _text(_("Why it is sent back"), required=True)
+
+
+class DeliveryForm(VersionedForm):
+    delivered_at = forms.DateTimeField(
+        label=_("Received by the complainant on"),
+        widget=DateTimeInput(),
+        help_text=_("The review window runs from this date (Arts 35–36)."),
+    )
+    method = forms.ChoiceField(label=_("Delivered by"), choices=DeliveryMethod.choices)
+    proof = forms.CharField(
+        label=_("Proof of delivery"),
+        required=False,
+        max_length=200,
+        help_text=_("A registered-post number, a signed receipt, a message id…"),
+    )
+    proof_file = forms.FileField(label=_("Scan of the proof"), required=False)
+
+
+class ReviewRequestForm(VersionedForm):
+    requested_at = forms.DateTimeField(
+        label=_("Request received on"),
+        widget=DateTimeInput(),
+        help_text=_("The date the complainant's request reached us."),
+    )
+
+
+class HearingForm(VersionedForm):
+    reason = forms.CharField(label=_("Note"), required=False, max_length=200)

@@ -1,0 +1,106 @@
+"""Forms of the handling pages: route, transfer, tasks, notes, referral result, extension.
+
+They only validate input; complaints.services.handling decides and writes. Unit choices are
+read through `restrict(user, "view")`; the unit complained about stays in the list so the
+service can refuse it with its reason (a silently missing unit would only puzzle the clerk).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from complaints.choices import ReferralBody, TaskRole
+from complaints.models import Complaint
+from core.forms import style_for_bootstrap
+from core.models import Department
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class HandlingForm(forms.Form):
+    """Carries the version of the case the page showed: a stale page is refused."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, user: Any, case: Complaint | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        for field in self.fields.values():
+            if isinstance(field, forms.ModelChoiceField):
+                field.queryset = units_for(user, case)
+        style_for_bootstrap(self)
+
+
+def units_for(user: Any, case: Complaint | None) -> QuerySet[Department]:
+    """Units the user may name on the case: those in the user's view, and every unit of the
+    governments over the place of the matter (a unit leader asks the water bureau to assist
+    without having the water bureau in scope; naming a unit reads nothing of it)."""
+    units = Department.objects.restrict(user, "view")
+    if case is not None:
+        codes = case.region.path.strip("/").split("/")
+        units = units | Department.objects.filter(region__code__in=codes)
+    return units.distinct().order_by("name")
+
+
+def textarea(rows: int = 3) -> forms.Textarea:
+    return forms.Textarea(attrs={"rows": rows})
+
+
+class RouteForm(HandlingForm):
+    department = forms.ModelChoiceField(
+        queryset=Department.objects.none(), label=_("Unit"), required=False,
+        help_text=_("Left empty: the unit the category and place route to."),
+    )  # fmt: skip
+    summary = forms.CharField(label=_("Summary of the matter for the unit"), widget=textarea(4))
+    note = forms.CharField(label=_("Routing note"), widget=textarea(), required=False)
+
+
+class TransferForm(HandlingForm):
+    department = forms.ModelChoiceField(queryset=Department.objects.none(), label=_("New unit"))
+    reason = forms.CharField(label=_("Why it moves to this unit"), widget=textarea())
+
+
+class ObjectionForm(HandlingForm):
+    reason = forms.CharField(label=_("Why the matter is not this unit's remit"), widget=textarea())
+
+
+class ReferForm(HandlingForm):
+    body = forms.ChoiceField(label=_("Referred to"), choices=ReferralBody.choices)
+    reason = forms.CharField(label=_("Reason for the referral"), widget=textarea())
+
+
+class ExtendForm(HandlingForm):
+    days = forms.IntegerField(label=_("Days more (at most 30 in total)"), min_value=1, max_value=30)
+    reason = forms.CharField(label=_("Why more time is needed"), widget=textarea())
+
+
+class ReferralResultForm(HandlingForm):
+    result = forms.CharField(label=_("What became of the referral"), widget=textarea())
+
+
+class TaskForm(HandlingForm):
+    department = forms.ModelChoiceField(queryset=Department.objects.none(), label=_("Unit"))
+    role = forms.ChoiceField(label=_("Role"), choices=TaskRole.choices)
+    instructions = forms.CharField(label=_("What to do"), widget=textarea())
+    due = forms.DateTimeField(label=_("Due"), widget=DateTimeInput())
+
+
+class TaskResultForm(HandlingForm):
+    result = forms.CharField(label=_("Result"), widget=textarea())
+
+
+class NoteForm(HandlingForm):
+    text = forms.CharField(label=_("Note"), widget=textarea())
+    for_complainant = forms.BooleanField(
+        label=_("Show to the complainant (on the portal)"), required=False,
+        help_text=_("Unticked, the note stays internal to staff."),
+    )  # fmt: skip

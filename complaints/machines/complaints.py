@@ -1,0 +1,292 @@
+"""The complaint's path through the Letters and Visits Regulations 2022 (DESIGN.md §6):
+
+received → (route, Art. 22) assigned → (accept) handling → (opinion delivered, Art. 34)
+replied → (review asked, Art. 35) reviewing → reviewed → (re-review asked, Art. 36)
+rereviewing → concluded. A unit may object that the matter is not its remit (Art. 23, back
+to the desk); a matter may be referred to another procedure (诉访分离, Art. 31) or not accepted.
+
+Review and re-review windows run from the recorded delivery of the written opinion; the
+re-review clock pauses for a hearing. Services (complaints.services) wrap these transitions
+with the records they need (transfers, documents) in the same transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import Q
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from complaints.choices import ComplaintState, DocumentKind, DocumentState
+from complaints.models import HANDLE_CLOCK, HANDLING_CLOCKS, Complaint
+from core.models import Department, User
+from workflow.machine import Machine, Notify, StartClock, Transition, register
+
+REGISTER_ROUTE = "complaints.register_route"
+RECEIPT_NOTICE = "complaints.receipt_notice"
+REMIT_OBJECTION = "complaints.remit_objection"
+REVIEW_REQUEST = "complaints.review_request"
+REVIEW_OPINION = "complaints.review_opinion"
+REREVIEW_REQUEST = "complaints.rereview_request"
+REREVIEW_OPINION = "complaints.rereview_opinion"
+ALL_CLOCKS = (
+    REGISTER_ROUTE, RECEIPT_NOTICE, REMIT_OBJECTION, *HANDLING_CLOCKS, REVIEW_REQUEST,
+    REVIEW_OPINION, REREVIEW_REQUEST, REREVIEW_OPINION,
+)  # fmt: skip
+
+CLERK = ("complaint_clerk",)
+HANDLERS = ("handling_staff", "unit_leader")
+LEADER = ("unit_leader",)
+# The portal and Open311 act through a channel account (complaints.services.channels).
+CHANNEL = ("citizen_channel",)
+
+
+def unit_staff(complaint: Complaint) -> Iterable[User]:
+    """The lead unit's handling staff and leaders."""
+    if complaint.department_id is None:
+        return User.objects.none()
+    return User.objects.filter(
+        departments=complaint.department_id, groups__name__in=HANDLERS, is_active=True
+    ).distinct()
+
+
+def desk_clerks(complaint: Complaint) -> Iterable[User]:
+    codes = complaint.region.path.strip("/").split("/")
+    return User.objects.filter(
+        Q(regions__code__in=codes), groups__name__in=CLERK, is_active=True
+    ).distinct()
+
+
+def not_a_respondent(complaint: Complaint, user: Any, data: dict[str, Any]) -> str | Promise | None:
+    # Arts 30 and 46: the matter never goes to the unit it is about.
+    unit = data.get("department") or complaint.department
+    unit_id: Any = getattr(unit, "pk", unit)
+    if unit_id and complaint.respondents.filter(department_id=unit_id).exists():
+        return _("This unit is the one complained about; the matter cannot be sent to it.")
+    return None
+
+
+def member_of_lead_unit(
+    complaint: Complaint, user: Any, data: dict[str, Any]
+) -> str | Promise | None:
+    """Accepting, objecting and extending are the lead unit's own acts (Arts 23, 34): a user
+    of another unit that merely sees the case (an assisting or a named unit) cannot take them."""
+    from core.scoping import scope_of
+
+    scope = scope_of(user)
+    # The stored lead unit: an objection has cleared `department` on the record by now.
+    stored = Complaint.objects.filter(pk=complaint.pk).values_list("department_id", flat=True)
+    unit_id: Any = stored.first()
+    if scope.unlimited or unit_id in scope.department_ids:
+        return None
+    unit = Department.objects.filter(pk=unit_id).first()
+    return _("Only the staff of the lead unit (%(unit)s) can do this.") % {"unit": unit or "—"}
+
+
+def another_unit(complaint: Complaint, user: Any, data: dict[str, Any]) -> str | Promise | None:
+    # Compared with the stored lead unit: data["department"] has been applied by now.
+    stored = Complaint.objects.filter(pk=complaint.pk).values_list("department_id", flat=True)
+    if complaint.department_id is not None and complaint.department_id == stored.first():
+        return _("The case is already with this unit; choose another unit.")
+    return None
+
+
+def within_objection_window(
+    complaint: Complaint, user: Any, data: dict[str, Any]
+) -> str | Promise | None:
+    # Art. 23: a unit that holds the matter is not its remit says so within 5 working days.
+    from django.utils import timezone
+
+    from workflow.calendar import format_due
+    from workflow.clocks import open_clocks
+
+    clock = open_clocks(complaint, (REMIT_OBJECTION,)).first()
+    if clock is not None and timezone.now() > clock.due:
+        return _(
+            "The 5 working days to object ended at %(due)s. The unit now accepts the matter, "
+            "or asks the desk to transfer it with a reason."
+        ) % {"due": format_due(clock.due)}
+    return None
+
+
+def extension_allowed(
+    complaint: Complaint, user: Any, data: dict[str, Any]
+) -> str | Promise | None:
+    # Art. 34: at most 30 days more in total, and only on the 60-day handling time.
+    from workflow.clocks import open_clocks
+
+    clock = open_clocks(complaint, (HANDLE_CLOCK,)).first()
+    if clock is None:
+        return _(
+            "Only the 60-day handling time of a letters-and-visits case can be extended; "
+            "this case has no such deadline running (a 12345 case keeps its category's limit)."
+        )
+    limit = clock.rule.max_extension_days or 0
+    try:
+        days = int(data.get("extension_days") or 0)
+    except (TypeError, ValueError):
+        return _("Give the extension as a whole number of days.")
+    if days <= 0:
+        return _("Give the extension as a whole number of days.")
+    if clock.extension_days + days > limit:
+        return _(
+            "The handling time may be extended by at most %(limit)s days in total; "
+            "%(used)s already granted, %(left)s left."
+        ) % {"limit": limit, "used": clock.extension_days, "left": limit - clock.extension_days}
+    return None
+
+
+def opinion_approved(kind: str) -> Any:
+    """The case moves on only with an approved opinion of the stage's own kind (an opinion
+    delivered earlier does not stand in for the review opinion)."""
+
+    def check(complaint: Complaint, user: Any, data: dict[str, Any]) -> str | Promise | None:
+        approved = complaint.documents.filter(
+            kind=kind, state__in=(DocumentState.APPROVED, DocumentState.DELIVERED)
+        )
+        if not approved.exists():
+            return _("A leader must approve the written opinion before it is delivered.")
+        return None
+
+    return check
+
+
+def _within(window: str, requested_field: str) -> Any:
+    def check(complaint: Complaint, user: Any, data: dict[str, Any]) -> str | Promise | None:
+        from workflow.calendar import format_due
+        from workflow.clocks import open_clocks
+
+        clock = open_clocks(complaint, (window,)).first()
+        requested = getattr(complaint, requested_field)
+        if clock is not None and requested is not None and requested > clock.due:
+            return _("The window to ask ended at %(due)s.") % {"due": format_due(clock.due)}
+        return None
+
+    return check
+
+
+COMPLAINT = register(
+    Machine(
+        model=Complaint,
+        states=ComplaintState,
+        initial=ComplaintState.RECEIVED,
+        transitions=(
+            Transition(
+                "route", _("Route to a unit"), source=(ComplaintState.RECEIVED,),
+                target=ComplaintState.ASSIGNED, roles=CLERK,
+                fields=("department", "routing_note", "summary", "title"),
+                required=("department", "summary"), conditions=(not_a_respondent,),
+                stamp_time="routed_at", stop=(REGISTER_ROUTE,),
+                start=(StartClock(REMIT_OBJECTION, anchor="routed_at"),),
+                notify=(Notify(unit_staff, "complaint.assigned"),),
+            ),
+            # The desk moves a case to another unit with a reason (complaints.services.handling
+            # .transfer records it and counts it): the new unit accepts it afresh.
+            Transition(
+                "transfer", _("Transfer to another unit"),
+                source=(ComplaintState.ASSIGNED, ComplaintState.HANDLING),
+                target=ComplaintState.ASSIGNED, roles=CLERK, fields=("department", "handler"),
+                required=("department",), conditions=(not_a_respondent, another_unit),
+                cancel=(REMIT_OBJECTION, *HANDLING_CLOCKS),
+                start=(StartClock(REMIT_OBJECTION),),
+                notify=(Notify(unit_staff, "complaint.assigned"),),
+            ),
+            Transition(
+                "object_remit", _("Not our remit"), source=(ComplaintState.ASSIGNED,),
+                target=ComplaintState.RECEIVED, roles=HANDLERS,
+                fields=("objection_reason", "department"), required=("objection_reason",),
+                conditions=(member_of_lead_unit, within_objection_window),
+                stop=(REMIT_OBJECTION,), notify=(Notify(desk_clerks, "complaint.objected"),),
+            ),
+            Transition(
+                "accept", _("Accept"), source=(ComplaintState.ASSIGNED,),
+                target=ComplaintState.HANDLING, roles=HANDLERS, fields=("handler",),
+                conditions=(member_of_lead_unit,), stamp_time="accepted_at",
+                cancel=(REMIT_OBJECTION,),
+                start=(StartClock(HANDLE_CLOCK, anchor="accepted_at",
+                                  kind_field="handling_clock_kind"),),
+            ),
+            Transition(
+                "not_accept", _("Do not accept"),
+                source=(ComplaintState.RECEIVED, ComplaintState.ASSIGNED),
+                target=ComplaintState.NOT_ACCEPTED, roles=CLERK + HANDLERS,
+                fields=("not_accepted_reason",), required=("not_accepted_reason",),
+                cancel=(REGISTER_ROUTE, REMIT_OBJECTION),
+            ),
+            Transition(
+                "refer", _("Refer to another procedure"),
+                source=(ComplaintState.RECEIVED, ComplaintState.ASSIGNED, ComplaintState.HANDLING),
+                target=ComplaintState.REFERRED, roles=CLERK + HANDLERS,
+                fields=("referral_body", "referral_reason"),
+                required=("referral_body", "referral_reason"),
+                cancel=(REGISTER_ROUTE, REMIT_OBJECTION, *HANDLING_CLOCKS),
+            ),
+            Transition(
+                "extend", _("Extend the handling time"), source=(ComplaintState.HANDLING,),
+                target=ComplaintState.HANDLING, roles=LEADER, extend=HANDLE_CLOCK,
+                conditions=(member_of_lead_unit, extension_allowed),
+            ),
+            Transition(
+                "deliver_opinion", _("Opinion delivered"), source=(ComplaintState.HANDLING,),
+                target=ComplaintState.REPLIED, roles=CLERK + HANDLERS,
+                fields=("opinion_delivered_at", "outcome"),
+                required=("opinion_delivered_at", "outcome"),
+                conditions=(opinion_approved(DocumentKind.OPINION),),
+                stop=HANDLING_CLOCKS,
+                start=(StartClock(REVIEW_REQUEST, anchor="opinion_delivered_at"),),
+            ),
+            Transition(
+                "request_review", _("Review requested"), source=(ComplaintState.REPLIED,),
+                target=ComplaintState.REVIEWING, roles=CLERK + CHANNEL,
+                fields=("review_requested_at",), required=("review_requested_at",),
+                conditions=(_within(REVIEW_REQUEST, "review_requested_at"),),
+                stop=(REVIEW_REQUEST,),
+                start=(StartClock(REVIEW_OPINION, anchor="review_requested_at"),),
+                notify=(Notify(unit_staff, "complaint.review_requested"),),
+            ),
+            Transition(
+                "deliver_review_opinion", _("Review opinion delivered"),
+                source=(ComplaintState.REVIEWING,), target=ComplaintState.REVIEWED,
+                roles=CLERK + HANDLERS, fields=("review_delivered_at", "outcome"),
+                required=("review_delivered_at", "outcome"),
+                conditions=(opinion_approved(DocumentKind.REVIEW_OPINION),),
+                stop=(REVIEW_OPINION,),
+                start=(StartClock(REREVIEW_REQUEST, anchor="review_delivered_at"),),
+            ),
+            Transition(
+                "request_rereview", _("Re-review requested"), source=(ComplaintState.REVIEWED,),
+                target=ComplaintState.REREVIEWING, roles=CLERK + CHANNEL,
+                fields=("rereview_requested_at",), required=("rereview_requested_at",),
+                conditions=(_within(REREVIEW_REQUEST, "rereview_requested_at"),),
+                stop=(REREVIEW_REQUEST,),
+                start=(StartClock(REREVIEW_OPINION, anchor="rereview_requested_at"),),
+            ),
+            Transition(
+                "hold_hearing", _("Hearing begins (clock paused)"),
+                source=(ComplaintState.REREVIEWING,), target=ComplaintState.REREVIEWING,
+                roles=HANDLERS, pause=(REREVIEW_OPINION,),
+            ),
+            Transition(
+                "end_hearing", _("Hearing ended"), source=(ComplaintState.REREVIEWING,),
+                target=ComplaintState.REREVIEWING, roles=HANDLERS, resume=(REREVIEW_OPINION,),
+            ),
+            Transition(
+                "deliver_rereview_opinion", _("Re-review opinion delivered"),
+                source=(ComplaintState.REREVIEWING,), target=ComplaintState.CONCLUDED,
+                roles=CLERK + HANDLERS,
+                fields=("concluded_at", "outcome", "concluded_after_rereview"),
+                required=("concluded_at", "outcome"),
+                conditions=(opinion_approved(DocumentKind.REREVIEW_OPINION),),
+                stop=(REREVIEW_OPINION,),
+            ),
+            Transition(
+                "conclude", _("Conclude"),
+                source=(ComplaintState.REPLIED, ComplaintState.REVIEWED),
+                target=ComplaintState.CONCLUDED, roles=CLERK + HANDLERS + CHANNEL,
+                stamp_time="concluded_at", cancel=(REVIEW_REQUEST, REREVIEW_REQUEST),
+            ),
+        ),
+    )
+)  # fmt: skip

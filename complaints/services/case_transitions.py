@@ -1,0 +1,204 @@
+"""Firing a case's transition from a page or the API: the one path both use.
+
+The engine (workflow.engine.fire) checks roles, scope, state, version and conditions. What it
+cannot know is which related rows the caller may name: a unit or a handler is posted as an id,
+so it is looked up here among the rows the user may see (a unit outside the scope, or a handler
+who is not staff of the lead unit, is refused with a message, never a database error).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from django.db.models import ForeignKey, Model, QuerySet
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+
+from complaints.machines.complaints import COMPLAINT, unit_staff
+from complaints.models import Complaint
+from complaints.services import protection
+from core.models import User
+from workflow.engine import fire
+from workflow.errors import (
+    MissingFields,
+    PreconditionFailed,
+    TransitionForbidden,
+    UnknownTransition,
+)
+
+
+def choices_for(complaint: Complaint, user: Any, field: ForeignKey) -> QuerySet:
+    """The rows a transition's related field may name."""
+    model = field.related_model
+    if model is User:
+        # A handler is one of the lead unit's staff: nobody outside the unit handles its case.
+        return unit_staff(complaint)  # type: ignore[return-value]
+    manager = model._default_manager  # type: ignore[union-attr]
+    return manager.restrict(user, "view") if hasattr(manager, "restrict") else manager.all()
+
+
+def resolve_references(complaint: Complaint, user: Any, name: str, data: dict[str, Any]) -> dict:
+    """`data` with the ids of related fields replaced by rows the user may name."""
+    fields = transition_fields(name)
+    if fields is None:
+        raise UnknownTransition()
+    resolved = dict(data)
+    for field_name in fields:
+        field = Complaint._meta.get_field(field_name)
+        value = resolved.get(field_name)
+        if not isinstance(field, ForeignKey) or value in (None, "") or isinstance(value, Model):
+            continue
+        row = _lookup(choices_for(complaint, user, field), value)
+        if row is None:
+            raise PreconditionFailed(
+                _("%(field)s: no such choice.") % {"field": field.verbose_name},
+                fields=[field_name],
+            )
+        resolved[field_name] = row
+    return resolved
+
+
+def _lookup(rows: QuerySet, value: Any) -> Model | None:
+    try:
+        return rows.filter(pk=int(value)).first()
+    except (TypeError, ValueError):
+        return None
+
+
+def transition_fields(name: str) -> tuple[str, ...] | None:
+    for transition in COMPLAINT.transitions:
+        if transition.name == name:
+            return transition.fields
+    return None
+
+
+# Written opinions move the case when their delivery is recorded on the document (date,
+# method, proof: the review windows run from it, Arts 35-36), never by a bare button.
+DELIVERED_WITH_A_DOCUMENT = (
+    "deliver_opinion",
+    "deliver_review_opinion",
+    "deliver_rereview_opinion",
+)
+
+
+def fire_case_transition(
+    name: str, complaint: Complaint, user: Any, data: dict[str, Any], version: Any
+) -> Complaint:
+    """Fire `name` on the case with `data` posted by a page or an API client. Steps that keep
+    records beside the state (a transfer and its count, a referral or extension notice, a
+    review request's date checks) go through their service; the rest straight to the engine."""
+    if protection.is_shielded_from(user, complaint):
+        # Arts 30, 46: the unit or person complained about, or staff who stepped aside, may
+        # read the matter but take no step on it.
+        raise TransitionForbidden(
+            _("This case is about you or your unit, or you stepped aside: others handle it.")
+        )
+    if name in DELIVERED_WITH_A_DOCUMENT:
+        raise PreconditionFailed(
+            _("Record the delivery on the written opinion itself (its date, method and proof).")
+        )
+    resolved = resolve_references(complaint, user, name, data)
+    service = SERVICES.get(name)
+    if service is not None:
+        return service(complaint, user, resolved, version)
+    return fire(name, complaint, user, resolved, version)  # type: ignore[return-value]
+
+
+def _text(data: dict[str, Any], key: str) -> str:
+    return str(data.get(key) or "")
+
+
+def _moment(data: dict[str, Any], key: str) -> dt.datetime | None:
+    value = data.get(key)
+    if value in (None, ""):
+        return None
+    moment = value if isinstance(value, dt.datetime) else parse_datetime(str(value))
+    if moment is None:
+        raise PreconditionFailed(
+            _("%(field)s: not a date and time.") % {"field": key}, fields=[key]
+        )
+    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+
+
+def _days(data: dict[str, Any]) -> int:
+    try:
+        return int(data.get("extension_days") or 0)
+    except (TypeError, ValueError):
+        raise PreconditionFailed(
+            _("Give the extension in whole days."), fields=["extension_days"]
+        ) from None
+
+
+def _route(case: Complaint, user: Any, data: dict[str, Any], version: Any) -> Complaint:
+    from complaints.services import handling
+
+    summary = data.get("summary") or None
+    return handling.route(case, user, data.get("department"), summary, _text(data, "routing_note"),
+                          version)  # fmt: skip
+
+
+def _transfer(case: Complaint, user: Any, data: dict[str, Any], version: Any) -> Complaint:
+    from complaints.services import handling
+
+    if data.get("department") is None:
+        raise MissingFields(fields=["department"])
+    return handling.transfer(case, user, data["department"], _text(data, "reason"), version)
+
+
+def _object_remit(case: Complaint, user: Any, data: dict[str, Any], version: Any) -> Complaint:
+    from complaints.services import handling
+
+    return handling.object_to_remit(case, user, _text(data, "objection_reason"), version)
+
+
+def _accept(case: Complaint, user: Any, data: dict[str, Any], version: Any) -> Complaint:
+    from complaints.services import handling
+
+    return handling.accept(case, user, data.get("handler"), version)
+
+
+def _refer(case: Complaint, user: Any, data: dict[str, Any], version: Any) -> Complaint:
+    from complaints.services import handling
+
+    body, reason = _text(data, "referral_body"), _text(data, "referral_reason")
+    return handling.refer(case, user, body, reason, version)
+
+
+def _extend(case: Complaint, user: Any, data: dict[str, Any], version: Any) -> Complaint:
+    from complaints.services import handling
+
+    return handling.extend(case, user, _days(data), _text(data, "extension_reason"), version)
+
+
+def _request_review(case: Complaint, user: Any, data: dict[str, Any], version: Any) -> Complaint:
+    from complaints.services import reviews
+
+    return reviews.request_review(case, user, _moment(data, "review_requested_at"), version)
+
+
+def _request_rereview(case: Complaint, user: Any, data: dict[str, Any], version: Any) -> Complaint:
+    from complaints.services import reviews
+
+    return reviews.request_rereview(case, user, _moment(data, "rereview_requested_at"), version)
+
+
+def _hold_hearing(case: Complaint, user: Any, data: dict[str, Any], version: Any) -> Complaint:
+    from complaints.services import reviews
+
+    return reviews.hold_hearing(case, user, _text(data, "pause_reason"), version)
+
+
+SERVICES: dict[str, Callable[[Complaint, Any, dict[str, Any], Any], Complaint]] = {
+    "route": _route,
+    "transfer": _transfer,
+    "object_remit": _object_remit,
+    "accept": _accept,
+    "refer": _refer,
+    "extend": _extend,
+    "request_review": _request_review,
+    "request_rereview": _request_rereview,
+    "hold_hearing": _hold_hearing,
+}

@@ -1,0 +1,305 @@
+"""Handling services: routing, acceptance, objections to remit, referral and extension.
+
+Transfers and tasks have their own files (test_transfers.py, test_tasks.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
+
+from complaints.choices import ComplaintState, DocumentKind, TransferKind
+from complaints.machines.complaints import REMIT_OBJECTION
+from complaints.models import HANDLE_CLOCK, CaseDocument, Complaint, Transfer
+from complaints.services import handling
+from complaints.services.protection import reveal
+from complaints.tests.factories import ComplaintWorld, complaint_world, file_complaint
+from core.models import AuditEntry
+from testing.world import World
+from workflow.calendar import end_of_day, format_due
+from workflow.clocks import compute_deadline, open_clocks
+from workflow.engine import NotFound
+from workflow.errors import InvalidState, PreconditionFailed, TransitionForbidden
+from workflow.models import Clock
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cw(world: World) -> ComplaintWorld:
+    return complaint_world(world)
+
+
+def routed(cw: ComplaintWorld) -> Complaint:
+    case = file_complaint(cw).complaint
+    return handling.route(case, cw.user("clerk"), cw.unit, "工地夜间施工噪声", "请核查")
+
+
+def accepted(cw: ComplaintWorld) -> Complaint:
+    return handling.accept(routed(cw), cw.user("handler"))
+
+
+def clock_of(case: Complaint, kind: str) -> Clock | None:
+    return open_clocks(case, (kind,)).first()
+
+
+# --- route ----------------------------------------------------------------------------------
+
+
+def test_route_assigns_the_unit_records_the_move_and_starts_the_objection_window(
+    cw: ComplaintWorld,
+) -> None:
+    case = routed(cw)
+    assert (case.state, case.department, case.summary) == (
+        ComplaintState.ASSIGNED,
+        cw.unit,
+        "工地夜间施工噪声",
+    )
+    move = Transfer.objects.get(complaint=case)
+    assert (move.kind, move.from_department, move.to_department) == (
+        TransferKind.ROUTE,
+        None,
+        cw.unit,
+    )
+    assert move.reason == "请核查"
+    assert clock_of(case, REMIT_OBJECTION) is not None
+    assert case.transfer_count == 0, "the first routing is not a transfer"
+
+
+def test_route_to_the_unit_complained_about_is_refused_and_writes_nothing(
+    cw: ComplaintWorld,
+) -> None:
+    case = file_complaint(cw).complaint
+    entries = AuditEntry.objects.count()
+    with pytest.raises(PreconditionFailed, match="the one complained about"):
+        handling.route(case, cw.user("clerk"), cw.respondent_unit, "摘要", "")
+    case.refresh_from_db()
+    assert case.state == ComplaintState.RECEIVED and case.department is None
+    assert not Transfer.objects.filter(complaint=case).exists()
+    assert AuditEntry.objects.count() == entries
+
+
+def test_route_without_a_unit_and_no_route_configured_asks_for_the_unit(
+    cw: ComplaintWorld,
+) -> None:
+    case = file_complaint(cw).complaint
+    if handling.suggested_unit(case) is not None:
+        pytest.skip("the seeded routes cover this category")
+    with pytest.raises(PreconditionFailed, match="choose the unit"):
+        handling.route(case, cw.user("clerk"), None, "摘要")
+
+
+def test_only_the_desk_routes(cw: ComplaintWorld) -> None:
+    case = file_complaint(cw).complaint
+    with pytest.raises(TransitionForbidden):
+        handling.route(case, cw.user("respondent"), cw.unit, "摘要")
+
+
+# --- objection to remit ---------------------------------------------------------------------
+
+
+def test_objection_returns_the_case_to_the_desk_and_is_counted(cw: ComplaintWorld) -> None:
+    case = routed(cw)
+    back = handling.object_to_remit(case, cw.user("handler"), "属于水务局职责")
+    assert (back.state, back.department, back.transfer_count) == (
+        ComplaintState.RECEIVED,
+        None,
+        1,
+    )
+    move = Transfer.objects.filter(complaint=case).last()
+    assert move is not None
+    assert (move.kind, move.from_department, move.to_department, move.reason) == (
+        TransferKind.OBJECTION,
+        cw.unit,
+        None,
+        "属于水务局职责",
+    )
+    assert clock_of(back, REMIT_OBJECTION) is None
+    # The desk routes again: the route is recorded, the count stays at one return.
+    again = handling.route(back, cw.user("clerk"), cw.other_unit, "摘要", "改交水务局")
+    assert (again.department, again.transfer_count) == (cw.other_unit, 1)
+
+
+def test_objection_after_five_working_days_across_national_day_is_refused(
+    cw: ComplaintWorld,
+) -> None:
+    """Routed Wed 2026-09-30: Oct 1–7 are the National Day holiday, Sat Oct 10 a make-up
+    working day; working days 1–5 are Oct 8, 9, 10, 12, 13, so the window ends 10-13 24:00."""
+    case = routed(cw)
+    clock = clock_of(case, REMIT_OBJECTION)
+    assert clock is not None
+    clock.started_at = dt.datetime(2026, 9, 30, 10, 0, tzinfo=dt.UTC)
+    deadline = compute_deadline(clock)
+    Clock.objects.filter(pk=clock.pk).update(started_at=clock.started_at, due=deadline.due)
+    assert deadline.last_day == dt.date(2026, 10, 13)
+    assert deadline.due == end_of_day(dt.date(2026, 10, 13))
+    assert format_due(deadline.due) == "2026-10-13 24:00"
+    with pytest.raises(PreconditionFailed, match="2026-10-13 24:00"):
+        handling.object_to_remit(case, cw.user("handler"), "不属本单位职责")
+    case.refresh_from_db()
+    assert (case.state, case.department, case.transfer_count) == (
+        ComplaintState.ASSIGNED,
+        cw.unit,
+        0,
+    )
+    assert Transfer.objects.filter(complaint=case, kind=TransferKind.OBJECTION).count() == 0
+
+
+def test_objection_on_the_last_day_of_the_window_is_allowed(cw: ComplaintWorld) -> None:
+    case = routed(cw)
+    clock = clock_of(case, REMIT_OBJECTION)
+    assert clock is not None
+    Clock.objects.filter(pk=clock.pk).update(due=timezone.now() + dt.timedelta(minutes=5))
+    back = handling.object_to_remit(case, cw.user("handler"), "不属本单位职责")
+    assert back.state == ComplaintState.RECEIVED
+
+
+def test_another_unit_cannot_object_for_the_lead_unit(cw: ComplaintWorld) -> None:
+    case = routed(cw)
+    with pytest.raises(NotFound):
+        handling.object_to_remit(case, cw.user("assistant"), "不属职责")
+    case.refresh_from_db()
+    assert case.state == ComplaintState.ASSIGNED
+
+
+# --- accept ---------------------------------------------------------------------------------
+
+
+def test_accept_starts_the_sixty_days_and_ends_the_objection_window(cw: ComplaintWorld) -> None:
+    case = routed(cw)
+    accepted = handling.accept(case, cw.user("handler"))
+    assert accepted.state == ComplaintState.HANDLING
+    assert accepted.handler == cw.user("handler")
+    handle = clock_of(accepted, HANDLE_CLOCK)
+    assert handle is not None and handle.started_at == accepted.accepted_at
+    assert clock_of(accepted, REMIT_OBJECTION) is None
+
+
+def test_accept_by_a_unit_that_is_not_the_lead_unit_is_refused(cw: ComplaintWorld) -> None:
+    case = routed(cw)
+    with pytest.raises(TransitionForbidden, match="named in this complaint"):
+        handling.accept(case, cw.user("respondent"))
+    with pytest.raises(TransitionForbidden, match="lead unit"):
+        handling.accept(case, cw.user("clerk"))
+
+
+def test_a_clerk_who_stepped_aside_cannot_route(cw: ComplaintWorld) -> None:
+    from complaints.services.protection import recuse
+
+    case = file_complaint(cw).complaint
+    recuse(cw.user("clerk"), case, "亲属关系")
+    with pytest.raises(TransitionForbidden, match="stepped aside"):
+        handling.route(case, cw.user("clerk"), cw.unit, "摘要")
+
+
+# --- extension ------------------------------------------------------------------------------
+
+
+def test_extension_by_the_leader_moves_the_due_date_and_tells_the_complainant(
+    cw: ComplaintWorld,
+) -> None:
+    case = accepted(cw)
+    before = clock_of(case, HANDLE_CLOCK)
+    assert before is not None
+    extended = handling.extend(case, cw.user("leader"), 20, "需要现场测量噪声")
+    after = clock_of(extended, HANDLE_CLOCK)
+    assert after is not None and after.extension_days == 20
+    assert after.due >= before.due + dt.timedelta(days=20)
+    notice = CaseDocument.objects.get(complaint=case, kind=DocumentKind.EXTENSION_NOTICE)
+    assert "需要现场测量噪声" in notice.body, "Art. 34: the complainant is told why"
+    assert notice.state == "approved"
+
+
+def test_extension_beyond_thirty_days_in_total_is_refused_with_what_is_left(
+    cw: ComplaintWorld,
+) -> None:
+    case = accepted(cw)
+    case = handling.extend(case, cw.user("leader"), 20, "现场测量")
+    with pytest.raises(PreconditionFailed, match="at most 30 days in total; 20 already"):
+        handling.extend(case, cw.user("leader"), 11, "再延长")
+    clock = clock_of(case, HANDLE_CLOCK)
+    assert clock is not None and clock.extension_days == 20
+    notices = CaseDocument.objects.filter(complaint=case, kind=DocumentKind.EXTENSION_NOTICE)
+    assert notices.count() == 1, "the refused extension wrote no notice"
+    handling.extend(case, cw.user("leader"), 10, "最后十日")
+    clock = clock_of(case, HANDLE_CLOCK)
+    assert clock is not None and clock.extension_days == 30
+
+
+def test_only_the_unit_leader_extends(cw: ComplaintWorld) -> None:
+    case = accepted(cw)
+    with pytest.raises(TransitionForbidden):
+        handling.extend(case, cw.user("handler"), 10, "理由")
+
+
+# --- referral (诉访分离) -----------------------------------------------------------------------
+
+
+def test_referral_sends_a_reasoned_notice_and_is_tracked_until_its_result(
+    cw: ComplaintWorld,
+) -> None:
+    case = routed(cw)
+    referred = handling.refer(case, cw.user("clerk"), "court", "属于民事纠纷，应向法院起诉")
+    assert referred.state == ComplaintState.REFERRED
+    assert clock_of(referred, REMIT_OBJECTION) is None
+    notice = CaseDocument.objects.get(complaint=case, kind=DocumentKind.REFERRAL_NOTICE)
+    assert "属于民事纠纷" in notice.body
+    waiting = handling.referrals_awaiting_result(cw.user("clerk"))
+    assert list(waiting) == [referred]
+
+    done = handling.record_referral_result(referred, cw.user("clerk"), "法院已立案")
+    assert done.referral_result == "法院已立案" and done.referral_result_at is not None
+    assert not handling.referrals_awaiting_result(cw.user("clerk")).exists()
+    entry = AuditEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Complaint), object_id=str(case.pk)
+    ).last()
+    assert entry is not None and "referral_result" in entry.changes
+
+
+def test_referral_result_on_a_case_not_referred_is_refused(cw: ComplaintWorld) -> None:
+    case = routed(cw)
+    with pytest.raises(InvalidState):
+        handling.record_referral_result(case, cw.user("clerk"), "结果")
+
+
+def test_the_unit_complained_about_cannot_record_a_referral_result(cw: ComplaintWorld) -> None:
+    case = handling.refer(routed(cw), cw.user("clerk"), "arbitration", "劳动争议")
+    with pytest.raises(TransitionForbidden):
+        handling.record_referral_result(case, cw.user("respondent"), "结果")
+
+
+# --- notes ----------------------------------------------------------------------------------
+
+
+def test_notes_internal_and_for_the_complainant(cw: ComplaintWorld) -> None:
+    case = routed(cw)
+    internal = handling.add_note(case, cw.user("handler"), "张三来电催办", False)
+    public = handling.add_note(case, cw.user("handler"), "已安排现场核查", True)
+    respondent = cw.user("respondent")
+    assert set(handling.notes_for(cw.user("handler"))) == {internal, public}
+    # The unit complained about sees the case, but not internal notes that may quote the
+    # complainant, nor who complained.
+    assert set(handling.notes_for(respondent)) == {public}
+    assert reveal(respondent, case) == []
+    with pytest.raises(TransitionForbidden):
+        handling.add_note(case, respondent, "我们已经整改", True)
+
+
+def test_a_note_on_a_case_out_of_scope_is_not_found(cw: ComplaintWorld) -> None:
+    case = routed(cw)
+    with pytest.raises(NotFound):
+        handling.add_note(case, cw.user("assistant"), "x", False)
+
+
+def test_a_hotline_case_keeps_its_category_limit_and_is_not_extended(cw: ComplaintWorld) -> None:
+    from complaints.choices import Channel
+
+    case = file_complaint(cw, channel=Channel.HOTLINE).complaint
+    case = handling.route(case, cw.user("clerk"), cw.unit, "摘要", "")
+    case = handling.accept(case, cw.user("handler"))
+    assert case.handling_clock_kind != HANDLE_CLOCK
+    with pytest.raises(PreconditionFailed, match="Only the 60-day handling time"):
+        handling.extend(case, cw.user("leader"), 5, "理由")
+    assert not CaseDocument.objects.filter(complaint=case, kind="extension_notice").exists()

@@ -1,0 +1,216 @@
+"""Handling API: tasks, transfers and notes in the generic four permission cases, and the
+handling actions on a case (route, transfer, object, accept, refer, extend, referral result)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from complaints.choices import ComplaintState, TaskRole
+from complaints.models import CaseNote, Complaint, HandlingTask, Transfer
+from complaints.services import handling
+from complaints.tests.factories import ComplaintWorld, complaint_world, file_complaint
+from core.models import AuditEntry
+from testing.api import (
+    APIViewTestCases,
+    CreateTests,
+    ListTests,
+    RetrieveTests,
+    token_client,
+)
+from testing.world import World
+
+pytestmark = pytest.mark.django_db
+
+
+def in_days(days: int) -> dt.datetime:
+    return timezone.now() + dt.timedelta(days=days)
+
+
+def accepted_by(cw: ComplaintWorld, unit: str, handler: str) -> Complaint:
+    case = file_complaint(cw).complaint
+    case = handling.route(case, cw.user("clerk"), getattr(cw, unit), "摘要", "")
+    return handling.accept(case, cw.user(handler))
+
+
+class HandlingWorld:
+    """Case 1 is with the unit of `leader` and `handler`; case 2 with the other unit, out of
+    their scope."""
+
+    world: World
+
+    def set_up(self, world: World) -> None:
+        self.cw = complaint_world(world)
+        world.users.update(self.cw.users)
+        self.case1 = accepted_by(self.cw, "unit", "handler")
+        self.case2 = accepted_by(self.cw, "other_unit", "assistant")
+
+
+class TestTaskAPI(HandlingWorld, ListTests, RetrieveTests, CreateTests):
+    model = HandlingTask
+    basename = "handlingtask"
+    scoped_persona = "leader"
+
+    def set_up(self, world: World) -> None:
+        super().set_up(world)
+        cw = self.cw
+        self.inside = handling.assign_task(
+            self.case1, cw.user("leader"), cw.unit, TaskRole.LEAD, "牵头核查", in_days(10)
+        )
+        self.outside = handling.assign_task(
+            self.case2, cw.user("assistant"), cw.other_unit, TaskRole.LEAD, "牵头", in_days(10)
+        )
+
+    def in_scope(self) -> HandlingTask:
+        return self.inside
+
+    def out_of_scope(self) -> HandlingTask:
+        return self.outside
+
+    def create_data(self) -> dict[str, Any]:
+        return {
+            "complaint": self.case1.pk,
+            "department": self.cw.other_unit.pk,
+            "role": "assisting",
+            "instructions": "提供资料",
+            "due": in_days(5).isoformat(),
+        }
+
+    def out_of_scope_create_data(self) -> dict[str, Any]:
+        return {**self.create_data(), "complaint": self.case2.pk}
+
+    def test_a_task_for_the_unit_complained_about_is_400_and_writes_nothing(self) -> None:
+        entries = AuditEntry.objects.count()
+        data = {**self.create_data(), "department": self.cw.respondent_unit.pk}
+        response = self.client("leader").post(self.list_url(), data, "json")
+        assert response.status_code == 400
+        assert "the one complained about" in response.json()["detail"]
+        assert AuditEntry.objects.count() == entries
+
+    def test_complete_and_cancel(self) -> None:
+        url = reverse("api:handlingtask-complete", args=[self.inside.pk])
+        assert self.client("handler").post(url, {"result": ""}, "json").status_code == 400
+        done = self.client("handler").post(url, {"result": "已核查", "version": 1}, "json")
+        assert done.status_code == 200 and done.json()["state"] == "done"
+        again = self.client("handler").post(url, {"result": "再报"}, "json")
+        assert again.status_code == 409 and again.json()["code"] == "invalid_state"
+        # Out of scope: 404, whatever the action.
+        cancel = reverse("api:handlingtask-cancel", args=[self.outside.pk])
+        assert self.client("leader").post(cancel, {}, "json").status_code == 404
+        assert self.client("assistant").post(cancel, {}, "json").status_code == 403
+
+
+class TestTransferAPI(HandlingWorld, APIViewTestCases.ReadOnlyAPIViewTestCase):
+    model = Transfer
+    basename = "transfer"
+    scoped_persona = "leader"
+
+    def in_scope(self) -> Transfer:
+        return Transfer.objects.get(complaint=self.case1)
+
+    def out_of_scope(self) -> Transfer:
+        return Transfer.objects.get(complaint=self.case2)
+
+
+class TestNoteAPI(HandlingWorld, ListTests, RetrieveTests, CreateTests):
+    model = CaseNote
+    basename = "casenote"
+    scoped_persona = "handler"
+
+    def set_up(self, world: World) -> None:
+        super().set_up(world)
+        self.inside = handling.add_note(self.case1, self.cw.user("handler"), "张三来电", False)
+        self.public = handling.add_note(self.case1, self.cw.user("handler"), "已核查", True)
+        self.outside = handling.add_note(self.case2, self.cw.user("assistant"), "内部", False)
+
+    def in_scope(self) -> CaseNote:
+        return self.inside
+
+    def out_of_scope(self) -> CaseNote:
+        return self.outside
+
+    def create_data(self) -> dict[str, Any]:
+        return {"complaint": self.case1.pk, "text": "已联系施工方", "for_complainant": False}
+
+    def out_of_scope_create_data(self) -> dict[str, Any]:
+        return {**self.create_data(), "complaint": self.case2.pk}
+
+    def test_the_unit_complained_about_reads_only_what_the_complainant_is_told(self) -> None:
+        rows = self.client("respondent").get(self.list_url()).json()["results"]
+        assert {row["id"] for row in rows} == {self.public.pk}
+        hidden = self.client("respondent").get(self.detail_url(self.inside))
+        assert hidden.status_code == 404
+        response = self.client("respondent").post(
+            self.list_url(), {**self.create_data(), "for_complainant": True}, "json"
+        )
+        assert response.status_code == 403
+
+
+@pytest.fixture
+def cw(world: World) -> ComplaintWorld:
+    return complaint_world(world)
+
+
+def act(cw: ComplaintWorld, persona: str, case: Complaint, step: str, data: dict) -> Any:
+    url = reverse(f"api:complaintaction-{step}", args=[case.pk])
+    return token_client(cw.user(persona)).post(url, data, "json")
+
+
+def test_route_transfer_object_and_accept_through_the_api(cw: ComplaintWorld) -> None:
+    case = file_complaint(cw).complaint
+    to_respondent = {"department": cw.respondent_unit.pk, "summary": "摘要"}
+    refused = act(cw, "clerk", case, "route", {**to_respondent, "version": case.version})
+    assert refused.status_code == 400 and refused.json()["code"] == "precondition_failed"
+    assert "the one complained about" in refused.json()["detail"]
+    routed = act(cw, "clerk", case, "route", {"department": cw.unit.pk, "summary": "摘要",
+                                              "version": case.version})  # fmt: skip
+    assert routed.status_code == 200, routed.content
+    body = routed.json()
+    assert (body["state"], body["department"]) == ("assigned", cw.unit.pk)
+    assert "complainants" not in body and "张三" not in routed.content.decode()
+    back = act(cw, "handler", case, "object", {"reason": "不属本单位", "version": body["version"]})
+    assert back.status_code == 200 and back.json()["transfer_count"] == 1
+    again = act(cw, "clerk", case, "route", {"department": cw.other_unit.pk, "summary": "摘要"})
+    assert again.status_code == 200
+    taken = act(cw, "assistant", case, "accept", {})
+    assert taken.json()["state"] == "handling"
+    moved = act(cw, "clerk", case, "transfer", {"department": cw.unit.pk, "reason": "改交"})
+    assert (moved.json()["state"], moved.json()["transfer_count"]) == ("assigned", 2)
+    to_respondent = act(cw, "clerk", case, "transfer",
+                        {"department": cw.respondent_unit.pk, "reason": "转"})  # fmt: skip
+    assert to_respondent.status_code == 400
+
+
+def test_scoping_of_the_actions(cw: ComplaintWorld) -> None:
+    case = file_complaint(cw).complaint
+    outside = act(cw, "clerk_b", case, "route", {"department": cw.unit.pk, "summary": "x"})
+    assert outside.status_code == 404
+    no_role = act(cw, "no_permission", case, "route", {"department": cw.unit.pk})
+    assert no_role.status_code == 403
+    respondent = act(cw, "respondent", case, "route", {"department": cw.unit.pk})
+    assert respondent.status_code == 403 and respondent.json()["code"] == "transition_forbidden"
+    case.refresh_from_db()
+    assert case.state == ComplaintState.RECEIVED
+
+
+def test_extend_refer_and_referral_result_through_the_api(cw: ComplaintWorld) -> None:
+    case = accepted_by(cw, "unit", "handler")
+    assert act(cw, "leader", case, "extend", {"days": 31, "reason": "x"}).status_code == 400
+    assert act(cw, "leader", case, "extend", {"days": 25, "reason": "鉴定"}).status_code == 200
+    over = act(cw, "leader", case, "extend", {"days": 6, "reason": "再延"})
+    assert over.status_code == 400 and "5 left" in over.json()["detail"]
+    referred = act(
+        cw, "clerk", case, "refer", {"referral_body": "discipline", "referral_reason": "违纪"}
+    )
+    assert referred.json()["state"] == "referred"
+    client = token_client(cw.user("clerk"))
+    waiting = client.get(reverse("api:referral-list"), {"awaiting": "true"}).json()["results"]
+    assert [row["id"] for row in waiting] == [case.pk]
+    result = act(cw, "clerk", case, "referral-result", {"result": "纪委已立案"})
+    assert result.json()["referral_result"] == "纪委已立案"
+    waiting = client.get(reverse("api:referral-list"), {"awaiting": "true"}).json()["results"]
+    assert waiting == []

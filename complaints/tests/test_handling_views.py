@@ -1,0 +1,208 @@
+"""Handling pages: each form posts through the service; refusals are shown on the form with
+their reason and status, and nothing is written; scope: 403 without the role, 404 outside."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from complaints.choices import ComplaintState, TaskState
+from complaints.models import CaseNote, Complaint, HandlingTask, Transfer
+from complaints.services import handling
+from complaints.tests.factories import ComplaintWorld, complaint_world, file_complaint
+from core.models import AuditEntry
+from testing.world import World
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cw(world: World) -> ComplaintWorld:
+    return complaint_world(world)
+
+
+def browser(cw: ComplaintWorld, persona: str) -> Client:
+    client = Client()
+    client.force_login(cw.user(persona))
+    return client
+
+
+def url(name: str, pk: int) -> str:
+    return reverse(f"complaints:{name}", args=[pk])
+
+
+def accepted(cw: ComplaintWorld) -> Complaint:
+    case = file_complaint(cw).complaint
+    case = handling.route(case, cw.user("clerk"), cw.unit, "摘要", "")
+    return handling.accept(case, cw.user("handler"))
+
+
+def test_the_clerk_routes_from_the_route_page(cw: ComplaintWorld) -> None:
+    case = file_complaint(cw).complaint
+    client = browser(cw, "clerk")
+    page = client.get(url("complaint_route", case.pk))
+    assert page.status_code == 200 and "工地夜间施工，噪声扰民。" in page.content.decode()
+    response = client.post(
+        url("complaint_route", case.pk),
+        {
+            "department": cw.unit.pk,
+            "summary": "夜间施工",
+            "note": "请核查",
+            "version": case.version,
+        },
+    )
+    assert response.status_code == 302 and response["Location"] == case.get_absolute_url()
+    case.refresh_from_db()
+    assert (case.state, case.department) == (ComplaintState.ASSIGNED, cw.unit)
+
+
+def test_routing_to_the_unit_complained_about_shows_why_and_writes_nothing(
+    cw: ComplaintWorld,
+) -> None:
+    case = file_complaint(cw).complaint
+    entries = AuditEntry.objects.count()
+    response = browser(cw, "clerk").post(
+        url("complaint_route", case.pk),
+        {"department": cw.respondent_unit.pk, "summary": "摘要", "version": case.version},
+    )
+    assert response.status_code == 400
+    assert "the one complained about" in response.content.decode()
+    case.refresh_from_db()
+    assert case.state == ComplaintState.RECEIVED
+    assert AuditEntry.objects.count() == entries
+
+
+def test_a_stale_page_is_refused_with_reload(cw: ComplaintWorld) -> None:
+    case = accepted(cw)
+    response = browser(cw, "clerk").post(
+        url("complaint_transfer", case.pk),
+        {"department": cw.other_unit.pk, "reason": "改交", "version": case.version - 1},
+    )
+    assert response.status_code == 409
+    assert "Reload" in response.content.decode()
+    assert not Transfer.objects.filter(complaint=case, kind="transfer").exists()
+
+
+def test_no_role_is_403_and_out_of_scope_is_404(cw: ComplaintWorld) -> None:
+    case = file_complaint(cw).complaint
+    assert browser(cw, "no_permission").get(url("complaint_route", case.pk)).status_code == 403
+    # The township B clerk does not reach a case of township A.
+    outside = browser(cw, "clerk_b")
+    assert outside.get(url("complaint_route", case.pk)).status_code == 404
+    response = outside.post(url("complaint_route", case.pk), {"department": cw.unit.pk,
+                                                              "summary": "x"})  # fmt: skip
+    assert response.status_code == 404
+    case.refresh_from_db()
+    assert case.state == ComplaintState.RECEIVED
+
+
+def test_a_unit_without_the_role_sees_the_refusal(cw: ComplaintWorld) -> None:
+    case = file_complaint(cw).complaint
+    response = browser(cw, "respondent").post(
+        url("complaint_route", case.pk), {"department": cw.unit.pk, "summary": "x"}
+    )
+    assert response.status_code == 403
+    assert "named in this complaint" in response.content.decode()
+
+
+def test_tasks_from_the_case_page_panel_to_done(cw: ComplaintWorld) -> None:
+    case = accepted(cw)
+    leader = browser(cw, "leader")
+    detail = leader.get(case.get_absolute_url()).content.decode()
+    assert 'id="handling-actions"' in detail
+    assert url("complaint_task_add", case.pk) in detail
+    due = (timezone.localtime() + dt.timedelta(days=5)).strftime("%Y-%m-%dT%H:%M")
+    response = leader.post(
+        url("complaint_task_add", case.pk),
+        {"department": cw.other_unit.pk, "role": "assisting", "instructions": "提供资料",
+         "due": due},
+    )  # fmt: skip
+    assert response.status_code == 302
+    task = HandlingTask.objects.get(complaint=case)
+    assistant = browser(cw, "assistant")
+    assert url("task_complete", task.pk) in assistant.get(case.get_absolute_url()).content.decode()
+    done = assistant.post(url("task_complete", task.pk), {"result": "已提供", "version": 1})
+    assert done.status_code == 302
+    task.refresh_from_db()
+    assert (task.state, task.result) == (TaskState.DONE, "已提供")
+
+
+def test_a_task_for_the_unit_complained_about_is_refused_on_the_page(cw: ComplaintWorld) -> None:
+    case = accepted(cw)
+    due = (timezone.localtime() + dt.timedelta(days=5)).strftime("%Y-%m-%dT%H:%M")
+    response = browser(cw, "leader").post(
+        url("complaint_task_add", case.pk),
+        {"department": cw.respondent_unit.pk, "role": "assisting", "instructions": "说明",
+         "due": due},
+    )  # fmt: skip
+    assert response.status_code == 400
+    assert "cannot be given a task" in response.content.decode()
+    assert not HandlingTask.objects.filter(complaint=case).exists()
+
+
+def test_notes_internal_and_for_the_complainant(cw: ComplaintWorld) -> None:
+    case = accepted(cw)
+    handler = browser(cw, "handler")
+    handler.post(url("complaint_note_add", case.pk), {"text": "内部：联系了施工方"})
+    handler.post(
+        url("complaint_note_add", case.pk), {"text": "已现场核查", "for_complainant": "on"}
+    )
+    notes = CaseNote.objects.filter(complaint=case).order_by("pk")
+    assert [(n.text, n.for_complainant) for n in notes] == [
+        ("内部：联系了施工方", False),
+        ("已现场核查", True),
+    ]
+    # The unit complained about may not speak to the complainant.
+    response = browser(cw, "respondent").post(
+        url("complaint_note_add", case.pk), {"text": "我们已整改", "for_complainant": "on"}
+    )
+    assert response.status_code == 403
+    assert CaseNote.objects.filter(complaint=case).count() == 2
+
+
+def test_extension_page_refuses_more_than_thirty_days(cw: ComplaintWorld) -> None:
+    case = accepted(cw)
+    leader = browser(cw, "leader")
+    response = leader.post(url("complaint_extend", case.pk), {"days": 31, "reason": "复杂"})
+    assert response.status_code == 400
+    ok = leader.post(url("complaint_extend", case.pk), {"days": 15, "reason": "需要鉴定"})
+    assert ok.status_code == 302
+    more = leader.post(url("complaint_extend", case.pk), {"days": 16, "reason": "再延"})
+    assert more.status_code == 400
+    assert "15 already granted, 15 left" in more.content.decode()
+
+
+def test_referral_and_its_result_through_the_pages(cw: ComplaintWorld) -> None:
+    case = accepted(cw)
+    clerk = browser(cw, "clerk")
+    response = clerk.post(
+        url("complaint_refer", case.pk), {"body": "reconsideration", "reason": "属行政复议"}
+    )
+    assert response.status_code == 302
+    waiting = clerk.get(reverse("complaints:referral_list")).content.decode()
+    assert case.number in waiting
+    assert (
+        url("complaint_referral_result", case.pk)
+        in clerk.get(case.get_absolute_url()).content.decode()
+    )
+    clerk.post(url("complaint_referral_result", case.pk), {"result": "复议机关已受理"})
+    case.refresh_from_db()
+    assert case.referral_result == "复议机关已受理"
+    assert case.number not in clerk.get(reverse("complaints:referral_list")).content.decode()
+    assert case.number in clerk.get(reverse("complaints:referral_list") + "?all=1").content.decode()
+
+
+def test_the_unit_complained_about_gets_the_panel_without_the_complainant(
+    cw: ComplaintWorld,
+) -> None:
+    case = accepted(cw)
+    page = browser(cw, "respondent").get(case.get_absolute_url())
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'id="handling-actions"' in html
+    assert url("complaint_task_add", case.pk) not in html, "it hands out no tasks"
+    assert "张三" not in html and "13800000000" not in html

@@ -1,0 +1,33 @@
+"""Citizen-complaint pages under /complaints/: each feature module lists its own URL patterns."""
+
+from __future__ import annotations
+
+from complaints.views import (
+    backlog,
+    callbacks,
+    cases,
+    categories,
+    desk,
+    documents,
+    handling,
+    inbox,
+    intake,
+    rates,
+    reception,
+)
+
+app_name = "complaints"
+
+urlpatterns = [
+    *desk.urlpatterns,
+    *intake.urlpatterns,
+    *cases.urlpatterns,
+    *inbox.urlpatterns,
+    *handling.urlpatterns,
+    *documents.urlpatterns,
+    *backlog.urlpatterns,
+    *callbacks.urlpatterns,
+    *rates.urlpatterns,
+    *reception.urlpatterns,
+    *categories.urlpatterns,
+]
