@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "workflow",
     "hazards",
     "complaints",
+    "reports",
 ]
 
 MIDDLEWARE = [
