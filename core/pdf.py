@@ -69,13 +69,13 @@ def render_pdf(template_name: str, context: dict[str, Any]) -> bytes:
     return bytes(pdf)
 
 
-def safe_filename(name: str, default: str = "document") -> str:
+def safe_filename(name: str, default: str = "document", suffix: str = ".pdf") -> str:
     """A file name for Content-Disposition: no path parts, quotes or control characters;
     Chinese characters are kept (the header carries them UTF-8 encoded)."""
     name = unicodedata.normalize("NFC", name)
     name = _UNSAFE_FILENAME.sub("-", name).strip(" .-")[:120]
-    stem = name.removesuffix(".pdf").strip(" .-")
-    return f"{stem or default}.pdf"
+    stem = name.removesuffix(suffix).strip(" .-")
+    return f"{stem or default}{suffix}"
 
 
 def pdf_response(pdf: bytes, filename: str, *, inline: bool = True) -> HttpResponse:
