@@ -301,6 +301,8 @@ TASKS = {
 }
 WORKFLOW_ESCALATION_INTERVAL = env_int("WORKFLOW_ESCALATION_INTERVAL", 300)  # seconds
 WORKFLOW_DIGEST_HOUR = env_int("WORKFLOW_DIGEST_HOUR", 8)  # local hour of the daily digest
+# Local hour at which the worker queues the periodic reports of the periods just ended.
+REPORTS_FILING_HOUR = env_int("REPORTS_FILING_HOUR", 1)
 WORKFLOW_SMS_BACKEND = env_str(
     "WORKFLOW_SMS_BACKEND", "workflow.notifications.channels.LoggingSMSBackend"
 )

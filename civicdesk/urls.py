@@ -17,4 +17,5 @@ urlpatterns = [
     path("complaints/", include("complaints.urls")),
     path("portal/", include("complaints.portal.urls")),
     path("open311/", include("complaints.open311.urls")),
+    path("reports/", include("reports.urls")),
 ]

@@ -39,6 +39,13 @@ class MenuGroup:
 
 MENU = (
     MenuGroup(
+        _("Dashboards"),
+        (
+            MenuItem(_("Leader dashboard"), "reports:dashboard", "reports.view_dashboard"),
+            MenuItem(_("Periodic reports"), "reports:reports", "reports.view_dashboard"),
+        ),
+    ),
+    MenuGroup(
         _("Directory"),
         (
             MenuItem(_("Premises"), "core:premises_list", "core.view_premises"),

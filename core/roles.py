@@ -30,6 +30,9 @@ SUPERVISION_ANSWER = perms("view change", "supervisionnotice", app="workflow")
 SUPERVISION_ISSUE = perms("view add change", "supervisionnotice", app="workflow")
 
 
+# The leader dashboard and periodic reports (issue 6): figures for the user's own scope.
+DASHBOARD = frozenset({"reports.view_dashboard"}) | perms("view", "filedreport", app="reports")
+
 READ_DIRECTORY = perms("view", *DIRECTORY_REFERENCE, "premises", "licence", "responsibility")
 
 # Workplace safety (issue 4).
@@ -86,7 +89,8 @@ ROLES: tuple[Role, ...] = (
     Role(
         "directory_admin",
         _("Directory administrator"),
-        perms(
+        DASHBOARD
+        | perms(
             "view add change delete",
             *DIRECTORY_REFERENCE,
             "premises",
@@ -112,7 +116,8 @@ ROLES: tuple[Role, ...] = (
     Role(
         "township_staff",
         _("Township staff"),
-        READ_DIRECTORY
+        DASHBOARD
+        | READ_DIRECTORY
         | perms("add change delete", "premises", "licence", "responsibility")
         | perms("add change", "region")
         | perms("view", "user")
@@ -126,7 +131,8 @@ ROLES: tuple[Role, ...] = (
     Role(
         "department_staff",
         _("Department staff"),
-        READ_DIRECTORY
+        DASHBOARD
+        | READ_DIRECTORY
         | perms("change", "premises")
         | perms("add change", "licence")
         | SUPERVISION_ANSWER
@@ -153,7 +159,8 @@ ROLES: tuple[Role, ...] = (
     Role(
         "unit_leader",
         _("Unit leader"),
-        READ_DIRECTORY
+        DASHBOARD
+        | READ_DIRECTORY
         | perms("view", "user")
         | SUPERVISION_ANSWER
         | READ_SAFETY
@@ -164,7 +171,8 @@ ROLES: tuple[Role, ...] = (
     Role(
         "supervisor",
         _("Supervisor"),
-        READ_DIRECTORY
+        DASHBOARD
+        | READ_DIRECTORY
         | perms("view", "user")
         | SUPERVISION_ISSUE
         | READ_SAFETY
@@ -177,7 +185,8 @@ ROLES: tuple[Role, ...] = (
     Role(
         "government_leader",
         _("Government leader"),
-        READ_DIRECTORY
+        DASHBOARD
+        | READ_DIRECTORY
         | perms("view", "user")
         | SUPERVISION_READ
         | READ_SAFETY
@@ -187,7 +196,8 @@ ROLES: tuple[Role, ...] = (
     Role(
         "auditor",
         _("Auditor"),
-        READ_DIRECTORY
+        DASHBOARD
+        | READ_DIRECTORY
         | perms("view", "user", "auditentry")
         | SUPERVISION_READ
         | READ_SAFETY

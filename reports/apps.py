@@ -6,3 +6,11 @@ class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = _("Dashboards and reports")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from core.tracking import register_tracker
+        from reports.facts import register_all
+        from reports.rollups import rollup_tracker
+
+        register_all()
+        register_tracker(rollup_tracker)

@@ -28,7 +28,22 @@ SEEDS = (
 )
 
 
+def restore_permissions() -> None:
+    """Content types and permissions are made by post_migrate, which the flush at the end of a
+    serialized-rollback test skips; roles (core.roles.sync_roles) need them all. Created only
+    where missing, after dropping the cache of content types the flush made stale."""
+    from django.contrib.auth.management import create_permissions
+    from django.contrib.contenttypes.management import create_contenttypes
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()
+    for config in apps.get_app_configs():
+        create_contenttypes(config, verbosity=0)
+        create_permissions(config, verbosity=0)
+
+
 def restore_seed_data() -> None:
+    restore_permissions()
     for model_label, module, function in SEEDS:
         if apps.get_model(model_label).objects.exists():
             continue

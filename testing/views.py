@@ -25,10 +25,11 @@ from typing import Any, ClassVar
 import pytest
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import connection, models
 from django.forms.models import model_to_dict
-from django.http import HttpResponse, HttpResponseBase
+from django.http import HttpResponseBase
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -71,8 +72,9 @@ def export_text(response: HttpResponseBase) -> str:
     if response["Content-Type"].startswith("text/csv"):
         content = b"".join(response.streaming_content).decode("utf-8-sig")  # type: ignore[attr-defined]
         return "\n".join("\t".join(row) for row in csv.reader(io.StringIO(content)))
-    assert isinstance(response, HttpResponse), "an XLSX export is an ordinary response"
-    workbook = load_workbook(io.BytesIO(response.content), read_only=True)
+    assert response.streaming, "an XLSX export is streamed from its temporary file"
+    workbook_file = io.BytesIO(b"".join(response.streaming_content))  # type: ignore[attr-defined]
+    workbook = load_workbook(workbook_file, read_only=True)
     return "\n".join(
         "\t".join("" if cell is None else str(cell) for cell in row)
         for sheet in workbook.worksheets
@@ -247,6 +249,24 @@ class ExportTests(ViewTestCase):
         _header, *body = exported
         assert body, "the searched row is exported"
         assert all(marker in "\t".join(row) for row in body)
+
+    def test_export_queries_do_not_grow_with_the_rows(self, client, world, rows):
+        """No query per row (N+1): the whole list costs the queries one searched row costs."""
+        self.login(client, world, UNSCOPED)
+        one_row = {"q": self.marker(rows.in_scope)}
+        self.counted_export(client, one_row)  # warm per-process caches (content types, roles)
+        queries_for_one, exported_one = self.counted_export(client, one_row)
+        queries_for_all, exported_all = self.counted_export(client, {})
+        if exported_all <= exported_one:
+            pytest.skip(f"{self.model.__name__}: the test rows make a list of one row")
+        counts = f"{queries_for_all} for {exported_all} rows, {queries_for_one} for {exported_one}"
+        assert queries_for_all == queries_for_one, counts
+
+    def counted_export(self, client: Client, filters: dict[str, Any]) -> tuple[int, int]:
+        """Queries and rows of a CSV export read to its end (rows are read as it streams)."""
+        with CaptureQueriesContext(connection) as queries:
+            _header, *body = export_rows(self.export(client, "csv", **filters))
+        return len(queries), len(body)
 
 
 class DetailViewTests(ViewTestCase):

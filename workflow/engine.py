@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from core.audit import record_change, snapshot
 from core.scoping import RestrictedQuerySet
+from core.tracking import tracked
 from workflow import clocks as clock_service
 from workflow.audiences import audience_by_name
 from workflow.errors import (
@@ -226,9 +227,10 @@ def fire[Stateful: StatefulModel](
         before = snapshot(stored)
         attnames = _apply_data(step, stored, data) + _stamp(step, stored, user)
         _check_preconditions(machine, step, stored, user, data)
-        _write(stored, expected, attnames, step.target)
-        record_change(stored, before)
-        _move_clocks(machine, step, stored, user, data)
+        with tracked(stored):
+            _write(stored, expected, attnames, step.target)
+            record_change(stored, before)
+            _move_clocks(machine, step, stored, user, data)
         _notify(step, stored, user)
     return stored
 
@@ -248,6 +250,7 @@ def update_versioned[Stateful: StatefulModel](
         before = snapshot(stored)
         edit = Transition("edit", "edit", (stored.state,), stored.state, fields=fields)
         attnames = _apply_data(edit, stored, data)
-        _write(stored, int(expected_version), attnames, stored.state)
-        record_change(stored, before)
+        with tracked(stored):
+            _write(stored, int(expected_version), attnames, stored.state)
+            record_change(stored, before)
     return stored

@@ -33,6 +33,7 @@ from complaints.models.identity import identity_protection
 from core.audit import record_change, snapshot
 from core.models import Region
 from core.scoping import scope_of
+from core.tracking import tracked
 
 # How alike two texts must be (Dice coefficient of their character bigrams and words, 0–1) to
 # call them the same matter. Tuned on short Chinese summaries: rewordings of one matter score
@@ -300,7 +301,8 @@ def link_repeat(
     _store_repeat_people(locked, repeat, complainants)
     _add_original_material(locked, repeat, user, original_text, list(attachments))
     before = snapshot(locked)
-    Complaint.objects.filter(pk=locked.pk).update(repeat_count=F("repeat_count") + 1)
+    with tracked(locked):
+        Complaint.objects.filter(pk=locked.pk).update(repeat_count=F("repeat_count") + 1)
     locked.refresh_from_db(fields=["repeat_count"])
     record_change(locked, before)
     complaint.repeat_count = locked.repeat_count

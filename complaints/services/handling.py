@@ -37,6 +37,7 @@ from complaints.models import (
 from core.audit import record_change, snapshot
 from core.models import Department
 from core.scoping import scope_of
+from core.tracking import tracked
 from workflow.calendar import format_due
 from workflow.clocks import open_clocks
 from workflow.engine import NotFound, fire, update_versioned
@@ -253,9 +254,10 @@ def count_transfer(complaint: Complaint) -> Complaint:
     """transfer_count + 1 in the database (F(), no lost update), with the version bumped so a
     form opened before the move is refused; audited."""
     before = snapshot(Complaint.objects.get(pk=complaint.pk))
-    Complaint.objects.filter(pk=complaint.pk).update(
-        transfer_count=F("transfer_count") + 1, version=F("version") + 1
-    )
+    with tracked(complaint):
+        Complaint.objects.filter(pk=complaint.pk).update(
+            transfer_count=F("transfer_count") + 1, version=F("version") + 1
+        )
     counted = Complaint.objects.get(pk=complaint.pk)
     record_change(counted, before)
     return counted

@@ -35,6 +35,7 @@ from complaints.models import (
 from core.audit import deferred_audit, record_change
 from core.models import Department, Premises, Region, User, next_number
 from core.scoping import scope_of
+from core.tracking import tracked
 from workflow.calendar import local_date
 from workflow.clocks import start_clock
 
@@ -212,31 +213,33 @@ def register_complaint(intake: Intake, user: User | None) -> Receipt:
     earlier = check_not_concluded(intake, user, intake.override_reason)
     received = intake.received_at or timezone.now()
     code, password = _random(RECEIPT_CODE_LENGTH), _random(PASSWORD_LENGTH)
-    with deferred_audit():
-        complaint = Complaint.objects.create(
-            number=f"~{code}",  # the real number is taken last (below)
-            receipt_code=code,
-            query_password=password_digest(code, password),
-            service_request_token=intake.service_request_token,
-            open311_client=intake.open311_client,
-            channel=intake.channel,
-            category=intake.category,
-            region=intake.region,
-            premises=intake.premises,
-            title=intake.title.strip(),
-            summary=intake.summary.strip(),
-            address=intake.address.strip(),
-            lat=intake.lat,
-            long=intake.long,
-            received_at=received,
-            registered_by=user,
-            contact_known=any(c.reachable_in_writing for c in intake.complainants),
-            visitor_count=max(intake.visitor_count, len(intake.complainants), 1),
-            state=ComplaintState.RECEIVED,
-            previous_case=earlier,
-            override_reason=intake.override_reason.strip() if earlier else "",
-            override_by=user if earlier else None,
-        )
+    complaint = Complaint(
+        number=f"~{code}",  # the real number is taken last (below)
+        receipt_code=code,
+        query_password=password_digest(code, password),
+        service_request_token=intake.service_request_token,
+        open311_client=intake.open311_client,
+        channel=intake.channel,
+        category=intake.category,
+        region=intake.region,
+        premises=intake.premises,
+        title=intake.title.strip(),
+        summary=intake.summary.strip(),
+        address=intake.address.strip(),
+        lat=intake.lat,
+        long=intake.long,
+        received_at=received,
+        registered_by=user,
+        contact_known=any(c.reachable_in_writing for c in intake.complainants),
+        visitor_count=max(intake.visitor_count, len(intake.complainants), 1),
+        state=ComplaintState.RECEIVED,
+        previous_case=earlier,
+        override_reason=intake.override_reason.strip() if earlier else "",
+        override_by=user if earlier else None,
+    )
+    # The dashboards' counts are rows every intake of the day locks: added last of all.
+    with transaction.atomic(), tracked(complaint), deferred_audit():
+        complaint.save(force_insert=True)
         rows = _store_protected(complaint, intake) + _store_answers(complaint, intake, questions)
         _start_intake_clocks(complaint)
         # The year's number and the audit chain head are rows every intake locks until commit:

@@ -168,7 +168,7 @@ def _latest(queryset: QuerySet, column: str) -> Subquery:
     return Subquery(queryset.values(column)[:1])
 
 
-def case_facts(cases: QuerySet[Complaint], now: dt.datetime) -> QuerySet[Complaint]:
+def case_facts(cases: QuerySet[Complaint], now: dt.datetime | None = None) -> QuerySet[Complaint]:
     """Each case with its latest callback's answers and its routing and handling clocks."""
     content_type = ContentType.objects.get_for_model(Complaint)
     latest = Callback.objects.filter(complaint=OuterRef("pk")).order_by("-at", "-id")

@@ -3,8 +3,6 @@ their own name and address), who may download them, and the audit of every downl
 
 from __future__ import annotations
 
-import subprocess
-import tempfile
 from typing import Any
 
 import pytest
@@ -18,19 +16,9 @@ from complaints.tests.factories import ComplaintWorld, advance, complaint_world,
 from complaints.tests.test_documents import PARTS, approved, at
 from core.choices import AuditAction
 from core.models import AuditEntry
+from testing.pdf import pdf_text
 
 pytestmark = pytest.mark.django_db
-
-
-def pdf_text(content: bytes) -> str:
-    with tempfile.NamedTemporaryFile(suffix=".pdf") as pdf:
-        pdf.write(content)
-        pdf.flush()
-        result = subprocess.run(
-            ["pdftotext", "-enc", "UTF-8", pdf.name, "-"], capture_output=True, check=True
-        )
-    # pdftotext breaks long lines; compare without the breaks
-    return "".join(result.stdout.decode("utf-8").split())
 
 
 @pytest.fixture

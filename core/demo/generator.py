@@ -174,6 +174,14 @@ class Step:
     run: Callable[[DemoRun], None]
 
 
+def rollups_step(run: DemoRun) -> None:
+    """The dashboards' aggregate tables, recomputed once from all the generated records (the
+    bulk steps write around the services that keep them current one write at a time)."""
+    from reports.rollups import rebuild
+
+    rebuild()
+
+
 STEPS: tuple[Step, ...] = (
     Step("places", places_step),
     Step("departments", departments_step),
@@ -181,6 +189,7 @@ STEPS: tuple[Step, ...] = (
     Step("users", users_step),
     Step("safety", safety_step),
     Step("complaints", complaints_step),
+    Step("rollups", rollups_step),
 )
 
 

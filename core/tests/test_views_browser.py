@@ -24,7 +24,7 @@ def test_phone_clerk_lists_edits_and_reads_history_of_a_premises(
     page.wait_for_load_state("load")
     page.click(".navbar-toggler")
     page.wait_for_selector("#cd-nav.show:not(.collapsing)")
-    page.click(".navbar .dropdown-toggle >> nth=0")
+    page.click(".navbar li.dropdown:has(a[href='/premises/']) .dropdown-toggle")
     premises_link = page.locator("a.dropdown-item[href='/premises/']")
     premises_link.wait_for(state="visible")
     premises_link.click()

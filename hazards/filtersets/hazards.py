@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.filtersets import SearchFilterSet, SubtreeFilter, visible
-from core.models import Department, Region
+from core.models import Department, Region, Sector
 from hazards.choices import HazardGrade, HazardSource, HazardState, ListingLevel, ListingState
 from hazards.models import Hazard, HazardListing
 
@@ -39,11 +39,23 @@ class HazardFilterSet(SearchFilterSet):
     premises = django_filters.NumberFilter(
         field_name="premises_id", label=_("Premises"), widget=forms.HiddenInput
     )
+    sector = SubtreeFilter(
+        queryset=visible(Sector), path_lookup="premises__sector", label=_("Sector")
+    )
+    found_after = django_filters.DateFilter(
+        field_name="found_at", lookup_expr="date__gte", label=_("Found from")
+    )
+    found_before = django_filters.DateFilter(
+        field_name="found_at", lookup_expr="date__lte", label=_("Found until")
+    )
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue"))
 
     class Meta:
         model = Hazard
-        fields = ["q", "state", "grade", "source", "region", "department", "premises", "overdue"]
+        fields = [
+            "q", "state", "grade", "source", "region", "department", "sector", "premises",
+            "found_after", "found_before", "overdue",
+        ]  # fmt: skip
 
     def filter_overdue(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
         if value is None:

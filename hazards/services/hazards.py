@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from core.audit import record_change, snapshot
 from core.models import Premises, next_number
+from core.tracking import tracked
 from hazards.choices import HazardGrade, HazardSource, HazardState
 from hazards.models import (
     ChecklistItem,
@@ -125,10 +126,11 @@ def report_hazard(
         # Grid-found hazards route to the lead sector regulator; none → the safety committee
         # office's shared-duty queue (department None; DESIGN.md §5).
         hazard.take_place_from_premises()
-        hazard.save()
-        record_change(hazard, None)
-        if rectify_by is not None:
-            start_rectify_clock(hazard)
+        with tracked(hazard):
+            hazard.save()
+            record_change(hazard, None)
+            if rectify_by is not None:
+                start_rectify_clock(hazard)
         after_open_or_close(hazard)
     return hazard
 

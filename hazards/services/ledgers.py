@@ -58,6 +58,7 @@ from core.imports import (
 )
 from core.models import DocumentSequence, ImportJob, Premises, User
 from core.scoping import scope_of
+from core.tracking import tracked
 from hazards.choices import HazardGrade, HazardSource, HazardState
 from hazards.models import Hazard, Inspection
 from hazards.services.hazards import entry_state
@@ -301,11 +302,12 @@ class HazardLedger(RowSchema):
             self.hazard(row, number, now)
             for row, number in zip(rows, numbers_for(rows), strict=True)
         ]
-        insert_rows(hazards)
-        record_creates(hazards)
-        clocks = [self.clock(hazard, now) for hazard in hazards if self.needs_clock(hazard)]
-        insert_rows(clocks)
-        record_creates(clocks)
+        with tracked(*hazards):
+            insert_rows(hazards)
+            record_creates(hazards)
+            clocks = [self.clock(hazard, now) for hazard in hazards if self.needs_clock(hazard)]
+            insert_rows(clocks)
+            record_creates(clocks)
         return len(hazards)
 
     def hazard(self, row: LedgerRow, number: str, now: dt.datetime) -> Hazard:
@@ -386,7 +388,8 @@ class HazardLedger(RowSchema):
                 grade=row.grade,
                 found_at=row.found_at,
             )
-            self.settle_state(hazard, row)
+            with tracked(hazard):
+                self.settle_state(hazard, row)
         return len(rows)
 
     def settle_state(self, hazard: Hazard, row: LedgerRow) -> None:

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from core.audit import record_change, snapshot
 from core.models import Premises, Region
 from core.services import save_in_scope
+from core.tracking import tracked
 from hazards.choices import (
     OPEN_HAZARD_STATES,
     RISK_ORDER,
@@ -201,7 +202,8 @@ def refresh_live_colour(risk_point: RiskPoint) -> None:
         if live != point.live_colour:
             before = snapshot(point)
             point.live_colour = live
-            point.save(update_fields=["live_colour"])
+            with tracked(point):
+                point.save(update_fields=["live_colour"])
             record_change(point, before)
     risk_point.live_colour = live
 

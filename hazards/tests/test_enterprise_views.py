@@ -4,12 +4,14 @@ statistics list, detail, generate and sign in the four permission cases."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 from typing import Any
 
 import pytest
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from core.models import AuditEntry, Premises
 from hazards.choices import EnforcementKind, EnforcementState, HazardGrade, PeriodKind
@@ -18,6 +20,7 @@ from hazards.tests.test_enterprise import at, make_inspection
 from hazards.tests.test_risk import make_hazard
 from hazards.tests.test_risk_views import SafetyPages
 from testing.api import CreateTests, ListTests, RetrieveTests
+from testing.pdf import pdf_text
 from testing.views import (
     NO_PERMISSION,
     SCOPED,
@@ -224,8 +227,33 @@ class TestEnterpriseStatisticsViews(
         assert page.status_code == 200 and "王校长" in page.content.decode()
         assert client.get(self.url("history", rows.out_of_scope)).status_code == 404
 
+    # --- statistics API -------------------------------------------------------------------------
 
-# --- statistics API -------------------------------------------------------------------------
+    def document_url(self, obj: models.Model, fmt: str) -> str:
+        return reverse("hazards:enterprisestatistics_document", args=[obj.pk, fmt])
+
+    def test_the_form_for_the_regulator_is_a_draft_pdf_until_signed(self, client, world, rows):
+        client.force_login(world.user("enterprise"))
+        draft = client.get(self.document_url(rows.in_scope, "pdf"))
+        assert draft.status_code == 200 and draft["Content-Type"] == "application/pdf"
+        assert pdf_text(draft.content).count("草稿") == 1
+        client.post(self.sign_url(rows.in_scope), {"principal_name": "王校长"})
+        signed = pdf_text(client.get(self.document_url(rows.in_scope, "pdf")).content)
+        assert "草稿" not in signed and "王校长" in signed
+        assert rows.in_scope.premises.name in signed
+
+    def test_the_workbook_holds_the_figures(self, client, world, rows):
+        client.force_login(world.user("enterprise"))
+        response = client.get(self.document_url(rows.in_scope, "xlsx"))
+        content = b"".join(response.streaming_content)
+        sheet = load_workbook(io.BytesIO(content), read_only=True).worksheets[0]
+        values = {str(row[0]).lower(): row[1] for row in sheet.iter_rows(values_only=True)}
+        assert str(values["hazards found"]) == str(rows.in_scope.hazards_found)
+
+    def test_documents_out_of_scope_or_of_another_format_are_404(self, client, world, rows):
+        client.force_login(world.user("enterprise"))
+        assert client.get(self.document_url(rows.out_of_scope, "pdf")).status_code == 404
+        assert client.get(self.document_url(rows.in_scope, "docx")).status_code == 404
 
 
 class TestEnterpriseStatisticsAPI(ListTests, RetrieveTests, CreateTests):

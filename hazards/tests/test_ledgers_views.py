@@ -178,7 +178,7 @@ def test_an_exported_ledger_imports_back(client, world, superuser, two_hazards, 
     client.force_login(superuser)
     response = client.get(EXPORT_URL, {"ledger": "hazards", "export": "xlsx", "q": "配电箱"})
     path = tmp_path / "exported.xlsx"
-    path.write_bytes(response.content)
+    path.write_bytes(b"".join(response.streaming_content))
     job = ledgers.import_file(str(path), user=superuser)
     assert job.state == ImportJob.State.DONE, job.message
     assert Hazard.objects.filter(title="配电箱未接地", source=HazardSource.IMPORT).exists()

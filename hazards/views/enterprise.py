@@ -8,19 +8,22 @@ from typing import Any
 
 from django.contrib import messages
 from django.db.models import F, Model, QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.exports import XLSX_TYPE, xlsx_file
 from core.models import Premises
+from core.pdf import pdf_response, render_pdf, safe_filename
 from core.services import OutOfScopeError
 from core.views.generic import (
     ObjectDetailView,
     ObjectHistoryView,
     ObjectListView,
 )
+from core.views.presentation import detail_rows
 from hazards.choices import (
     OPEN_HAZARD_STATES,
     EnforcementState,
@@ -172,6 +175,44 @@ class EnterpriseStatisticsDetailView(SafetyPage, ObjectDetailView):
         }
 
 
+STATISTICS_FIGURES = ("inspections", "hazards_found", "major_found", "rectified", "open_at_end",
+                      "major_open_at_end")  # fmt: skip
+
+
+class EnterpriseStatisticsDocumentView(SafetyPage):
+    """The statistics as the form filed with the regulator (SAWS Order 16 Art. 14): a PDF to
+    print and sign, or a workbook. Unsigned figures are marked as a draft."""
+
+    model = EnterpriseStatistics
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if kwargs["fmt"] not in ("pdf", "xlsx"):
+            raise Http404
+        statistics = self.get_object()
+        assert isinstance(statistics, EnterpriseStatistics)
+        rows = [
+            (row.label, row.text or ", ".join(link.text for link in row.links))
+            for row in detail_rows(statistics, ("premises", *STATISTICS_FIGURES), request.user)
+        ]
+        title = _("Hazard investigation and governance statistics")
+        name = f"{statistics.premises.name} {period_label(statistics)} {title}"
+        if kwargs["fmt"] == "xlsx":
+            lines = [[str(title), period_label(statistics)], *(list(row) for row in rows)]
+            return FileResponse(
+                xlsx_file(lines, str(title)), as_attachment=True,
+                filename=safe_filename(name, suffix=".xlsx"), content_type=XLSX_TYPE,
+            )  # fmt: skip
+        context = {
+            "statistics": statistics,
+            "rows": rows,
+            "document_title": title,
+            "period": period_label(statistics),
+            "is_draft": statistics.signed_at is None,
+        }
+        pdf = render_pdf("hazards/pdf/enterprise_statistics.html", context)
+        return pdf_response(pdf, name, inline=False)
+
+
 class EnterpriseStatisticsHistoryView(SafetyPage, ObjectHistoryView):
     model = EnterpriseStatistics
 
@@ -261,6 +302,11 @@ urlpatterns: list[URLPattern] = [
         "enterprise-statistics/<int:pk>/sign/",
         EnterpriseStatisticsSignView.as_view(),
         name="enterprisestatistics_sign",
+    ),
+    path(
+        "enterprise-statistics/<int:pk>/document.<str:fmt>",
+        EnterpriseStatisticsDocumentView.as_view(),
+        name="enterprisestatistics_document",
     ),
     path(
         "enterprise-statistics/<int:pk>/history/",

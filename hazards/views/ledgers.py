@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 
-from core.exports import EXPORT_FORMATS, csv_response, xlsx_response
+from core.exports import EXPORT_FORMATS, csv_response, rows_response
 from core.forms import style_for_bootstrap
 from core.models import ImportJob, ImportProblem
 from core.views.generic import RestrictedView
@@ -165,9 +165,7 @@ class LedgerExportView(RestrictedView):
         else:
             rows = service.inspection_ledger_rows(queryset)
             stem, title = "inspection-ledger", _("Inspections")
-        if export_format == "csv":
-            return csv_response(rows, stem)
-        return xlsx_response(rows, stem, title)
+        return rows_response(export_format, rows, stem, title)
 
 
 def ledger_panel(user: Any, premises: Any) -> dict[str, Any]:

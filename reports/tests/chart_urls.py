@@ -9,7 +9,6 @@ from django.template.loader import render_to_string
 from django.urls import path, reverse
 
 from civicdesk.urls import urlpatterns as site_urlpatterns
-from reports.chart_render import chart_download_response
 from reports.charts import Chart, Series, Slice, bar_chart, line_chart, pie_chart
 
 PAGE = """{% extends "base.html" %}
@@ -65,14 +64,9 @@ def drill_page(request: HttpRequest) -> HttpResponse:
     return HttpResponse(f"hazards of township {request.GET.get('township')}")
 
 
-def download(request: HttpRequest, fmt: str) -> HttpResponse:
-    return chart_download_response(township_chart(), fmt)
-
-
 urlpatterns = [
     path("chart-test/", chart_page, name="chart-test"),
     path("chart-test/drill/", drill_page, name="chart-test-drill"),
     path("chart-test/trend/", trend_fragment, name="chart-test-trend"),
-    path("chart-test/download.<str:fmt>", download, name="chart-test-download"),
     *site_urlpatterns,
 ]

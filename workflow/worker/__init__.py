@@ -64,10 +64,11 @@ def periodic_jobs() -> list[PeriodicSpec]:
 
 def area_periodic_jobs() -> list[PeriodicSpec]:
     """Periodic jobs an area lists in its own `jobs.periodic_jobs()` (complaints: closing
-    review windows nobody used)."""
+    review windows nobody used; reports: filing the periodic reports)."""
     from complaints.jobs import periodic_jobs as complaint_jobs
+    from reports.jobs import periodic_jobs as report_jobs
 
-    return list(complaint_jobs())
+    return [*complaint_jobs(), *report_jobs()]
 
 
 def claim(spec: PeriodicSpec, now: dt.datetime) -> bool:

@@ -1,0 +1,42 @@
+"""Observers of writes to records: what a write changed, told to whoever keeps derived figures.
+
+The dashboards' aggregate tables (reports.rollups) must move with every change of a hazard or a
+case. Rather than the engine knowing about reports, an app registers a tracker here; the engine
+and the services that write counted records wrap their writes in `tracked(...)`. A tracker sees
+the records before the write (to take their old contribution) and after it (the new one).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, ExitStack, contextmanager
+from typing import Any
+
+from django.db import models
+
+Tracker = Callable[[list[models.Model]], AbstractContextManager[None]]
+_trackers: list[Tracker] = []
+
+
+def register_tracker(tracker: Tracker) -> None:
+    if tracker not in _trackers:
+        _trackers.append(tracker)
+
+
+@contextmanager
+def tracked(*records: models.Model | None) -> Iterator[None]:
+    """Wrap a write of `records` (saved or about to be: a record saved inside the block is
+    seen afterwards by its primary key). Call inside the write's transaction."""
+    present = [record for record in records if record is not None]
+    if not present or not _trackers:
+        yield
+        return
+    with ExitStack() as stack:
+        for tracker in _trackers:
+            stack.enter_context(tracker(present))
+        yield
+
+
+def tracked_ids(model: type[models.Model], ids: list[Any]) -> AbstractContextManager[None]:
+    """`tracked` for rows known by id only (a bulk write)."""
+    return tracked(*(model(pk=pk) for pk in ids))

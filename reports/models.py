@@ -1,0 +1,192 @@
+"""Daily aggregate tables (rollups): what the dashboards and periodic reports read.
+
+Each row adds up the records that share one key (a day, a place, a unit, a sector or category,
+...). The tables are derived data, kept current by the writes themselves (reports.rollups) and
+recomputable at any time (`manage.py rebuild_rollups`), so their keys are plain integers rather
+than foreign keys: 0 stands for "none" (a hazard in the shared-duty queue has no regulator yet,
+a case not yet routed has no lead unit), which a unique key can match, where NULL could not.
+Their size follows days × places × units × kinds, not the number of records.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from core.scoping import RestrictedQuerySet, Scope, within_paths
+
+
+class Rollup(models.Model):
+    """Key columns first, then the counted measures (integers that add up)."""
+
+    KEYS: tuple[str, ...] = ()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return " / ".join(str(getattr(self, key)) for key in self.KEYS)
+
+    @classmethod
+    def measures(cls) -> list[str]:
+        keys = set(cls.KEYS)
+        columns = [str(f.column) for f in cls._meta.concrete_fields if not f.primary_key]
+        return [column for column in columns if column not in keys]
+
+
+def count_field() -> models.IntegerField:
+    return models.IntegerField(default=0)
+
+
+HAZARD_DAY_KEYS = ("day", "region_id", "department_id", "sector_id", "grade")
+
+
+class HazardDay(Rollup):
+    """Hazards found on `day` (local date), and how far those hazards have come since:
+    rectification reported, closed (销号), and the major ones still open."""
+
+    KEYS = HAZARD_DAY_KEYS
+
+    day = models.DateField(_("day found"))
+    region_id = models.IntegerField(_("region"))
+    department_id = models.IntegerField(_("regulator"))
+    sector_id = models.IntegerField(_("sector"))
+    grade = models.CharField(_("grade"), max_length=16)
+    found = count_field()
+    rectified = count_field()
+    closed = count_field()
+    major_open = count_field()
+
+    class Meta:
+        verbose_name = _("hazards by day")
+        verbose_name_plural = _("hazards by day")
+        # The leader dashboard reads these tables (and the others here) for the user's scope.
+        permissions = [("view_dashboard", _("Can view the leader dashboard"))]
+        constraints = [models.UniqueConstraint(fields=HAZARD_DAY_KEYS, name="hazardday_key")]
+
+
+COMPLAINT_DAY_KEYS = ("day", "region_id", "department_id", "category_id", "channel")
+
+
+class ComplaintDay(Rollup):
+    """Cases received on `day`, with the raw counts every complaint rate is made of
+    (complaints.services.rates.Counts) so a group's rates are the same figures as the rates
+    page's."""
+
+    KEYS = COMPLAINT_DAY_KEYS
+
+    day = models.DateField(_("day received"))
+    region_id = models.IntegerField(_("region"))
+    department_id = models.IntegerField(_("lead unit"))
+    category_id = models.IntegerField(_("category"))
+    channel = models.CharField(_("channel"), max_length=16)
+    cases = count_field()
+    accepted = count_field()
+    # No longer being worked on: answered, concluded, referred or not accepted.
+    concluded = count_field()
+    called = count_field()
+    contacted = count_field()
+    solved = count_field()
+    graded = count_field()
+    satisfied = count_field()
+    basically_satisfied = count_field()
+    first_contact = count_field()
+    route_met = count_field()
+    accepted_on_time = count_field()
+    handle_met = count_field()
+    completed_on_time = count_field()
+    repeated = count_field()
+    transfers = count_field()
+
+    class Meta:
+        verbose_name = _("cases by day")
+        verbose_name_plural = _("cases by day")
+        constraints = [models.UniqueConstraint(fields=COMPLAINT_DAY_KEYS, name="complaintday_key")]
+
+
+OPEN_DEADLINE_KEYS = ("kind", "due_day", "day", "region_id", "department_id", "group_id")
+
+
+class OpenDeadline(Rollup):
+    """Open work by the day it falls due (the local date of its deadline) and the day the
+    record came in (`day`, for the period a figure is about): whatever falls due before today is
+    overdue now, so overdue figures need no scan of the records (only today's deadlines are
+    looked up)."""
+
+    KEYS = OPEN_DEADLINE_KEYS
+
+    kind = models.CharField(_("kind"), max_length=32)
+    due_day = models.DateField(_("due"))
+    day = models.DateField(_("day found or received"))
+    region_id = models.IntegerField(_("region"))
+    department_id = models.IntegerField(_("unit"))
+    group_id = models.IntegerField(_("sector or category"))
+    open = count_field()
+
+    class Meta:
+        verbose_name = _("open deadlines")
+        verbose_name_plural = _("open deadlines")
+        constraints = [models.UniqueConstraint(fields=OPEN_DEADLINE_KEYS, name="opendeadline_key")]
+        indexes = [models.Index(fields=["kind", "due_day"], name="opendeadline_kind_due")]
+
+
+RISK_COLOUR_KEYS = ("region_id", "department_id", "sector_id", "colour")
+
+
+class RiskColourCount(Rollup):
+    """Risk points by their live colour."""
+
+    KEYS = RISK_COLOUR_KEYS
+
+    region_id = models.IntegerField(_("region"))
+    department_id = models.IntegerField(_("regulator"))
+    sector_id = models.IntegerField(_("sector"))
+    colour = models.CharField(_("colour"), max_length=8)
+    points = count_field()
+
+    class Meta:
+        verbose_name = _("risk points by colour")
+        verbose_name_plural = _("risk points by colour")
+        constraints = [models.UniqueConstraint(fields=RISK_COLOUR_KEYS, name="riskcolourcount_key")]
+
+
+def filed_report_path(report: FiledReport, filename: str) -> str:
+    return f"reports/{report.year}/{filename}"
+
+
+class FiledReport(models.Model):
+    """A periodic report the worker made for an area once its period ended, kept as filed (the
+    figures as they stood then). Reports made on demand are not kept."""
+
+    kind = models.CharField(_("report"), max_length=16)
+    cadence = models.CharField(_("cadence"), max_length=8)
+    year = models.PositiveSmallIntegerField(_("year"))
+    number = models.PositiveSmallIntegerField(_("month or quarter"), default=1)
+    region = models.ForeignKey(
+        "core.Region", verbose_name=_("area"), on_delete=models.PROTECT, related_name="+"
+    )
+    made_at = models.DateTimeField(_("made"))
+    title = models.CharField(_("title"), max_length=200)
+    pdf = models.FileField(_("PDF"), upload_to=filed_report_path, max_length=255)
+    xlsx = models.FileField(_("XLSX"), upload_to=filed_report_path, max_length=255)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-year", "-made_at"]
+        verbose_name = _("filed report")
+        verbose_name_plural = _("filed reports")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "cadence", "year", "number", "region"], name="filedreport_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @classmethod
+    def scope_filter(cls, scope: Scope, action: str) -> Q:
+        """An area's reports are for the users whose regions hold the area."""
+        return within_paths("region__path", scope.region_paths)

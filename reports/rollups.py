@@ -1,0 +1,185 @@
+"""Keeping the aggregate tables current, and rebuilding them.
+
+A `Fact` says how records of one model add up into one rollup table: the key of each record
+(expressions over the record) and the measures (aggregates). The same definition serves both
+paths, so they cannot disagree:
+- rebuild: the fact's GROUP BY over every record replaces the table;
+- incremental: around a write (core.tracking.tracked), the fact's GROUP BY over just the
+  written records before and after; the difference is added to the table with one
+  INSERT ... ON CONFLICT DO UPDATE SET n = n + excluded.n per batch (SQLite and PostgreSQL).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import connection, models, transaction
+from django.db.models import QuerySet
+
+from reports.models import Rollup
+
+# Rows per statement: well under SQLite's limit of bound parameters.
+BATCH = 400
+# Records per GROUP BY when a write touched many (a bulk import).
+ID_CHUNK = 2000
+
+Key = tuple[Any, ...]
+Totals = dict[Key, list[int]]
+
+
+@dataclass(frozen=True)
+class Fact:
+    table: type[Rollup]
+    source: type[models.Model]
+    keys: dict[str, Any]
+    measures: dict[str, Any]
+    # Annotations and filters the keys and measures need (e.g. a case's latest callback).
+    prepare: Callable[[QuerySet], QuerySet] = field(default=lambda queryset: queryset)
+    # For deadline facts: the field or annotation holding the exact deadline.
+    due: str | None = None
+
+    def rows(
+        self, queryset: QuerySet, due_from: Any = None, due_before: Any = None
+    ) -> Iterator[tuple[Key, list[int]]]:
+        """(key, measures) per group of `queryset`, in the table's column order; for a deadline
+        fact, optionally only what falls due in [due_from, due_before)."""
+        names = [f"rk_{name}" for name in self.table.KEYS]
+        prepared = self.prepare(queryset.order_by())
+        if due_from is not None and self.due is not None:
+            prepared = prepared.filter(
+                **{f"{self.due}__gte": due_from, f"{self.due}__lt": due_before}
+            )
+        keyed = prepared.annotate(**{f"rk_{name}": self.keys[name] for name in self.table.KEYS})
+        measures = self.table.measures()
+        grouped = keyed.values(*names).annotate(
+            **{f"rm_{name}": self.measures.get(name, _zero()) for name in measures}
+        )
+        for row in grouped:
+            yield (
+                tuple(row[name] for name in names),
+                [int(row[f"rm_{name}"] or 0) for name in measures],
+            )
+
+
+def _zero() -> Any:
+    return models.Value(0, output_field=models.IntegerField())
+
+
+_facts: list[Fact] = []
+
+
+def register(*facts: Fact) -> None:
+    for fact in facts:
+        if fact not in _facts:
+            _facts.append(fact)
+
+
+def facts_of(model: type[models.Model]) -> list[Fact]:
+    return [fact for fact in _facts if fact.source is model]
+
+
+def tables() -> list[type[Rollup]]:
+    return list(dict.fromkeys(fact.table for fact in _facts))
+
+
+def add_up(into: dict[type[Rollup], Totals], fact: Fact, queryset: QuerySet, sign: int) -> None:
+    totals = into.setdefault(fact.table, {})
+    for key, values in fact.rows(queryset):
+        current = totals.setdefault(key, [0] * len(values))
+        for index, value in enumerate(values):
+            current[index] += sign * value
+
+
+def contributions(
+    records: dict[type[models.Model], list[Any]], sign: int, into: dict[type[Rollup], Totals]
+) -> None:
+    for model, ids in records.items():
+        for fact in facts_of(model):
+            for start in range(0, len(ids), ID_CHUNK):
+                chunk = ids[start : start + ID_CHUNK]
+                add_up(into, fact, fact.source._default_manager.filter(pk__in=chunk), sign)
+
+
+def _ids_by_model(records: Iterable[models.Model]) -> dict[type[models.Model], list[Any]]:
+    by_model: dict[type[models.Model], list[Any]] = defaultdict(list)
+    for record in records:
+        if record.pk is not None and facts_of(type(record)):
+            by_model[type(record)].append(record.pk)
+    return by_model
+
+
+@contextmanager
+def rollup_tracker(records: list[models.Model]) -> Iterator[None]:
+    """core.tracking's tracker: the written records' contribution is taken out before the
+    write and put back after it, in the write's transaction."""
+    if not any(facts_of(type(record)) for record in records):
+        yield
+        return
+    deltas: dict[type[Rollup], Totals] = {}
+    contributions(_ids_by_model(records), -1, deltas)
+    yield
+    contributions(_ids_by_model(records), +1, deltas)
+    for table, totals in deltas.items():
+        add_to(table, totals)
+
+
+def add_to(table: type[Rollup], totals: Totals) -> None:
+    """Add `totals` to the table's rows (creating missing ones); keys sorted so concurrent
+    writers lock rows in the same order."""
+    changed = sorted(
+        ((key, values) for key, values in totals.items() if any(values)), key=_sortable
+    )
+    for start in range(0, len(changed), BATCH):
+        _upsert(table, changed[start : start + BATCH])
+
+
+def _sortable(item: tuple[Key, list[int]]) -> tuple[str, ...]:
+    return tuple(str(part) for part in item[0])
+
+
+def _upsert(table: type[Rollup], rows: list[tuple[Key, list[int]]]) -> None:
+    quote = connection.ops.quote_name
+    name = quote(table._meta.db_table)
+    keys, measures = list(table.KEYS), table.measures()
+    columns = ", ".join(quote(column) for column in keys + measures)
+    placeholders = "(" + ", ".join(["%s"] * (len(keys) + len(measures))) + ")"
+    additions = ", ".join(f"{quote(m)} = {name}.{quote(m)} + excluded.{quote(m)}" for m in measures)
+    sql = (
+        f"INSERT INTO {name} ({columns}) VALUES {', '.join([placeholders] * len(rows))} "
+        f"ON CONFLICT ({', '.join(quote(k) for k in keys)}) DO UPDATE SET {additions}"
+    )
+    params = [value for key, values in rows for value in (*key, *values)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def rebuild(report: Callable[[str], None] | None = None) -> dict[str, int]:
+    """Recompute every rollup table from the records; returns rows written per table."""
+    written: dict[str, int] = {}
+    with transaction.atomic():
+        for table in tables():
+            totals: dict[type[Rollup], Totals] = {}
+            for fact in (f for f in _facts if f.table is table):
+                add_up(totals, fact, fact.source._default_manager.all(), +1)
+            table._default_manager.all().delete()
+            add_to(table, totals.get(table, {}))
+            written[table._meta.label] = table._default_manager.count()
+            if report is not None:
+                report(f"{table._meta.label}: {written[table._meta.label]} rows")
+    return written
+
+
+def table_contents(table: type[Rollup]) -> dict[Key, tuple[int, ...]]:
+    """The table's non-zero rows by key (zero rows are what incremental updates leave behind
+    when a group empties; they count nothing)."""
+    columns = list(table.KEYS) + table.measures()
+    contents = {}
+    for row in table._default_manager.values_list(*columns):
+        key, values = tuple(row[: len(table.KEYS)]), tuple(row[len(table.KEYS) :])
+        if any(values):
+            contents[key] = values
+    return contents

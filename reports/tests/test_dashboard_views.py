@@ -1,0 +1,148 @@
+"""The leader dashboard page: who may open it, and that every figure links to the list of exactly
+the records it counts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from complaints.tests.factories import ComplaintWorld
+from reports.tests.test_rollups import county, county_leader  # noqa: F401  (fixture)
+from testing.world import make_user
+from workflow.calendar import local_date
+
+pytestmark = pytest.mark.django_db
+DASHBOARD = reverse("reports:dashboard")
+
+
+def figures(response: Any, section: str) -> dict[str, Any]:
+    return {figure.key: figure for figure in response.context[section]}
+
+
+def listed(client: Client, url: str) -> int:
+    """The number of records the list behind a link shows (its own count line)."""
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response.context["table"].paginator.count
+
+
+def test_anonymous_is_sent_to_log_in(client: Client) -> None:
+    response = client.get(DASHBOARD)
+    assert response.status_code == 302
+    assert reverse("login") in response["Location"]
+
+
+def test_a_role_without_the_dashboard_gets_403(client: Client, world) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(world.user("enterprise"))
+    assert client.get(DASHBOARD).status_code == 403
+
+
+def test_every_hazard_figure_opens_the_records_it_counts(
+    client: Client,
+    county: ComplaintWorld,  # noqa: F811
+) -> None:
+    client.force_login(county_leader(county.world))
+    response = client.get(DASHBOARD, {"period": "year"})
+    assert response.status_code == 200
+    shown = figures(response, "hazard_figures")
+    assert shown["hazards_found"].value > 0 and shown["hazards_overdue"].value > 0
+    for key in ("hazards_found", "hazards_rectified", "hazards_closed", "hazards_overdue"):
+        assert listed(client, shown[key].url) == shown[key].value, key
+
+
+def test_every_case_figure_opens_the_records_it_counts(
+    client: Client,
+    county: ComplaintWorld,  # noqa: F811
+) -> None:
+    client.force_login(county_leader(county.world))
+    response = client.get(DASHBOARD, {"period": "year"})
+    shown = figures(response, "complaint_figures")
+    assert shown["cases_received"].value > 0
+    for key in ("cases_received", "cases_concluded", "cases_overdue"):
+        assert listed(client, shown[key].url) == shown[key].value, key
+
+
+def test_the_township_bar_opens_exactly_its_overdue_hazards(
+    client: Client,
+    county: ComplaintWorld,  # noqa: F811
+) -> None:
+    """The leader clicks the township with the most overdue hazards and lands on those."""
+    client.force_login(county_leader(county.world))
+    response = client.get(DASHBOARD)
+    chart = next(c for c in response.context["charts"] if c.id == "overdue-by-area")
+    values = chart.option["series"][0]["data"]
+    worst = max(range(len(values)), key=lambda i: values[i])
+    url = chart.drilldown[0][worst]
+    assert values[worst] > 0
+    assert parse_qs(urlsplit(url).query)["overdue"] == ["true"]
+    assert listed(client, url) == values[worst]
+
+
+def test_breakdown_rows_link_to_their_member(
+    client: Client,
+    county: ComplaintWorld,  # noqa: F811
+) -> None:
+    client.force_login(county_leader(county.world))
+    response = client.get(DASHBOARD, {"period": "year"})
+    for table in response.context["breakdowns"]:
+        for name, row in table.rows:
+            for figure in row:
+                if figure.url:
+                    assert listed(client, figure.url) == figure.value, (table.title, name)
+
+
+def test_an_area_narrows_every_figure(client: Client, county: ComplaintWorld) -> None:  # noqa: F811
+    world = county.world
+    client.force_login(county_leader(world))
+    whole = figures(client.get(DASHBOARD, {"period": "year"}), "hazard_figures")
+    only_b = client.get(DASHBOARD, {"period": "year", "area": str(world.township_b.pk)})
+    in_b = figures(only_b, "hazard_figures")
+    assert in_b["hazards_found"].value < whole["hazards_found"].value
+    assert listed(client, in_b["hazards_found"].url) == in_b["hazards_found"].value
+
+
+def test_a_township_user_cannot_choose_another_township(client: Client, world) -> None:  # type: ignore[no-untyped-def]
+    user = make_user("township_b_leader", "government_leader", regions=[world.township_b])
+    client.force_login(user)
+    response = client.get(DASHBOARD, {"area": world.township_a.pk})
+    assert response.status_code == 400
+    assert "area" in response.context["form"].errors
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ({"period": "custom", "start": "2026-03-01"}, "Give both dates"),
+        ({"period": "custom", "start": "2026-03-01", "end": "2026-02-01"}, "ends before"),
+        ({"period": "custom", "start": "2020-01-01", "end": "2026-02-01"}, "three years"),
+        ({"period": "custom", "start": "2026-13-01", "end": "2026-02-01"}, "valid date"),
+    ],
+)
+def test_a_bad_period_is_refused_with_a_reason(client: Client, world, query, message) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(county_leader(world))
+    response = client.get(DASHBOARD, query)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+
+
+def test_a_custom_period_counts_only_its_days(client: Client, county: ComplaintWorld) -> None:  # noqa: F811
+    client.force_login(county_leader(county.world))
+    today = local_date(timezone.now())
+    start = today - dt.timedelta(days=10)
+    response = client.get(
+        DASHBOARD, {"period": "custom", "start": start.isoformat(), "end": today.isoformat()}
+    )
+    shown = figures(response, "hazard_figures")
+    assert listed(client, shown["hazards_found"].url) == shown["hazards_found"].value
+    assert f"found_after={start.isoformat()}" in shown["hazards_found"].url
+
+
+def test_the_menu_offers_the_dashboard_to_leaders(client: Client, world) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(county_leader(world))
+    assert DASHBOARD in client.get(reverse("core:home")).content.decode()

@@ -1,0 +1,9 @@
+"""Dashboards and reports under /reports/."""
+
+from __future__ import annotations
+
+from reports import views
+
+app_name = "reports"
+
+urlpatterns = [*views.urlpatterns]
