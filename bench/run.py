@@ -8,7 +8,8 @@ to skip the escalation scan (bench.escalation) on the same database, BENCH_HAZAR
 hazard list (bench.hazards), BENCH_LEDGER_IMPORT=0 the ledger import (bench.ledger_import),
 BENCH_COMPLAINTS=0 the complaint list and the Open311 intake load (bench.complaints; its
 BENCH_INTAKE_* variables are described there), BENCH_EXPORTS=0 the export memory
-(bench.exports; BENCH_EXPORT_SIZES, default 20000,100000).
+(bench.exports; BENCH_EXPORT_SIZES, default 20000,100000), BENCH_DASHBOARD=0 the dashboard and
+the periodic reports (bench.dashboard).
 Writes `{"results": [{"name", "db", "scale", "p50_ms", "p95_ms", "raw_sql_ms", "ops_per_s",
 "peak_mb"}]}` and prints the same rows as a table. Everything runs on 127.0.0.1.
 """
@@ -108,7 +109,7 @@ def time_html_list(server: Any, query: str, config: BenchConfig) -> Any:
 def other_measures(config: BenchConfig, db: str) -> list[dict[str, Any]]:
     """Measures other areas run on the same scale database; each has its switch
     (BENCH_HAZARDS=0, BENCH_LEDGER_IMPORT=0, BENCH_ESCALATION=0, BENCH_COMPLAINTS=0,
-    BENCH_EXPORTS=0 skip them)."""
+    BENCH_EXPORTS=0, BENCH_DASHBOARD=0 skip them)."""
     url, rows = database_url(config, db), []
     if os.environ.get("BENCH_HAZARDS", "1") != "0":
         from bench.hazards import hazard_results
@@ -128,6 +129,10 @@ def other_measures(config: BenchConfig, db: str) -> list[dict[str, Any]]:
         from bench.exports import export_results
 
         rows += export_results(db, url)
+    if os.environ.get("BENCH_DASHBOARD", "1") != "0":
+        from bench.dashboard import dashboard_results
+
+        rows += dashboard_results(db, url, config)
     return rows
 
 

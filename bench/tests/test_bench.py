@@ -15,7 +15,8 @@ from bench.run import FIELDS
 # The harness starts its own processes against its own database: no pytest database here.
 TINY = {"BENCH_SCALE": "300", "BENCH_DB": "sqlite", "BENCH_REQUESTS": "5", "BENCH_WARMUP": "1",
         "BENCH_ESCALATION": "0", "BENCH_HAZARDS": "0", "BENCH_LEDGER_IMPORT": "0",
-        "BENCH_COMPLAINTS": "0", "BENCH_EXPORTS": "0"}  # fmt: skip
+        "BENCH_COMPLAINTS": "0", "BENCH_EXPORTS": "0",
+        "BENCH_DASHBOARD": "0"}  # fmt: skip
 
 
 @pytest.fixture
