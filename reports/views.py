@@ -15,6 +15,7 @@ from django.views import View
 
 from core.exports import XLSX_TYPE
 from core.pdf import pdf_response, safe_filename
+from reports.chart_render import chart_download_response
 from reports.dashboard import build_dashboard
 from reports.figures import DASHBOARD_PERMISSION, dashboard_context
 from reports.forms import DashboardForm, ReportForm
@@ -44,7 +45,24 @@ class DashboardView(LeaderView):
             return render(request, self.template_name, {"form": form}, status=400)
         board = build_dashboard(user, form.chosen_period(), form.chosen_area())
         context = {"form": form, **dashboard_context(user, board)}
+        context["query"] = request.GET.urlencode()
         return render(request, self.template_name, context)
+
+
+class DashboardChartView(LeaderView):
+    """One of the dashboard's charts, for the same period and area, as an SVG or PNG file to
+    put in a document."""
+
+    def get(self, request: HttpRequest, chart_id: str, fmt: str) -> HttpResponse:
+        user = request.user
+        form = DashboardForm(request.GET or None, user=user, today=local_date(timezone.now()))
+        if form.is_bound and not form.is_valid():
+            return HttpResponse(form.errors.as_text(), status=400, content_type="text/plain")
+        board = build_dashboard(user, form.chosen_period(), form.chosen_area())
+        charts = {chart.id: chart for chart in dashboard_context(user, board)["charts"]}
+        if chart_id not in charts:
+            raise Http404
+        return chart_download_response(charts[chart_id], fmt)
 
 
 class ReportsView(LeaderView):
@@ -85,6 +103,7 @@ class FiledReportFileView(LeaderView):
 
 urlpatterns: list[URLPattern] = [
     path("", DashboardView.as_view(), name="dashboard"),
+    path("charts/<slug:chart_id>.<str:fmt>", DashboardChartView.as_view(), name="chart"),
     path("periodic/", ReportsView.as_view(), name="reports"),
     path("filed/<int:pk>.<str:fmt>", FiledReportFileView.as_view(), name="filed_report"),
 ]

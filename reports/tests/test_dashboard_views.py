@@ -146,3 +146,19 @@ def test_a_custom_period_counts_only_its_days(client: Client, county: ComplaintW
 def test_the_menu_offers_the_dashboard_to_leaders(client: Client, world) -> None:  # type: ignore[no-untyped-def]
     client.force_login(county_leader(world))
     assert DASHBOARD in client.get(reverse("core:home")).content.decode()
+
+
+def test_a_chart_downloads_as_svg_and_png_for_the_same_period(
+    client: Client,
+    county: ComplaintWorld,  # noqa: F811
+) -> None:
+    client.force_login(county_leader(county.world))
+    page = client.get(DASHBOARD, {"period": "year"})
+    assert "/reports/charts/overdue-by-area.svg?period=year" in page.content.decode()
+    svg = client.get(reverse("reports:chart", args=["overdue-by-area", "svg"]), {"period": "year"})
+    assert svg.status_code == 200 and svg["Content-Type"] == "image/svg+xml"
+    assert county.world.township_a.name in svg.content.decode()
+    png = client.get(reverse("reports:chart", args=["trend", "png"]))
+    assert png.status_code == 200 and png.content.startswith(b"\x89PNG")
+    assert client.get(reverse("reports:chart", args=["no-such-chart", "svg"])).status_code == 404
+    assert client.get(reverse("reports:chart", args=["trend", "gif"])).status_code == 404
