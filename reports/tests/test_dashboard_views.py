@@ -162,3 +162,27 @@ def test_a_chart_downloads_as_svg_and_png_for_the_same_period(
     assert png.status_code == 200 and png.content.startswith(b"\x89PNG")
     assert client.get(reverse("reports:chart", args=["no-such-chart", "svg"])).status_code == 404
     assert client.get(reverse("reports:chart", args=["trend", "gif"])).status_code == 404
+
+
+def test_the_dashboard_reads_no_more_queries_with_more_records(
+    client: Client,
+    county: ComplaintWorld,  # noqa: F811
+) -> None:
+    """Aggregates, not rows: more hazards and cases cost no extra query (no N+1)."""
+    import random
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from reports.tests.test_rollups import random_cases, random_hazards
+
+    client.force_login(county_leader(county.world))
+    client.get(DASHBOARD)  # warm the per-process caches (content types, permissions)
+    with CaptureQueriesContext(connection) as before:
+        client.get(DASHBOARD)
+    rng = random.Random(7)
+    random_hazards(county.world, rng, 6, suffix="more")
+    random_cases(county, rng, 4)
+    with CaptureQueriesContext(connection) as after:
+        client.get(DASHBOARD)
+    assert len(after) == len(before)

@@ -70,9 +70,9 @@ def move_hazard(world: World, hazard: Hazard, rng: random.Random, verifier) -> N
         hazard = transition_hazard(step, hazard, verifier, note)
 
 
-def random_hazards(world: World, rng: random.Random, count: int) -> None:
-    inspector = make_user("inspector_r1", "grid_inspector", regions=[world.county])
-    verifier = make_user("inspector_r2", "grid_inspector", regions=[world.county])
+def random_hazards(world: World, rng: random.Random, count: int, suffix: str = "") -> None:
+    inspector = make_user(f"inspector_r1{suffix}", "grid_inspector", regions=[world.county])
+    verifier = make_user(f"inspector_r2{suffix}", "grid_inspector", regions=[world.county])
     for _ in range(count):
         move_hazard(world, hazard_at(world, rng, inspector), rng, verifier)
 
