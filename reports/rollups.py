@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models, transaction
 from django.db.models import QuerySet
 
@@ -47,22 +48,70 @@ class Fact:
     ) -> Iterator[tuple[Key, list[int]]]:
         """(key, measures) per group of `queryset`, in the table's column order; for a deadline
         fact, optionally only what falls due in [due_from, due_before)."""
-        names = [f"rk_{name}" for name in self.table.KEYS]
+        names, measures = [f"rk_{name}" for name in self.table.KEYS], self.table.measures()
+        for row in self.grouped(queryset, due_from, due_before):
+            yield (
+                tuple(row[name] for name in names),
+                [int(row[f"rm_{name}"] or 0) for name in measures],
+            )
+
+    def rows_of(self, ids: list[Any]) -> Iterator[tuple[Key, list[int]]]:
+        """`rows` over the records with these ids. Compiling these annotated queries costs far
+        more than running them (milliseconds against microseconds for a few records), so a
+        write's few ids run the SQL compiled once per database and number of ids."""
+        compiled = _compiled_for(self, len(ids)) if len(ids) <= COMPILED_MAX_IDS else None
+        if compiled is None:
+            yield from self.rows(self.source._default_manager.filter(pk__in=ids))
+            return
+        sql, params, slots = compiled
+        values = list(params)
+        for slot, pk in zip(slots, ids, strict=True):
+            values[slot] = pk
+        keys, measures = [f"rk_{n}" for n in self.table.KEYS], self.table.measures()
+        with connection.cursor() as cursor:
+            cursor.execute(sql, values)
+            columns = [column[0] for column in cursor.description]
+            for row in cursor.fetchall():
+                named = dict(zip(columns, row, strict=True))
+                yield (
+                    tuple(named[key] for key in keys),
+                    [int(named[f"rm_{m}"] or 0) for m in measures],
+                )
+
+    def grouped(self, queryset: QuerySet, due_from: Any = None, due_before: Any = None) -> QuerySet:
+        """The GROUP BY of `rows`, as a queryset (keys rk_*, measures rm_*)."""
         prepared = self.prepare(queryset.order_by())
         if due_from is not None and self.due is not None:
             prepared = prepared.filter(
                 **{f"{self.due}__gte": due_from, f"{self.due}__lt": due_before}
             )
         keyed = prepared.annotate(**{f"rk_{name}": self.keys[name] for name in self.table.KEYS})
-        measures = self.table.measures()
-        grouped = keyed.values(*names).annotate(
-            **{f"rm_{name}": self.measures.get(name, _zero()) for name in measures}
+        return keyed.values(*[f"rk_{name}" for name in self.table.KEYS]).annotate(
+            **{f"rm_{name}": self.measures.get(name, _zero()) for name in self.table.measures()}
         )
-        for row in grouped:
-            yield (
-                tuple(row[name] for name in names),
-                [int(row[f"rm_{name}"] or 0) for name in measures],
-            )
+
+
+# Writes touch one or a few records; a bulk import's chunks are compiled each time instead.
+COMPILED_MAX_IDS = 8
+# Stand-ins for the ids while compiling: no real primary key is negative.
+_SENTINEL = -(10**15)
+_compiled: dict[tuple[int, str, int, int], tuple[str, tuple[Any, ...], list[int]] | None] = {}
+
+
+def _compiled_for(fact: Fact, count: int) -> tuple[str, tuple[Any, ...], list[int]] | None:
+    """(SQL, parameters, where the ids go) of the fact's GROUP BY over `count` ids; None when
+    the ids cannot be told apart from the other parameters (then the ORM compiles each time)."""
+    # The SQL names the source model's content type (its clocks' subqueries): its id is part of
+    # the key, as a database flushed and seeded again (tests) numbers content types anew.
+    content_type = ContentType.objects.get_for_model(fact.source).pk
+    key = (id(fact), connection.alias, content_type, count)
+    if key not in _compiled:
+        stand_ins = [_SENTINEL - n for n in range(count)]
+        queryset = fact.grouped(fact.source._default_manager.filter(pk__in=stand_ins))
+        sql, params = queryset.query.sql_with_params()
+        slots = [params.index(pk) for pk in stand_ins if params.count(pk) == 1]
+        _compiled[key] = (sql, tuple(params), slots) if len(slots) == count else None
+    return _compiled[key]
 
 
 def _zero() -> Any:
@@ -87,8 +136,14 @@ def tables() -> list[type[Rollup]]:
 
 
 def add_up(into: dict[type[Rollup], Totals], fact: Fact, queryset: QuerySet, sign: int) -> None:
+    add_rows(into, fact, fact.rows(queryset), sign)
+
+
+def add_rows(
+    into: dict[type[Rollup], Totals], fact: Fact, rows: Iterable[tuple[Key, list[int]]], sign: int
+) -> None:
     totals = into.setdefault(fact.table, {})
-    for key, values in fact.rows(queryset):
+    for key, values in rows:
         current = totals.setdefault(key, [0] * len(values))
         for index, value in enumerate(values):
             current[index] += sign * value
@@ -100,8 +155,7 @@ def contributions(
     for model, ids in records.items():
         for fact in facts_of(model):
             for start in range(0, len(ids), ID_CHUNK):
-                chunk = ids[start : start + ID_CHUNK]
-                add_up(into, fact, fact.source._default_manager.filter(pk__in=chunk), sign)
+                add_rows(into, fact, fact.rows_of(ids[start : start + ID_CHUNK]), sign)
 
 
 def _ids_by_model(records: Iterable[models.Model]) -> dict[type[models.Model], list[Any]]:

@@ -180,3 +180,18 @@ def test_a_township_user_sees_only_the_township(county: ComplaintWorld) -> None:
     assert board.hazards["overdue"] == overdue_hazards(in_b).count()
     assert board.hazards["found"] <= in_b.count()
     assert board.complaints["cases"] == 0  # every case of the fixture is in township A
+
+
+@pytest.mark.parametrize("count", [1, 3, 12])  # 12: past COMPILED_MAX_IDS, compiled each time
+def test_a_tracked_write_of_many_records_keeps_the_rows_a_rebuild_gives(
+    county: ComplaintWorld, count: int
+) -> None:
+    from core.tracking import tracked
+
+    hazards = list(Hazard.objects.exclude(state=HazardState.CLOSED).order_by("pk")[:count])
+    assert len(hazards) == count
+    with tracked(*hazards):
+        Hazard.objects.filter(pk__in=[h.pk for h in hazards]).update(state=HazardState.CLOSED)
+    kept = all_contents()
+    rebuild()
+    assert all_contents() == kept
