@@ -17,20 +17,20 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet, Sum
-from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from complaints.choices import BacklogState
 from complaints.models import BacklogCase, Complaint, RateFormula
 from complaints.services.backlog import rule_in_force
 from complaints.services.rates import Counts, RateRow, as_decimal
+from core.choices import RegionLevel
 from core.models import Region
 from core.scoping import Scope, scope_of
 from hazards.choices import ListingState
 from hazards.filtersets.hazards import AWAITING_RECTIFICATION
 from hazards.models import Hazard, HazardListing
 from reports import facts
-from reports.models import ComplaintDay, HazardDay, OpenDeadline, RiskColourCount, Rollup
+from reports.models import ComplaintMonth, HazardMonth, OpenDeadline, RiskColourCount, Rollup
 from reports.rollups import Fact
 from workflow.calendar import end_of_day, local_date, local_zone
 from workflow.choices import ClockState, SupervisionState
@@ -39,8 +39,19 @@ from workflow.models import Clock, SupervisionNotice
 
 @dataclass(frozen=True)
 class Period:
+    """Whole calendar months: `start` is the first day of a month, `end` (inclusive) any day
+    after it (today, for a period still running). The rollups count by month."""
+
     start: dt.date
     end: dt.date  # inclusive
+
+    def __post_init__(self) -> None:
+        if self.start.day != 1 or self.end < self.start:
+            raise ValueError(f"A period runs from the first of a month: {self.start}–{self.end}")
+
+    @property
+    def months_filter(self) -> dict[str, Any]:
+        return {"month__range": (self.start, self.end)}
 
     @classmethod
     def year_to_date(cls, today: dt.date) -> Period:
@@ -144,7 +155,7 @@ def _due_today_candidates(fact: Fact, start: dt.datetime, now: dt.datetime) -> Q
 
 @dataclass
 class OverdueRow:
-    day: dt.date
+    month: dt.date
     region_id: int
     department_id: int
     group_id: int
@@ -155,10 +166,10 @@ def overdue_rows(view: Viewpoint, fact: Fact, now: dt.datetime) -> list[OverdueR
     """Open work of one deadline kind past its due at `now`, in the viewpoint."""
     kind = fact.keys["kind"].value
     start, _now = _today_window(now)
-    by = ("day", "region_id", "department_id", "group_id")
+    by = ("month", "region_id", "department_id", "group_id")
     earlier = view.rows(OpenDeadline).filter(kind=kind, due_day__lt=local_date(now))
     rows = [
-        OverdueRow(r["day"], r["region_id"], r["department_id"], r["group_id"], r["open"])
+        OverdueRow(r["month"], r["region_id"], r["department_id"], r["group_id"], r["open"])
         for r in grouped(earlier, by, ["open"])
     ]
     if not view.has_places:
@@ -167,7 +178,8 @@ def overdue_rows(view: Viewpoint, fact: Fact, now: dt.datetime) -> list[OverdueR
     at = {name: OpenDeadline.KEYS.index(name) for name in by}
     for key, values in fact.rows(_due_today_candidates(fact, start, now), start, now):
         row = OverdueRow(
-            key[at["day"]], key[at["region_id"]], key[at["department_id"]], key[at["group_id"]],
+            _as_date(key[at["month"]]), key[at["region_id"]], key[at["department_id"]],
+            key[at["group_id"]],
             values[0],
         )  # fmt: skip
         if visible(row.region_id, row.department_id):
@@ -191,17 +203,17 @@ def _row_filter(view: Viewpoint) -> Any:
 # --- the figures ---
 
 
-HAZARD_MEASURES = HazardDay.measures()
-COMPLAINT_MEASURES = ComplaintDay.measures()
+HAZARD_MEASURES = HazardMonth.measures()
+COMPLAINT_MEASURES = ComplaintMonth.measures()
 
 
 def hazard_totals(view: Viewpoint, period: Period) -> dict[str, int]:
-    rows = view.rows(HazardDay).filter(day__range=(period.start, period.end))
+    rows = view.rows(HazardMonth).filter(**period.months_filter)
     return summed(rows, HAZARD_MEASURES)
 
 
 def complaint_totals(view: Viewpoint, period: Period) -> dict[str, int]:
-    rows = view.rows(ComplaintDay).filter(day__range=(period.start, period.end))
+    rows = view.rows(ComplaintMonth).filter(**period.months_filter)
     return summed(rows, COMPLAINT_MEASURES)
 
 
@@ -211,7 +223,7 @@ def risk_colours(view: Viewpoint) -> dict[str, int]:
 
 
 def in_period(rows: list[OverdueRow], period: Period) -> list[OverdueRow]:
-    return [row for row in rows if period.start <= row.day <= period.end]
+    return [row for row in rows if period.start <= row.month <= period.end]
 
 
 def now_local() -> dt.datetime:
@@ -233,11 +245,10 @@ def late_count(rows: list[OverdueRow]) -> int:
 
 
 def monthly(view: Viewpoint, table: type[Rollup], period: Period, measures: list[str]) -> dict:
-    """Measures per month of the period (the rows' own day, truncated in the database)."""
+    """Measures per month of the period."""
     rows = (
         view.rows(table)
-        .filter(day__range=(period.start, period.end))
-        .annotate(month=TruncMonth("day"))
+        .filter(**period.months_filter)
         .values("month")
         .annotate(**{m: Sum(m) for m in measures})
         .order_by("month")
@@ -250,10 +261,16 @@ def monthly(view: Viewpoint, table: type[Rollup], period: Period, measures: list
 
 
 def _as_date(value: Any) -> dt.date:
-    return value.date() if isinstance(value, dt.datetime) else value
+    """A date as the database gave it (SQLite's raw SQL gives text)."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
 
 
 # --- breakdowns ---
+
+
+ABOVE_TOWNSHIPS = (RegionLevel.CITY, RegionLevel.COUNTY)
 
 
 def area_members(view: Viewpoint) -> list[Region]:
@@ -265,7 +282,10 @@ def area_members(view: Viewpoint) -> list[Region]:
         members = list(Region.objects.filter(depth=0))
     else:
         members = list(Region.objects.filter(path__in=view.scope.region_paths))
-    while len(members) == 1 and members[0].children.exists():
+    # The rollups know places down to the townships: a township is not split further.
+    while (
+        len(members) == 1 and members[0].level in ABOVE_TOWNSHIPS and members[0].children.exists()
+    ):
         members = list(members[0].children.order_by("code"))
     return sorted(members, key=lambda region: region.code)
 
@@ -387,9 +407,8 @@ def build_dashboard(
 ) -> Dashboard:
     now = now or timezone.now()
     view = Viewpoint.of(user, area)
-    in_days = {"day__range": (period.start, period.end)}
-    hazard_rows = view.rows(HazardDay).filter(**in_days)
-    case_rows = view.rows(ComplaintDay).filter(**in_days)
+    hazard_rows = view.rows(HazardMonth).filter(**period.months_filter)
+    case_rows = view.rows(ComplaintMonth).filter(**period.months_filter)
     hazard_late = overdue_rows(view, facts.HAZARD_DEADLINES, now)
     case_late = overdue_rows(view, facts.CASE_DEADLINES, now)
     route_late = in_period(overdue_rows(view, facts.ROUTE_DEADLINES, now), period)
@@ -399,8 +418,8 @@ def build_dashboard(
     counts = rate_counts(complaints, late_count(route_late), late_count(handle_late))
     members = area_members(view)
     owner = member_of(members)
-    trend = monthly(view, HazardDay, period, ["found", "rectified"])
-    for month, values in monthly(view, ComplaintDay, period, ["cases", "concluded"]).items():
+    trend = monthly(view, HazardMonth, period, ["found", "rectified"])
+    for month, values in monthly(view, ComplaintMonth, period, ["cases", "concluded"]).items():
         trend[month].update(values)
     return Dashboard(
         view=view,

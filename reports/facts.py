@@ -1,9 +1,9 @@
 """How hazards, cases and risk points add up into the rollup tables (see reports.rollups).
 
 Definitions the dashboard's figures rest on:
-- a hazard counts on the day it was found (its cohort); "rectified" = rectification reported,
+- a hazard counts in the month it was found (its cohort); "rectified" = rectification reported,
   verified or closed; the rectification rate of a period = rectified / found of that period;
-- a case counts on the day it was received; the rate counts are those of the rates page
+- a case counts in the month it was received; the rate counts are those of the rates page
   (complaints.services.rates), so both pages give the same figures;
 - overdue = open work whose deadline has passed (a hazard awaiting rectification past its
   rectify-by; a case with a running statutory clock past its due).
@@ -14,8 +14,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models import Count, DateField, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 from django.utils import timezone
 
 from complaints.choices import OPEN_STATES
@@ -24,7 +24,7 @@ from complaints.services.rates import case_facts, count_expressions
 from hazards.choices import HazardGrade, HazardState
 from hazards.filtersets.hazards import AWAITING_RECTIFICATION
 from hazards.models import Hazard, RiskPoint
-from reports.models import ComplaintDay, HazardDay, OpenDeadline, RiskColourCount
+from reports.models import ComplaintMonth, HazardMonth, OpenDeadline, RiskColourCount
 from reports.rollups import Fact, register
 from workflow.calendar import local_zone
 from workflow.choices import ClockState
@@ -42,6 +42,11 @@ def local_day(field: str) -> Any:
     return TruncDate(field, tzinfo=local_zone())
 
 
+def local_month(field: str) -> Any:
+    """The first day of the field's month, in the configured time zone."""
+    return TruncMonth(field, tzinfo=local_zone(), output_field=DateField())
+
+
 def id_or_zero(field: str) -> Any:
     return Coalesce(F(field), Value(0))
 
@@ -55,11 +60,11 @@ HAZARD_PLACE = {
     "department_id": id_or_zero("department_id"),
 }
 
-HAZARD_DAY = Fact(
-    table=HazardDay,
+HAZARD_MONTH = Fact(
+    table=HazardMonth,
     source=Hazard,
     keys={
-        "day": local_day("found_at"),
+        "month": local_month("found_at"),
         **HAZARD_PLACE,
         "sector_id": F("premises__sector_id"),
         "grade": F("grade"),
@@ -72,8 +77,8 @@ HAZARD_DAY = Fact(
     },
 )
 
-# Overdue counts look at deadlines only, whatever the day the work came in: `day` repeats the
-# due day so that a deadline's rows do not multiply by arrival days.
+# Overdue counts look at deadlines only, whatever the month the work came in: `month` is the
+# due month so that a deadline's rows do not multiply by arrival months.
 HAZARD_DEADLINES = Fact(
     table=OpenDeadline,
     source=Hazard,
@@ -83,7 +88,7 @@ HAZARD_DEADLINES = Fact(
     keys={
         "kind": Value(HAZARD_RECTIFY),
         "due_day": local_day("rectify_by"),
-        "day": local_day("rectify_by"),
+        "month": local_month("rectify_by"),
         **HAZARD_PLACE,
         "group_id": F("premises__sector_id"),
     },
@@ -111,15 +116,14 @@ def _rate_counts() -> dict[str, Any]:
     return counts
 
 
-COMPLAINT_DAY = Fact(
-    table=ComplaintDay,
+COMPLAINT_MONTH = Fact(
+    table=ComplaintMonth,
     source=Complaint,
     prepare=with_case_facts,
     keys={
-        "day": local_day("received_at"),
+        "month": local_month("received_at"),
         **CASE_PLACE,
         "category_id": id_or_zero("category_id"),
-        "channel": F("channel"),
     },
     measures={
         **_rate_counts(),
@@ -132,11 +136,11 @@ COMPLAINT_DAY = Fact(
 
 
 def _case_deadline_keys(kind: str, due: str, by_arrival: bool) -> dict[str, Any]:
-    """`by_arrival`: keyed by the day received too, for the on-time rates of a period."""
+    """`by_arrival`: keyed by the month received, for the on-time rates of a period."""
     return {
         "kind": Value(kind),
         "due_day": local_day(due),
-        "day": local_day("received_at" if by_arrival else due),
+        "month": local_month("received_at" if by_arrival else due),
         **CASE_PLACE,
         "group_id": id_or_zero("category_id"),
     }
@@ -199,4 +203,4 @@ DEADLINE_FACTS = (HAZARD_DEADLINES, CASE_DEADLINES, ROUTE_DEADLINES, HANDLE_DEAD
 
 
 def register_all() -> None:
-    register(HAZARD_DAY, COMPLAINT_DAY, RISK_COLOURS, *DEADLINE_FACTS)
+    register(HAZARD_MONTH, COMPLAINT_MONTH, RISK_COLOURS, *DEADLINE_FACTS)

@@ -22,19 +22,30 @@ PERIOD_CHOICES = [
     ("custom", _("From – until")),
 ]
 # A custom period longer than this is refused: the trend chart has a point per month.
-MAX_PERIOD_DAYS = 3 * 366
+MAX_PERIOD_MONTHS = 36
+MONTH_FORMAT = "%Y-%m"
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
+class MonthInput(forms.DateInput):
+    input_type = "month"
+
+    def __init__(self) -> None:
+        super().__init__(format=MONTH_FORMAT)
+
+
+class MonthField(forms.DateField):
+    """A calendar month (YYYY-MM), as the first day of it: the dashboards count by month."""
+
+    widget = MonthInput
+    input_formats = [MONTH_FORMAT]
 
 
 class DashboardForm(forms.Form):
     period = forms.ChoiceField(
         label=_("Period"), choices=PERIOD_CHOICES, required=False, initial="year"
     )
-    start = forms.DateField(label=_("From"), required=False, widget=DateInput())
-    end = forms.DateField(label=_("Until"), required=False, widget=DateInput())
+    start = MonthField(label=_("From"), required=False)
+    end = MonthField(label=_("Until"), required=False)
     area = forms.ModelChoiceField(
         label=_("Area"), queryset=Region.objects.none(), required=False, empty_label=_("All")
     )
@@ -56,7 +67,7 @@ class DashboardForm(forms.Form):
                 raise forms.ValidationError(_("Give both dates of the period."))
             if start > end:
                 raise forms.ValidationError(_("The period ends before it starts."))
-            if (end - start).days > MAX_PERIOD_DAYS:
+            if (end.year - start.year) * 12 + end.month - start.month >= MAX_PERIOD_MONTHS:
                 raise forms.ValidationError(_("Choose a period of at most three years."))
         return data
 
@@ -64,7 +75,7 @@ class DashboardForm(forms.Form):
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}
         choice = data.get("period") or "year"
         if choice == "custom":
-            return Period(data["start"], data["end"])
+            return Period(data["start"], Period.month_of(data["end"]).end)
         return Period.current(choice, self.today)
 
     def chosen_area(self) -> Region | None:

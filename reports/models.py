@@ -1,11 +1,15 @@
-"""Daily aggregate tables (rollups): what the dashboards and periodic reports read.
+"""Monthly aggregate tables (rollups): what the dashboards and periodic reports read.
 
-Each row adds up the records that share one key (a day, a place, a unit, a sector or category,
-...). The tables are derived data, kept current by the writes themselves (reports.rollups) and
+Each row adds up the records that share one key (a month, an area, a unit, a sector or
+category, ...). The place is the record's area — the township it lies in, or its own region when
+that lies above the townships — and the time is a calendar month, so the tables' size follows
+months × areas × units × kinds and stops growing with the records (with days and grids as keys,
+a county's tables held about one row per record: ADR 0011).
+
+The tables are derived data, kept current by the writes themselves (reports.rollups) and
 recomputable at any time (`manage.py rebuild_rollups`), so their keys are plain integers rather
 than foreign keys: 0 stands for "none" (a hazard in the shared-duty queue has no regulator yet,
 a case not yet routed has no lead unit), which a unique key can match, where NULL could not.
-Their size follows days × places × units × kinds, not the number of records.
 """
 
 from __future__ import annotations
@@ -39,17 +43,17 @@ def count_field() -> models.IntegerField:
     return models.IntegerField(default=0)
 
 
-HAZARD_DAY_KEYS = ("day", "region_id", "department_id", "sector_id", "grade")
+HAZARD_MONTH_KEYS = ("month", "region_id", "department_id", "sector_id", "grade")
 
 
-class HazardDay(Rollup):
-    """Hazards found on `day` (local date), and how far those hazards have come since:
-    rectification reported, closed (销号), and the major ones still open."""
+class HazardMonth(Rollup):
+    """Hazards found in `month` (its first day, local time), and how far those hazards have come
+    since: rectification reported, closed (销号), and the major ones still open."""
 
-    KEYS = HAZARD_DAY_KEYS
+    KEYS = HAZARD_MONTH_KEYS
 
-    day = models.DateField(_("day found"))
-    region_id = models.IntegerField(_("region"))
+    month = models.DateField(_("month found"))
+    region_id = models.IntegerField(_("area"))
     department_id = models.IntegerField(_("regulator"))
     sector_id = models.IntegerField(_("sector"))
     grade = models.CharField(_("grade"), max_length=16)
@@ -59,28 +63,27 @@ class HazardDay(Rollup):
     major_open = count_field()
 
     class Meta:
-        verbose_name = _("hazards by day")
-        verbose_name_plural = _("hazards by day")
+        verbose_name = _("hazards by month")
+        verbose_name_plural = _("hazards by month")
         # The leader dashboard reads these tables (and the others here) for the user's scope.
         permissions = [("view_dashboard", _("Can view the leader dashboard"))]
-        constraints = [models.UniqueConstraint(fields=HAZARD_DAY_KEYS, name="hazardday_key")]
+        constraints = [models.UniqueConstraint(fields=HAZARD_MONTH_KEYS, name="hazardmonth_key")]
 
 
-COMPLAINT_DAY_KEYS = ("day", "region_id", "department_id", "category_id", "channel")
+COMPLAINT_MONTH_KEYS = ("month", "region_id", "department_id", "category_id")
 
 
-class ComplaintDay(Rollup):
-    """Cases received on `day`, with the raw counts every complaint rate is made of
+class ComplaintMonth(Rollup):
+    """Cases received in `month`, with the raw counts every complaint rate is made of
     (complaints.services.rates.Counts) so a group's rates are the same figures as the rates
     page's."""
 
-    KEYS = COMPLAINT_DAY_KEYS
+    KEYS = COMPLAINT_MONTH_KEYS
 
-    day = models.DateField(_("day received"))
-    region_id = models.IntegerField(_("region"))
+    month = models.DateField(_("month received"))
+    region_id = models.IntegerField(_("area"))
     department_id = models.IntegerField(_("lead unit"))
     category_id = models.IntegerField(_("category"))
-    channel = models.CharField(_("channel"), max_length=16)
     cases = count_field()
     accepted = count_field()
     # No longer being worked on: answered, concluded, referred or not accepted.
@@ -100,26 +103,28 @@ class ComplaintDay(Rollup):
     transfers = count_field()
 
     class Meta:
-        verbose_name = _("cases by day")
-        verbose_name_plural = _("cases by day")
-        constraints = [models.UniqueConstraint(fields=COMPLAINT_DAY_KEYS, name="complaintday_key")]
+        verbose_name = _("cases by month")
+        verbose_name_plural = _("cases by month")
+        constraints = [
+            models.UniqueConstraint(fields=COMPLAINT_MONTH_KEYS, name="complaintmonth_key")
+        ]
 
 
-OPEN_DEADLINE_KEYS = ("kind", "due_day", "day", "region_id", "department_id", "group_id")
+OPEN_DEADLINE_KEYS = ("kind", "due_day", "month", "region_id", "department_id", "group_id")
 
 
 class OpenDeadline(Rollup):
-    """Open work by the day it falls due (the local date of its deadline) and the day the
-    record came in (`day`, for the period a figure is about): whatever falls due before today is
-    overdue now, so overdue figures need no scan of the records (only today's deadlines are
+    """Open work by the day it falls due (the local date of its deadline) and the month the
+    record came in (`month`, for the period a figure is about): whatever falls due before today
+    is overdue now, so overdue figures need no scan of the records (only today's deadlines are
     looked up)."""
 
     KEYS = OPEN_DEADLINE_KEYS
 
     kind = models.CharField(_("kind"), max_length=32)
     due_day = models.DateField(_("due"))
-    day = models.DateField(_("day found or received"))
-    region_id = models.IntegerField(_("region"))
+    month = models.DateField(_("month found or received"))
+    region_id = models.IntegerField(_("area"))
     department_id = models.IntegerField(_("unit"))
     group_id = models.IntegerField(_("sector or category"))
     open = count_field()
@@ -139,7 +144,7 @@ class RiskColourCount(Rollup):
 
     KEYS = RISK_COLOUR_KEYS
 
-    region_id = models.IntegerField(_("region"))
+    region_id = models.IntegerField(_("area"))
     department_id = models.IntegerField(_("regulator"))
     sector_id = models.IntegerField(_("sector"))
     colour = models.CharField(_("colour"), max_length=8)

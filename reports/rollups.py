@@ -21,8 +21,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models, transaction
 from django.db.models import QuerySet
 
+from core.choices import RegionLevel
+from core.models import Region
 from reports.models import Rollup
 
+# The key column that holds the place: a record's region, kept as the region's area.
+AREA_KEY = "region_id"
 # Rows per statement: well under SQLite's limit of bound parameters.
 BATCH = 400
 # Records per GROUP BY when a write touched many (a bulk import).
@@ -49,11 +53,11 @@ class Fact:
         """(key, measures) per group of `queryset`, in the table's column order; for a deadline
         fact, optionally only what falls due in [due_from, due_before)."""
         names, measures = [f"rk_{name}" for name in self.table.KEYS], self.table.measures()
-        for row in self.grouped(queryset, due_from, due_before):
-            yield (
-                tuple(row[name] for name in names),
-                [int(row[f"rm_{name}"] or 0) for name in measures],
-            )
+        rows = [
+            (tuple(row[name] for name in names), [int(row[f"rm_{name}"] or 0) for name in measures])
+            for row in self.grouped(queryset, due_from, due_before)
+        ]
+        yield from in_areas(self.table, rows)
 
     def rows_of(self, ids: list[Any]) -> Iterator[tuple[Key, list[int]]]:
         """`rows` over the records with these ids. Compiling these annotated queries costs far
@@ -71,12 +75,12 @@ class Fact:
         with connection.cursor() as cursor:
             cursor.execute(sql, values)
             columns = [column[0] for column in cursor.description]
-            for row in cursor.fetchall():
-                named = dict(zip(columns, row, strict=True))
-                yield (
-                    tuple(named[key] for key in keys),
-                    [int(named[f"rm_{m}"] or 0) for m in measures],
-                )
+            named = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+        rows = [
+            (tuple(n[key] for key in keys), [int(n[f"rm_{m}"] or 0) for m in measures])
+            for n in named
+        ]
+        yield from in_areas(self.table, rows)
 
     def grouped(self, queryset: QuerySet, due_from: Any = None, due_before: Any = None) -> QuerySet:
         """The GROUP BY of `rows`, as a queryset (keys rk_*, measures rm_*)."""
@@ -112,6 +116,33 @@ def _compiled_for(fact: Fact, count: int) -> tuple[str, tuple[Any, ...], list[in
         slots = [params.index(pk) for pk in stand_ins if params.count(pk) == 1]
         _compiled[key] = (sql, tuple(params), slots) if len(slots) == count else None
     return _compiled[key]
+
+
+def in_areas(table: type[Rollup], rows: list[tuple[Key, list[int]]]) -> list[tuple[Key, list[int]]]:
+    """The rows with each record's region replaced by its area (`areas_of`)."""
+    if AREA_KEY not in table.KEYS or not rows:
+        return rows
+    at = table.KEYS.index(AREA_KEY)
+    areas = areas_of({key[at] for key, _values in rows})
+    return [
+        ((*key[:at], areas.get(key[at], key[at]), *key[at + 1 :]), values) for key, values in rows
+    ]
+
+
+def areas_of(region_ids: set[int]) -> dict[int, int]:
+    """Region id → its area: the township it lies in, or itself when it lies above the
+    townships (a county-wide case). Two small queries, whatever the number of records."""
+    paths = dict(
+        Region.objects.filter(pk__in=[pk for pk in region_ids if pk]).values_list("pk", "path")
+    )
+    codes = {code for path in paths.values() for code in path.strip("/").split("/")}
+    townships = dict(
+        Region.objects.filter(code__in=codes, level=RegionLevel.TOWNSHIP).values_list("code", "pk")
+    )
+    return {
+        pk: next((townships[c] for c in path.strip("/").split("/") if c in townships), pk)
+        for pk, path in paths.items()
+    }
 
 
 def _zero() -> Any:

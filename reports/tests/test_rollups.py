@@ -110,7 +110,7 @@ def county(world: World) -> ComplaintWorld:
 
 def test_rebuild_gives_the_rows_the_writes_kept(county: ComplaintWorld) -> None:
     kept = all_contents()
-    assert kept["reports.HazardDay"] and kept["reports.ComplaintDay"]
+    assert kept["reports.HazardMonth"] and kept["reports.ComplaintMonth"]
     assert kept["reports.OpenDeadline"]
     rebuild()
     assert all_contents() == kept
@@ -123,7 +123,7 @@ def test_rebuild_command_restores_a_table_emptied_by_hand(county: ComplaintWorld
     out = StringIO()
     call_command("rebuild_rollups", stdout=out)
     assert all_contents() == kept
-    assert "reports.HazardDay" in out.getvalue()
+    assert "reports.HazardMonth" in out.getvalue()
 
 
 def test_a_transition_moves_the_counts_at_once(world: World) -> None:
@@ -148,7 +148,8 @@ def found_in(period: Period) -> dict:
 def test_dashboard_equals_counts_from_the_records(county: ComplaintWorld) -> None:
     leader = county_leader(county.world)
     today = local_date(timezone.now())
-    period = Period(today - dt.timedelta(days=60), today)
+    two_months_back = (today.replace(day=1) - dt.timedelta(days=40)).replace(day=1)
+    period = Period(two_months_back, today)
     board = build_dashboard(leader, period)
     hazards = Hazard.objects.restrict(leader, "view").filter(**found_in(period))
     assert board.hazards["found"] == hazards.count() > 0
