@@ -59,7 +59,9 @@ class Fact:
         ]
         yield from in_areas(self.table, rows)
 
-    def rows_of(self, ids: list[Any]) -> Iterator[tuple[Key, list[int]]]:
+    def rows_of(
+        self, ids: list[Any], areas: dict[int, int] | None = None
+    ) -> Iterator[tuple[Key, list[int]]]:
         """`rows` over the records with these ids. Compiling these annotated queries costs far
         more than running them (milliseconds against microseconds for a few records), so a
         write's few ids run the SQL compiled once per database and number of ids."""
@@ -80,7 +82,7 @@ class Fact:
             (tuple(n[key] for key in keys), [int(n[f"rm_{m}"] or 0) for m in measures])
             for n in named
         ]
-        yield from in_areas(self.table, rows)
+        yield from in_areas(self.table, rows, areas)
 
     def grouped(self, queryset: QuerySet, due_from: Any = None, due_before: Any = None) -> QuerySet:
         """The GROUP BY of `rows`, as a queryset (keys rk_*, measures rm_*)."""
@@ -118,12 +120,18 @@ def _compiled_for(fact: Fact, count: int) -> tuple[str, tuple[Any, ...], list[in
     return _compiled[key]
 
 
-def in_areas(table: type[Rollup], rows: list[tuple[Key, list[int]]]) -> list[tuple[Key, list[int]]]:
-    """The rows with each record's region replaced by its area (`areas_of`)."""
+def in_areas(
+    table: type[Rollup], rows: list[tuple[Key, list[int]]], known: dict[int, int] | None = None
+) -> list[tuple[Key, list[int]]]:
+    """The rows with each record's region replaced by its area (`areas_of`). `known` holds the
+    areas already looked up for this write (and takes the new ones)."""
     if AREA_KEY not in table.KEYS or not rows:
         return rows
     at = table.KEYS.index(AREA_KEY)
-    areas = areas_of({key[at] for key, _values in rows})
+    areas = {} if known is None else known
+    missing = {key[at] for key, _values in rows} - areas.keys()
+    if missing:
+        areas.update(areas_of(missing))
     return [
         ((*key[:at], areas.get(key[at], key[at]), *key[at + 1 :]), values) for key, values in rows
     ]
@@ -181,12 +189,15 @@ def add_rows(
 
 
 def contributions(
-    records: dict[type[models.Model], list[Any]], sign: int, into: dict[type[Rollup], Totals]
+    records: dict[type[models.Model], list[Any]],
+    sign: int,
+    into: dict[type[Rollup], Totals],
+    areas: dict[int, int],
 ) -> None:
     for model, ids in records.items():
         for fact in facts_of(model):
             for start in range(0, len(ids), ID_CHUNK):
-                add_rows(into, fact, fact.rows_of(ids[start : start + ID_CHUNK]), sign)
+                add_rows(into, fact, fact.rows_of(ids[start : start + ID_CHUNK], areas), sign)
 
 
 def _ids_by_model(records: Iterable[models.Model]) -> dict[type[models.Model], list[Any]]:
@@ -205,9 +216,10 @@ def rollup_tracker(records: list[models.Model]) -> Iterator[None]:
         yield
         return
     deltas: dict[type[Rollup], Totals] = {}
-    contributions(_ids_by_model(records), -1, deltas)
+    areas: dict[int, int] = {}  # region → area, looked up once for the write
+    contributions(_ids_by_model(records), -1, deltas, areas)
     yield
-    contributions(_ids_by_model(records), +1, deltas)
+    contributions(_ids_by_model(records), +1, deltas, areas)
     for table, totals in deltas.items():
         add_to(table, totals)
 
