@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.choices import RegionLevel
 from core.forms import style_for_bootstrap
@@ -86,7 +87,9 @@ class DashboardForm(forms.Form):
 class ReportForm(forms.Form):
     """Which periodic report to make: kind, cadence, which period of it, area and file type."""
 
-    kind = forms.ChoiceField(label=_("Report"), choices=list(KINDS.items()))
+    kind = forms.ChoiceField(
+        label=pgettext_lazy("periodic report", "Report"), choices=list(KINDS.items())
+    )
     cadence = forms.ChoiceField(label=_("Cadence"), choices=list(CADENCES.items()))
     year = forms.IntegerField(label=_("Year"), min_value=2000)
     number = forms.IntegerField(
