@@ -41,7 +41,21 @@ class MonthField(forms.DateField):
     input_formats = [MONTH_FORMAT]
 
 
-class DashboardForm(forms.Form):
+class AreaForm(forms.Form):
+    """A form with an `area` field offering the areas the user's figures can be narrowed to;
+    `today` is the day the periods are measured from."""
+
+    def __init__(self, *args: Any, user: Any, today: dt.date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.today = today
+        area = self.fields["area"]
+        assert isinstance(area, forms.ModelChoiceField)
+        # Only places the user may see: choosing another one is "not a valid choice".
+        self.areas = area.queryset = report_areas(user)
+        style_for_bootstrap(self)
+
+
+class DashboardForm(AreaForm):
     period = forms.ChoiceField(
         label=_("Period"), choices=PERIOD_CHOICES, required=False, initial="year"
     )
@@ -50,15 +64,6 @@ class DashboardForm(forms.Form):
     area = forms.ModelChoiceField(
         label=_("Area"), queryset=Region.objects.none(), required=False, empty_label=_("All")
     )
-
-    def __init__(self, *args: Any, user: Any, today: dt.date, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.today = today
-        area = self.fields["area"]
-        assert isinstance(area, forms.ModelChoiceField)
-        # Only places the user may see: choosing another one is "not a valid choice".
-        area.queryset = report_areas(user)
-        style_for_bootstrap(self)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -84,7 +89,7 @@ class DashboardForm(forms.Form):
         return data.get("area")
 
 
-class ReportForm(forms.Form):
+class ReportForm(AreaForm):
     """Which periodic report to make: kind, cadence, which period of it, area and file type."""
 
     kind = forms.ChoiceField(
@@ -100,17 +105,12 @@ class ReportForm(forms.Form):
     format = forms.ChoiceField(label=_("File"), choices=[("pdf", "PDF"), ("xlsx", "XLSX")])
 
     def __init__(self, *args: Any, user: Any, today: dt.date, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.today = today
-        area = self.fields["area"]
-        assert isinstance(area, forms.ModelChoiceField)
-        area.queryset = report_areas(user)
+        super().__init__(*args, user=user, today=today, **kwargs)
         last_quarter = ReportPeriod.last_complete("quarter", today)
         self.initial.update(
             {"cadence": "quarter", "year": last_quarter.year, "number": last_quarter.number,
-             "area": area.queryset.first()}
+             "area": self.areas.first()}
         )  # fmt: skip
-        style_for_bootstrap(self)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
