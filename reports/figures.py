@@ -48,7 +48,7 @@ class Links:
 
     def __init__(self, board: Dashboard) -> None:
         self.period = board.period
-        self.area = area_id(board)
+        self.area = board.view.area.pk if board.view.area is not None else None
 
     def hazards(self, *, in_period: bool = True, region: int | None = None, **filters: Any) -> str:
         params: list[tuple[str, Any]] = [("region", region or self.area)]
@@ -61,6 +61,9 @@ class Links:
         if in_period:
             params += [("received_after", self.period.start), ("received_before", self.period.end)]
         return list_url("complaints:complaint_list", params + _flat(filters))
+
+    def risk_points(self, colour: str) -> str:
+        return list_url("hazards:riskpoint_list", [("colour", colour), ("region", self.area)])
 
     def rates(self) -> str:
         period = [("period", "year"), ("start", self.period.start), ("end", self.period.end)]
@@ -283,24 +286,20 @@ def overdue_by_area_chart(board: Dashboard, links: Links) -> Chart:
     )
 
 
-def risk_chart(board: Dashboard) -> Chart:
+def risk_chart(board: Dashboard, links: Links) -> Chart:
     slices = [
         Slice(
             label,
             board.risk.get(colour, 0),
             choice_colour(RiskColour, colour),
-            list_url("hazards:riskpoint_list", [("colour", colour), ("region", area_id(board))]),
+            links.risk_points(colour),
         )
         for colour, label in RiskColour.choices
     ]
     return pie_chart("risk-colours", _("Risk points by colour"), slices)
 
 
-def area_id(board: Dashboard) -> int | None:
-    return board.view.area.pk if board.view.area is not None else None
-
-
-def trend_chart(board: Dashboard, links: Links, has_hazards: bool, has_cases: bool) -> Chart:
+def trend_chart(board: Dashboard, has_hazards: bool, has_cases: bool) -> Chart:
     months = list(board.trend)
     labels = [date_format(month, "Y-m") for month in months]
     series = []
@@ -317,20 +316,28 @@ def trend_chart(board: Dashboard, links: Links, has_hazards: bool, has_cases: bo
     return line_chart("trend", _("By month"), labels, series)
 
 
-def dashboard_context(user: Any, board: Dashboard) -> dict[str, Any]:
+def dashboard_charts(user: Any, board: Dashboard) -> list[Chart]:
+    """The dashboard's charts the user's roles may follow."""
     links = Links(board)
     has_hazards = user.has_perm("hazards.view_hazard")
     has_cases = user.has_perm("complaints.view_complaint")
     charts = [overdue_by_area_chart(board, links)] if has_hazards else []
     if has_hazards and user.has_perm("hazards.view_riskpoint"):
-        charts.append(risk_chart(board))
+        charts.append(risk_chart(board, links))
     if has_hazards or has_cases:
-        charts.append(trend_chart(board, links, has_hazards, has_cases))
+        charts.append(trend_chart(board, has_hazards, has_cases))
+    return charts
+
+
+def dashboard_context(user: Any, board: Dashboard) -> dict[str, Any]:
+    links = Links(board)
+    has_hazards = user.has_perm("hazards.view_hazard")
+    has_cases = user.has_perm("complaints.view_complaint")
     return {
         "board": board,
         "hazard_figures": hazard_figures(board, links) if has_hazards else [],
         "complaint_figures": complaint_figures(board, links) if has_cases else [],
-        "charts": charts,
+        "charts": dashboard_charts(user, board),
         "breakdowns": (hazard_breakdowns(board, links) if has_hazards else [])
         + (complaint_breakdowns(board, links) if has_cases else []),
     }

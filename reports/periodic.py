@@ -157,8 +157,8 @@ def build_report(
             hazard_breakdowns(board, links),
             [
                 overdue_by_area_chart(board, links),
-                risk_chart(board),
-                trend_chart(board, links, has_hazards=True, has_cases=False),
+                risk_chart(board, links),
+                trend_chart(board, has_hazards=True, has_cases=False),
             ],
         )
     else:
@@ -166,7 +166,7 @@ def build_report(
             KINDS["complaints"],
             complaint_figures(board, links),
             complaint_breakdowns(board, links),
-            [trend_chart(board, links, has_hazards=False, has_cases=True)],
+            [trend_chart(board, has_hazards=False, has_cases=True)],
         )
         if report_period.cadence == "year":
             section.tables += annual_complaint_tables(user, board)

@@ -16,8 +16,8 @@ from django.views import View
 from core.exports import XLSX_TYPE
 from core.pdf import pdf_response, safe_filename
 from reports.chart_render import chart_download_response
-from reports.dashboard import build_dashboard
-from reports.figures import DASHBOARD_PERMISSION, dashboard_context
+from reports.dashboard import Dashboard, build_dashboard
+from reports.figures import DASHBOARD_PERMISSION, dashboard_charts, dashboard_context
 from reports.forms import DashboardForm, ReportForm
 from reports.models import FiledReport
 from reports.periodic import build_report, report_pdf, report_xlsx
@@ -35,31 +35,38 @@ class LeaderView(View):
         return super().dispatch(request, *args, **kwargs)
 
 
-class DashboardView(LeaderView):
+class DashboardPage(LeaderView):
+    """The period and area chosen in the query string, and the dashboard for them."""
+
+    def chosen(self, request: HttpRequest) -> tuple[DashboardForm, Dashboard | None]:
+        today = local_date(timezone.now())
+        form = DashboardForm(request.GET or None, user=request.user, today=today)
+        if form.is_bound and not form.is_valid():
+            return form, None
+        return form, build_dashboard(request.user, form.chosen_period(), form.chosen_area())
+
+
+class DashboardView(DashboardPage):
     template_name = "reports/dashboard.html"
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        user = request.user
-        form = DashboardForm(request.GET or None, user=user, today=local_date(timezone.now()))
-        if form.is_bound and not form.is_valid():
+        form, board = self.chosen(request)
+        if board is None:
             return render(request, self.template_name, {"form": form}, status=400)
-        board = build_dashboard(user, form.chosen_period(), form.chosen_area())
-        context = {"form": form, **dashboard_context(user, board)}
+        context = {"form": form, **dashboard_context(request.user, board)}
         context["query"] = request.GET.urlencode()
         return render(request, self.template_name, context)
 
 
-class DashboardChartView(LeaderView):
+class DashboardChartView(DashboardPage):
     """One of the dashboard's charts, for the same period and area, as an SVG or PNG file to
     put in a document."""
 
     def get(self, request: HttpRequest, chart_id: str, fmt: str) -> HttpResponse:
-        user = request.user
-        form = DashboardForm(request.GET or None, user=user, today=local_date(timezone.now()))
-        if form.is_bound and not form.is_valid():
+        form, board = self.chosen(request)
+        if board is None:
             return HttpResponse(form.errors.as_text(), status=400, content_type="text/plain")
-        board = build_dashboard(user, form.chosen_period(), form.chosen_area())
-        charts = {chart.id: chart for chart in dashboard_context(user, board)["charts"]}
+        charts = {chart.id: chart for chart in dashboard_charts(request.user, board)}
         if chart_id not in charts:
             raise Http404
         return chart_download_response(charts[chart_id], fmt)
