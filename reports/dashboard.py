@@ -13,7 +13,8 @@ import datetime as dt
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from functools import cached_property
+from typing import Any, ClassVar
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet, Sum
@@ -25,14 +26,15 @@ from complaints.services.backlog import rule_in_force
 from complaints.services.rates import Counts, RateRow, as_decimal
 from core.choices import RegionLevel
 from core.models import Region
-from core.scoping import Scope, scope_of
+from core.scoping import Scope, scope_of, within_paths
 from hazards.choices import ListingState
 from hazards.filtersets.hazards import AWAITING_RECTIFICATION
 from hazards.models import Hazard, HazardListing
 from reports import facts
+from reports.deadlines import HourMark
 from reports.models import ComplaintMonth, HazardMonth, OpenDeadline, RiskColourCount, Rollup
 from reports.rollups import Fact
-from workflow.calendar import end_of_day, local_date, local_zone
+from workflow.calendar import local_zone
 from workflow.choices import ClockState, SupervisionState
 from workflow.models import Clock, SupervisionNotice
 
@@ -95,30 +97,52 @@ class Viewpoint:
 
     @property
     def has_places(self) -> bool:
-        return self.scope.unlimited or bool(self.scope.region_ids or self.scope.department_ids)
+        return self.scope.unlimited or bool(self.scope.region_paths or self.scope.department_ids)
 
-    def where(self, unit_field: str = "department_id") -> Q:
-        """The rollup rows (or records) of this viewpoint, by their place and unit columns."""
+    def where(self) -> Q:
+        """The rollup rows of this viewpoint, by their area and unit columns."""
         where = Q()
         if not self.scope.unlimited:
-            where = Q(region_id__in=self.scope.region_ids)
+            where = Q(region_id__in=self.scope_areas)
             if self.scope.department_ids:
-                where |= Q(**{f"{unit_field}__in": self.scope.department_ids})
+                where |= Q(department_id__in=self.scope.department_ids)
         if self.area is not None:
-            where &= Q(region_id__in=self.area_region_ids)
+            where &= Q(region_id__in=self.areas_in_area)
         return where
 
-    @property
+    @cached_property
     def area_region_ids(self) -> list[int]:
+        """Every region in the chosen area (for the records themselves)."""
         assert self.area is not None
         return list(
             Region.objects.filter(path__startswith=self.area.path).values_list("pk", flat=True)
         )
 
+    @cached_property
+    def scope_areas(self) -> list[int]:
+        """The rollups' areas within the user's regions: a county user's list is its townships
+        and itself, not its several hundred villages and grids."""
+        return _areas_within(self.scope.region_paths)
+
+    @cached_property
+    def areas_in_area(self) -> list[int]:
+        assert self.area is not None
+        return _areas_within((self.area.path,))
+
     def rows(self, table: type[Rollup]) -> QuerySet:
         if not self.has_places:
             return table._default_manager.none()
         return table._default_manager.filter(self.where())
+
+
+# The places a rollup row names (reports.rollups.areas_of): townships and the levels above
+# (below a township, the region tree always passes through one).
+AREA_LEVELS = (RegionLevel.CITY, RegionLevel.COUNTY, RegionLevel.TOWNSHIP)
+
+
+def _areas_within(paths: tuple[str, ...]) -> list[int]:
+    within = Region.objects.filter(within_paths("path", paths), level__in=AREA_LEVELS)
+    return list(within.values_list("pk", flat=True))
 
 
 def summed(rows: QuerySet, measures: Iterable[str]) -> dict[str, int]:
@@ -131,14 +155,10 @@ def grouped(rows: QuerySet, by: Iterable[str], measures: Iterable[str]) -> Itera
     return iter(rows.values(*by).annotate(**{m: Sum(m) for m in measures}).order_by(*by))
 
 
-# --- overdue: deadlines before today from the rollup, today's from the records themselves ---
+# --- overdue: passed hours from the rollup, the hour under way from the records ---
 
 
-def _today_window(now: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
-    return end_of_day(local_date(now) - dt.timedelta(days=1)), now
-
-
-def _due_today_candidates(fact: Fact, start: dt.datetime, now: dt.datetime) -> QuerySet:
+def _due_candidates(fact: Fact, start: dt.datetime, now: dt.datetime) -> QuerySet:
     """Records with a deadline in [start, now): a range of an index, not a scan."""
     if fact.source is Hazard:
         return Hazard.objects.filter(
@@ -155,43 +175,62 @@ def _due_today_candidates(fact: Fact, start: dt.datetime, now: dt.datetime) -> Q
 
 @dataclass
 class OverdueRow:
-    month: dt.date
+    KEYS: ClassVar = ("region_id", "department_id", "group_id")
+
     region_id: int
     department_id: int
     group_id: int
     count: int
 
+    @classmethod
+    def of(cls, place: Any, count: int) -> OverdueRow:
+        """From anything that gives the keys by name (a row of values, a key's columns)."""
+        return cls(place["region_id"], place["department_id"], place["group_id"], count)
 
-def overdue_rows(view: Viewpoint, fact: Fact, now: dt.datetime) -> list[OverdueRow]:
-    """Open work of one deadline kind past its due at `now`, in the viewpoint."""
-    kind = fact.keys["kind"].value
-    start, _now = _today_window(now)
-    by = ("month", "region_id", "department_id", "group_id")
-    earlier = view.rows(OpenDeadline).filter(kind=kind, due_day__lt=local_date(now))
-    rows = [
-        OverdueRow(r["month"], r["region_id"], r["department_id"], r["group_id"], r["open"])
-        for r in grouped(earlier, by, ["open"])
-    ]
+
+# Late deadlines of these kinds count for the period of the case's arrival (their rollup month
+# is the month received); the others count now, whatever the month.
+ARRIVAL_KINDS = (facts.CASE_ROUTE, facts.CASE_HANDLE)
+
+
+def overdue_rows(
+    view: Viewpoint, deadlines: Iterable[Fact], now: dt.datetime, period: Period
+) -> dict[str, list[OverdueRow]]:
+    """Open work past its due at `now` by deadline kind, in the viewpoint: the hours before
+    this one from the rollup in one grouped query (reports.deadlines), the hour under way
+    from the records."""
+    by_kind = {fact.keys["kind"].value: fact for fact in deadlines}
+    late: dict[str, list[OverdueRow]] = {kind: [] for kind in by_kind}
     if not view.has_places:
-        return rows
+        return late
+    mark = HourMark.at(now)
+    arrival = [kind for kind in by_kind if kind in ARRIVAL_KINDS]
+    earlier = view.rows(OpenDeadline).filter(
+        Q(kind__in=[kind for kind in by_kind if kind not in arrival])
+        | Q(kind__in=arrival, **period.months_filter),
+        mark.passed(),
+    )
+    for r in grouped(earlier, ("kind", *OverdueRow.KEYS), ["open"]):
+        late[r["kind"]].append(OverdueRow.of(r, r["open"]))
     visible = _row_filter(view)
-    at = {name: OpenDeadline.KEYS.index(name) for name in by}
-    for key, values in fact.rows(_due_today_candidates(fact, start, now), start, now):
-        row = OverdueRow(
-            _as_date(key[at["month"]]), key[at["region_id"]], key[at["department_id"]],
-            key[at["group_id"]],
-            values[0],
-        )  # fmt: skip
-        if visible(row.region_id, row.department_id):
-            rows.append(row)
-    return rows
+    at = {name: OpenDeadline.KEYS.index(name) for name in ("month", *OverdueRow.KEYS)}
+    for kind, fact in by_kind.items():
+        this_hour = _due_candidates(fact, mark.start, now)
+        for key, values in fact.rows(this_hour, mark.start, now):
+            named = {name: key[at[name]] for name in at}
+            row = OverdueRow.of(named, values[0])
+            month = _as_date(named["month"])
+            counted = kind not in ARRIVAL_KINDS or period.start <= month <= period.end
+            if counted and visible(row.region_id, row.department_id):
+                late[kind].append(row)
+    return late
 
 
 def _row_filter(view: Viewpoint) -> Any:
     """`view.where()` as a test on a row's region and unit ids (for rows computed in Python)."""
-    regions = None if view.scope.unlimited else set(view.scope.region_ids)
+    regions = None if view.scope.unlimited else set(view.scope_areas)
     units = set(view.scope.department_ids)
-    area = set(view.area_region_ids) if view.area is not None else None
+    area = set(view.areas_in_area) if view.area is not None else None
 
     def visible(region_id: int, department_id: int) -> bool:
         in_scope = regions is None or region_id in regions or department_id in units
@@ -220,10 +259,6 @@ def complaint_totals(view: Viewpoint, period: Period) -> dict[str, int]:
 def risk_colours(view: Viewpoint) -> dict[str, int]:
     rows = grouped(view.rows(RiskColourCount), ["colour"], ["points"])
     return {row["colour"]: int(row["points"]) for row in rows}
-
-
-def in_period(rows: list[OverdueRow], period: Period) -> list[OverdueRow]:
-    return [row for row in rows if period.start <= row.month <= period.end]
 
 
 def now_local() -> dt.datetime:
@@ -409,10 +444,9 @@ def build_dashboard(
     view = Viewpoint.of(user, area)
     hazard_rows = view.rows(HazardMonth).filter(**period.months_filter)
     case_rows = view.rows(ComplaintMonth).filter(**period.months_filter)
-    hazard_late = overdue_rows(view, facts.HAZARD_DEADLINES, now)
-    case_late = overdue_rows(view, facts.CASE_DEADLINES, now)
-    route_late = in_period(overdue_rows(view, facts.ROUTE_DEADLINES, now), period)
-    handle_late = in_period(overdue_rows(view, facts.HANDLE_DEADLINES, now), period)
+    late = overdue_rows(view, facts.DEADLINE_FACTS, now, period)
+    hazard_late, case_late = late[facts.HAZARD_RECTIFY], late[facts.CASE_OVERDUE]
+    route_late, handle_late = late[facts.CASE_ROUTE], late[facts.CASE_HANDLE]
     complaints = summed(case_rows, COMPLAINT_MEASURES)
     formula = rule_in_force(RateFormula.objects.all(), period.end, area)
     counts = rate_counts(complaints, late_count(route_late), late_count(handle_late))

@@ -14,8 +14,18 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, DateField, F, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce, TruncDate, TruncMonth
+from django.db.models import (
+    Count,
+    DateField,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce, ExtractHour, TruncDate, TruncMonth
 from django.utils import timezone
 
 from complaints.choices import OPEN_STATES
@@ -40,6 +50,11 @@ RECTIFIED_STATES = (HazardState.RECTIFIED, HazardState.VERIFIED, HazardState.CLO
 
 def local_day(field: str) -> Any:
     return TruncDate(field, tzinfo=local_zone())
+
+
+def local_hour(field: str) -> Any:
+    """The hour (0–23) of the field's local time."""
+    return Cast(ExtractHour(field, tzinfo=local_zone()), IntegerField())
 
 
 def local_month(field: str) -> Any:
@@ -88,6 +103,7 @@ HAZARD_DEADLINES = Fact(
     keys={
         "kind": Value(HAZARD_RECTIFY),
         "due_day": local_day("rectify_by"),
+        "due_hour": local_hour("rectify_by"),
         "month": local_month("rectify_by"),
         **HAZARD_PLACE,
         "group_id": F("premises__sector_id"),
@@ -140,6 +156,7 @@ def _case_deadline_keys(kind: str, due: str, by_arrival: bool) -> dict[str, Any]
     return {
         "kind": Value(kind),
         "due_day": local_day(due),
+        "due_hour": local_hour(due),
         "month": local_month("received_at" if by_arrival else due),
         **CASE_PLACE,
         "group_id": id_or_zero("category_id"),

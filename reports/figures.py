@@ -7,9 +7,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.http import urlencode
@@ -40,7 +41,13 @@ class Figure:
 
 def list_url(name: str, params: Iterable[tuple[str, Any]]) -> str:
     query = urlencode([(key, value) for key, value in params if value not in (None, "")])
-    return reverse(name) + (f"?{query}" if query else "")
+    return _list_path(name, get_script_prefix()) + (f"?{query}" if query else "")
+
+
+@cache
+def _list_path(name: str, script_prefix: str) -> str:
+    """A dashboard links to a few lists hundreds of times: resolve each name once per prefix."""
+    return reverse(name)
 
 
 class Links:

@@ -110,19 +110,26 @@ class ComplaintMonth(Rollup):
         ]
 
 
-OPEN_DEADLINE_KEYS = ("kind", "due_day", "month", "region_id", "department_id", "group_id")
+OPEN_DEADLINE_KEYS = (
+    "kind", "due_day", "due_hour", "month", "region_id", "department_id", "group_id",
+)  # fmt: skip
 
 
 class OpenDeadline(Rollup):
-    """Open work by the day it falls due (the local date of its deadline) and the month the
-    record came in (`month`, for the period a figure is about): whatever falls due before today
-    is overdue now, so overdue figures need no scan of the records (only today's deadlines are
-    looked up)."""
+    """Open work by the hour it falls due (local date and hour of its deadline) and a month
+    (`month`: the month received for the on-time rates of a period, else the month due):
+    whatever falls due before the current hour is overdue now, so overdue figures need no scan
+    of the records but for the deadlines of the hour under way.
+
+    Rows whose hour has passed are folded together every hour (reports.deadlines.settle) under
+    SETTLED_DAY, so the rows the dashboard reads stay as many as kinds × areas × units × groups
+    (× months of arrival), however many records and however far back their deadlines go."""
 
     KEYS = OPEN_DEADLINE_KEYS
 
     kind = models.CharField(_("kind"), max_length=32)
     due_day = models.DateField(_("due"))
+    due_hour = models.PositiveSmallIntegerField(_("hour due"), default=0)
     month = models.DateField(_("month found or received"))
     region_id = models.IntegerField(_("area"))
     department_id = models.IntegerField(_("unit"))
@@ -133,7 +140,8 @@ class OpenDeadline(Rollup):
         verbose_name = _("open deadlines")
         verbose_name_plural = _("open deadlines")
         constraints = [models.UniqueConstraint(fields=OPEN_DEADLINE_KEYS, name="opendeadline_key")]
-        indexes = [models.Index(fields=["kind", "due_day"], name="opendeadline_kind_due")]
+        # The dashboard reads the passed hours: the settled rows and today's, a short range.
+        indexes = [models.Index(fields=["due_day", "due_hour"], name="opendeadline_due")]
 
 
 RISK_COLOUR_KEYS = ("region_id", "department_id", "sector_id", "colour")

@@ -254,11 +254,14 @@ def _upsert(table: type[Rollup], rows: list[tuple[Key, list[int]]]) -> None:
         cursor.execute(sql, params)
 
 
-def rebuild(report: Callable[[str], None] | None = None) -> dict[str, int]:
-    """Recompute every rollup table from the records; returns rows written per table."""
+def rebuild(
+    report: Callable[[str], None] | None = None, only: Iterable[type[Rollup]] | None = None
+) -> dict[str, int]:
+    """Recompute every rollup table (or `only` these) from the records; returns rows written
+    per table."""
     written: dict[str, int] = {}
     with transaction.atomic():
-        for table in tables():
+        for table in tables() if only is None else list(only):
             totals: dict[type[Rollup], Totals] = {}
             for fact in (f for f in _facts if f.table is table):
                 add_up(totals, fact, fact.source._default_manager.all(), +1)

@@ -710,9 +710,9 @@ def analyze() -> None:
 
 
 def generate_complaints(
-    seed: int, premises: int, record: Record, batch_size: int = DEFAULT_BATCH
+    seed: int, complaints: int, record: Record, batch_size: int = DEFAULT_BATCH
 ) -> dict[str, int]:
-    """Routes, the caseload (one complaint per two premises) and the story; row counts."""
+    """Routes, the caseload of `complaints` cases and the story; row counts."""
     from core.demo.complaints_story import tell_story
 
     cast = Cast.load()
@@ -721,7 +721,7 @@ def generate_complaints(
         if routes:
             record(CategoryRoute, range(routes[0].pk, routes[-1].pk + 1), partial(list, routes))
     rows = {"category routes": len(routes)}
-    rows.update(caseload(seed, complaints_for(premises), cast, record, batch_size))
+    rows.update(caseload(seed, complaints, cast, record, batch_size))
     story = tell_story(seed, cast)
     for key, count in story.items():
         rows[key] = rows.get(key, 0) + count

@@ -51,12 +51,21 @@ class DemoOptions:
     seed: int = 1
     scale: int = 1
     premises: int | None = None  # overrides scale × PREMISES_PER_SCALE (tests)
+    complaints: int | None = None  # overrides one per two premises (the benchmarks' 1 M + 1 M)
     batch_size: int = DEFAULT_BATCH_SIZE
     progress: IO[str] | None = None  # where the progress bar goes; None hides it
 
     @property
     def premises_count(self) -> int:
         return self.premises if self.premises is not None else self.scale * PREMISES_PER_SCALE
+
+    @property
+    def complaints_count(self) -> int:
+        from core.demo.complaints import complaints_for
+
+        if self.complaints is not None:
+            return self.complaints
+        return complaints_for(self.premises_count)
 
 
 @dataclass
@@ -164,7 +173,7 @@ def complaints_step(run: DemoRun) -> None:
     """Routes, complaints in every state with their clocks, and the complaint story (issue 5)."""
     from core.demo.complaints import generate_complaints
 
-    rows = generate_complaints(run.options.seed, run.options.premises_count, run.recorder.record)
+    rows = generate_complaints(run.options.seed, run.options.complaints_count, run.recorder.record)
     run.rows.update(rows)
 
 
@@ -177,9 +186,11 @@ class Step:
 def rollups_step(run: DemoRun) -> None:
     """The dashboards' aggregate tables, recomputed once from all the generated records (the
     bulk steps write around the services that keep them current one write at a time)."""
+    from reports.deadlines import settle
     from reports.rollups import rebuild
 
     rebuild()
+    settle()
 
 
 STEPS: tuple[Step, ...] = (

@@ -52,6 +52,7 @@ class Command(BaseCommand):
         )
         # For tests and benchmarks: an exact premises count and the insert batch size.
         parser.add_argument("--premises", type=positive, help=argparse.SUPPRESS)
+        parser.add_argument("--complaints", type=positive, help=argparse.SUPPRESS)
         parser.add_argument(
             "--batch-size", type=positive, default=DEFAULT_BATCH_SIZE, help=argparse.SUPPRESS
         )
@@ -83,6 +84,7 @@ class Command(BaseCommand):
             seed=options["seed"],
             scale=options["scale"],
             premises=options["premises"],
+            complaints=options["complaints"],
             batch_size=options["batch_size"],
             progress=None if options["no_progress"] else progress_stream(self.stderr),
         )

@@ -7,12 +7,13 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from reports.deadlines import settle
 from reports.rollups import rebuild
 
 
 class Command(BaseCommand):
     help = (
-        "Recompute every rollup table (hazards and cases by day, open deadlines, risk colours) "
+        "Recompute every rollup table (hazards and cases by month, open deadlines, risk colours) "
         "from the records, in one transaction. The tables are kept current by each write; run "
         "this after loading records around the services (a restore, a raw SQL fix)."
     )
@@ -20,4 +21,5 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.monotonic()
         rebuild(report=self.stdout.write)
+        settle()
         self.stdout.write(f"Rebuilt in {time.monotonic() - started:.1f} s")
