@@ -214,7 +214,8 @@ def overdue_rows(
         late[r["kind"]].append(OverdueRow.of(r, r["open"]))
     visible = _row_filter(view)
     at = {name: OpenDeadline.KEYS.index(name) for name in ("month", *OverdueRow.KEYS)}
-    for kind, fact in by_kind.items():
+    for kind in mark.kinds_due_this_hour().intersection(by_kind):
+        fact = by_kind[kind]
         this_hour = _due_candidates(fact, mark.start, now)
         for key, values in fact.rows(this_hour, mark.start, now):
             named = {name: key[at[name]] for name in at}

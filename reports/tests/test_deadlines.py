@@ -102,3 +102,23 @@ def test_an_hour_passing_moves_its_deadlines_into_the_overdue_count(county: Comp
         ]
         == overdue_later
     )
+
+
+def test_a_deadline_passed_minutes_ago_counts_at_once(county: ComplaintWorld) -> None:
+    """Deadlines of the hour under way come from the records, at the minute."""
+    leader = county_leader(county.world)
+    mark = HourMark.at(timezone.now())
+    at = mark.start + dt.timedelta(minutes=30)
+    hazard = Hazard.objects.filter(state__in=AWAITING_RECTIFICATION).first()
+    assert hazard is not None
+    with tracked(hazard):
+        Hazard.objects.filter(pk=hazard.pk).update(rectify_by=mark.start + dt.timedelta(minutes=10))
+    settle(at)
+    awaiting = Hazard.objects.filter(state__in=AWAITING_RECTIFICATION)
+    for moment in (at, mark.start + dt.timedelta(minutes=5)):
+        board = build_dashboard(leader, Period.year_to_date(local_date(moment)), now=moment)
+        assert board.hazards["overdue"] == awaiting.filter(rectify_by__lt=moment).count()
+    earlier = mark.start + dt.timedelta(minutes=5)
+    later_board = build_dashboard(leader, Period.year_to_date(local_date(at)), now=at)
+    earlier_board = build_dashboard(leader, Period.year_to_date(local_date(earlier)), now=earlier)
+    assert later_board.hazards["overdue"] == earlier_board.hazards["overdue"] + 1
