@@ -186,11 +186,10 @@ class Step:
 def rollups_step(run: DemoRun) -> None:
     """The dashboards' aggregate tables, recomputed once from all the generated records (the
     bulk steps write around the services that keep them current one write at a time)."""
-    from reports.deadlines import settle
-    from reports.rollups import rebuild, tables
+    from reports.deadlines import rebuild_settled
+    from reports.rollups import tables
 
-    rebuild()
-    settle()
+    rebuild_settled()
     with connection.cursor() as cursor:  # the planner's statistics for the new rows
         for table in tables():
             cursor.execute(f"ANALYZE {connection.ops.quote_name(table._meta.db_table)}")

@@ -8,14 +8,12 @@ def recount_open_deadlines(apps, schema_editor):
     before this migration knew only the day), then fold the hours already passed. It uses the
     app's code, not the historical models, as the counting rules live there; an empty table
     (a new install) has nothing to count again."""
-    from reports.deadlines import settle
+    from reports.deadlines import rebuild_settled
     from reports.models import OpenDeadline
-    from reports.rollups import rebuild
 
     if not OpenDeadline.objects.exists():
         return
-    rebuild(only=[OpenDeadline])
-    settle()
+    rebuild_settled(only=[OpenDeadline])
 
 
 class Migration(migrations.Migration):

@@ -7,8 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from reports.deadlines import settle
-from reports.rollups import rebuild
+from reports.deadlines import rebuild_settled
 
 
 class Command(BaseCommand):
@@ -20,6 +19,5 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.monotonic()
-        rebuild(report=self.stdout.write)
-        settle()
+        rebuild_settled(report=self.stdout.write)
         self.stdout.write(f"Rebuilt in {time.monotonic() - started:.1f} s")
