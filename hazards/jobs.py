@@ -1,8 +1,15 @@
-"""Background tasks of the workplace-safety area (Django tasks, run by `manage.py run_worker`)."""
+"""Background tasks of the workplace-safety area (Django tasks, run by `manage.py run_worker`).
+
+`periodic_jobs()` lists the area's periodic jobs (workflow.worker runs them): each night the
+enterprises' quarterly and annual hazard statistics are drafted once their period has ended.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.tasks import task
+from django.utils import timezone
 
 from core.audit import audit_context
 from core.models import ImportJob
@@ -20,3 +27,30 @@ def import_ledger(job_id: int) -> str:
     # The hazards are the uploader's: their audit entries name them, not the worker.
     with audit_context(actor=job.created_by, source="ledger_import"):
         return run_ledger_import(job).state
+
+
+# Local hour of the nightly drafting of the enterprises' statistics.
+STATISTICS_HOUR = 2
+
+
+@task()
+def draft_enterprise_statistics() -> int:
+    """Draft the statistics of the periods being filed for every enterprise with an officer
+    account that has none yet; returns how many were drafted."""
+    from hazards.services.statistics import draft_due_statistics
+    from workflow.calendar import local_date
+
+    with audit_context(source="worker"):
+        return draft_due_statistics(local_date(timezone.now()))
+
+
+def periodic_jobs() -> list[Any]:
+    from workflow.worker import PeriodicSpec
+
+    return [
+        PeriodicSpec(
+            "hazards.draft_enterprise_statistics",
+            draft_enterprise_statistics.call,
+            daily_at_hour=STATISTICS_HOUR,
+        )
+    ]

@@ -129,34 +129,69 @@ def generate_statistics(
     A signed period is frozen: regenerating it is refused."""
     period = period_of(kind, year, quarter)
     with transaction.atomic():
-        statistics = (
-            EnterpriseStatistics.objects.select_for_update()
-            .filter(premises=premises, period_kind=period.kind, year=year, quarter=period.quarter)
-            .first()
-        ) or EnterpriseStatistics(
-            premises=premises, period_kind=period.kind, year=year, quarter=period.quarter
-        )
-        if statistics.signed_at is not None:
-            raise StatisticsError(
-                _(
-                    "The statistics for %(period)s were signed by %(principal)s and can no "
-                    "longer be regenerated."
-                )
-                % {"period": statistics, "principal": statistics.principal_name},
-                code="signed",
-            )
-        if statistics.pk is None:
-            statistics.take_place_from_premises()
-        for name, value in ledger_figures(premises, period).__dict__.items():
-            setattr(statistics, name, value)
-        statistics.due_on = due_on(period)
-        statistics.generated_at = timezone.now()
+        statistics = _filled_from_ledger(premises, period)
 
         def save() -> EnterpriseStatistics:
             statistics.save()
             return statistics
 
         return save_in_scope(user, statistics, save)
+
+
+def _filled_from_ledger(premises: Premises, period: Period) -> EnterpriseStatistics:
+    """The period's statistics row (locked, or a new one) with the ledger's figures; unsaved.
+    Call inside a transaction."""
+    key = {"premises": premises, "period_kind": period.kind, "year": period.year}
+    key["quarter"] = period.quarter
+    statistics = EnterpriseStatistics.objects.select_for_update().filter(
+        **key
+    ).first() or EnterpriseStatistics(**key)
+    if statistics.signed_at is not None:
+        raise StatisticsError(
+            _(
+                "The statistics for %(period)s were signed by %(principal)s and can no "
+                "longer be regenerated."
+            )
+            % {"period": statistics, "principal": statistics.principal_name},
+            code="signed",
+        )
+    if statistics.pk is None:
+        statistics.take_place_from_premises()
+    for name, value in ledger_figures(premises, period).__dict__.items():
+        setattr(statistics, name, value)
+    statistics.due_on = due_on(period)
+    statistics.generated_at = timezone.now()
+    return statistics
+
+
+def periods_to_file(today: dt.date) -> list[Period]:
+    """The periods whose statistics are being filed now: the last quarter and the last year
+    that have ended, each until its due day has passed."""
+    quarter = (today.month - 1) // 3  # the last complete quarter, 0 meaning last year's 4th
+    ended = [
+        Period(PeriodKind.QUARTER, today.year - (quarter == 0), quarter or 4),
+        Period(PeriodKind.YEAR, today.year - 1, 0),
+    ]
+    return [period for period in ended if today <= due_on(period)]
+
+
+def draft_due_statistics(today: dt.date) -> int:
+    """The worker's drafts: each enterprise with an officer account gets the statistics of the
+    periods being filed drafted from its ledger, to check and sign by the due day. A period it
+    already has (drafted, regenerated or signed) is left alone; returns how many were drafted."""
+    drafted = 0
+    enterprises = Premises.objects.filter(officers__isnull=False).distinct().order_by("pk")
+    for period in periods_to_file(today):
+        done = EnterpriseStatistics.objects.filter(
+            period_kind=period.kind, year=period.year, quarter=period.quarter
+        ).values("premises_id")
+        for premises in enterprises.exclude(pk__in=done).iterator(chunk_size=500):
+            with transaction.atomic():
+                statistics = _filled_from_ledger(premises, period)
+                statistics.save()
+                record_change(statistics, None)
+            drafted += 1
+    return drafted
 
 
 def sign_statistics(

@@ -15,9 +15,11 @@ from hazards.choices import HazardGrade, HazardState, InspectionKind, Inspection
 from hazards.models import ChecklistTemplate, EnterpriseStatistics, Inspection
 from hazards.services.statistics import (
     StatisticsError,
+    draft_due_statistics,
     due_on,
     generate_statistics,
     period_of,
+    periods_to_file,
     sign_statistics,
 )
 from hazards.tests.test_risk import make_hazard
@@ -218,3 +220,42 @@ def test_statistics_of_premises_outside_the_scope_are_refused(world, ledger):
     with pytest.raises(PermissionDenied):
         generate_q1(world, persona="township_b")
     assert not EnterpriseStatistics.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("today", "periods"),
+    [
+        (dt.date(2026, 4, 2), {(PeriodKind.QUARTER, 2026, 1)}),
+        (dt.date(2026, 4, 16), set()),  # Q1's due day (15 April) has passed
+        (dt.date(2027, 1, 10), {(PeriodKind.QUARTER, 2026, 4), (PeriodKind.YEAR, 2026, 0)}),
+        (dt.date(2027, 1, 25), {(PeriodKind.YEAR, 2026, 0)}),  # Q4 was due 15 January
+    ],
+)
+def test_the_periods_being_filed(today, periods):
+    assert {(p.kind, p.year, p.quarter) for p in periods_to_file(today)} == periods
+
+
+def test_the_worker_drafts_each_officers_enterprise_once(world, ledger):
+    """Premises A has an officer account, premises B none: only A gets a draft, with the
+    ledger's figures, and a second run (or a signed period) drafts nothing more."""
+    with audit_context(source="worker"):
+        assert draft_due_statistics(dt.date(2026, 4, 2)) == 1
+    drafted = EnterpriseStatistics.objects.get()
+    assert drafted.premises == world.premises_a and drafted.signed_at is None
+    assert (drafted.period_kind, drafted.year, drafted.quarter) == (PeriodKind.QUARTER, 2026, 1)
+    assert figures(drafted) == figures(generate_q1(world))
+    assert AuditEntry.objects.filter(source="worker", object_id=str(drafted.pk)).exists()
+    sign_statistics(user=world.user("enterprise"), statistics=drafted, principal_name="王")
+    assert draft_due_statistics(dt.date(2026, 4, 3)) == 0
+    assert EnterpriseStatistics.objects.count() == 1
+
+
+def test_the_worker_runs_the_drafting_nightly(world, ledger, monkeypatch):
+    from workflow.worker import periodic_jobs
+
+    nightly = {spec.name: spec for spec in periodic_jobs()}["hazards.draft_enterprise_statistics"]
+    assert nightly.daily_at_hour is not None
+    monkeypatch.setattr(timezone, "now", lambda: at(2026, 4, 2, 2, 0))
+    nightly.run()
+    drafted = EnterpriseStatistics.objects.get()
+    assert (drafted.premises, drafted.quarter) == (world.premises_a, 1)

@@ -64,11 +64,13 @@ def periodic_jobs() -> list[PeriodicSpec]:
 
 def area_periodic_jobs() -> list[PeriodicSpec]:
     """Periodic jobs an area lists in its own `jobs.periodic_jobs()` (complaints: closing
-    review windows nobody used; reports: filing the periodic reports)."""
+    review windows nobody used; safety: drafting the enterprises' statistics; reports: filing
+    the periodic reports, folding passed deadlines)."""
     from complaints.jobs import periodic_jobs as complaint_jobs
+    from hazards.jobs import periodic_jobs as safety_jobs
     from reports.jobs import periodic_jobs as report_jobs
 
-    return [*complaint_jobs(), *report_jobs()]
+    return [*complaint_jobs(), *safety_jobs(), *report_jobs()]
 
 
 def claim(spec: PeriodicSpec, now: dt.datetime) -> bool:
