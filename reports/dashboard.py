@@ -31,7 +31,7 @@ from hazards.choices import ListingState
 from hazards.filtersets.hazards import AWAITING_RECTIFICATION
 from hazards.models import Hazard, HazardListing
 from reports import facts
-from reports.deadlines import HourMark
+from reports.deadlines import SlotMark
 from reports.models import ComplaintMonth, HazardMonth, OpenDeadline, RiskColourCount, Rollup
 from reports.rollups import Fact
 from workflow.calendar import local_zone
@@ -155,7 +155,7 @@ def grouped(rows: QuerySet, by: Iterable[str], measures: Iterable[str]) -> Itera
     return iter(rows.values(*by).annotate(**{m: Sum(m) for m in measures}).order_by(*by))
 
 
-# --- overdue: passed hours from the rollup, the hour under way from the records ---
+# --- overdue: passed slots from the rollup, the slot under way from the records ---
 
 
 def _due_candidates(fact: Fact, start: dt.datetime, now: dt.datetime) -> QuerySet:
@@ -196,14 +196,14 @@ ARRIVAL_KINDS = (facts.CASE_ROUTE, facts.CASE_HANDLE)
 def overdue_rows(
     view: Viewpoint, deadlines: Iterable[Fact], now: dt.datetime, period: Period
 ) -> dict[str, list[OverdueRow]]:
-    """Open work past its due at `now` by deadline kind, in the viewpoint: the hours before
-    this one from the rollup in one grouped query (reports.deadlines), the hour under way
-    from the records."""
+    """Open work past its due at `now` by deadline kind, in the viewpoint: the time slots
+    before this one from the rollup in one grouped query (reports.deadlines), the slot under
+    way from the records."""
     by_kind = {fact.keys["kind"].value: fact for fact in deadlines}
     late: dict[str, list[OverdueRow]] = {kind: [] for kind in by_kind}
     if not view.has_places:
         return late
-    mark = HourMark.at(now)
+    mark = SlotMark.at(now)
     arrival = [kind for kind in by_kind if kind in ARRIVAL_KINDS]
     earlier = view.rows(OpenDeadline).filter(
         Q(kind__in=[kind for kind in by_kind if kind not in arrival])
@@ -214,10 +214,10 @@ def overdue_rows(
         late[r["kind"]].append(OverdueRow.of(r, r["open"]))
     visible = _row_filter(view)
     at = {name: OpenDeadline.KEYS.index(name) for name in ("month", *OverdueRow.KEYS)}
-    for kind in mark.kinds_due_this_hour().intersection(by_kind):
+    for kind in mark.kinds_due_now().intersection(by_kind):
         fact = by_kind[kind]
-        this_hour = _due_candidates(fact, mark.start, now)
-        for key, values in fact.rows(this_hour, mark.start, now):
+        due_now = _due_candidates(fact, mark.start, now)
+        for key, values in fact.rows(due_now, mark.start, now):
             named = {name: key[at[name]] for name in at}
             row = OverdueRow.of(named, values[0])
             month = _as_date(named["month"])

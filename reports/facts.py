@@ -25,7 +25,14 @@ from django.db.models import (
     Subquery,
     Value,
 )
-from django.db.models.functions import Cast, Coalesce, ExtractHour, TruncDate, TruncMonth
+from django.db.models.functions import (
+    Cast,
+    Coalesce,
+    ExtractHour,
+    ExtractMinute,
+    TruncDate,
+    TruncMonth,
+)
 from django.utils import timezone
 
 from complaints.choices import OPEN_STATES
@@ -34,7 +41,7 @@ from complaints.services.rates import case_facts, count_expressions
 from hazards.choices import HazardGrade, HazardState
 from hazards.filtersets.hazards import AWAITING_RECTIFICATION
 from hazards.models import Hazard, RiskPoint
-from reports.models import ComplaintMonth, HazardMonth, OpenDeadline, RiskColourCount
+from reports.models import SLOT_MINUTES, ComplaintMonth, HazardMonth, OpenDeadline, RiskColourCount
 from reports.rollups import Fact, register
 from workflow.calendar import local_zone
 from workflow.choices import ClockState
@@ -52,9 +59,11 @@ def local_day(field: str) -> Any:
     return TruncDate(field, tzinfo=local_zone())
 
 
-def local_hour(field: str) -> Any:
-    """The hour (0–23) of the field's local time."""
-    return Cast(ExtractHour(field, tzinfo=local_zone()), IntegerField())
+def local_slot(field: str) -> Any:
+    """The field's local time of day in slots of SLOT_MINUTES (0 from midnight)."""
+    hour = Cast(ExtractHour(field, tzinfo=local_zone()), IntegerField())
+    minute = Cast(ExtractMinute(field, tzinfo=local_zone()), IntegerField())
+    return Cast((hour * 60 + minute) / SLOT_MINUTES, IntegerField())
 
 
 def local_month(field: str) -> Any:
@@ -103,7 +112,7 @@ HAZARD_DEADLINES = Fact(
     keys={
         "kind": Value(HAZARD_RECTIFY),
         "due_day": local_day("rectify_by"),
-        "due_hour": local_hour("rectify_by"),
+        "due_slot": local_slot("rectify_by"),
         "month": local_month("rectify_by"),
         **HAZARD_PLACE,
         "group_id": F("premises__sector_id"),
@@ -156,7 +165,7 @@ def _case_deadline_keys(kind: str, due: str, by_arrival: bool) -> dict[str, Any]
     return {
         "kind": Value(kind),
         "due_day": local_day(due),
-        "due_hour": local_hour(due),
+        "due_slot": local_slot(due),
         "month": local_month("received_at" if by_arrival else due),
         **CASE_PLACE,
         "group_id": id_or_zero("category_id"),

@@ -5,7 +5,8 @@ complaint reports for the county and each township and keeps them (reports.model
 A nightly job (REPORTS_FILING_HOUR, local time) queues one task per report due, so the worker
 makes them one at a time between its other work (notifications, the escalation scan).
 
-Every hour the open deadlines whose hour has passed are folded together (reports.deadlines).
+Every ten minutes the open deadlines whose time slot has passed are folded together
+(reports.deadlines).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from django.utils import timezone, translation
 
 from core.choices import RegionLevel
 from core.models import Region
-from reports.deadlines import settle
+from reports.deadlines import SETTLE_EVERY, settle
 from reports.models import FiledReport
 from reports.periodic import CADENCES, KINDS, ReportPeriod, build_report, report_pdf, report_xlsx
 from workflow.calendar import local_date
@@ -95,7 +96,7 @@ def periodic_jobs() -> list[Any]:
     from workflow.worker import PeriodicSpec
 
     return [
-        PeriodicSpec("reports.settle_deadlines", settle, every=dt.timedelta(hours=1)),
+        PeriodicSpec("reports.settle_deadlines", settle, every=SETTLE_EVERY),
         PeriodicSpec(
             "reports.file_reports",
             enqueue_due_reports.call,

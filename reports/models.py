@@ -110,26 +110,30 @@ class ComplaintMonth(Rollup):
         ]
 
 
+# Open deadlines are counted by the ten minutes they fall due in: the dashboard reads at most
+# that long a stretch of deadlines from the records themselves (reports.deadlines).
+SLOT_MINUTES = 10
 OPEN_DEADLINE_KEYS = (
-    "kind", "due_day", "due_hour", "month", "region_id", "department_id", "group_id",
+    "kind", "due_day", "due_slot", "month", "region_id", "department_id", "group_id",
 )  # fmt: skip
 
 
 class OpenDeadline(Rollup):
-    """Open work by the hour it falls due (local date and hour of its deadline) and a month
-    (`month`: the month received for the on-time rates of a period, else the month due):
-    whatever falls due before the current hour is overdue now, so overdue figures need no scan
-    of the records but for the deadlines of the hour under way.
+    """Open work by the time slot it falls due (local date and ten-minute slot of its deadline)
+    and a month (`month`: the month received for the on-time rates of a period, else the month
+    due): whatever falls due before the current slot is overdue now, so overdue figures need no
+    scan of the records but for the deadlines of the slot under way.
 
-    Rows whose hour has passed are folded together every hour (reports.deadlines.settle) under
-    SETTLED_DAY, so the rows the dashboard reads stay as many as kinds × areas × units × groups
-    (× months of arrival), however many records and however far back their deadlines go."""
+    Rows whose slot has passed are folded together (reports.deadlines.settle) under SETTLED_DAY,
+    so the rows the dashboard reads stay as many as kinds × areas × units × groups (× months of
+    arrival), however many records and however far back their deadlines go."""
 
     KEYS = OPEN_DEADLINE_KEYS
 
     kind = models.CharField(_("kind"), max_length=32)
     due_day = models.DateField(_("due"))
-    due_hour = models.PositiveSmallIntegerField(_("hour due"), default=0)
+    # Minutes since local midnight // SLOT_MINUTES.
+    due_slot = models.PositiveSmallIntegerField(_("time slot due"), default=0)
     month = models.DateField(_("month found or received"))
     region_id = models.IntegerField(_("area"))
     department_id = models.IntegerField(_("unit"))
@@ -140,8 +144,8 @@ class OpenDeadline(Rollup):
         verbose_name = _("open deadlines")
         verbose_name_plural = _("open deadlines")
         constraints = [models.UniqueConstraint(fields=OPEN_DEADLINE_KEYS, name="opendeadline_key")]
-        # The dashboard reads the passed hours: the settled rows and today's, a short range.
-        indexes = [models.Index(fields=["due_day", "due_hour"], name="opendeadline_due")]
+        # The dashboard reads the passed slots: the settled rows and today's, a short range.
+        indexes = [models.Index(fields=["due_day", "due_slot"], name="opendeadline_due")]
 
 
 RISK_COLOUR_KEYS = ("region_id", "department_id", "sector_id", "colour")

@@ -18,8 +18,8 @@ from hazards.filtersets.hazards import AWAITING_RECTIFICATION
 from hazards.filtersets.hazards import overdue as overdue_hazards
 from hazards.models import Hazard
 from reports.dashboard import Period, build_dashboard
-from reports.deadlines import SETTLED_DAY, HourMark, settle
-from reports.models import OpenDeadline
+from reports.deadlines import SETTLED_DAY, SlotMark, settle
+from reports.models import SLOT_MINUTES, OpenDeadline
 from reports.rollups import rebuild, table_contents
 from reports.tests.test_rollups import county_leader, random_cases, random_hazards
 from testing.world import World
@@ -43,7 +43,7 @@ def overdue_figures(leader) -> tuple[int, int, int]:  # type: ignore[no-untyped-
 
 
 def passed_rows(now: dt.datetime) -> int:
-    return OpenDeadline.objects.filter(HourMark.at(now).passed()).count()
+    return OpenDeadline.objects.filter(SlotMark.at(now).passed()).count()
 
 
 def test_folding_keeps_the_figures_and_one_row_per_key(county: ComplaintWorld) -> None:
@@ -56,7 +56,7 @@ def test_folding_keeps_the_figures_and_one_row_per_key(county: ComplaintWorld) -
     now = timezone.now()
     settled = OpenDeadline.objects.filter(due_day=SETTLED_DAY)
     assert passed_rows(now) == settled.count() > 0
-    assert not OpenDeadline.objects.filter(HourMark.at(now).passed(), open__lt=0).exists()
+    assert not OpenDeadline.objects.filter(SlotMark.at(now).passed(), open__lt=0).exists()
     assert settle() == 0  # nothing passed since
 
 
@@ -70,7 +70,7 @@ def test_work_closed_after_the_fold_leaves_the_figures_exact(county: ComplaintWo
     with tracked(late):  # as the services write: the rollups move in the same transaction
         Hazard.objects.filter(pk=late.pk).update(state=HazardState.CLOSED)
     assert overdue_figures(leader)[0] == overdue_before - 1
-    # The write took one from the hour it was due in; the next fold adds that in.
+    # The write took one from the slot it was due in; the next fold adds that in.
     assert settle() >= 1
     assert overdue_figures(leader)[0] == overdue_before - 1
     kept = table_contents(OpenDeadline)
@@ -79,7 +79,7 @@ def test_work_closed_after_the_fold_leaves_the_figures_exact(county: ComplaintWo
     assert table_contents(OpenDeadline) == kept
 
 
-def test_an_hour_passing_moves_its_deadlines_into_the_overdue_count(county: ComplaintWorld) -> None:
+def test_time_passing_moves_deadlines_into_the_overdue_count(county: ComplaintWorld) -> None:
     leader = county_leader(county.world)
     now = timezone.now()
     soon = Hazard.objects.filter(state__in=AWAITING_RECTIFICATION).first()
@@ -104,21 +104,21 @@ def test_an_hour_passing_moves_its_deadlines_into_the_overdue_count(county: Comp
     )
 
 
-def test_a_deadline_passed_minutes_ago_counts_at_once(county: ComplaintWorld) -> None:
-    """Deadlines of the hour under way come from the records, at the minute."""
+def test_a_deadline_passed_a_minute_ago_counts_at_once(county: ComplaintWorld) -> None:
+    """Deadlines of the time slot under way come from the records, to the second."""
     leader = county_leader(county.world)
-    mark = HourMark.at(timezone.now())
-    at = mark.start + dt.timedelta(minutes=30)
+    mark = SlotMark.at(timezone.now())
+    minutes = [mark.start + dt.timedelta(minutes=SLOT_MINUTES * share) for share in (0.2, 0.5, 0.8)]
+    earlier, due, at = minutes
     hazard = Hazard.objects.filter(state__in=AWAITING_RECTIFICATION).first()
     assert hazard is not None
     with tracked(hazard):
-        Hazard.objects.filter(pk=hazard.pk).update(rectify_by=mark.start + dt.timedelta(minutes=10))
+        Hazard.objects.filter(pk=hazard.pk).update(rectify_by=due)
     settle(at)
     awaiting = Hazard.objects.filter(state__in=AWAITING_RECTIFICATION)
-    for moment in (at, mark.start + dt.timedelta(minutes=5)):
+    for moment in (at, earlier):
         board = build_dashboard(leader, Period.year_to_date(local_date(moment)), now=moment)
         assert board.hazards["overdue"] == awaiting.filter(rectify_by__lt=moment).count()
-    earlier = mark.start + dt.timedelta(minutes=5)
     later_board = build_dashboard(leader, Period.year_to_date(local_date(at)), now=at)
     earlier_board = build_dashboard(leader, Period.year_to_date(local_date(earlier)), now=earlier)
     assert later_board.hazards["overdue"] == earlier_board.hazards["overdue"] + 1
