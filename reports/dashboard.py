@@ -16,27 +16,25 @@ from decimal import Decimal
 from functools import cached_property
 from typing import Any, ClassVar
 
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
 from complaints.choices import BacklogState
-from complaints.models import BacklogCase, Complaint, RateFormula
+from complaints.models import BacklogCase, RateFormula
 from complaints.services.backlog import rule_in_force
 from complaints.services.rates import Counts, RateRow, as_decimal
 from core.choices import RegionLevel
 from core.models import Region
 from core.scoping import Scope, scope_of, within_paths
 from hazards.choices import ListingState
-from hazards.filtersets.hazards import AWAITING_RECTIFICATION
-from hazards.models import Hazard, HazardListing
+from hazards.models import HazardListing
 from reports import facts
 from reports.deadlines import SlotMark
 from reports.models import ComplaintMonth, HazardMonth, OpenDeadline, RiskColourCount, Rollup
 from reports.rollups import Fact
 from workflow.calendar import local_zone
-from workflow.choices import ClockState, SupervisionState
-from workflow.models import Clock, SupervisionNotice
+from workflow.choices import SupervisionState
+from workflow.models import SupervisionNotice
 
 
 @dataclass(frozen=True)
@@ -158,21 +156,6 @@ def grouped(rows: QuerySet, by: Iterable[str], measures: Iterable[str]) -> Itera
 # --- overdue: passed slots from the rollup, the slot under way from the records ---
 
 
-def _due_candidates(fact: Fact, start: dt.datetime, now: dt.datetime) -> QuerySet:
-    """Records with a deadline in [start, now): a range of an index, not a scan."""
-    if fact.source is Hazard:
-        return Hazard.objects.filter(
-            state__in=AWAITING_RECTIFICATION, rectify_by__gte=start, rectify_by__lt=now
-        )
-    late_today = Clock.objects.filter(
-        content_type=ContentType.objects.get_for_model(Complaint),
-        state=ClockState.RUNNING,
-        due__gte=start,
-        due__lt=now,
-    ).values("object_id")
-    return Complaint.objects.filter(pk__in=late_today)
-
-
 @dataclass
 class OverdueRow:
     KEYS: ClassVar = ("region_id", "department_id", "group_id")
@@ -214,10 +197,9 @@ def overdue_rows(
         late[r["kind"]].append(OverdueRow.of(r, r["open"]))
     visible = _row_filter(view)
     at = {name: OpenDeadline.KEYS.index(name) for name in ("month", *OverdueRow.KEYS)}
+    areas: dict[int, int] = {}  # region → area, looked up once for all kinds
     for kind in mark.kinds_due_now().intersection(by_kind):
-        fact = by_kind[kind]
-        due_now = _due_candidates(fact, mark.start, now)
-        for key, values in fact.rows(due_now, mark.start, now):
+        for key, values in by_kind[kind].rows_due(mark.start, now, areas):
             named = {name: key[at[name]] for name in at}
             row = OverdueRow.of(named, values[0])
             month = _as_date(named["month"])

@@ -101,6 +101,24 @@ HAZARD_MONTH = Fact(
     },
 )
 
+
+def hazards_due_between(start: Any, end: Any) -> QuerySet:
+    return Hazard.objects.filter(
+        state__in=AWAITING_RECTIFICATION, rectify_by__gte=start, rectify_by__lt=end
+    )
+
+
+def cases_due_between(start: Any, end: Any) -> QuerySet:
+    """Cases with a running statutory clock due in the range (the clocks' (state, due) index)."""
+    due = Clock.objects.filter(
+        content_type=ContentType.objects.get_for_model(Complaint),
+        state=ClockState.RUNNING,
+        due__gte=start,
+        due__lt=end,
+    ).values("object_id")
+    return Complaint.objects.filter(pk__in=due)
+
+
 # Overdue counts look at deadlines only, whatever the month the work came in: `month` is the
 # due month so that a deadline's rows do not multiply by arrival months.
 HAZARD_DEADLINES = Fact(
@@ -119,6 +137,7 @@ HAZARD_DEADLINES = Fact(
     },
     measures={"open": _count()},
     due="rectify_by",
+    due_between=hazards_due_between,
 )
 
 
@@ -193,6 +212,7 @@ CASE_DEADLINES = Fact(
     keys=_case_deadline_keys(CASE_OVERDUE, "next_due", by_arrival=False),
     measures={"open": _count()},
     due="next_due",
+    due_between=cases_due_between,
 )
 
 ROUTE_DEADLINES = Fact(
@@ -202,6 +222,7 @@ ROUTE_DEADLINES = Fact(
     keys=_case_deadline_keys(CASE_ROUTE, "route_due", by_arrival=True),
     measures={"open": _count()},
     due="route_due",
+    due_between=cases_due_between,
 )
 
 HANDLE_DEADLINES = Fact(
@@ -211,6 +232,7 @@ HANDLE_DEADLINES = Fact(
     keys=_case_deadline_keys(CASE_HANDLE, "handle_due", by_arrival=True),
     measures={"open": _count()},
     due="handle_due",
+    due_between=cases_due_between,
 )
 
 RISK_COLOURS = Fact(

@@ -11,6 +11,7 @@ paths, so they cannot disagree:
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -44,20 +45,26 @@ class Fact:
     measures: dict[str, Any]
     # Annotations and filters the keys and measures need (e.g. a case's latest callback).
     prepare: Callable[[QuerySet], QuerySet] = field(default=lambda queryset: queryset)
-    # For deadline facts: the field or annotation holding the exact deadline.
+    # For deadline facts: the field or annotation holding the exact deadline, and the records
+    # that may fall due in a time range (an index range, not a scan).
     due: str | None = None
+    due_between: Callable[[Any, Any], QuerySet] | None = None
 
     def rows(
-        self, queryset: QuerySet, due_from: Any = None, due_before: Any = None
+        self,
+        queryset: QuerySet,
+        due_from: Any = None,
+        due_before: Any = None,
+        areas: dict[int, int] | None = None,
     ) -> Iterator[tuple[Key, list[int]]]:
         """(key, measures) per group of `queryset`, in the table's column order; for a deadline
-        fact, optionally only what falls due in [due_from, due_before)."""
+        fact, optionally only what falls due in [due_from, due_before). `areas`: as `in_areas`."""
         names, measures = [f"rk_{name}" for name in self.table.KEYS], self.table.measures()
         rows = [
             (tuple(row[name] for name in names), [int(row[f"rm_{name}"] or 0) for name in measures])
             for row in self.grouped(queryset, due_from, due_before)
         ]
-        yield from in_areas(self.table, rows)
+        yield from in_areas(self.table, rows, areas)
 
     def rows_of(
         self, ids: list[Any], areas: dict[int, int] | None = None
@@ -73,16 +80,35 @@ class Fact:
         values = list(params)
         for slot, pk in zip(slots, ids, strict=True):
             values[slot] = pk
+        yield from in_areas(self.table, self._run(sql, values), areas)
+
+    def rows_due(
+        self, due_from: Any, due_before: Any, areas: dict[int, int] | None = None
+    ) -> Iterator[tuple[Key, list[int]]]:
+        """`rows` over the records falling due in [due_from, due_before), with the SQL compiled
+        once per database (the dashboard asks on every request)."""
+        assert self.due_between is not None, "only deadline facts know what falls due"
+        compiled = _compiled_due(self)
+        if compiled is None:
+            records = self.due_between(due_from, due_before)
+            yield from self.rows(records, due_from, due_before, areas)
+            return
+        sql, params, slots = compiled
+        values = list(params)
+        for slot, bound in slots:
+            values[slot] = _adapted(due_from if bound == 0 else due_before)
+        yield from in_areas(self.table, self._run(sql, values), areas)
+
+    def _run(self, sql: str, values: list[Any]) -> list[tuple[Key, list[int]]]:
         keys, measures = [f"rk_{n}" for n in self.table.KEYS], self.table.measures()
         with connection.cursor() as cursor:
             cursor.execute(sql, values)
             columns = [column[0] for column in cursor.description]
             named = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
-        rows = [
+        return [
             (tuple(n[key] for key in keys), [int(n[f"rm_{m}"] or 0) for m in measures])
             for n in named
         ]
-        yield from in_areas(self.table, rows, areas)
 
     def grouped(self, queryset: QuerySet, due_from: Any = None, due_before: Any = None) -> QuerySet:
         """The GROUP BY of `rows`, as a queryset (keys rk_*, measures rm_*)."""
@@ -118,6 +144,37 @@ def _compiled_for(fact: Fact, count: int) -> tuple[str, tuple[Any, ...], list[in
         slots = [params.index(pk) for pk in stand_ins if params.count(pk) == 1]
         _compiled[key] = (sql, tuple(params), slots) if len(slots) == count else None
     return _compiled[key]
+
+
+# Stand-ins for a time range while compiling: no deadline is this early.
+_DUE_FROM = dt.datetime(1901, 1, 1, tzinfo=dt.UTC)
+_DUE_BEFORE = dt.datetime(1901, 1, 2, tzinfo=dt.UTC)
+_compiled_due_sql: dict[tuple[int, str, int], tuple[str, tuple[Any, ...], list] | None] = {}
+
+
+def _adapted(moment: dt.datetime) -> Any:
+    return connection.ops.adapt_datetimefield_value(moment)
+
+
+def _compiled_due(fact: Fact) -> tuple[str, tuple[Any, ...], list[tuple[int, int]]] | None:
+    """(SQL, parameters, [(where, 0 for the start or 1 for the end)]) of the fact's GROUP BY
+    over the records due in a range; None when the range cannot be told apart from the other
+    parameters."""
+    assert fact.due_between is not None
+    content_type = ContentType.objects.get_for_model(fact.source).pk
+    key = (id(fact), connection.alias, content_type)
+    if key not in _compiled_due_sql:
+        records = fact.due_between(_DUE_FROM, _DUE_BEFORE)
+        sql, params = fact.grouped(records, _DUE_FROM, _DUE_BEFORE).query.sql_with_params()
+        stand_ins = (_adapted(_DUE_FROM), _adapted(_DUE_BEFORE))
+        slots = [
+            (index, stand_ins.index(value))
+            for index, value in enumerate(params)
+            if any(value == stand_in for stand_in in stand_ins)
+        ]
+        found = {bound for _index, bound in slots}
+        _compiled_due_sql[key] = (sql, tuple(params), slots) if found == {0, 1} else None
+    return _compiled_due_sql[key]
 
 
 def in_areas(
