@@ -130,7 +130,7 @@ def test_what_falls_due_is_read_with_sql_compiled_once(county: ComplaintWorld) -
     start, end = timezone.now() - dt.timedelta(days=90), timezone.now() + dt.timedelta(days=90)
     found = 0
     for fact in DEADLINE_FACTS:
-        assert _compiled_due(fact) is not None, fact.keys["kind"]
+        assert fact.due_between is not None and _compiled_due(fact) is not None, fact.keys["kind"]
         by_orm = plain(fact.rows(fact.due_between(start, end), start, end))
         assert plain(fact.rows_due(start, end)) == by_orm
         found += len(by_orm)
