@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from complaints.tests.factories import ComplaintWorld
 from reports.dashboard import Period
-from reports.tests.test_rollups import county, county_leader  # noqa: F401  (fixture)
+from reports.tests.test_rollups import county_leader
 from testing.world import make_user
 from workflow.calendar import local_date
 
@@ -46,7 +46,7 @@ def test_a_role_without_the_dashboard_gets_403(client: Client, world) -> None:  
 
 def test_every_hazard_figure_opens_the_records_it_counts(
     client: Client,
-    county: ComplaintWorld,  # noqa: F811
+    county: ComplaintWorld,
 ) -> None:
     client.force_login(county_leader(county.world))
     response = client.get(DASHBOARD, {"period": "year"})
@@ -59,7 +59,7 @@ def test_every_hazard_figure_opens_the_records_it_counts(
 
 def test_every_case_figure_opens_the_records_it_counts(
     client: Client,
-    county: ComplaintWorld,  # noqa: F811
+    county: ComplaintWorld,
 ) -> None:
     client.force_login(county_leader(county.world))
     response = client.get(DASHBOARD, {"period": "year"})
@@ -71,7 +71,7 @@ def test_every_case_figure_opens_the_records_it_counts(
 
 def test_the_township_bar_opens_exactly_its_overdue_hazards(
     client: Client,
-    county: ComplaintWorld,  # noqa: F811
+    county: ComplaintWorld,
 ) -> None:
     """The leader clicks the township with the most overdue hazards and lands on those."""
     client.force_login(county_leader(county.world))
@@ -87,7 +87,7 @@ def test_the_township_bar_opens_exactly_its_overdue_hazards(
 
 def test_breakdown_rows_link_to_their_member(
     client: Client,
-    county: ComplaintWorld,  # noqa: F811
+    county: ComplaintWorld,
 ) -> None:
     client.force_login(county_leader(county.world))
     response = client.get(DASHBOARD, {"period": "year"})
@@ -98,7 +98,7 @@ def test_breakdown_rows_link_to_their_member(
                     assert listed(client, figure.url) == figure.value, (table.title, name)
 
 
-def test_an_area_narrows_every_figure(client: Client, county: ComplaintWorld) -> None:  # noqa: F811
+def test_an_area_narrows_every_figure(client: Client, county: ComplaintWorld) -> None:
     world = county.world
     client.force_login(county_leader(world))
     whole = figures(client.get(DASHBOARD, {"period": "year"}), "hazard_figures")
@@ -132,7 +132,7 @@ def test_a_bad_period_is_refused_with_a_reason(client: Client, world, query, mes
     assert message in response.content.decode()
 
 
-def test_a_custom_period_counts_only_its_months(client: Client, county: ComplaintWorld) -> None:  # noqa: F811
+def test_a_custom_period_counts_only_its_months(client: Client, county: ComplaintWorld) -> None:
     client.force_login(county_leader(county.world))
     today = local_date(timezone.now())
     last_month = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
@@ -153,7 +153,7 @@ def test_the_menu_offers_the_dashboard_to_leaders(client: Client, world) -> None
 
 def test_a_chart_downloads_as_svg_and_png_for_the_same_period(
     client: Client,
-    county: ComplaintWorld,  # noqa: F811
+    county: ComplaintWorld,
 ) -> None:
     client.force_login(county_leader(county.world))
     page = client.get(DASHBOARD, {"period": "year"})
@@ -169,7 +169,7 @@ def test_a_chart_downloads_as_svg_and_png_for_the_same_period(
 
 def test_the_dashboard_reads_no_more_queries_with_more_records(
     client: Client,
-    county: ComplaintWorld,  # noqa: F811
+    county: ComplaintWorld,
 ) -> None:
     """Aggregates, not rows: more hazards and cases cost no extra query (no N+1)."""
     import random

@@ -4,14 +4,13 @@ and after later writes, and leaves one row per key for all the hours passed."""
 from __future__ import annotations
 
 import datetime as dt
-import random
 
 import pytest
 from django.utils import timezone
 
 from complaints.filtersets import overdue as overdue_cases
 from complaints.models import Complaint
-from complaints.tests.factories import ComplaintWorld, complaint_world
+from complaints.tests.factories import ComplaintWorld
 from core.tracking import tracked
 from hazards.choices import HazardState
 from hazards.filtersets.hazards import AWAITING_RECTIFICATION
@@ -22,20 +21,10 @@ from reports.deadlines import SETTLED_DAY, SlotMark, settle
 from reports.facts import DEADLINE_FACTS
 from reports.models import SLOT_MINUTES, OpenDeadline
 from reports.rollups import _compiled_due, rebuild, table_contents
-from reports.tests.test_rollups import county_leader, random_cases, random_hazards
-from testing.world import World
+from reports.tests.test_rollups import county_leader
 from workflow.calendar import local_date
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def county(world: World) -> ComplaintWorld:
-    rng = random.Random(20261207)
-    random_hazards(world, rng, 14)
-    cw = complaint_world(world)
-    random_cases(cw, rng, 10)
-    return cw
 
 
 def overdue_figures(leader) -> tuple[int, int, int]:  # type: ignore[no-untyped-def]

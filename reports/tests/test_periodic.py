@@ -22,7 +22,7 @@ from reports.dashboard import build_dashboard
 from reports.jobs import due_reports, enqueue_due_reports, file_one_report
 from reports.models import FiledReport
 from reports.periodic import ReportPeriod, build_report, report_pdf, report_xlsx
-from reports.tests.test_rollups import county, county_leader  # noqa: F401  (fixture)
+from reports.tests.test_rollups import county_leader
 from testing.pdf import pdf_fonts, pdf_page_image, pdf_text
 from testing.world import make_user
 from workflow.calendar import local_date
@@ -75,7 +75,7 @@ def close_to(colour: tuple[int, int, int], target: tuple[int, int, int]) -> bool
 @pytest.mark.django_db
 @pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils: make test installs it")
 def test_quarterly_safety_pdf_shows_its_chart_and_chinese_text(
-    county: ComplaintWorld,  # noqa: F811
+    county: ComplaintWorld,
     tmp_path: Path,
 ) -> None:
     world = county.world
@@ -93,7 +93,7 @@ def test_quarterly_safety_pdf_shows_its_chart_and_chinese_text(
 
 
 @pytest.mark.django_db
-def test_the_workbook_holds_the_dashboards_figures(county: ComplaintWorld) -> None:  # noqa: F811
+def test_the_workbook_holds_the_dashboards_figures(county: ComplaintWorld) -> None:
     world = county.world
     leader = county_leader(world)
     quarter = this_quarter()
@@ -107,7 +107,7 @@ def test_the_workbook_holds_the_dashboards_figures(county: ComplaintWorld) -> No
 
 @pytest.mark.django_db
 def test_the_annual_complaint_report_names_the_units_complained_about_most(
-    county: ComplaintWorld,  # noqa: F811
+    county: ComplaintWorld,
 ) -> None:
     world = county.world
     year = ReportPeriod("year", local_date(timezone.now()).year)
@@ -122,7 +122,7 @@ def test_the_annual_complaint_report_names_the_units_complained_about_most(
 @pytest.mark.django_db
 def test_download_page_gives_the_pdf_and_the_workbook(
     client: Client,
-    county: ComplaintWorld,  # noqa: F811
+    county: ComplaintWorld,
 ) -> None:
     world = county.world
     client.force_login(county_leader(world))

@@ -16,7 +16,7 @@ from complaints.filtersets import overdue as overdue_cases
 from complaints.models import Complaint
 from complaints.services.callbacks import record_callback
 from complaints.services.duplicates import link_repeat
-from complaints.tests.factories import ComplaintWorld, advance, complaint_world, file_complaint
+from complaints.tests.factories import ComplaintWorld, advance, file_complaint
 from hazards.choices import HazardGrade, HazardSource, HazardState
 from hazards.filtersets.hazards import overdue as overdue_hazards
 from hazards.models import Hazard
@@ -98,15 +98,6 @@ def random_cases(cw: ComplaintWorld, rng: random.Random, count: int) -> None:
             record_callback(case, clerk, contacted=True, solved=True, satisfaction=satisfied)
         if case.state in OPEN_STATES and rng.random() < 0.3:
             link_repeat(case, clerk, "phone", None, note="又来电")
-
-
-@pytest.fixture
-def county(world: World) -> ComplaintWorld:
-    rng = random.Random(20261125)
-    random_hazards(world, rng, 14)
-    cw = complaint_world(world)
-    random_cases(cw, rng, 10)
-    return cw
 
 
 def test_rebuild_gives_the_rows_the_writes_kept(county: ComplaintWorld) -> None:
