@@ -76,11 +76,7 @@ class Fact:
         if compiled is None:
             yield from self.rows(self.source._default_manager.filter(pk__in=ids))
             return
-        sql, params, slots = compiled
-        values = list(params)
-        for slot, pk in zip(slots, ids, strict=True):
-            values[slot] = pk
-        yield from in_areas(self.table, self._run(sql, values), areas)
+        yield from in_areas(self.table, self._run(compiled, ids), areas)
 
     def rows_due(
         self, due_from: Any, due_before: Any, areas: dict[int, int] | None = None
@@ -93,16 +89,13 @@ class Fact:
             records = self.due_between(due_from, due_before)
             yield from self.rows(records, due_from, due_before, areas)
             return
-        sql, params, slots = compiled
-        values = list(params)
-        for slot, bound in slots:
-            values[slot] = _adapted(due_from if bound == 0 else due_before)
-        yield from in_areas(self.table, self._run(sql, values), areas)
+        bounds = [_adapted(due_from), _adapted(due_before)]
+        yield from in_areas(self.table, self._run(compiled, bounds), areas)
 
-    def _run(self, sql: str, values: list[Any]) -> list[tuple[Key, list[int]]]:
+    def _run(self, compiled: Compiled, values: list[Any]) -> list[tuple[Key, list[int]]]:
         keys, measures = [f"rk_{n}" for n in self.table.KEYS], self.table.measures()
         with connection.cursor() as cursor:
-            cursor.execute(sql, values)
+            cursor.execute(compiled.sql, compiled.bind(values))
             columns = [column[0] for column in cursor.description]
             named = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
         return [
@@ -123,58 +116,82 @@ class Fact:
         )
 
 
+@dataclass(frozen=True)
+class Compiled:
+    """A fact's GROUP BY compiled once with stand-in values; `slots` say where each value goes
+    (its index in the stand-ins), so running it again only swaps parameters."""
+
+    sql: str
+    params: tuple[Any, ...]
+    slots: tuple[tuple[int, int], ...]  # (parameter index, stand-in index)
+
+    def bind(self, values: list[Any]) -> list[Any]:
+        bound = list(self.params)
+        for index, which in self.slots:
+            bound[index] = values[which]
+        return bound
+
+
+# Compiling these annotated queries costs far more than running them (milliseconds against
+# microseconds for a few records), so the hot ones are compiled once per database.
+_compiled: dict[tuple[Any, ...], Compiled | None] = {}
+
+
+def _compile_once(
+    fact: Fact, purpose: Any, stand_ins: list[Any], queryset: Callable[[], QuerySet]
+) -> Compiled | None:
+    """`queryset()` compiled with `stand_ins` among its parameters, kept per fact, database and
+    `purpose`; None when a stand-in does not show among the parameters (the ORM then compiles
+    each time)."""
+    # The SQL names the source model's content type (its clocks' subqueries): its id is part of
+    # the key, as a database flushed and seeded again (tests) numbers content types anew.
+    content_type = ContentType.objects.get_for_model(fact.source).pk
+    key = (id(fact), connection.alias, content_type, purpose)
+    if key not in _compiled:
+        sql, params = queryset().query.sql_with_params()
+        slots = tuple(
+            (index, stand_ins.index(value))
+            for index, value in enumerate(params)
+            if value in stand_ins
+        )
+        found = {which for _index, which in slots}
+        whole = found == set(range(len(stand_ins)))
+        _compiled[key] = Compiled(sql, tuple(params), slots) if whole else None
+    return _compiled[key]
+
+
 # Writes touch one or a few records; a bulk import's chunks are compiled each time instead.
 COMPILED_MAX_IDS = 8
 # Stand-ins for the ids while compiling: no real primary key is negative.
 _SENTINEL = -(10**15)
-_compiled: dict[tuple[int, str, int, int], tuple[str, tuple[Any, ...], list[int]] | None] = {}
 
 
-def _compiled_for(fact: Fact, count: int) -> tuple[str, tuple[Any, ...], list[int]] | None:
-    """(SQL, parameters, where the ids go) of the fact's GROUP BY over `count` ids; None when
-    the ids cannot be told apart from the other parameters (then the ORM compiles each time)."""
-    # The SQL names the source model's content type (its clocks' subqueries): its id is part of
-    # the key, as a database flushed and seeded again (tests) numbers content types anew.
-    content_type = ContentType.objects.get_for_model(fact.source).pk
-    key = (id(fact), connection.alias, content_type, count)
-    if key not in _compiled:
-        stand_ins = [_SENTINEL - n for n in range(count)]
-        queryset = fact.grouped(fact.source._default_manager.filter(pk__in=stand_ins))
-        sql, params = queryset.query.sql_with_params()
-        slots = [params.index(pk) for pk in stand_ins if params.count(pk) == 1]
-        _compiled[key] = (sql, tuple(params), slots) if len(slots) == count else None
-    return _compiled[key]
+def _compiled_for(fact: Fact, count: int) -> Compiled | None:
+    """The fact's GROUP BY over `count` ids."""
+    stand_ins = [_SENTINEL - n for n in range(count)]
+    return _compile_once(
+        fact, ("ids", count), stand_ins,
+        lambda: fact.grouped(fact.source._default_manager.filter(pk__in=stand_ins)),
+    )  # fmt: skip
 
 
 # Stand-ins for a time range while compiling: no deadline is this early.
 _DUE_FROM = dt.datetime(1901, 1, 1, tzinfo=dt.UTC)
 _DUE_BEFORE = dt.datetime(1901, 1, 2, tzinfo=dt.UTC)
-_compiled_due_sql: dict[tuple[int, str, int], tuple[str, tuple[Any, ...], list] | None] = {}
 
 
 def _adapted(moment: dt.datetime) -> Any:
     return connection.ops.adapt_datetimefield_value(moment)
 
 
-def _compiled_due(fact: Fact) -> tuple[str, tuple[Any, ...], list[tuple[int, int]]] | None:
-    """(SQL, parameters, [(where, 0 for the start or 1 for the end)]) of the fact's GROUP BY
-    over the records due in a range; None when the range cannot be told apart from the other
-    parameters."""
-    assert fact.due_between is not None
-    content_type = ContentType.objects.get_for_model(fact.source).pk
-    key = (id(fact), connection.alias, content_type)
-    if key not in _compiled_due_sql:
-        records = fact.due_between(_DUE_FROM, _DUE_BEFORE)
-        sql, params = fact.grouped(records, _DUE_FROM, _DUE_BEFORE).query.sql_with_params()
-        stand_ins = (_adapted(_DUE_FROM), _adapted(_DUE_BEFORE))
-        slots = [
-            (index, stand_ins.index(value))
-            for index, value in enumerate(params)
-            if any(value == stand_in for stand_in in stand_ins)
-        ]
-        found = {bound for _index, bound in slots}
-        _compiled_due_sql[key] = (sql, tuple(params), slots) if found == {0, 1} else None
-    return _compiled_due_sql[key]
+def _compiled_due(fact: Fact) -> Compiled | None:
+    """The fact's GROUP BY over the records falling due in a range."""
+    due_between = fact.due_between
+    assert due_between is not None
+    return _compile_once(
+        fact, "due", [_adapted(_DUE_FROM), _adapted(_DUE_BEFORE)],
+        lambda: fact.grouped(due_between(_DUE_FROM, _DUE_BEFORE), _DUE_FROM, _DUE_BEFORE),
+    )  # fmt: skip
 
 
 def in_areas(
