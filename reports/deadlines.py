@@ -15,6 +15,7 @@ run.
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -76,18 +77,17 @@ def settle(now: dt.datetime | None = None) -> int:
             [SETTLED_DAY, mark.day, mark.day, mark.slot],
         )
         folded = cursor.fetchall()
-        totals: dict[Key, list[int]] = {}
+        totals: dict[Key, list[int]] = defaultdict(lambda: [0])
         for *key, count in folded:
-            settled = tuple(_settled_key(dict(zip(rest, key, strict=True))))
-            totals[settled] = [totals.get(settled, [0])[0] + count]
+            totals[_settled_key(dict(zip(rest, key, strict=True)))][0] += count
         add_to(OpenDeadline, totals)
         cursor.execute(f"DELETE FROM {table} WHERE {day} = %s AND open = 0", [SETTLED_DAY])
     return len(folded)
 
 
-def _settled_key(values: dict[str, object]) -> list[object]:
+def _settled_key(values: dict[str, object]) -> Key:
     values = {**values, "due_day": SETTLED_DAY, "due_slot": 0}
-    return [values[key] for key in OpenDeadline.KEYS]
+    return tuple(values[key] for key in OpenDeadline.KEYS)
 
 
 def rebuild_settled(

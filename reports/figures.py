@@ -323,9 +323,9 @@ def trend_chart(board: Dashboard, has_hazards: bool, has_cases: bool) -> Chart:
     return line_chart("trend", _("By month"), labels, series)
 
 
-def dashboard_charts(user: Any, board: Dashboard) -> list[Chart]:
+def dashboard_charts(user: Any, board: Dashboard, links: Links | None = None) -> list[Chart]:
     """The dashboard's charts the user's roles may follow."""
-    links = Links(board)
+    links = links or Links(board)
     has_hazards = user.has_perm("hazards.view_hazard")
     has_cases = user.has_perm("complaints.view_complaint")
     charts = [overdue_by_area_chart(board, links)] if has_hazards else []
@@ -344,7 +344,7 @@ def dashboard_context(user: Any, board: Dashboard) -> dict[str, Any]:
         "board": board,
         "hazard_figures": hazard_figures(board, links) if has_hazards else [],
         "complaint_figures": complaint_figures(board, links) if has_cases else [],
-        "charts": dashboard_charts(user, board),
+        "charts": dashboard_charts(user, board, links),
         "breakdowns": (hazard_breakdowns(board, links) if has_hazards else [])
         + (complaint_breakdowns(board, links) if has_cases else []),
     }

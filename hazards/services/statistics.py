@@ -141,11 +141,9 @@ def generate_statistics(
 def _filled_from_ledger(premises: Premises, period: Period) -> EnterpriseStatistics:
     """The period's statistics row (locked, or a new one) with the ledger's figures; unsaved.
     Call inside a transaction."""
-    key = {"premises": premises, "period_kind": period.kind, "year": period.year}
-    key["quarter"] = period.quarter
-    statistics = EnterpriseStatistics.objects.select_for_update().filter(
-        **key
-    ).first() or EnterpriseStatistics(**key)
+    key = dict(premises=premises, period_kind=period.kind, year=period.year, quarter=period.quarter)
+    stored = EnterpriseStatistics.objects.select_for_update().filter(**key).first()
+    statistics = stored or EnterpriseStatistics(**key)
     if statistics.signed_at is not None:
         raise StatisticsError(
             _(
