@@ -14,11 +14,10 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from complaints.choices import CallbackSource, Channel, ComplaintState, DocumentState
+from complaints.choices import CallbackSource, Channel, ComplaintState
 from complaints.machines.complaints import (
     REGISTER_ROUTE,
     REREVIEW_OPINION,
@@ -27,8 +26,11 @@ from complaints.machines.complaints import (
     REVIEW_REQUEST,
 )
 from complaints.models import HANDLING_CLOCKS, Callback, CaseDocument, CaseNote, Complaint
+from complaints.services.callbacks import record_portal_rating
 from complaints.services.channels import channel_account
-from core.audit import audit_context, record_change
+from complaints.services.documents import public_replies
+from complaints.services.reviews import request_rereview, request_review
+from core.audit import audit_context
 from workflow.calendar import format_due
 from workflow.choices import ClockState
 from workflow.clocks import open_clocks
@@ -104,15 +106,7 @@ def notes_for_complainant(complaint: Complaint) -> QuerySet[CaseNote]:
 
 
 def replies(complaint: Complaint) -> list[CaseDocument]:
-    """The documents delivered to the complainant (the documents service decides when it exists)."""
-    try:
-        from complaints.services.documents import public_replies
-    except ImportError:
-        return list(
-            CaseDocument.objects.filter(
-                complaint=complaint, state=DocumentState.DELIVERED
-            ).order_by("delivered_at", "pk")
-        )
+    """The documents delivered to the complainant, as the documents service decides."""
     return list(public_replies(complaint))
 
 
@@ -173,18 +167,7 @@ def record_rating(complaint: Complaint, satisfaction: str, solved: bool) -> Any:
     count it like any other answer; DESIGN.md §6)."""
     user = channel_account(Channel.PORTAL)
     with audit_context(actor=user, source="portal"):
-        try:
-            from complaints.services.callbacks import record_portal_rating
-        except ImportError:
-            pass
-        else:
-            return record_portal_rating(complaint, satisfaction, solved)
-        callback = Callback.objects.create(
-            complaint=complaint, source=CallbackSource.PORTAL, at=timezone.now(),
-            contacted=True, solved=solved, satisfaction=satisfaction,
-        )  # fmt: skip
-        record_change(callback, None)
-        return callback
+        return record_portal_rating(complaint, satisfaction, solved)
 
 
 def ask_for_review(complaint: Complaint, transition: str, requested_at: dt.datetime) -> Complaint:
@@ -192,19 +175,5 @@ def ask_for_review(complaint: Complaint, transition: str, requested_at: dt.datet
     user = channel_account(Channel.PORTAL)
     with audit_context(actor=user, source="portal"):
         if transition == "request_review":
-            try:
-                from complaints.services.reviews import request_review
-            except ImportError:
-                return _fire(transition, complaint, user, {"review_requested_at": requested_at})
-            return request_review(complaint, user, requested_at)  # type: ignore[no-any-return]
-        try:
-            from complaints.services.reviews import request_rereview
-        except ImportError:
-            return _fire(transition, complaint, user, {"rereview_requested_at": requested_at})
-        return request_rereview(complaint, user, requested_at)  # type: ignore[no-any-return]
-
-
-def _fire(transition: str, complaint: Complaint, user: Any, data: dict[str, Any]) -> Complaint:
-    from workflow.engine import fire
-
-    return fire(transition, complaint, user, data)
+            return request_review(complaint, user, requested_at)
+        return request_rereview(complaint, user, requested_at)

@@ -18,6 +18,7 @@ from core.audit import record_change
 from core.models import Premises, next_number
 from hazards.choices import HazardGrade, HazardState, ListingLevel, ListingState
 from hazards.models import Hazard, HazardListing
+from hazards.services.enforcement import premises_status_from_orders
 
 NUMBER_PREFIX = "GP"  # 挂牌
 
@@ -28,13 +29,7 @@ def listing_number(year: int) -> str:
 
 def refresh_premises_status(premises: Premises) -> None:
     """Let the enforcement service set the premises' status from what is in force."""
-    try:
-        from hazards.services import enforcement
-    except ImportError:  # the enforcement service lands separately
-        return
-    update = getattr(enforcement, "premises_status_from_orders", None)
-    if update is not None:
-        update(premises)
+    premises_status_from_orders(premises)
 
 
 def list_hazard(

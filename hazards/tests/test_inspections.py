@@ -231,15 +231,7 @@ def test_completing_scores_the_checklist_and_sets_the_next_visit(world: World) -
 # --- failed items become hazards ---------------------------------------------------------------
 
 
-def report_hazard_available() -> None:
-    try:
-        from hazards.services.hazards import report_hazard  # noqa: F401
-    except ImportError:
-        pytest.skip("hazards.services.hazards.report_hazard is not on disk yet")
-
-
 def test_two_failed_items_become_two_hazards_with_deadlines(world: World) -> None:
-    report_hazard_available()
     make_template(world)
     user = inspector(world)
     inspection = service.open_inspection(user=user, premises=world.premises_a)
@@ -260,7 +252,6 @@ def test_two_failed_items_become_two_hazards_with_deadlines(world: World) -> Non
 
 
 def test_a_failed_major_criterion_is_recorded_as_a_major_hazard(world: World) -> None:
-    report_hazard_available()
     make_template(world)
     user = inspector(world)
     inspection = service.open_inspection(user=user, premises=world.premises_a)
@@ -272,7 +263,6 @@ def test_a_failed_major_criterion_is_recorded_as_a_major_hazard(world: World) ->
 
 
 def test_a_passed_item_does_not_become_a_hazard(world: World) -> None:
-    report_hazard_available()
     make_template(world)
     user = inspector(world)
     inspection = service.open_inspection(user=user, premises=world.premises_a)
