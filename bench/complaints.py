@@ -1,4 +1,4 @@
-"""Citizen complaints at scale (issue 5; DESIGN.md §8): intake over HTTP under concurrent load,
+"""Citizen complaints at scale (DESIGN.md §8): intake over HTTP under concurrent load,
 and the case list through the API and as the HTML page.
 
 `complaint_results(db, url, config)` measures on the database at `url` (migrated and generated

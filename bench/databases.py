@@ -21,7 +21,7 @@ from bench.config import BenchConfig
 
 REPO = Path(__file__).resolve().parent.parent
 # Bump when the generator changes what it writes, so old scale databases are rebuilt.
-# 2: hazards and clocks (issue 4); 3: complaints (issue 5); 4: the rollup tables (issue 6);
+# 2: hazards and clocks; 3: complaints; 4: the rollup tables;
 # 5: one complaint per premises, so the default scale holds DESIGN.md §8's 1 M + 1 M
 GENERATOR_VERSION = 5
 

@@ -1,4 +1,4 @@
-"""Peak memory of a list's download (issue 6, item 5): the hazard list's CSV and XLSX export at
+"""Peak memory of a list's download: the hazard list's CSV and XLSX export at
 two sizes, to show that memory does not grow with the rows.
 
 `export_results(db, url)` writes hazards at premises of the bench's own (one premises per size,

@@ -1,4 +1,4 @@
-"""The hazard list at scale (issue 4, item 11; DESIGN.md §8): the API list filtered + sorted +
+"""The hazard list at scale (DESIGN.md §8): the API list filtered + sorted +
 scoped with its total count, the same query typed into the database, and the HTML list page.
 
 `hazard_results(db, url, config)` measures on the database at `url` (migrated and generated

@@ -137,7 +137,7 @@ def other_measures(config: BenchConfig, db: str) -> list[dict[str, Any]]:
 
 
 def ledger_import_measures(db: str, url: str) -> list[dict[str, Any]]:
-    """The 100 k-row hazard ledger import (issue 4, item 11; bench/ledger_import.py)."""
+    """The 100 k-row hazard ledger import (bench/ledger_import.py)."""
     from bench.ledger_import import ledger_import_results
 
     return ledger_import_results(db, url)

@@ -47,7 +47,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "core",
-    "django_tasks_db",  # the embedded task queue (workflow issue 3)
+    "django_tasks_db",  # the embedded task queue (ADR 0006)
     "workflow",
     "hazards",
     "complaints",
@@ -278,7 +278,7 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-# Background work (workflow app, issue 3): Django's tasks interface. The embedded default keeps
+# Background work (workflow app): Django's tasks interface. The embedded default keeps
 # the queue in the database (django-tasks-db) and needs no other server; TASKS_BACKEND=redis
 # moves it to Redis for larger deployments. `manage.py run_worker` serves either, and also runs
 # the periodic jobs (escalation scan, notification catch-up, daily digest). docs/configuration.md

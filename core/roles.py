@@ -24,18 +24,18 @@ def perms(actions: str, *models: str, app: str = "core") -> frozenset[str]:
     return frozenset(f"{app}.{action}_{model}" for model in models for action in actions.split())
 
 
-# Workflow (issue 3): supervisors issue supervision notices, units read and answer them.
+# Workflow: supervisors issue supervision notices, units read and answer them.
 SUPERVISION_READ = perms("view", "supervisionnotice", app="workflow")
 SUPERVISION_ANSWER = perms("view change", "supervisionnotice", app="workflow")
 SUPERVISION_ISSUE = perms("view add change", "supervisionnotice", app="workflow")
 
 
-# The leader dashboard and periodic reports (issue 6): figures for the user's own scope.
+# The leader dashboard and periodic reports: figures for the user's own scope.
 DASHBOARD = frozenset({"reports.view_dashboard"}) | perms("view", "filedreport", app="reports")
 
 READ_DIRECTORY = perms("view", *DIRECTORY_REFERENCE, "premises", "licence", "responsibility")
 
-# Workplace safety (issue 4).
+# Workplace safety.
 SAFETY_REFERENCE = ("checklisttemplate", "checklistitem", "riskbandset", "riskband",
                     "inspectionfrequency")  # fmt: skip
 SAFETY_RECORDS = ("campaign", "campaignassignment", "inspectionschedule", "inspection",
@@ -50,7 +50,7 @@ REGULATE = INSPECT | perms(
     "campaignassignment", app="hazards",
 )  # fmt: skip
 
-# Citizen complaints (issue 5). Identity (complainant, original material) is its own grant:
+# Citizen complaints. Identity (complainant, original material) is its own grant:
 # the desk and the handling units hold it, leaders, supervisors and auditors do not.
 COMPLAINT_REFERENCE = ("category", "categoryroute", "categoryattribute", "attributeoption",
                        "backlogrule", "rateformula", "open311client")  # fmt: skip

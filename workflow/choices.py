@@ -34,7 +34,7 @@ OPEN_CLOCK_STATES = (ClockState.RUNNING, ClockState.PAUSED)
 
 
 class EscalationLevel(models.IntegerChoices):
-    """Who hears about a clock, in the order DESIGN.md §2 and issue 3 give."""
+    """Who hears about a clock, in the order DESIGN.md §2 gives."""
 
     NONE = 0, _("Not escalated")
     HANDLER = 1, _("Handler")

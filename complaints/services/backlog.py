@@ -1,5 +1,5 @@
 """Backlog cases (积案): a case overdue or brought again beyond a threshold gets a responsible
-leader, a resolution plan and a target date (DESIGN.md §6, issue 5 item 6).
+leader, a resolution plan and a target date (DESIGN.md §6).
 
 The thresholds are versioned `BacklogRule` rows; the version in force on the day of
 designation, in the nearest jurisdiction, applies (as workflow.rules.rule_for does for

@@ -1,4 +1,4 @@
-"""Issue 5 acceptance, in headless Chromium: a citizen submits a matter on the portal from a
+"""The complaint journey, in headless Chromium: a citizen submits a matter on the portal from a
 phone, naming the unit it is about; the clerk routes it to the responsible unit; the unit's
 handler accepts it and drafts the written opinion, the unit leader approves it and it is
 delivered; the citizen tracks the case with the receipt code and query password, reads the

@@ -1,4 +1,4 @@
-"""List downloads in constant memory (issue 6, item 5).
+"""List downloads in constant memory.
 
 The XLSX download is written to a temporary file and streamed from it; the file is deleted
 once the download is sent or abandoned. Either format holds exactly the filtered list's rows

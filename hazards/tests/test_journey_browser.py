@@ -1,4 +1,4 @@
-"""Issue 4 acceptance, in headless Chromium on a phone: the demo county's grid inspector runs
+"""The inspection journey, in headless Chromium on a phone: the demo county's grid inspector runs
 the school checklist at the demo school, fails two items and records both as hazards with one
 click each, and has the representative sign; the township sees both hazards on its board with
 their deadlines; the school's safety officer reports one rectified with a photo; a second grid

@@ -1,4 +1,4 @@
-"""Issue 4 acceptance, through the pages a regulator and a unit use (Django test client): the
+"""The major-hazard journey, through the pages a regulator and a unit use (Django test client): the
 education bureau reports a major hazard at a school; the school writes the six-part governance
 plan (SAWS Order 16 Art. 15) and starts rectifying; the bureau lists it for supervision
 (挂牌督办, Art. 21) and, after the hearing notice (Administrative Penalty Law Art. 63), orders a

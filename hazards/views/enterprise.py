@@ -1,4 +1,4 @@
-"""Enterprise self-service (issue 4 item 8): the safety officer's home page over their own
+"""Enterprise self-service: the safety officer's home page over their own
 premises, and the quarterly and annual hazard statistics (SAWS Order 16 Art. 14) generated
 from the ledger and signed by the principal."""
 

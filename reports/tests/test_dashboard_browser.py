@@ -1,4 +1,4 @@
-"""Issue 6 acceptance, first half, in headless Chromium on a phone: the demo county's leader
+"""The dashboard drill-down, in headless Chromium on a phone: the demo county's leader
 opens the dashboard, taps the township with the most overdue hazards on the chart, and lands on
 exactly those hazards."""
 

@@ -1,4 +1,4 @@
-"""A toy stateful model with a machine of two clocks, to prove the engine on (issue 3).
+"""A toy stateful model with a machine of two clocks, to prove the engine on.
 
 Its table is created by the test conftest, outside any installed app, so it never reaches a
 migration or a real database.
