@@ -55,3 +55,16 @@ def log_in(page: Any, base_url: str, username: str, password: str) -> None:
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
+
+
+def csp_violations(page: Any) -> list[str]:
+    """The Content-Security-Policy violations the page reports on its console from now on
+    (the list fills as the page runs; a journey asserts it stays empty)."""
+    violations: list[str] = []
+
+    def listen(message: Any) -> None:
+        if "Content Security Policy" in message.text:
+            violations.append(message.text)
+
+    page.on("console", listen)
+    return violations

@@ -64,7 +64,7 @@ def test_demo_complaints_cover_every_state_with_clocks_and_routes():
     assert Complaint.objects.filter(concluded_after_rereview=True).exists()
     assert CategoryRoute.objects.filter(category__code="CITY", department__code__endswith="-CG")
     for state in ("received", "assigned", "handling", "replied", "reviewing", "rereviewing"):
-        case = Complaint.objects.filter(state=state).first()
+        case = Complaint.objects.filter(state=state).earliest("pk")
         assert Clock.objects.filter(object_id=case.pk, content_type__model="complaint",
                                     state="running").exists(), state  # fmt: skip
     overdue = Clock.objects.filter(content_type__model="complaint", state="running",

@@ -69,8 +69,8 @@ def test_the_unit_drafts_the_leader_approves_and_the_delivery_moves_the_case(cw,
     case = Complaint.objects.get(pk=handling.pk)
     assert case.state == ComplaintState.REPLIED and case.opinion_delivered_at == at(2026, 3, 2, 10)
     # the case page now offers the clerk the review request, with the window's end
-    page = login(cw, "clerk").get(case.get_absolute_url()).content.decode()
-    assert "2026-04-01 24:00" in page
+    offered = login(cw, "clerk").get(case.get_absolute_url()).content.decode()
+    assert "2026-04-01 24:00" in offered
 
 
 def test_send_back_without_a_reason_is_refused_with_a_message(cw, handling):

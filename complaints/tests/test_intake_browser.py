@@ -12,7 +12,7 @@ import pytest
 
 from complaints.models import Category, Complaint
 from complaints.tests.factories import complaint_world, file_complaint
-from testing.browser import log_in
+from testing.browser import csp_violations, log_in
 from testing.world import PASSWORD, build_world
 
 
@@ -24,13 +24,7 @@ def test_clerk_links_a_repeat_and_registers_a_new_case(
     earlier = file_complaint(cw).complaint
     noise = Category.objects.get(code="CITY-NOISE")
     page = chromium.new_context(locale="en-GB").new_page()
-    violations: list[str] = []
-
-    def on_console(message: Any) -> None:
-        if "Content Security Policy" in message.text:
-            violations.append(message.text)
-
-    page.on("console", on_console)
+    violations = csp_violations(page)
 
     def settled() -> None:
         # As a person would: the page has finished updating before the next step.

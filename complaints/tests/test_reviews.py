@@ -114,7 +114,8 @@ def test_an_unused_review_window_concludes_the_case_once(cw):
     assert ended.state == ComplaintState.CONCLUDED and not ended.concluded_after_rereview
     assert clock_of(ended, REVIEW_REQUEST).state == ClockState.STOPPED
     entry = AuditEntry.objects.filter(object_id=str(ended.pk), content_type__model="complaint")
-    assert entry.latest("seq").actor.username == reviews.WINDOW_ACCOUNT
+    actor = entry.latest("seq").actor
+    assert actor is not None and actor.username == reviews.WINDOW_ACCOUNT
     # a second run changes nothing; the case whose window is open stays as it was
     assert reviews.close_expired_windows(at(2026, 2, 26)) == 0
     assert Complaint.objects.get(pk=open_case.pk).state == ComplaintState.REPLIED

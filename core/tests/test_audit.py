@@ -27,7 +27,7 @@ def test_update_records_actor_request_and_before_after(world):
     staff = world.user("township_a")
     with audit_context(actor=staff, source="web", request_id="req-42"):
         change_status(staff, world.premises_a, PremisesStatus.SUSPENDED)
-    entry = AuditEntry.objects.order_by("-seq").first()
+    entry = AuditEntry.objects.latest("seq")
     assert entry.action == "update"
     assert entry.actor == staff and entry.actor_label == "staff_a"
     assert entry.request_id == "req-42" and entry.source == "web"
@@ -42,13 +42,18 @@ def test_unchanged_save_writes_no_entry(world):
     assert AuditEntry.objects.count() == before
 
 
+def saved(premises: Premises) -> Premises:
+    premises.save()
+    return premises
+
+
 def test_out_of_scope_write_is_rolled_back_without_entry(world):
     staff = world.user("township_a")
     premises = Premises.objects.get(pk=world.premises_a.pk)
     premises.region = world.grid_b  # moving it into township B would leave A's scope
     before = AuditEntry.objects.count()
     with pytest.raises(OutOfScopeError):
-        save_in_scope(staff, premises, lambda: (premises.save(), premises)[1])
+        save_in_scope(staff, premises, lambda: saved(premises))
     assert Premises.objects.get(pk=premises.pk).region == world.grid_a
     assert AuditEntry.objects.count() == before
 
@@ -58,7 +63,7 @@ def test_delete_records_last_values(world):
     premises = world.premises_b
     pk = premises.pk
     delete_in_scope(county, premises)
-    entry = AuditEntry.objects.order_by("-seq").first()
+    entry = AuditEntry.objects.latest("seq")
     assert entry.action == "delete" and entry.object_id == str(pk)
     assert entry.changes["name"] == ["乙镇中心小学", None]
     assert not Premises.objects.filter(pk=pk).exists()
@@ -66,7 +71,7 @@ def test_delete_records_last_values(world):
 
 def test_entries_are_read_only(world):
     record_bulk_create([world.premises_a])
-    entry = AuditEntry.objects.first()
+    entry = AuditEntry.objects.earliest("seq")
     entry.object_repr = "forged"
     with pytest.raises(ReadOnlyError):
         entry.save()
@@ -147,6 +152,7 @@ def test_secrets_are_never_copied_into_the_log(world):
     staff.set_password("a-new-Secret-77")
     staff.save()
     entry = record_change(staff, before)
+    assert entry is not None
     old, new = entry.changes["password"]
     assert old.startswith("[hidden]") and new.startswith("[hidden]") and old != new
     assert "argon2" not in str(entry.changes)

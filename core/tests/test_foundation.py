@@ -65,7 +65,7 @@ def test_admin_edit_is_audited_with_its_source(world, client):
     }
     response = client.post(url, form)
     assert response.status_code == 302, response.content[:2000]
-    entry = AuditEntry.objects.order_by("-seq").first()
+    entry = AuditEntry.objects.latest("seq")
     assert entry.source == "admin" and entry.actor == admin
     assert entry.changes["name"] == ["甲镇中心小学", "甲镇中心小学（新校区）"]
     assert Premises.objects.get(pk=premises.pk).name == "甲镇中心小学（新校区）"
@@ -77,7 +77,7 @@ def test_audit_entries_cannot_be_edited_in_admin(world, client):
     from core.audit import record_bulk_create
 
     record_bulk_create([world.premises_a])
-    entry = AuditEntry.objects.first()
+    entry = AuditEntry.objects.earliest("seq")
     response = client.post(
         reverse("admin:core_auditentry_change", args=[entry.pk]), {"object_repr": "forged"}
     )

@@ -50,7 +50,9 @@ def test_a_page_with_inline_code_names_its_nonce_in_the_policy(db, client):
     nonces = []
     for _ in range(2):
         response = client.get("/admin/")
-        nonce = re.search(r'nonce="([^"]+)"', response.content.decode()).group(1)
+        found = re.search(r'nonce="([^"]+)"', response.content.decode())
+        assert found is not None, "the page carries a CSP nonce"
+        nonce = found.group(1)
         assert f"script-src 'self' 'nonce-{nonce}'" in response["Content-Security-Policy"]
         assert "unsafe-inline" not in response["Content-Security-Policy"]
         nonces.append(nonce)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from testing.browser import log_in
+from testing.browser import csp_violations, log_in
 from testing.world import PASSWORD, build_world
 
 
@@ -14,8 +14,7 @@ def test_phone_clerk_lists_edits_and_reads_history_of_a_premises(
 ):
     world = build_world()
     page = phone_page
-    violations: list[str] = []
-    page.on("console", lambda m: "Content Security Policy" in m.text and violations.append(m.text))
+    violations = csp_violations(page)
     log_in(page, live_server.url, "staff_a", PASSWORD)
     page.wait_for_url(f"{live_server.url}/")
 

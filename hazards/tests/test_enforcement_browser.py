@@ -8,7 +8,7 @@ import pytest
 
 from hazards.choices import EnforcementKind as K
 from hazards.models import EnforcementAction
-from testing.browser import log_in
+from testing.browser import csp_violations, log_in
 from testing.world import PASSWORD, build_world
 
 
@@ -16,8 +16,7 @@ from testing.world import PASSWORD, build_world
 def test_phone_regulator_drafts_issues_and_opens_the_pdf(transactional_db, live_server, phone_page):
     world = build_world()
     page = phone_page
-    violations: list[str] = []
-    page.on("console", lambda m: "Content Security Policy" in m.text and violations.append(m.text))
+    violations = csp_violations(page)
     log_in(page, live_server.url, "edu_staff", PASSWORD)
     page.wait_for_url(f"{live_server.url}/")
 

@@ -11,7 +11,7 @@ from hazards.choices import InspectionState
 from hazards.models import Inspection
 from hazards.services import inspections as service
 from hazards.tests.test_inspections import make_template
-from testing.browser import log_in
+from testing.browser import csp_violations, log_in
 from testing.world import PASSWORD, build_world, make_user
 
 PHONE_390 = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
@@ -28,8 +28,7 @@ def test_phone_inspector_runs_a_checklist_fails_two_items_and_signs(
     inspection = service.open_inspection(user=inspector, premises=world.premises_a)
     context = chromium.new_context(**PHONE_390, locale="en-US")
     page = context.new_page()
-    violations: list[str] = []
-    page.on("console", lambda m: "Content Security Policy" in m.text and violations.append(m.text))
+    violations = csp_violations(page)
     try:
         log_in(page, live_server.url, "inspector_phone", PASSWORD)
         page.wait_for_url(f"{live_server.url}/")

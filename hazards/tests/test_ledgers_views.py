@@ -95,7 +95,7 @@ def test_uploading_queues_a_job_the_worker_runs_and_the_page_reports(
 
     job.refresh_from_db()
     assert (job.state, job.imported_rows, job.failed_rows) == (ImportJob.State.DONE, 4, 1)
-    hazard = Hazard.objects.order_by("pk").first()
+    hazard = Hazard.objects.earliest("pk")
     entry = AuditEntry.objects.get(content_type__model="hazard", object_id=str(hazard.pk))
     assert entry.actor == officer
     page = client.get(detail_url(job)).content.decode()

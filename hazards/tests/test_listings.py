@@ -119,6 +119,7 @@ def test_the_unit_applies_after_rectifying_and_the_review_clock_runs_ten_days(wo
     clock = open_clocks(listing, ("hazards.resume_review",)).get()
     # SAWS Order 16 Art. 23: on-site review within 10 days of the application.
     assert clock.rule.length == 10
+    assert listing.resumption_applied_at is not None
     assert clock.due == deadline_after(listing.resumption_applied_at, 10, clock.rule.unit).due
 
 

@@ -159,7 +159,7 @@ def test_matrix_boundaries(likelihood, severity, colour):
 
 
 def test_every_matrix_product_lands_in_the_colour_design_names():
-    design = {RiskColour.RED: range(20, 26), RiskColour.ORANGE: range(9, 17)}
+    design: dict[str, range] = {RiskColour.RED: range(20, 26), RiskColour.ORANGE: range(9, 17)}
     design |= {RiskColour.YELLOW: range(4, 9), RiskColour.BLUE: range(1, 4)}
     for likelihood, severity in itertools.product(range(1, 6), repeat=2):
         product = likelihood * severity

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from hazards.models import RiskPoint
-from testing.browser import log_in
+from testing.browser import csp_violations, log_in
 from testing.world import PASSWORD, build_world
 
 
@@ -18,8 +18,7 @@ def test_phone_clerk_sees_the_score_while_choosing_and_saves_the_point(
 ):
     world = build_world()
     page = phone_page
-    violations: list[str] = []
-    page.on("console", lambda m: "Content Security Policy" in m.text and violations.append(m.text))
+    violations = csp_violations(page)
     log_in(page, live_server.url, "staff_a", PASSWORD)
     page.wait_for_url(f"{live_server.url}/")
 

@@ -203,7 +203,9 @@ def test_render_png_draws_the_chart_in_colour_at_print_size():
     assert image.format == "PNG"
     assert image.size == (800, 600)
     rgb = image.convert("RGB")
-    colours = {colour for _count, colour in rgb.getcolors(maxcolors=1 << 20)}
+    counted = rgb.getcolors(maxcolors=1 << 20)
+    assert counted is not None
+    colours = {colour for _count, colour in counted}
     assert (255, 255, 255) in colours  # white paper...
     assert (220, 53, 69) in colours and (13, 110, 253) in colours  # ...red and blue slices
 

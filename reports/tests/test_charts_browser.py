@@ -8,15 +8,15 @@ from urllib.parse import urlsplit
 import pytest
 
 from reports.tests.chart_urls import TOWNSHIPS
+from testing.browser import csp_violations
 
 
 @pytest.mark.browser
 @pytest.mark.urls("reports.tests.chart_urls")
 def test_phone_chart_draws_under_the_csp_and_a_tap_opens_the_drilldown(live_server, phone_page):
     page = phone_page
-    violations: list[str] = []
-    page.on("console", lambda m: "Content Security Policy" in m.text and violations.append(m.text))
-    page.on("pageerror", lambda error: violations.append(str(error)))
+    violations = csp_violations(page)
+    page.on("pageerror", lambda error: violations.extend([str(error)]))
     hosts: set[str] = set()
     page.on("request", lambda request: hosts.add(urlsplit(request.url).netloc))
 

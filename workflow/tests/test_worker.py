@@ -15,6 +15,7 @@ from workflow.models import Clock, Notification, PeriodicJob
 from workflow.notifications import notify
 from workflow.tests.test_escalation import overdue_ticket  # noqa: F401 (fixture)
 from workflow.worker import claim, periodic_jobs
+from workflow.worker.redis_backend import RedisBackend
 
 
 def test_queued_delivery_runs_on_the_database_queue(toy, django_capture_on_commit_callbacks):
@@ -84,7 +85,9 @@ def test_redis_backend_enqueues_and_the_worker_runs_it(toy):
             assert [m.subject for m in mail.outbox] == ["via redis"]
             assert jobs.deliver_notifications.get_result(result.id).status == "SUCCESSFUL"
         finally:
-            client = task_backends["default"].client
+            backend = task_backends["default"]
+            assert isinstance(backend, RedisBackend)
+            client = backend.client
             client.delete(*(client.keys(f"{prefix}:*") or ["none"]))
             reset_task_backends()
 
