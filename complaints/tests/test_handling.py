@@ -25,7 +25,7 @@ from complaints.services.protection import reveal
 from complaints.tests.factories import ComplaintWorld, complaint_world, file_complaint
 from core.models import AuditEntry
 from testing.world import World
-from workflow.calendar import end_of_day, format_due
+from workflow.calendar import deadline_after, end_of_day, format_due
 from workflow.clocks import compute_deadline, open_clocks
 from workflow.engine import NotFound
 from workflow.errors import InvalidState, PreconditionFailed, TransitionForbidden
@@ -215,7 +215,12 @@ def test_extension_by_the_leader_moves_the_due_date_and_tells_the_complainant(
     extended = handling.extend(case, cw.user("leader"), 20, "需要现场测量噪声")
     after = clock_of(extended, HANDLE_CLOCK)
     assert after is not None and after.extension_days == 20
-    assert after.due >= before.due + dt.timedelta(days=20)
+    assert after.due > before.due
+    # Art. 34: the 60-day period grows to 80 days; a rest day moves only the new last day
+    # (Civil Code Art. 203), so the old deadline's own move to a working day is not added.
+    assert before.rule.length == 60
+    grown = deadline_after(before.started_at, 80, before.rule.unit, strict=False)
+    assert after.due == grown.due
     notice = CaseDocument.objects.get(complaint=case, kind=DocumentKind.EXTENSION_NOTICE)
     assert "需要现场测量噪声" in notice.body, "Art. 34: the complainant is told why"
     assert notice.state == "approved"
