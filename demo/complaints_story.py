@@ -41,12 +41,12 @@ from complaints.models import (
 )
 from complaints.services.intake import ComplainantData, Intake, RespondentData, register_complaint
 from core.audit import record_change
-from core.demo import names
+from demo import names
 from workflow.engine import fire
 from workflow.models import Clock
 
 if TYPE_CHECKING:
-    from core.demo.complaints import Cast
+    from demo.complaints import Cast
 
 # (state reached, category, title, summary, names 城管 as respondent)
 CASES: tuple[tuple[str, str, str, str, bool], ...] = (

@@ -20,25 +20,25 @@ from django.db import connection, transaction
 from tqdm import tqdm
 
 from core.audit import audit_context
-from core.demo.bulk import (
+from core.models import Department, Licence, LicenceType, Premises, Region, Responsibility
+from core.roles import sync_roles
+from demo.bulk import (
     foreign_key_checks_deferred_to_end,
     next_id,
     reset_sequences,
     secondary_indexes_rebuilt_after,
 )
-from core.demo.departments import Directory, create_departments
-from core.demo.places import Places, create_places
-from core.demo.premises import (
+from demo.departments import Directory, create_departments
+from demo.places import Places, create_places
+from demo.premises import (
     IdCounters,
     PremisesFactory,
     instances,
     related_objects,
     table_writers,
 )
-from core.demo.recording import PER_ROW_AUDIT_LIMIT, AuditRecorder
-from core.demo.users import create_demo_users
-from core.models import Department, Licence, LicenceType, Premises, Region, Responsibility
-from core.roles import sync_roles
+from demo.recording import PER_ROW_AUDIT_LIMIT, AuditRecorder
+from demo.users import create_demo_users
 
 PREMISES_PER_SCALE = 2_000
 DEFAULT_BATCH_SIZE = 10_000
@@ -61,7 +61,7 @@ class DemoOptions:
 
     @property
     def complaints_count(self) -> int:
-        from core.demo.complaints import complaints_for
+        from demo.complaints import complaints_for
 
         if self.complaints is not None:
             return self.complaints
@@ -163,7 +163,7 @@ def users_step(run: DemoRun) -> None:
 
 def safety_step(run: DemoRun) -> None:
     """Hazards, clocks, inspections, risk points and enforcement drafts (issue 4)."""
-    from core.demo.safety import generate_safety
+    from demo.safety import generate_safety
 
     rows = generate_safety(run.options.seed, run.options.premises_count, run.recorder.record)
     run.rows.update(rows)
@@ -171,7 +171,7 @@ def safety_step(run: DemoRun) -> None:
 
 def complaints_step(run: DemoRun) -> None:
     """Routes, complaints in every state with their clocks, and the complaint story (issue 5)."""
-    from core.demo.complaints import generate_complaints
+    from demo.complaints import generate_complaints
 
     rows = generate_complaints(run.options.seed, run.options.complaints_count, run.recorder.record)
     run.rows.update(rows)

@@ -38,10 +38,10 @@ from django.db import connection, models, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from core.demo import names
-from core.demo.bulk import foreign_key_checks_deferred_to_end, secondary_indexes_rebuilt_after
-from core.demo.users import TOWNSHIP_A, TOWNSHIP_B
 from core.models import DocumentSequence, Premises, Region, Sector, User, next_number
+from demo import names
+from demo.bulk import foreign_key_checks_deferred_to_end, secondary_indexes_rebuilt_after
+from demo.users import TOWNSHIP_A, TOWNSHIP_B
 from hazards.choices import (
     EnforcementKind,
     EnforcementState,
@@ -837,7 +837,7 @@ def draft_enforcement(story: Story, hazards: list[Hazard]) -> list[EnforcementAc
 
 
 def tell_story(story: Story) -> None:
-    from core.demo.users import school_of
+    from demo.users import school_of
 
     county = Region.objects.filter(level="county").order_by("pk").first()
     place_a = township(TOWNSHIP_A)

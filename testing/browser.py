@@ -22,6 +22,9 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+# Every demo login's password, a fixed interface (DESIGN.md §3); demo tests check the demo
+# county keeps it, browser journeys log in with it.
+DEMO_PASSWORD = "demo12345"
 PHONE = {"viewport": {"width": 375, "height": 812}, "is_mobile": True, "has_touch": True}
 
 
