@@ -24,6 +24,9 @@ import sys
 import time
 from typing import Any
 
+from bench.databases import REPO, django_env
+from bench.server import peak_kb
+
 SIZES = tuple(int(size) for size in os.environ.get("BENCH_EXPORT_SIZES", "20000,100000").split(","))
 FORMATS = ("csv", "xlsx")
 FIELDS = ("name", "db", "scale", "p50_ms", "p95_ms", "raw_sql_ms", "ops_per_s", "peak_mb")
@@ -35,8 +38,6 @@ PREMISES_NAME = "导出基准测试单位"
 
 
 def export_results(db: str, url: str) -> list[dict[str, Any]]:
-    from bench.databases import REPO, django_env
-
     done = subprocess.run(
         [sys.executable, "-m", "bench.exports", db], cwd=REPO, env=django_env(url),
         check=True, text=True, stdout=subprocess.PIPE,
@@ -157,8 +158,6 @@ def peak_mb() -> float:
     """This process's peak resident memory. VmHWM, not ru_maxrss: Linux carries ru_maxrss
     over an exec, so a child would report at least its parent's peak (the parent that wrote
     100 000 hazards)."""
-    from bench.server import peak_kb
-
     return (peak_kb(os.getpid()) or 0) / 1024
 
 

@@ -25,6 +25,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench.databases import REPO, django_env
 from hazards.tests.ledger_files import ledger_rows, write_xlsx
 
 ROWS = int(os.environ.get("BENCH_LEDGER_ROWS", "100000"))
@@ -37,8 +38,6 @@ BENCH_USER = "bench_ledger_importer"
 
 
 def ledger_import_results(db: str, url: str, rows: int = ROWS) -> list[dict[str, Any]]:
-    from bench.databases import REPO, django_env
-
     env = django_env(url) | {"BENCH_LEDGER_ROWS": str(rows)}
     done = subprocess.run(
         [sys.executable, "-m", "bench.ledger_import", db], cwd=REPO, env=env, check=True,

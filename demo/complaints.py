@@ -64,7 +64,8 @@ from complaints.models import (
     Respondent,
 )
 from complaints.services.intake import CODE_ALPHABET, NUMBER_PREFIX
-from core.models import Department, DocumentSequence, Region, User
+from complaints.services.routing import route_for
+from core.models import Department, DocumentSequence, Premises, Region, User
 from demo import names
 from demo.bulk import (
     TableWriter,
@@ -73,6 +74,7 @@ from demo.bulk import (
     reset_sequences,
     secondary_indexes_rebuilt_after,
 )
+from demo.complaints_story import tell_story
 from demo.premises import datetime_adapter
 from workflow.choices import STEP_LEVEL, ClockState, EscalationStep
 from workflow.clocks import compute_deadline, step_offset
@@ -250,8 +252,6 @@ class Cast:
 
 def sample_premises(limit: int = 20_000) -> list[tuple[int, int]]:
     """Up to `limit` premises spread over the id range, without reading a million rows."""
-    from core.models import Premises
-
     total = Premises.objects.count()
     step = max(1, total // limit)
     return list(
@@ -280,7 +280,6 @@ def create_routes(cast: Cast) -> list[CategoryRoute]:
         if cat in by_code and unit in cast.departments
     ]
     CategoryRoute.objects.bulk_create(routes)
-    from complaints.services.routing import route_for
 
     cast.unit_of = {}
     for leaf in cast.categories:
@@ -713,8 +712,6 @@ def generate_complaints(
     seed: int, complaints: int, record: Record, batch_size: int = DEFAULT_BATCH
 ) -> dict[str, int]:
     """Routes, the caseload of `complaints` cases and the story; row counts."""
-    from demo.complaints_story import tell_story
-
     cast = Cast.load()
     with transaction.atomic():
         routes = create_routes(cast)

@@ -35,7 +35,7 @@ from core.models import (
     Sector,
     User,
 )
-from testing.api import APIViewTestCases, make_licence, token_client
+from testing.api import APIResource, APIViewTestCases, make_licence, token_client
 from testing.world import World, make_credit_code, make_region, make_user, parent_of
 
 pytestmark = pytest.mark.django_db
@@ -320,8 +320,6 @@ def test_every_api_view_reads_through_restrict() -> None:
 
 def generic_api_test_classes() -> list[type]:
     """Every test class built on the generic API mixins, in any installed app's tests."""
-    from testing.api import APIResource
-
     found = []
     ours = [
         config
