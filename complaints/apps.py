@@ -8,6 +8,7 @@ class ComplaintsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        # Apps are imported only once their models are loaded, so these imports wait for ready().
         from complaints import jobs, navigation
         from complaints.api.urls import register
         from core.api.routes import register_routes
