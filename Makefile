@@ -32,8 +32,9 @@ test: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy civicdesk core workflow hazards complaints reports testing bench
+	$(VENV)/bin/mypy civicdesk core workflow hazards complaints reports demo testing bench
 	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/lint-imports --no-cache --no-logo
 
 ## Benchmarks: BENCH_SCALE (default 1000000 premises) and BENCH_DB (sqlite, postgresql, both).
 bench: install

@@ -31,9 +31,12 @@ prints CPU and queries per request (JSON) and the profile (stderr).
 
 from __future__ import annotations
 
+import cProfile
 import http.client
+import io
 import json
 import os
+import pstats
 import statistics
 import subprocess
 import sys
@@ -44,6 +47,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
+
+from bench.config import BenchConfig
+from bench.databases import REPO, django_env
+from bench.probe import captured_queries, time_raw_sql
+from bench.server import running_app
+from bench.timing import (
+    api_token,
+    cookie_header,
+    page_exists,
+    percentile,
+    session_cookies,
+    time_requests,
+)
 
 BENCH_USER = "handling_staff"
 BENCH_PASSWORD = "demo12345"
@@ -117,7 +133,6 @@ def probe(username: str, requests: int) -> dict[str, Any]:
     from django.test import Client
     from rest_framework.authtoken.models import Token
 
-    from bench.probe import captured_queries, time_raw_sql
     from complaints.models import Complaint
     from core.models import User
 
@@ -195,10 +210,6 @@ def profile_intake(requests: int) -> dict[str, Any]:
     """`requests` Open311 POSTs through Django's test client in this process under cProfile:
     CPU per request, queries per request and the functions the time goes to (no HTTP server,
     so this is the application's own share)."""
-    import cProfile
-    import io
-    import pstats
-
     from django.conf import settings
     from django.db import connection
     from django.test import Client
@@ -318,8 +329,6 @@ def intake_load(server: Any, prepared: dict[str, Any], requests: int, connection
 
 
 def in_django(url: str, *args: str) -> dict[str, Any] | None:
-    from bench.databases import REPO, django_env
-
     done = subprocess.run(
         [sys.executable, "-m", "bench.complaints", *args], cwd=REPO, env=django_env(url),
         text=True, stdout=subprocess.PIPE,
@@ -331,9 +340,6 @@ def in_django(url: str, *args: str) -> dict[str, Any] | None:
 
 def intake_results(db: str, url: str, intake: IntakeConfig | None = None) -> list[dict[str, Any]]:
     """The complaint_intake_http row for the database at `url`."""
-    from bench.server import running_app
-    from bench.timing import percentile
-
     intake = intake or IntakeConfig.from_env()
     prepared = in_django(url, "--prepare")
     if prepared is None:
@@ -391,9 +397,6 @@ def intake_results(db: str, url: str, intake: IntakeConfig | None = None) -> lis
 
 def list_results(db: str, url: str, config: Any) -> list[dict[str, Any]]:
     """api_complaint_list and html_complaint_list rows for the database at `url`."""
-    from bench.server import running_app
-    from bench.timing import api_token, cookie_header, page_exists, session_cookies, time_requests
-
     found = in_django(url, "--probe", BENCH_USER, str(config.requests))
     if found is None:
         print("bench.complaints: the complaint list API did not answer; no figures",
@@ -452,7 +455,6 @@ def main() -> None:
             answer = check_stored(sys.argv[2])
         print(json.dumps(answer, ensure_ascii=False))
         return
-    from bench.config import BenchConfig
 
     db = sys.argv[1] if len(sys.argv) > 1 else "db"
     which = sys.argv[2] if len(sys.argv) > 2 else "all"

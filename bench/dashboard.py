@@ -26,6 +26,11 @@ import sys
 import time
 from typing import Any
 
+from bench.config import BenchConfig
+from bench.databases import REPO, django_env
+from bench.server import running_app
+from bench.timing import cookie_header, session_cookies, time_requests
+
 BENCH_USER = "county_leader"
 BENCH_PASSWORD = "demo12345"
 FIELDS = ("name", "db", "scale", "p50_ms", "p95_ms", "raw_sql_ms", "ops_per_s", "peak_mb")
@@ -88,8 +93,6 @@ def result(name: str, db: str, scale: int, **values: Any) -> dict[str, Any]:
 
 
 def run_probe(url: str) -> dict[str, Any] | None:
-    from bench.databases import REPO, django_env
-
     done = subprocess.run(
         [sys.executable, "-m", "bench.dashboard", "--probe", str(report_runs())],
         cwd=REPO, env=django_env(url), text=True, stdout=subprocess.PIPE,
@@ -101,9 +104,6 @@ def run_probe(url: str) -> dict[str, Any] | None:
 
 
 def dashboard_results(db: str, url: str, config: Any) -> list[dict[str, Any]]:
-    from bench.server import running_app
-    from bench.timing import cookie_header, session_cookies, time_requests
-
     found = run_probe(url)
     if found is None:
         return []
@@ -142,7 +142,6 @@ def main() -> None:
         django.setup()
         print(json.dumps(probe(int(sys.argv[2])), ensure_ascii=False))
         return
-    from bench.config import BenchConfig
 
     db = sys.argv[1] if len(sys.argv) > 1 else "db"
     rows = dashboard_results(db, os.environ["DATABASE_URL"], BenchConfig.from_env())

@@ -18,6 +18,8 @@ import sys
 import time
 from typing import Any
 
+from bench.databases import REPO, django_env
+
 SCENARIOS = ((100_000, 0.01), (100_000, 0.05), (1_000_000, 0.01), (1_000_000, 0.05),
              (1_000_000, 0.001))  # fmt: skip
 RUNS = int(os.environ.get("BENCH_ESCALATION_RUNS", "5"))
@@ -25,8 +27,6 @@ FIELDS = ("name", "db", "scale", "p50_ms", "p95_ms", "raw_sql_ms", "ops_per_s", 
 
 
 def escalation_results(db: str, url: str, scenarios: Any = SCENARIOS) -> list[dict[str, Any]]:
-    from bench.databases import REPO, django_env
-
     env = django_env(url) | {"BENCH_ESCALATION_SCENARIOS": json.dumps(scenarios)}
     done = subprocess.run(
         [sys.executable, "-m", "bench.escalation", db], cwd=REPO, env=env, check=True,

@@ -12,72 +12,32 @@ together), `p50_ms` the time from the request to the last byte. The hazards are 
 afterwards. `DATABASE_URL=<url> python -m bench.exports <sqlite|postgresql>` does it for one
 database and prints the result rows (DESIGN.md §3 shape) as JSON.
 
-`write_hazards` is also what the export tests fill the list with.
+The hazards are written as the export tests write theirs (hazards/tests/hazard_rows.py).
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import itertools
 import json
 import os
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from typing import Any
+
+from bench.databases import REPO, django_env
+from bench.server import peak_kb
 
 SIZES = tuple(int(size) for size in os.environ.get("BENCH_EXPORT_SIZES", "20000,100000").split(","))
 FORMATS = ("csv", "xlsx")
 FIELDS = ("name", "db", "scale", "p50_ms", "p95_ms", "raw_sql_ms", "ops_per_s", "peak_mb")
 BENCH_USER = "bench_exporter"
 PREMISES_NAME = "导出基准测试单位"
-BATCH = 2000
-TITLES = ("消防通道堵塞", "配电箱未接地", "灭火器过期未更换", "安全出口指示灯损坏", "燃气管道老化")
-
-
-# --- rows ----------------------------------------------------------------------------------
-
-
-def write_hazards(premises: Any, found_by: Any, count: int, tag: str) -> None:
-    """`count` registered hazards at `premises`, numbered `EXP-<tag>-0000001`…, newest last,
-    written in batches (memory stays flat) and without clocks or audit entries: they are
-    rows to list, not hazards anyone works on."""
-    from hazards.models import Hazard
-
-    template = Hazard(premises=premises)
-    template.take_place_from_premises()  # one look-up of the premises' grid and regulator
-    for batch in itertools.batched(_hazards(template, found_by, count, tag), BATCH):
-        Hazard.objects.bulk_create(batch)
-
-
-def _hazards(template: Any, found_by: Any, count: int, tag: str) -> Iterator[Any]:
-    from hazards.choices import HazardGrade, HazardSource, HazardState
-    from hazards.models import Hazard
-
-    start = dt.datetime(2026, 1, 5, 9, tzinfo=dt.UTC)
-    for n in range(1, count + 1):
-        yield Hazard(
-            premises_id=template.premises_id,
-            region_id=template.region_id,
-            department_id=template.department_id,
-            number=f"EXP-{tag}-{n:07d}",
-            source=HazardSource.AD_HOC,
-            title=f"{TITLES[n % len(TITLES)]}（{n}号）",
-            location="二楼东侧",
-            grade=HazardGrade.MAJOR if n % 50 == 0 else HazardGrade.GENERAL,
-            found_at=start + dt.timedelta(minutes=n),
-            found_by=found_by,
-            state=HazardState.REGISTERED,
-        )
 
 
 # --- the parent: prepare, one child per download, clean up ------------------------------------
 
 
 def export_results(db: str, url: str) -> list[dict[str, Any]]:
-    from bench.databases import REPO, django_env
-
     done = subprocess.run(
         [sys.executable, "-m", "bench.exports", db], cwd=REPO, env=django_env(url),
         check=True, text=True, stdout=subprocess.PIPE,
@@ -143,6 +103,7 @@ def _prepare() -> dict[int, int]:
     per size with that many hazards; returns {size: premises id}."""
     from core.models import Premises, Region, Sector
     from core.roles import sync_roles
+    from hazards.tests.hazard_rows import write_hazards
     from testing.world import make_credit_code, make_user
 
     sync_roles()
@@ -197,8 +158,6 @@ def peak_mb() -> float:
     """This process's peak resident memory. VmHWM, not ru_maxrss: Linux carries ru_maxrss
     over an exec, so a child would report at least its parent's peak (the parent that wrote
     100 000 hazards)."""
-    from bench.server import peak_kb
-
     return (peak_kb(os.getpid()) or 0) / 1024
 
 

@@ -20,6 +20,12 @@ import sys
 from typing import Any
 from urllib.parse import urlencode
 
+from bench.config import BenchConfig
+from bench.databases import REPO, django_env
+from bench.probe import captured_queries, measured_region, time_raw_sql
+from bench.server import running_app
+from bench.timing import api_token, cookie_header, page_exists, session_cookies, time_requests
+
 # A township-scoped demo user, as for the premises list: the scope filter is on the path.
 BENCH_USER = "township_a"
 BENCH_PASSWORD = "demo12345"
@@ -53,7 +59,6 @@ def probe(username: str, requests: int) -> dict[str, Any]:
     from django.test import Client
     from rest_framework.authtoken.models import Token
 
-    from bench.probe import captured_queries, measured_region, time_raw_sql
     from core.models import User
     from hazards.models import Hazard
 
@@ -91,8 +96,6 @@ def result(name: str, db: str, scale: int, **values: Any) -> dict[str, Any]:
 
 
 def run_probe(url: str, requests: int) -> dict[str, Any] | None:
-    from bench.databases import REPO, django_env
-
     done = subprocess.run(
         [sys.executable, "-m", "bench.hazards", "--probe", BENCH_USER, str(requests)],
         cwd=REPO, env=django_env(url), text=True, stdout=subprocess.PIPE,
@@ -105,9 +108,6 @@ def run_probe(url: str, requests: int) -> dict[str, Any] | None:
 
 def hazard_results(db: str, url: str, config: Any) -> list[dict[str, Any]]:
     """api_hazard_list and html_hazard_list rows for the database at `url`."""
-    from bench.server import running_app
-    from bench.timing import api_token, cookie_header, page_exists, session_cookies, time_requests
-
     found = run_probe(url, config.requests)
     if found is None:
         return []
@@ -150,7 +150,6 @@ def main() -> None:
         django.setup()
         print(json.dumps(probe(sys.argv[2], int(sys.argv[3])), ensure_ascii=False))
         return
-    from bench.config import BenchConfig
 
     db = sys.argv[1] if len(sys.argv) > 1 else "db"
     rows = hazard_results(db, os.environ["DATABASE_URL"], BenchConfig.from_env())

@@ -7,6 +7,7 @@ Run as `python -m bench.probe USERNAME REQUESTS` with DATABASE_URL set; prints o
 from __future__ import annotations
 
 import json
+import os
 import re
 import statistics
 import sys
@@ -130,8 +131,6 @@ def probe(username: str, requests: int) -> dict[str, Any]:
 
 
 def main() -> None:
-    import os
-
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "civicdesk.settings")
     django.setup()
     username, requests = sys.argv[1], int(sys.argv[2])

@@ -22,8 +22,14 @@ import subprocess
 import sys
 from typing import Any
 
+from bench.complaints import complaint_results
 from bench.config import BenchConfig
+from bench.dashboard import dashboard_results
 from bench.databases import REPO, ScaleDatabase, database_url, django_env, scale_database
+from bench.escalation import escalation_results
+from bench.exports import export_results
+from bench.hazards import hazard_results
+from bench.ledger_import import ledger_import_results
 from bench.server import running_app
 from bench.timing import api_token, cookie_header, page_exists, session_cookies, time_requests
 
@@ -112,34 +118,22 @@ def other_measures(config: BenchConfig, db: str) -> list[dict[str, Any]]:
     BENCH_EXPORTS=0, BENCH_DASHBOARD=0 skip them)."""
     url, rows = database_url(config, db), []
     if os.environ.get("BENCH_HAZARDS", "1") != "0":
-        from bench.hazards import hazard_results
-
         rows += hazard_results(db, url, config)
     if os.environ.get("BENCH_LEDGER_IMPORT", "1") != "0":
         rows += ledger_import_measures(db, url)
     if os.environ.get("BENCH_ESCALATION", "1") != "0":
-        from bench.escalation import escalation_results
-
         rows += escalation_results(db, url)
     if os.environ.get("BENCH_COMPLAINTS", "1") != "0":
-        from bench.complaints import complaint_results
-
         rows += complaint_results(db, url, config)
     if os.environ.get("BENCH_EXPORTS", "1") != "0":
-        from bench.exports import export_results
-
         rows += export_results(db, url)
     if os.environ.get("BENCH_DASHBOARD", "1") != "0":
-        from bench.dashboard import dashboard_results
-
         rows += dashboard_results(db, url, config)
     return rows
 
 
 def ledger_import_measures(db: str, url: str) -> list[dict[str, Any]]:
     """The 100 k-row hazard ledger import (bench/ledger_import.py)."""
-    from bench.ledger_import import ledger_import_results
-
     return ledger_import_results(db, url)
 
 

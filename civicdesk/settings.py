@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "hazards",
     "complaints",
     "reports",
+    "demo",  # the demo county; after the apps it fills
 ]
 
 MIDDLEWARE = [

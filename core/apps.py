@@ -8,6 +8,13 @@ class CoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        # Apps are imported only once their models are loaded, so these imports wait for ready().
         from core import tables_speedup
+        from core.api.routes import register_directory, register_routes
+        from core.health import DATABASE, health_checks
+        from core.navigation import AUDIT, DIRECTORY, menu
 
         tables_speedup.install()
+        register_routes(register_directory)
+        menu.register(DIRECTORY, AUDIT)
+        health_checks.register(DATABASE)

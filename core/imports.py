@@ -28,12 +28,21 @@ from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import IO, Any
+from xml.etree import ElementTree
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from openpyxl import load_workbook
+from openpyxl.utils.cell import column_index_from_string
+from openpyxl.utils.datetime import from_excel, from_ISO8601
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+from openpyxl.worksheet._reader import _cast_number
+from openpyxl.worksheet.dimensions import SheetDimension
+from openpyxl.xml.constants import SHEET_MAIN_NS
+from openpyxl.xml.functions import iterparse  # defusedxml's when installed, as openpyxl
 
 from core.models import ImportJob, ImportProblem
 
@@ -146,14 +155,9 @@ def _sheet_size_from_its_head(sheet: Any) -> None:
     """openpyxl's read-only sheet looks for the <dimension> element when it opens and, when
     the file has none (openpyxl's own write-only files, some exporters), parses the whole
     sheet to find out; stop at <sheetData> instead, as the row iterator copes without."""
-    from xml.etree.ElementTree import iterparse
-
-    from openpyxl.worksheet.dimensions import SheetDimension
-    from openpyxl.xml.constants import SHEET_MAIN_NS
-
     source = sheet._get_source()
     try:
-        for _event, element in iterparse(source, events=("start",)):
+        for _event, element in ElementTree.iterparse(source, events=("start",)):
             if element.tag == f"{{{SHEET_MAIN_NS}}}dimension":
                 bounds = SheetDimension.from_tree(element).boundaries
                 sheet._min_column, sheet._min_row, sheet._max_column, sheet._max_row = bounds
@@ -165,9 +169,6 @@ def _sheet_size_from_its_head(sheet: Any) -> None:
 
 
 def _xlsx_rows(stream: IO[bytes]) -> Generator[list[Any]]:
-    from openpyxl import load_workbook
-    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
-
     ReadOnlyWorksheet._get_size = _sheet_size_from_its_head
 
     try:
@@ -189,12 +190,6 @@ def _sheet_values(workbook: Any, sheet: Any) -> Iterator[list[Any]]:
     an inline string, a rich-text object per cell, which at a million cells is most of the
     import's reading time. The workbook's shared strings, date styles and epoch are openpyxl's
     own; missing rows and cells are filled in as openpyxl does, from the sheet's dimension."""
-    from openpyxl.utils.cell import column_index_from_string
-    from openpyxl.utils.datetime import from_excel, from_ISO8601
-    from openpyxl.worksheet._reader import _cast_number
-    from openpyxl.xml.constants import SHEET_MAIN_NS
-    from openpyxl.xml.functions import iterparse  # defusedxml's when installed, as openpyxl
-
     ns = f"{{{SHEET_MAIN_NS}}}"
     row_tag, cell_tag, value_tag = f"{ns}row", f"{ns}c", f"{ns}v"
     inline_tag, text_tag, run_tag = f"{ns}is", f"{ns}t", f"{ns}r"

@@ -43,6 +43,8 @@ def _allowed_roots() -> list[Path]:
 def _project_files_fetcher() -> Any:
     """WeasyPrint's fetcher limited to files inside the project (images, stylesheets) and
     inline data: URLs; anything else (http, a file elsewhere) is refused."""
+    # Loaded on first use: WeasyPrint and its native libraries add ~28 MB and ~1 s to every
+    # process (web, worker, commands), and only PDF rendering needs them.
     from weasyprint.urls import URLFetcher
 
     class ProjectFilesFetcher(URLFetcher):
@@ -58,6 +60,8 @@ def _project_files_fetcher() -> Any:
 
 def render_pdf(template_name: str, context: dict[str, Any]) -> bytes:
     """Render a Django template (usually extending templates/pdf/base.html) to PDF bytes."""
+    # Loaded on first use: WeasyPrint and its native libraries add ~28 MB and ~1 s to every
+    # process (web, worker, commands), and only PDF rendering needs them.
     from weasyprint import HTML
 
     html = render_to_string(template_name, context)

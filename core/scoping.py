@@ -45,7 +45,7 @@ class Scope:
     @cached_property
     def region_ids(self) -> list[int]:
         """Ids of the scope's regions and everything under them, read once per scope."""
-        from core.models import Region
+        from core.models import Region  # core.models imports this module: a cycle
 
         if not self.region_paths:
             return []

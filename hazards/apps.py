@@ -8,8 +8,17 @@ class HazardsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from core.api.routes import register_routes
+        from core.navigation import menu
         from core.panels import Panel, premises_panels
+        from hazards import jobs, navigation
+        from hazards.api.urls import register
         from hazards.views import checklists, enforcement, hazards, inspections, ledgers, risk
+        from workflow.worker import register_periodic_jobs
+
+        register_routes(register)
+        register_periodic_jobs(jobs.periodic_jobs)
+        menu.register(navigation.MENU_GROUP)
 
         # The premises page, in the order an inspector reads it: status and orders, open
         # hazards, risk, visits, the checklist that applies, the ledger.

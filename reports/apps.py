@@ -8,9 +8,15 @@ class ReportsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        # Apps are imported only once their models are loaded, so these imports wait for ready().
+        from core.navigation import menu
         from core.tracking import register_tracker
+        from reports import jobs, navigation
         from reports.facts import register_all
         from reports.rollups import rollup_tracker
+        from workflow.worker import register_periodic_jobs
 
         register_all()
         register_tracker(rollup_tracker)
+        register_periodic_jobs(jobs.periodic_jobs)
+        menu.register(navigation.MENU_GROUP)

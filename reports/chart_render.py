@@ -70,6 +70,8 @@ def render_png(
     scale: float = PNG_SCALE,
 ) -> bytes:
     """A PNG of the chart on white, `width`×`height` px times `scale` (sharp when printed)."""
+    # Loaded on first use: CairoSVG and libcairo are needed only for PNG exports, not by every
+    # process that imports the charts.
     import cairosvg
 
     svg = render_svg([chart], width=width, height=height)[0]

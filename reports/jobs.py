@@ -26,6 +26,7 @@ from reports.deadlines import SETTLE_EVERY, settle
 from reports.models import FiledReport
 from reports.periodic import CADENCES, KINDS, ReportPeriod, build_report, report_pdf, report_xlsx
 from workflow.calendar import local_date
+from workflow.worker import PeriodicSpec
 
 
 def due_reports(today: dt.date) -> list[tuple[str, ReportPeriod, Region]]:
@@ -93,8 +94,6 @@ def enqueue_due_reports() -> int:
 
 
 def periodic_jobs() -> list[Any]:
-    from workflow.worker import PeriodicSpec
-
     return [
         PeriodicSpec("reports.settle_deadlines", settle, every=SETTLE_EVERY),
         PeriodicSpec(

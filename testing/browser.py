@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from playwright.sync_api import sync_playwright
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -22,6 +23,9 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+# Every demo login's password, a fixed interface (DESIGN.md §3); demo tests check the demo
+# county keeps it, browser journeys log in with it.
+DEMO_PASSWORD = "demo12345"
 PHONE = {"viewport": {"width": 375, "height": 812}, "is_mobile": True, "has_touch": True}
 
 
@@ -34,7 +38,6 @@ def chromium() -> Iterator[Any]:
     # ORM calls tests make between page actions (and database teardown) are synchronous.
     # Subprocesses started by tests should pass an explicit environment.
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)

@@ -12,6 +12,9 @@ from __future__ import annotations
 from importlib import import_module
 
 from django.apps import apps
+from django.contrib.auth.management import create_permissions
+from django.contrib.contenttypes.management import create_contenttypes
+from django.contrib.contenttypes.models import ContentType
 
 SEEDS = (
     ("core.Sector", "core.migrations.0002_seed_sectors", "seed_sectors"),
@@ -32,10 +35,6 @@ def restore_permissions() -> None:
     """Content types and permissions are made by post_migrate, which the flush at the end of a
     serialized-rollback test skips; roles (core.roles.sync_roles) need them all. Created only
     where missing, after dropping the cache of content types the flush made stale."""
-    from django.contrib.auth.management import create_permissions
-    from django.contrib.contenttypes.management import create_contenttypes
-    from django.contrib.contenttypes.models import ContentType
-
     ContentType.objects.clear_cache()
     for config in apps.get_app_configs():
         create_contenttypes(config, verbosity=0)

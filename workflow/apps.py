@@ -8,8 +8,17 @@ class WorkflowConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # Each domain app declares its machines in its own `workflow.py`; importing them here
-        # registers them before the first request or command needs one.
+        # Apps are imported only once their models are loaded, so these imports wait for ready().
+        from core.health import HealthCheck, health_checks
+        from core.navigation import menu
+        from workflow import navigation, worker
         from workflow.machine import autodiscover
 
+        # Each domain app declares its machines in its own `workflow.py`; importing them here
+        # registers them before the first request or command needs one.
         autodiscover()
+        worker.register_periodic_jobs(worker.workflow_jobs)
+        health_checks.register(
+            HealthCheck("worker", worker.worker_alive, required=worker.worker_required)
+        )
+        menu.register(navigation.MENU_GROUP)

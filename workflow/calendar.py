@@ -27,6 +27,7 @@ from django.utils.formats import date_format
 
 from workflow.choices import DayCount
 from workflow.errors import CalendarDataMissing
+from workflow.models import CalendarDay, CalendarYear
 
 ONE_DAY = dt.timedelta(days=1)
 
@@ -72,8 +73,6 @@ class WorkingCalendar:
 
     @classmethod
     def load(cls, start: dt.date, end: dt.date, *, strict: bool = True) -> WorkingCalendar:
-        from workflow.models import CalendarDay, CalendarYear
-
         rows = CalendarDay.objects.filter(date__range=(start, end))
         years = CalendarYear.objects.filter(year__range=(start.year, end.year))
         return cls(

@@ -34,6 +34,7 @@ from workflow.errors import (
 )
 from workflow.machine import Machine, StartClock, Transition, machine_for
 from workflow.models.stateful import StatefulModel
+from workflow.notifications import notify
 
 # Keys of `data` the engine itself reads, beside the transition's own fields.
 ENGINE_KEYS = frozenset({"extension_days", "extension_reason", "pause_reason", "comment"})
@@ -185,8 +186,6 @@ def _start(machine: Machine, start: StartClock, obj: models.Model, now: Any) -> 
 
 
 def _notify(transition: Transition, obj: Any, user: Any) -> None:
-    from workflow.notifications import notify
-
     for rule in transition.notify:
         audience = rule.audience
         people = audience(obj) if callable(audience) else audience_by_name(obj, audience)

@@ -23,10 +23,13 @@ from django.db import connection, transaction
 from django.db.models import DateTimeField, F, Func, Q, QuerySet
 from django.utils import timezone
 
+from workflow.audiences import default_audience
+from workflow.calendar import format_due
 from workflow.choices import STEP_LEVEL, ClockState, EscalationStep
 from workflow.clocks import next_step
-from workflow.machine import registered_model
+from workflow.machine import machine_for, registered_model
 from workflow.models import Clock, ClockRule, EscalationEvent
+from workflow.notifications import notify
 
 BATCH = 5000
 
@@ -244,9 +247,6 @@ def notify_escalations(batch: int = 2000) -> int:
 
 
 def _notify_batch(limit: int) -> int:
-    from workflow.calendar import format_due
-    from workflow.notifications import notify
-
     events = list(
         EscalationEvent.objects.filter(notified_at__isnull=True)
         .select_related("clock__rule", "clock__content_type")
@@ -296,9 +296,6 @@ def _subjects_of(clocks: list[Clock]) -> dict[tuple[int, int], object]:
 
 
 def _audience(subject: object, level: int):  # type: ignore[no-untyped-def]
-    from workflow.audiences import default_audience
-    from workflow.machine import machine_for
-
     try:
         custom = machine_for(type(subject)).audience  # type: ignore[arg-type]
     except LookupError:

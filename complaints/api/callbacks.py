@@ -28,7 +28,7 @@ from complaints.models import Callback, Complaint
 from complaints.services.callbacks import CallbackRefused, record_callback
 from complaints.services.rates import FIGURES, RateReport, RateRow, rates
 from core.api.serializers import ScopedPrimaryKeyRelatedField
-from core.api.views import RestrictedReadOnlyModelViewSet
+from core.api.views import RestrictedReadOnlyModelViewSet, ScopedFiguresMixin
 
 
 class CallbackSerializer(serializers.ModelSerializer):
@@ -123,7 +123,7 @@ RATE_PARAMETERS = [
 ]
 
 
-class ComplaintRatesViewSet(viewsets.ViewSet):
+class ComplaintRatesViewSet(ScopedFiguresMixin, viewsets.ViewSet):
     """Complaint rates from the raw callback answers and the clocks, by the rate formula in
     force: response, resolution, satisfaction and their weighted score, on-time acceptance and
     completion, first-contact resolution, repeat rate, transfers per case; grouped by unit,

@@ -23,8 +23,8 @@ from complaints.machines.complaints import REVIEW_OPINION, REVIEW_REQUEST
 from complaints.models import Callback, CaseDocument, Category, Complainant, Complaint
 from complaints.services.intake import password_matches
 from complaints.tests.factories import ComplaintWorld, complaint_world
-from hazards.tests.test_major_hazard_journey import png_bytes
 from testing.browser import PHONE, log_in
+from testing.images import png_bytes
 from testing.world import PASSWORD, build_world
 from workflow.calendar import format_due
 from workflow.clocks import open_clocks

@@ -42,7 +42,7 @@ from complaints.tests.factories import (
     file_complaint,
 )
 from core.models import Attachment
-from hazards.tests.test_major_hazard_journey import png_bytes
+from testing.images import png_bytes
 from testing.world import World
 from workflow.clocks import open_clocks
 from workflow.engine import fire

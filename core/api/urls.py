@@ -2,25 +2,12 @@
 
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from rest_framework.routers import DefaultRouter
 
-from complaints.api.urls import register as register_complaints
 from core.api import views
-from hazards.api.urls import register as register_safety
+from core.api.routes import build_router
 
-router = DefaultRouter()
-# Basenames are given because the viewsets have no class-level `queryset` to guess from.
-router.register("regions", views.RegionViewSet, basename="region")
-router.register("sectors", views.SectorViewSet, basename="sector")
-router.register("licence-types", views.LicenceTypeViewSet, basename="licencetype")
-router.register("departments", views.DepartmentViewSet, basename="department")
-router.register("premises", views.PremisesViewSet, basename="premises")
-router.register("licences", views.LicenceViewSet, basename="licence")
-router.register("responsibilities", views.ResponsibilityViewSet, basename="responsibility")
-router.register("users", views.UserViewSet, basename="user")
-router.register("audit-entries", views.AuditEntryViewSet, basename="auditentry")
-register_safety(router)
-register_complaints(router)
+# Built on first use of the URLconf, after every app's ready() has registered its routes.
+router = build_router()
 
 urlpatterns = [
     path("v1/auth/token/", views.ObtainTokenView.as_view(), name="api_token"),

@@ -72,6 +72,11 @@ class RestrictedQuerysetMixin:
         return queryset
 
 
+class ScopedFiguresMixin:
+    """An API view that answers with figures, not rows: the service that computes them reads
+    its rows through restrict(), so the view holds no queryset of its own to restrict."""
+
+
 # List and retrieve within the user's view scope.
 class RestrictedReadOnlyModelViewSet(RestrictedQuerysetMixin, viewsets.ReadOnlyModelViewSet):
     pass

@@ -68,6 +68,7 @@ class Premises(models.Model):
 
     def refresh_derived(self) -> None:
         """Re-derive the responsibility assignments after the grid, sector or licences change."""
+        # core.responsibilities imports core.models: a cycle.
         from core.responsibilities import derive_responsibilities
 
         derive_responsibilities(self)

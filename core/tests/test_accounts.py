@@ -13,7 +13,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core.models import AuditEntry, User
 from testing.second_factor import enrol_device, totp_code, wrong_code
-from testing.world import PASSWORD
+from testing.world import PASSWORD, build_world
 
 if TYPE_CHECKING:
     from playwright.sync_api import ConsoleMessage
@@ -380,8 +380,6 @@ def csp_violations(page) -> list[str]:
 def test_phone_user_signs_in_with_code_and_switches_language(
     transactional_db, live_server, phone_page
 ):
-    from testing.world import build_world
-
     user = build_world().user("township_a")
     device = enrol_device(user)
     phone_page.goto(f"{live_server.url}{LOGIN}")

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import Http404
 
 from core.attachments import attachment_response, store_attachment
-from core.models import AuditEntry, Premises
+from core.models import Attachment, AuditEntry, Premises
 from testing.world import World
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 200
@@ -83,7 +83,6 @@ def test_a_file_over_the_limit_is_refused_and_nothing_is_stored(world: World, se
         )  # fmt: skip
     assert refused.value.code == "file_too_large"
     assert AuditEntry.objects.count() == before
-    from core.models import Attachment
 
     assert not Attachment.objects.exists()
 

@@ -7,6 +7,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from civicdesk.env import ConfigurationError, env_bool, env_int, env_list
+from core.audit import record_bulk_create
 from core.models import AuditEntry, Premises, User
 from core.roles import ROLES, sync_roles
 
@@ -74,7 +75,6 @@ def test_admin_edit_is_audited_with_its_source(world, client):
 def test_audit_entries_cannot_be_edited_in_admin(world, client):
     admin = User.objects.create_superuser("root", "root@example.org", "x-Long-pass-42")
     client.force_login(admin)
-    from core.audit import record_bulk_create
 
     record_bulk_create([world.premises_a])
     entry = AuditEntry.objects.earliest("seq")

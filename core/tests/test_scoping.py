@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.models import AnonymousUser, Permission
 
 from core.models import Department, Premises, Region, User
 from testing.world import make_user
@@ -48,8 +49,6 @@ def test_unlimited_scope_sees_everything(world):
 
 
 def test_anonymous_and_inactive_users_see_nothing(world):
-    from django.contrib.auth.models import AnonymousUser
-
     assert not Premises.objects.restrict(AnonymousUser(), "view").exists()
     staff = world.user("township_a")
     staff.is_active = False
@@ -102,6 +101,4 @@ def test_users_editable_only_when_all_their_scope_is_the_editors(world):
 
 
 def _perms(*codenames: str):
-    from django.contrib.auth.models import Permission
-
     return Permission.objects.filter(content_type__app_label="core", codename__in=codenames)

@@ -14,7 +14,7 @@ from django.urls import URLPattern, URLResolver, reverse
 from core import urls as core_urls
 from core.choices import AuditAction, PremisesStatus, RegionLevel
 from core.models import AuditEntry, Department, Licence, LicenceType, Premises, Region, Sector, User
-from core.navigation import MENU
+from core.navigation import menu
 from core.views.generic import RestrictedView
 from core.views.home import HomeView
 from testing.views import (
@@ -498,6 +498,11 @@ def test_every_restricted_page_names_its_model():
 
 
 def test_every_menu_entry_has_a_page():
-    for group in MENU:
+    for group in menu.groups():
         for item in group.items:
             assert item.url  # reverses
+
+
+def test_menu_groups_appear_in_their_weight_order_whatever_the_app_order():
+    keys = [group.key for group in menu.groups()]
+    assert keys == ["reports", "directory", "hazards", "complaints", "supervision", "audit"]

@@ -16,12 +16,11 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from core.demo.users import DEMO_PASSWORD
 from core.models import Attachment, AuditEntry, User
 from hazards.choices import HazardSource, HazardState, InspectionState, Outcome
 from hazards.models import ChecklistTemplate, Hazard, Inspection
-from hazards.tests.test_major_hazard_journey import png_bytes
-from testing.browser import PHONE, log_in
+from testing.browser import DEMO_PASSWORD, PHONE, log_in
+from testing.images import png_bytes
 
 pytestmark = pytest.mark.browser
 

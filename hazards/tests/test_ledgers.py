@@ -11,13 +11,13 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
-from bench.ledger_import import HEADERS, csv_bytes, ledger_row, ledger_rows, write_xlsx
 from core.choices import AuditAction
 from core.imports import ImportFileError
 from core.models import AuditEntry, ImportJob, ImportProblem
 from hazards.choices import HazardGrade, HazardSource, HazardState
 from hazards.models import Hazard
 from hazards.services import ledgers
+from hazards.tests.ledger_files import HEADERS, csv_bytes, ledger_row, ledger_rows, write_xlsx
 from workflow.models import Clock
 
 BAD_ROWS = {

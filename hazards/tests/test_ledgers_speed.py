@@ -10,8 +10,8 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 
-from bench.ledger_import import ledger_rows, write_xlsx
 from core.imports import _xlsx_rows
+from hazards.tests.ledger_files import ledger_rows, write_xlsx
 
 
 def openpyxl_rows(path: Path) -> list[list]:

@@ -12,11 +12,11 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from bench.ledger_import import csv_bytes, ledger_row, ledger_rows
 from core.models import AuditEntry, ImportJob, User
 from hazards.choices import HazardSource, HazardState
 from hazards.models import Hazard
 from hazards.services import ledgers
+from hazards.tests.ledger_files import csv_bytes, ledger_row, ledger_rows
 from testing.api import token_client
 from testing.views import export_rows
 from testing.world import PASSWORD

@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-import struct
 import subprocess
-import zlib
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +32,7 @@ from hazards.choices import (
 )
 from hazards.models import EnforcementAction, GovernancePlan, Hazard, HazardListing
 from testing.api import token_client
+from testing.images import png_bytes
 from testing.world import World
 
 pytestmark = pytest.mark.django_db
@@ -44,23 +43,6 @@ TITLE = "教学楼二层安全出口被锁闭，疏散楼梯堆放杂物"
 @pytest.fixture(autouse=True)
 def media_in_tmp(settings: Any, tmp_path: Path) -> None:
     settings.MEDIA_ROOT = tmp_path
-
-
-def png_bytes() -> bytes:
-    """A valid 2×2 red PNG: signature, IHDR, IDAT, IEND, each chunk with its CRC."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-
-    rows = b"".join(b"\x00" + b"\xff\x00\x00" * 2 for _ in range(2))
-    header = struct.pack(">IIBBBBB", 2, 2, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(rows))
-        + chunk(b"IEND", b"")
-    )
 
 
 def as_user(user: User) -> Client:

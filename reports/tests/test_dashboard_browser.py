@@ -12,11 +12,10 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from core.demo.users import DEMO_PASSWORD
 from core.models import Region
 from hazards.filtersets.hazards import overdue
 from hazards.models import Hazard
-from testing.browser import log_in
+from testing.browser import DEMO_PASSWORD, log_in
 
 pytestmark = pytest.mark.browser
 

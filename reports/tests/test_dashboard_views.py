@@ -4,17 +4,20 @@ the records it counts."""
 from __future__ import annotations
 
 import datetime as dt
+import random
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from complaints.tests.factories import ComplaintWorld
 from reports.dashboard import Period
-from reports.tests.test_rollups import county_leader
+from reports.tests.test_rollups import county_leader, random_cases, random_hazards
 from testing.world import make_user
 from workflow.calendar import local_date
 
@@ -172,13 +175,6 @@ def test_the_dashboard_reads_no_more_queries_with_more_records(
     county: ComplaintWorld,
 ) -> None:
     """Aggregates, not rows: more hazards and cases cost no extra query (no N+1)."""
-    import random
-
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    from reports.tests.test_rollups import random_cases, random_hazards
-
     client.force_login(county_leader(county.world))
     client.get(DASHBOARD)  # warm the per-process caches (content types, permissions)
     with CaptureQueriesContext(connection) as before:

@@ -13,6 +13,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
+from django_tasks_db.models import DBTaskResult
 from openpyxl import load_workbook
 
 from complaints.choices import RespondentKind
@@ -200,7 +201,6 @@ def test_the_nightly_job_queues_each_due_report_once_and_the_tasks_file_them(
 
 @pytest.mark.django_db
 def test_the_nightly_job_puts_one_task_per_due_report_on_the_queue(world) -> None:  # type: ignore[no-untyped-def]
-    from django_tasks_db.models import DBTaskResult
 
     queued_before = DBTaskResult.objects.count()
     assert enqueue_due_reports.call() == 3 * 2 * 3

@@ -17,6 +17,7 @@ from complaints.models import Complaint
 from complaints.services.callbacks import record_callback
 from complaints.services.duplicates import link_repeat
 from complaints.tests.factories import ComplaintWorld, advance, file_complaint
+from core.tracking import tracked
 from hazards.choices import HazardGrade, HazardSource, HazardState
 from hazards.filtersets.hazards import overdue as overdue_hazards
 from hazards.models import Hazard
@@ -25,7 +26,7 @@ from hazards.tests.test_hazards_loop import evidence
 from reports.dashboard import Period, build_dashboard
 from reports.deadlines import settle
 from reports.facts import RECTIFIED_STATES
-from reports.rollups import rebuild, table_contents, tables
+from reports.rollups import _compiled_for, _facts, rebuild, table_contents, tables
 from testing.world import World, make_user
 from workflow.calendar import local_date
 
@@ -180,8 +181,6 @@ def test_a_township_user_sees_only_the_township(county: ComplaintWorld) -> None:
 def test_a_tracked_write_of_many_records_keeps_the_rows_a_rebuild_gives(
     county: ComplaintWorld, count: int
 ) -> None:
-    from core.tracking import tracked
-
     hazards = list(Hazard.objects.exclude(state=HazardState.CLOSED).order_by("pk")[:count])
     assert len(hazards) == count
     with tracked(*hazards):
@@ -193,7 +192,5 @@ def test_a_tracked_write_of_many_records_keeps_the_rows_a_rebuild_gives(
 
 def test_every_fact_compiles_its_sql_for_a_writes_ids_once(county: ComplaintWorld) -> None:
     """Writes are the hot path: each fact's GROUP BY over a few ids is compiled only once."""
-    from reports.rollups import _compiled_for, _facts
-
     for fact in _facts:
         assert _compiled_for(fact, 3) is not None, fact.table._meta.label

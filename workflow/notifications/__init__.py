@@ -59,7 +59,7 @@ def notify(
 
 
 def enqueue_delivery(ids: list[int]) -> None:
-    from workflow.jobs import deliver_notifications
+    from workflow.jobs import deliver_notifications  # workflow.jobs imports this module: a cycle
 
     deliver_notifications.enqueue(ids)
 

@@ -85,8 +85,6 @@ def test_inbox_page_shows_unread_and_marks_read(person, client):
 
 
 def test_navigation_bar_shows_the_unread_count(world, client):
-    from workflow.notifications import notify
-
     user = world.user("township_a")
     client.force_login(user)
     assert 'data-inbox-unread="0"' in client.get("/").content.decode()

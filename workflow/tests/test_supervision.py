@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from unittest import mock
+
 import pytest
 
 from core.services import OutOfScopeError
@@ -73,8 +75,6 @@ def test_unanswered_notice_escalates_and_counts_as_overdue(toy, supervisor, prem
 
 
 def test_reply_deadline_counts_working_days(toy, supervisor, premises):
-    from unittest import mock
-
     with mock.patch("django.utils.timezone.now", return_value=at(2026, 2, 11, 10)):
         notice = issue_notice(supervisor, premises, request="x", region=toy.world.township_a)
     # Working days after Wed 02-11: 12, 13, Sat 14 (make-up), then the holiday: 24, 25.

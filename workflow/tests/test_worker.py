@@ -6,11 +6,14 @@ import socket
 from io import StringIO
 
 import pytest
+from asgiref.local import Local
 from django.core import mail
 from django.core.management import call_command
+from django.tasks import task_backends
 from django.test import override_settings
 from django.utils import timezone
 
+from workflow import jobs
 from workflow.models import Clock, Notification, PeriodicJob
 from workflow.notifications import notify
 from workflow.tests.test_escalation import overdue_ticket  # noqa: F401 (fixture)
@@ -62,10 +65,6 @@ def redis_reachable() -> bool:
 
 @pytest.mark.skipif(not redis_reachable(), reason="no Redis at 127.0.0.1:6379")
 def test_redis_backend_enqueues_and_the_worker_runs_it(toy):
-    from django.tasks import task_backends
-
-    from workflow import jobs
-
     prefix = f"civicdesk-test-{timezone.now().timestamp()}"
     tasks = {
         "default": {
@@ -94,9 +93,6 @@ def test_redis_backend_enqueues_and_the_worker_runs_it(toy):
 
 def reset_task_backends() -> None:
     """Django caches task backends per process; make it read TASKS again."""
-    from asgiref.local import Local
-    from django.tasks import task_backends
-
     task_backends.__dict__.pop("settings", None)
     # A private attribute of Django's handler, absent from the stubs.
     task_backends._connections = Local(task_backends.thread_critical)  # type: ignore[attr-defined]

@@ -12,7 +12,7 @@ import logging
 import signal
 import socket
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -21,9 +21,15 @@ from django.db import close_old_connections, connection
 from django.tasks import task_backends
 from django.utils import timezone
 from django.utils.crypto import get_random_string
+from django_tasks_db.management.commands.db_worker import Worker as DatabaseTaskRunner
+from django_tasks_db.models import DBTaskResult
+from django_tasks_db.utils import exclusive_transaction
 
+from workflow import jobs
 from workflow.calendar import local_zone
 from workflow.models import PeriodicJob, WorkerHeartbeat
+from workflow.notifications import deliver_pending
+from workflow.worker.redis_backend import RedisBackend
 
 logger = logging.getLogger("civicdesk.worker")
 HEARTBEAT_EVERY = dt.timedelta(seconds=15)
@@ -44,10 +50,24 @@ class PeriodicSpec:
         return slot if slot > local else slot + dt.timedelta(days=1)
 
 
-def periodic_jobs() -> list[PeriodicSpec]:
-    from workflow import jobs
-    from workflow.notifications import deliver_pending
+JobProvider = Callable[[], Iterable[PeriodicSpec]]
+_providers: list[JobProvider] = []
 
+
+def register_periodic_jobs(provider: JobProvider) -> None:
+    """An app lists its periodic jobs from its AppConfig.ready() (complaints: closing review
+    windows nobody used; safety: drafting the enterprises' statistics; reports: filing the
+    periodic reports, folding passed deadlines). The provider is called on each scan, so the
+    jobs read the settings in force."""
+    if provider not in _providers:
+        _providers.append(provider)
+
+
+def periodic_jobs() -> list[PeriodicSpec]:
+    return [spec for provider in _providers for spec in provider()]
+
+
+def workflow_jobs() -> list[PeriodicSpec]:
     interval = dt.timedelta(seconds=settings.WORKFLOW_ESCALATION_INTERVAL)
     return [
         PeriodicSpec("escalate", jobs.escalate.call, every=interval),
@@ -58,19 +78,7 @@ def periodic_jobs() -> list[PeriodicSpec]:
         PeriodicSpec(
             "recompute_provisional", jobs.recompute_provisional.call, every=dt.timedelta(hours=6)
         ),
-        *area_periodic_jobs(),
     ]
-
-
-def area_periodic_jobs() -> list[PeriodicSpec]:
-    """Periodic jobs an area lists in its own `jobs.periodic_jobs()` (complaints: closing
-    review windows nobody used; safety: drafting the enterprises' statistics; reports: filing
-    the periodic reports, folding passed deadlines)."""
-    from complaints.jobs import periodic_jobs as complaint_jobs
-    from hazards.jobs import periodic_jobs as safety_jobs
-    from reports.jobs import periodic_jobs as report_jobs
-
-    return [*complaint_jobs(), *safety_jobs(), *report_jobs()]
 
 
 def claim(spec: PeriodicSpec, now: dt.datetime) -> bool:
@@ -112,11 +120,9 @@ class DatabaseQueue:
     name = "database"
 
     def __init__(self, alias: str, worker_id: str) -> None:
-        from django_tasks_db.management.commands.db_worker import Worker
-
         self.alias = alias
         self.worker_id = worker_id
-        self.runner = Worker(
+        self.runner = DatabaseTaskRunner(
             queue_names=["*"],
             interval=0,
             batch=True,
@@ -128,9 +134,6 @@ class DatabaseQueue:
         )
 
     def run_one(self, timeout: float) -> bool:
-        from django_tasks_db.models import DBTaskResult
-        from django_tasks_db.utils import exclusive_transaction
-
         tasks = DBTaskResult.objects.ready().filter(backend_name=self.alias)
         with exclusive_transaction(tasks.db):
             result = tasks.get_locked()
@@ -154,8 +157,6 @@ class RedisQueue:
 
 
 def queue_for(alias: str, worker_id: str) -> TaskQueue:
-    from workflow.worker.redis_backend import RedisBackend
-
     if isinstance(task_backends[alias], RedisBackend):
         return RedisQueue(alias, worker_id)
     return DatabaseQueue(alias, worker_id)
@@ -217,7 +218,7 @@ class Worker:
 
 
 def worker_status(stale_after: dt.timedelta) -> tuple[bool, str]:
-    """For /healthz: is some worker's heartbeat fresh?"""
+    """Is some worker's heartbeat fresh?"""
     beat = WorkerHeartbeat.objects.order_by("-seen_at").first()
     if beat is None:
         return False, "no worker has started"
@@ -225,3 +226,12 @@ def worker_status(stale_after: dt.timedelta) -> tuple[bool, str]:
     if age > stale_after:
         return False, f"last heartbeat {int(age.total_seconds())} s ago"
     return True, "ok"
+
+
+def worker_alive() -> tuple[bool, str]:
+    """The /healthz check (core.health), registered by WorkflowConfig.ready()."""
+    return worker_status(dt.timedelta(seconds=settings.WORKFLOW_WORKER_STALE_SECONDS))
+
+
+def worker_required() -> bool:
+    return bool(settings.WORKFLOW_HEALTHZ_REQUIRE_WORKER)

@@ -2,7 +2,7 @@
 any scale, and a small story told through the real services.
 
 Two parts:
-- **Caseload at scale**, as tuples (core.demo.bulk: COPY on PostgreSQL, one prepared insert
+- **Caseload at scale**, as tuples (demo.bulk: COPY on PostgreSQL, one prepared insert
   on SQLite): about one complaint per two premises, across channels, categories and grids, in
   every state of the Letters and Visits Regulations 2022 path (DESIGN.md §6), numbered
   "XF-<year>-<seq>" in order of receipt (the sequence is moved past them, so intake continues
@@ -64,16 +64,18 @@ from complaints.models import (
     Respondent,
 )
 from complaints.services.intake import CODE_ALPHABET, NUMBER_PREFIX
-from core.demo import names
-from core.demo.bulk import (
+from complaints.services.routing import route_for
+from core.models import Department, DocumentSequence, Premises, Region, User
+from demo import names
+from demo.bulk import (
     TableWriter,
     foreign_key_checks_deferred_to_end,
     next_id,
     reset_sequences,
     secondary_indexes_rebuilt_after,
 )
-from core.demo.premises import datetime_adapter
-from core.models import Department, DocumentSequence, Region, User
+from demo.complaints_story import tell_story
+from demo.premises import datetime_adapter
 from workflow.choices import STEP_LEVEL, ClockState, EscalationStep
 from workflow.clocks import compute_deadline, step_offset
 from workflow.models import Clock, ClockRule
@@ -250,8 +252,6 @@ class Cast:
 
 def sample_premises(limit: int = 20_000) -> list[tuple[int, int]]:
     """Up to `limit` premises spread over the id range, without reading a million rows."""
-    from core.models import Premises
-
     total = Premises.objects.count()
     step = max(1, total // limit)
     return list(
@@ -280,7 +280,6 @@ def create_routes(cast: Cast) -> list[CategoryRoute]:
         if cat in by_code and unit in cast.departments
     ]
     CategoryRoute.objects.bulk_create(routes)
-    from complaints.services.routing import route_for
 
     cast.unit_of = {}
     for leaf in cast.categories:
@@ -651,7 +650,7 @@ def by_ids(model: type[models.Model], ids: range) -> list[models.Model]:
 
 def caseload(seed: int, count: int, cast: Cast, record: Record, batch_size: int) -> dict[str, int]:
     today = timezone.localdate()
-    # In UTC: the rows are written as UTC values (core.demo.premises.datetime_adapter).
+    # In UTC: the rows are written as UTC values (demo.premises.datetime_adapter).
     anchor = day_start(today).astimezone(dt.UTC)
     now = timezone.now().replace(microsecond=0)
     factory = CaseloadFactory(random.Random(f"{seed}:complaints"), cast, Ids.next(), anchor, now)
@@ -713,8 +712,6 @@ def generate_complaints(
     seed: int, complaints: int, record: Record, batch_size: int = DEFAULT_BATCH
 ) -> dict[str, int]:
     """Routes, the caseload of `complaints` cases and the story; row counts."""
-    from core.demo.complaints_story import tell_story
-
     cast = Cast.load()
     with transaction.atomic():
         routes = create_routes(cast)

@@ -13,12 +13,13 @@ from django.db.models import Count
 from django.test import RequestFactory
 
 from core.choices import RegionLevel, ResponsibilityKind
-from core.demo.bulk import plain_indexes, secondary_indexes_rebuilt_after
-from core.demo.users import DEMO_PASSWORD, DEMO_USERS, SUPERUSER
 from core.models import AuditEntry, Department, Licence, Premises, Region, Responsibility, User
 from core.responsibilities import Assignment, derived_assignments
 from core.roles import ROLES
 from core.validators import org_code_check_character, validate_credit_code
+from demo.bulk import plain_indexes, secondary_indexes_rebuilt_after
+from demo.users import DEMO_USERS, SUPERUSER
+from testing.browser import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db
 

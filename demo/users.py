@@ -14,10 +14,10 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 
 from core.audit import record_bulk_create
-from core.demo import names
-from core.demo.departments import Directory
-from core.demo.places import Places
 from core.models import Department, Premises, Region, User
+from demo import names
+from demo.departments import Directory
+from demo.places import Places
 
 DEMO_PASSWORD = "demo12345"
 SUPERUSER = "superuser"

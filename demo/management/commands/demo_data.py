@@ -8,7 +8,7 @@ from typing import Any, TextIO, cast
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser, OutputWrapper
 
-from core.demo.generator import (
+from demo.generator import (
     DEFAULT_BATCH_SIZE,
     PREMISES_PER_SCALE,
     DemoOptions,
@@ -16,7 +16,7 @@ from core.demo.generator import (
     directory_has_data,
     generate,
 )
-from core.demo.users import demo_user_lines
+from demo.users import demo_user_lines
 
 
 def positive(value: str) -> int:

@@ -1,6 +1,6 @@
 """Premises at any scale, with their licences and derived responsibility assignments.
 
-Rows are generated in Python in batches and inserted as tuples (core.demo.bulk). The three
+Rows are generated in Python in batches and inserted as tuples (demo.bulk). The three
 assignments of DESIGN.md §5 are computed here with the same rules as
 `core.responsibilities.derive_responsibilities` — which reads the database per premises and
 is far too slow for a million rows — and a test checks both agree.
@@ -18,13 +18,13 @@ from typing import Any
 from django.db import connection
 
 from core.choices import PremisesStatus, ResponsibilityKind
-from core.demo import names
-from core.demo.bulk import TableWriter, db_date
-from core.demo.credit_codes import CreditCodes
-from core.demo.departments import COUNTY_DEPARTMENTS, Directory
-from core.demo.places import COUNTY_DIVISION, Places
-from core.demo.sectors import PROFILES, SectorProfile
 from core.models import Department, Licence, Premises, Region, Responsibility, Sector
+from demo import names
+from demo.bulk import TableWriter, db_date
+from demo.credit_codes import CreditCodes
+from demo.departments import COUNTY_DEPARTMENTS, Directory
+from demo.places import COUNTY_DIVISION, Places
+from demo.sectors import PROFILES, SectorProfile
 
 # Generated content never reads the clock: the same seed gives the same rows on any day.
 REGISTERED_FROM = datetime.datetime(2018, 1, 1, tzinfo=datetime.UTC)

@@ -38,10 +38,10 @@ from django.db import connection, models, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from core.demo import names
-from core.demo.bulk import foreign_key_checks_deferred_to_end, secondary_indexes_rebuilt_after
-from core.demo.users import TOWNSHIP_A, TOWNSHIP_B
 from core.models import DocumentSequence, Premises, Region, Sector, User, next_number
+from demo import names
+from demo.bulk import foreign_key_checks_deferred_to_end, secondary_indexes_rebuilt_after
+from demo.users import TOWNSHIP_A, TOWNSHIP_B, school_of
 from hazards.choices import (
     EnforcementKind,
     EnforcementState,
@@ -68,8 +68,9 @@ from hazards.models import (
     RiskBandSet,
     RiskPoint,
 )
+from hazards.services.risk import refresh_live_colour
 from workflow.choices import STEP_LEVEL, ClockState, EscalationStep
-from workflow.clocks import step_offset
+from workflow.clocks import start_clock, step_offset
 from workflow.models import Clock, ClockRule
 from workflow.rules import rule_for
 
@@ -684,8 +685,6 @@ def governance(story: Story, hazard: Hazard) -> None:
 
 
 def start_story_clocks(hazards: list[Hazard]) -> None:
-    from workflow.clocks import start_clock
-
     for hazard in hazards:
         if hazard.state in DEADLINE_STATES and hazard.rectify_by is not None:
             start_clock(
@@ -775,10 +774,6 @@ def link_hazards_to_points(hazards: list[Hazard], points: list[RiskPoint]) -> No
             Hazard.objects.filter(pk=hazard.pk).update(risk_point=at_point)
             hazard.risk_point = at_point
             linked.append(at_point)
-    try:
-        from hazards.services.risk import refresh_live_colour
-    except ImportError:
-        return
     for point in {p.pk: p for p in linked}.values():
         refresh_live_colour(point)
 
@@ -837,8 +832,6 @@ def draft_enforcement(story: Story, hazards: list[Hazard]) -> list[EnforcementAc
 
 
 def tell_story(story: Story) -> None:
-    from core.demo.users import school_of
-
     county = Region.objects.filter(level="county").order_by("pk").first()
     place_a = township(TOWNSHIP_A)
     school = school_of(place_a) if place_a is not None else None

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from core.demo import names
-from core.demo.places import Places
 from core.models import Department, LicenceType, Region, Sector
+from demo import names
+from demo.places import Places
 
 # code → name; the prefix says who issues it in the demo county.
 LICENCE_TYPES: tuple[tuple[str, str], ...] = (

@@ -10,8 +10,8 @@ import random
 from dataclasses import dataclass, field
 
 from core.choices import RegionLevel
-from core.demo import names
 from core.models import Region
+from demo import names
 
 # A prefecture number Zhejiang does not use, so the demo never looks like a real place.
 CITY_CODE = "331200000000"

@@ -40,13 +40,15 @@ from complaints.models import (
     ReceptionDay,
 )
 from complaints.services.intake import ComplainantData, Intake, RespondentData, register_complaint
+from complaints.services.reception import book, mark, save_record
 from core.audit import record_change
-from core.demo import names
+from core.models import Region, User
+from demo import names
 from workflow.engine import fire
 from workflow.models import Clock
 
 if TYPE_CHECKING:
-    from core.demo.complaints import Cast
+    from demo.complaints import Cast
 
 # (state reached, category, title, summary, names 城管 as respondent)
 CASES: tuple[tuple[str, str, str, str, bool], ...] = (
@@ -80,8 +82,6 @@ class Teller:
         self.rng, self.cast = rng, cast
         self.now = timezone.now()
         self.counts: dict[str, int] = {}
-        from core.models import User
-
         users = {u.username: u for u in User.objects.filter(is_active=True)}
         self.clerk = cast.clerk
         self.handler = cast.handler
@@ -95,8 +95,6 @@ class Teller:
 
     def file(self, category: str, title: str, summary: str, names_cg: bool, hours: float) -> Any:
         grid = self.cast.grids[int(self.rng.random() * len(self.cast.grids))]
-        from core.models import Region
-
         person = names.person_name(self.rng)
         intake = Intake(
             channel=self.rng.choice((Channel.LETTER, Channel.VISIT, Channel.HOTLINE, Channel.WEB)),
@@ -221,8 +219,6 @@ def backlog(teller: Teller) -> None:
 
 
 def reception(teller: Teller, received: Complaint, missed: Complaint) -> None:
-    from complaints.services.reception import book, mark, save_record
-
     if teller.county_leader is None:
         return
     day = ReceptionDay.objects.create(

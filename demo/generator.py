@@ -20,25 +20,29 @@ from django.db import connection, transaction
 from tqdm import tqdm
 
 from core.audit import audit_context
-from core.demo.bulk import (
+from core.models import Department, Licence, LicenceType, Premises, Region, Responsibility
+from core.roles import sync_roles
+from demo.bulk import (
     foreign_key_checks_deferred_to_end,
     next_id,
     reset_sequences,
     secondary_indexes_rebuilt_after,
 )
-from core.demo.departments import Directory, create_departments
-from core.demo.places import Places, create_places
-from core.demo.premises import (
+from demo.complaints import complaints_for, generate_complaints
+from demo.departments import Directory, create_departments
+from demo.places import Places, create_places
+from demo.premises import (
     IdCounters,
     PremisesFactory,
     instances,
     related_objects,
     table_writers,
 )
-from core.demo.recording import PER_ROW_AUDIT_LIMIT, AuditRecorder
-from core.demo.users import create_demo_users
-from core.models import Department, Licence, LicenceType, Premises, Region, Responsibility
-from core.roles import sync_roles
+from demo.recording import PER_ROW_AUDIT_LIMIT, AuditRecorder
+from demo.safety import generate_safety
+from demo.users import create_demo_users
+from reports.deadlines import rebuild_settled
+from reports.rollups import tables
 
 PREMISES_PER_SCALE = 2_000
 DEFAULT_BATCH_SIZE = 10_000
@@ -61,8 +65,6 @@ class DemoOptions:
 
     @property
     def complaints_count(self) -> int:
-        from core.demo.complaints import complaints_for
-
         if self.complaints is not None:
             return self.complaints
         return complaints_for(self.premises_count)
@@ -163,16 +165,12 @@ def users_step(run: DemoRun) -> None:
 
 def safety_step(run: DemoRun) -> None:
     """Hazards, clocks, inspections, risk points and enforcement drafts (issue 4)."""
-    from core.demo.safety import generate_safety
-
     rows = generate_safety(run.options.seed, run.options.premises_count, run.recorder.record)
     run.rows.update(rows)
 
 
 def complaints_step(run: DemoRun) -> None:
     """Routes, complaints in every state with their clocks, and the complaint story (issue 5)."""
-    from core.demo.complaints import generate_complaints
-
     rows = generate_complaints(run.options.seed, run.options.complaints_count, run.recorder.record)
     run.rows.update(rows)
 
@@ -186,9 +184,6 @@ class Step:
 def rollups_step(run: DemoRun) -> None:
     """The dashboards' aggregate tables, recomputed once from all the generated records (the
     bulk steps write around the services that keep them current one write at a time)."""
-    from reports.deadlines import rebuild_settled
-    from reports.rollups import tables
-
     rebuild_settled()
     with connection.cursor() as cursor:  # the planner's statistics for the new rows
         for table in tables():

@@ -20,10 +20,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from bench.exports import write_hazards
 from core.exports import XLSX_TYPE
 from core.models import Premises, User
 from hazards.models import Hazard
+from hazards.tests.hazard_rows import write_hazards
 from testing.views import export_rows
 from testing.world import World, make_user
 
