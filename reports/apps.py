@@ -8,9 +8,9 @@ class ReportsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from core.tracking import register_tracker
+        from core.observers import register_observer
         from reports.facts import register_all
-        from reports.rollups import rollup_tracker
+        from reports.rollups import rollup_observer
 
         register_all()
-        register_tracker(rollup_tracker)
+        register_observer(rollup_observer)

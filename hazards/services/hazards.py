@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from core.audit import record_change, snapshot
 from core.models import Premises, next_number
-from core.tracking import tracked
+from core.observers import observed
 from hazards.choices import HazardGrade, HazardSource, HazardState
 from hazards.models import (
     ChecklistItem,
@@ -126,7 +126,7 @@ def report_hazard(
         # Grid-found hazards route to the lead sector regulator; none → the safety committee
         # office's shared-duty queue (department None; DESIGN.md §5).
         hazard.take_place_from_premises()
-        with tracked(hazard):
+        with observed(hazard):
             hazard.save()
             record_change(hazard, None)
             if rectify_by is not None:

@@ -57,8 +57,8 @@ from core.imports import (
     text_value,
 )
 from core.models import DocumentSequence, ImportJob, Premises, User
+from core.observers import observed
 from core.scoping import scope_of
-from core.tracking import tracked
 from hazards.choices import HazardGrade, HazardSource, HazardState
 from hazards.models import Hazard, Inspection
 from hazards.services.hazards import entry_state
@@ -302,7 +302,7 @@ class HazardLedger(RowSchema):
             self.hazard(row, number, now)
             for row, number in zip(rows, numbers_for(rows), strict=True)
         ]
-        with tracked(*hazards):
+        with observed(*hazards):
             insert_rows(hazards)
             record_creates(hazards)
             clocks = [self.clock(hazard, now) for hazard in hazards if self.needs_clock(hazard)]
@@ -388,7 +388,7 @@ class HazardLedger(RowSchema):
                 grade=row.grade,
                 found_at=row.found_at,
             )
-            with tracked(hazard):
+            with observed(hazard):
                 self.settle_state(hazard, row)
         return len(rows)
 

@@ -180,11 +180,11 @@ def test_a_township_user_sees_only_the_township(county: ComplaintWorld) -> None:
 def test_a_tracked_write_of_many_records_keeps_the_rows_a_rebuild_gives(
     county: ComplaintWorld, count: int
 ) -> None:
-    from core.tracking import tracked
+    from core.observers import observed
 
     hazards = list(Hazard.objects.exclude(state=HazardState.CLOSED).order_by("pk")[:count])
     assert len(hazards) == count
-    with tracked(*hazards):
+    with observed(*hazards):
         Hazard.objects.filter(pk__in=[h.pk for h in hazards]).update(state=HazardState.CLOSED)
     kept = all_contents()
     rebuild()
