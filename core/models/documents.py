@@ -7,7 +7,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.models.directory import Region
-from core.scoping import RestrictedQuerySet, Scope
+from core.models.scoped import Restricted
+from core.scoping import Scope
 
 
 class DocumentSequence(models.Model):
@@ -43,7 +44,7 @@ def next_number(prefix: str, year: int) -> int:
         return int(cursor.fetchone()[0])
 
 
-class ImportJob(models.Model):
+class ImportJob(Restricted):
     """One uploaded XLSX/CSV file being validated and imported row by row."""
 
     class State(models.TextChoices):
@@ -78,8 +79,6 @@ class ImportJob(models.Model):
     )
     created = models.DateTimeField(_("uploaded"), auto_now_add=True)
     finished = models.DateTimeField(_("finished"), null=True, blank=True)
-
-    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created", "-pk"]
