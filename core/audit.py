@@ -23,6 +23,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from core.bulk import adapter, write_rows
 from core.choices import AuditAction
 from core.models import AuditChainHead, AuditEntry
 
@@ -405,40 +406,30 @@ def _content_type_id(model: type[models.Model]) -> int:
 
 
 def _insert_entries(rows: list[tuple[Any, ...]]) -> None:
-    """On PostgreSQL one COPY (the changes column takes the canonical JSON text), elsewhere
-    one multi-row INSERT per block within the database's limit on parameters."""
+    """Store chained rows; the changes column takes the canonical JSON text where the
+    database keeps JSON as text or parses it on COPY (SQLite, PostgreSQL)."""
     if not rows:
         return
-    ops = connection.ops
-    table = ops.quote_name(AuditEntry._meta.db_table)
-    names = ", ".join(ops.quote_name(name) for name in _ENTRY_COLUMNS)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":  # COPY: rows streamed, no statement to parse
-            sql = f"COPY {table} ({names}) FROM STDIN"
-            with cursor.cursor.copy(sql) as copy:
-                for row in rows:
-                    copy.write_row(row)
-            return
-        changes_field = AuditEntry._meta.get_field("changes")
-        limit = connection.features.max_query_params or 65535
-        size = max(1, min(_INSERT_ROWS, limit // len(_ENTRY_COLUMNS)))
-        one = "(" + ", ".join(["%s"] * len(_ENTRY_COLUMNS)) + ")"
-        sqlite = connection.vendor == "sqlite"  # stores JSON as text: the canonical text will do
-        for start in range(0, len(rows), size):
-            block = rows[start : start + size]
-            params: list[Any] = []
-            for row in block:
-                params.extend(row[:1])
-                params.append(ops.adapt_datetimefield_value(row[1]))
-                params.extend(row[2:10])
-                params.append(
-                    row[10]
-                    if sqlite
-                    else changes_field.get_db_prep_save(json.loads(row[10]), connection)
-                )
-                params.extend(row[11:])
-            values = ", ".join([one] * len(block))
-            cursor.execute(f"INSERT INTO {table} ({names}) VALUES {values}", params)
+    stamp = adapter(AuditEntry._meta.get_field("timestamp"))
+    assert stamp is not None  # a date-time column always has one
+    as_text = connection.vendor in ("sqlite", "postgresql")
+    changes_field = AuditEntry._meta.get_field("changes")
+    write_rows(
+        AuditEntry._meta.db_table,
+        _ENTRY_COLUMNS,
+        [
+            (
+                *row[:1],
+                stamp(row[1]),
+                *row[2:10],
+                row[10]
+                if as_text
+                else changes_field.get_db_prep_save(json.loads(row[10]), connection),
+                *row[11:],
+            )
+            for row in rows
+        ],
+    )
 
 
 @dataclass(frozen=True)
