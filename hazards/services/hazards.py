@@ -22,7 +22,7 @@ from core import bulk
 from core.audit import record_change, snapshot
 from core.models import Premises, Region, next_numbers
 from core.observers import observed
-from core.responsibilities import lead_regulator_of
+from core.responsibilities import lead_regulator_ids
 from hazards.choices import HazardGrade, HazardSource, HazardState
 from hazards.models import (
     ChecklistItem,
@@ -56,8 +56,13 @@ class Place:
 def place_of(premises: Premises) -> Place:
     """Grid-found hazards route to the lead sector regulator; none → the safety committee
     office's shared-duty queue (department None; DESIGN.md §5)."""
-    regulator = lead_regulator_of(premises)
-    return Place(premises.pk, premises.region_id, regulator.pk if regulator is not None else None)
+    return places_of([(premises.pk, premises.region_id)])[0]
+
+
+def places_of(premises: Sequence[tuple[int, int]]) -> list[Place]:
+    """`place_of` for many premises, given as (id, region id), in one query."""
+    leads = lead_regulator_ids([premises_id for premises_id, _region_id in premises])
+    return [Place(pk, region_id, leads.get(pk)) for pk, region_id in premises]
 
 
 def hazard_numbers(years: Sequence[int]) -> list[str]:
