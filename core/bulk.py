@@ -19,6 +19,7 @@ import datetime as dt
 import inspect
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any
 
 from django.db import connection
@@ -65,7 +66,9 @@ def adapter(field: Field) -> Callable[[Any], Any] | None:
     """The database's adaptation of the field's values (None: passed as they are)."""
     ops = connection.ops
     if isinstance(field, DateTimeField):
-        return sqlite_datetime if connection.vendor == "sqlite" else ops.adapt_datetimefield_value
+        if connection.vendor == "sqlite":
+            return sqlite_datetime(connection.timezone)
+        return ops.adapt_datetimefield_value
     if isinstance(field, DateField):
         return ops.adapt_datefield_value
     if isinstance(field, DecimalField):
@@ -75,15 +78,16 @@ def adapter(field: Field) -> Callable[[Any], Any] | None:
     return None
 
 
-def sqlite_datetime(value: Any) -> Any:
+def sqlite_datetime(zone: dt.tzinfo | None) -> Callable[[Any], Any]:
     """SQLite's adapt_datetimefield_value (an aware time as naive text in the connection's
-    zone), without its checks for expressions and settings at every value."""
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime) and value.utcoffset() is not None:
-        zone = connection.timezone
-        return str(value.astimezone(zone).replace(tzinfo=None))
-    return connection.ops.adapt_datetimefield_value(value)
+    zone), without its look-ups of the connection, expressions and settings at every value."""
+
+    def adapt(value: Any) -> Any:
+        if isinstance(value, dt.datetime) and value.utcoffset() is not None:
+            return str(value.astimezone(zone).replace(tzinfo=None))
+        return None if value is None else connection.ops.adapt_datetimefield_value(value)
+
+    return adapt
 
 
 def build[M: Model](model: type[M], **values: Any) -> M:
@@ -132,13 +136,15 @@ def insert(instances: Sequence[Model]) -> None:
     model = type(instances[0])
     layout = layout_of(model)
     columns = [f for f in layout.fields if not f.primary_key]
-    rows = [
-        [
-            getattr(obj, f.attname) if convert is None else convert(getattr(obj, f.attname))
-            for f, convert in zip(columns, layout.adapt, strict=True)
-        ]
-        for obj in instances
-    ]
+    names = [f.attname for f in columns]
+    values = attrgetter(*names) if len(names) > 1 else lambda obj: (getattr(obj, names[0]),)
+    adapted = [(index, convert) for index, convert in enumerate(layout.adapt) if convert]
+    rows = []
+    for obj in instances:
+        row = list(values(obj))
+        for index, convert in adapted:
+            row[index] = convert(row[index])
+        rows.append(row)
     pk_column = str(model._meta.pk.column)  # type: ignore[union-attr]
     if connection.vendor == "postgresql":
         keys = _draw_keys(model._meta.db_table, pk_column, len(instances))

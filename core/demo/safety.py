@@ -78,7 +78,7 @@ from hazards.services.hazards import (
 )
 from workflow.calendar import local_date
 from workflow.choices import STEP_LEVEL, EscalationStep
-from workflow.clocks import new_clock, next_step, schedule_next_escalation
+from workflow.clocks import new_clock, next_step
 from workflow.models import Clock, ClockRule
 from workflow.rules import rule_for
 
@@ -285,22 +285,32 @@ def ledger_hazard(
     return hazard
 
 
-def caught_up(clock: Clock, now: dt.datetime) -> Clock:
-    """A ledger clock has run since the finding: the escalation steps whose time has passed
-    count as taken (no flood of notifications on the first scan; the next step is due later)."""
-    following = next_step(clock.rule, clock.escalation_step)
-    while following is not None and clock.due + following[1] <= now:
-        clock.escalation_step = following[0]
-        following = next_step(clock.rule, following[0])
-    clock.escalation_level = STEP_LEVEL.get(EscalationStep(clock.escalation_step), 0)
+def caught_up(clock: Clock, ladder: list[tuple[int, dt.timedelta]], now: dt.datetime) -> Clock:
+    """A ledger clock has run since the finding: the escalation steps of the rule's `ladder`
+    whose time has passed count as taken (no flood of notifications on the first scan; the
+    next step is due later)."""
+    passed = [step for step, offset in ladder if clock.due + offset <= now]
+    if passed:
+        clock.escalation_step = passed[-1]
+        clock.escalation_level = STEP_LEVEL[EscalationStep(passed[-1])]
+    following = [offset for step, offset in ladder if step > clock.escalation_step][:1]
+    clock.next_escalation_at = clock.due + following[0] if following else None
     clock.breached = clock.due <= now
-    schedule_next_escalation(clock)
     return clock
+
+
+def escalation_ladder(rule: ClockRule) -> list[tuple[int, dt.timedelta]]:
+    """The rule's escalation steps after the start, with their offsets from the due time."""
+    ladder, step = [], next_step(rule, EscalationStep.STARTED)
+    while step is not None:
+        ladder.append(step)
+        step = next_step(rule, step[0])
+    return ladder
 
 
 def write_ledger_batch(
     premises: list[tuple[int, int]], seed_mix: int, anchor: dt.datetime, now: dt.datetime,
-    cast: Cast, rule: ClockRule,
+    cast: Cast, rule: ClockRule, ladder: list[tuple[int, dt.timedelta]],
 ) -> None:  # fmt: skip
     """The hazards of a batch of premises (id, region id), numbered in order of discovery, and
     the running rectify clock of each open one with a deadline."""
@@ -320,7 +330,9 @@ def write_ledger_batch(
     bulk.insert(hazards)
     bulk.insert(
         [
-            caught_up(new_clock(h, RECTIFY_CLOCK, rule, at=h.found_at, due=h.rectify_by), now)
+            caught_up(
+                new_clock(h, RECTIFY_CLOCK, rule, at=h.found_at, due=h.rectify_by), ladder, now
+            )
             for h in hazards
             if h.state in DEADLINE_STATES and h.rectify_by is not None
         ]
@@ -343,9 +355,10 @@ def ledger_at_scale(
     hazards_before, clocks_before = top_id(Hazard), top_id(Clock)
     seed_mix = random.Random(f"{seed}:hazards").randrange(MODULUS)
     rule = rule_for(RECTIFY_CLOCK, anchor.date())
+    ladder = escalation_ladder(rule)
     with foreign_key_checks_deferred_to_end(Hazard, Clock), indexes, transaction.atomic():
         for batch in premises_batches():
-            write_ledger_batch(batch, seed_mix, anchor, now, cast, rule)
+            write_ledger_batch(batch, seed_mix, anchor, now, cast, rule, ladder)
     hazards = range(hazards_before + 1, top_id(Hazard) + 1)
     return hazards, range(clocks_before + 1, top_id(Clock) + 1)
 
