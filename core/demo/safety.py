@@ -69,6 +69,7 @@ from hazards.models import (
     RiskPoint,
 )
 from hazards.services.hazards import (
+    RECTIFY_CLOCK,
     Place,
     build_hazard,
     forced_grade,
@@ -82,8 +83,6 @@ from workflow.clocks import new_clock, next_step
 from workflow.models import Clock, ClockRule
 from workflow.rules import rule_for
 
-NUMBER_PREFIX = "YH"  # 隐患, as hazards.services.hazards numbers them
-RECTIFY_CLOCK = "hazards.rectify"
 # Premises whose hazards are drawn, numbered and written together.
 LEDGER_BATCH = 5_000
 # From this many hazards into an empty table, its indexes are built after the load.
