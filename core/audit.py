@@ -12,7 +12,7 @@ import decimal
 import hashlib
 import json
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -23,6 +23,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from core.bulk import adapter, write_rows
 from core.choices import AuditAction
 from core.models import AuditChainHead, AuditEntry
 
@@ -128,7 +129,7 @@ def diff(before: dict[str, Any] | None, after: dict[str, Any] | None) -> dict[st
 
 
 def entry_digest(entry: AuditEntry) -> str:
-    return _digest(
+    return entry_hash(
         entry.seq,
         entry.timestamp,
         entry.actor_id,
@@ -139,12 +140,12 @@ def entry_digest(entry: AuditEntry) -> str:
         entry.content_type_id,
         entry.object_id,
         entry.object_repr,
-        entry.changes,
+        _canonical(entry.changes),
         entry.prev_hash,
     )
 
 
-def _digest(
+def entry_hash(
     seq: int,
     timestamp: datetime.datetime,
     actor_id: Any,
@@ -155,65 +156,36 @@ def _digest(
     content_type_id: int | None,
     object_id: str,
     object_repr: str,
-    changes: Any,
+    changes_json: str,
     prev_hash: str,
 ) -> str:
-    """The one definition of an entry's hash (ADR 0002), for stored and bulk-built entries."""
-    content = {
-        "seq": seq,
-        "timestamp": timestamp.astimezone(datetime.UTC).isoformat(),
-        "actor": actor_id,
-        "actor_label": actor_label,
-        "source": source,
-        "request_id": request_id,
-        "action": action,
-        "content_type": content_type_id,
-        "object_id": object_id,
-        "object_repr": object_repr,
-        "changes": changes,
-        "prev_hash": prev_hash,
-    }
-    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    """The one definition of an entry's hash (ADR 0002), for stored and bulk-built entries:
+    SHA-256 of the entry as canonical JSON (keys sorted, no spaces, UTF-8 unescaped; what
+    `json.dumps(..., sort_keys=True, ensure_ascii=False, separators=(",", ":"))` writes),
+    spelt out in that key order with json's own string encoder so that a bulk writer hands
+    over the changes it has already encoded for storage. `changes_json` is `_canonical`."""
+    text = encode_basestring
+    moment = timestamp.astimezone(datetime.UTC).isoformat()
+    canonical = (
+        f'{{"action":{text(action)},"actor":{_scalar(actor_id)},'
+        f'"actor_label":{text(actor_label)},"changes":{changes_json},'
+        f'"content_type":{_scalar(content_type_id)},"object_id":{text(object_id)},'
+        f'"object_repr":{text(object_repr)},"prev_hash":{text(prev_hash)},'
+        f'"request_id":{text(request_id)},"seq":{seq:d},"source":{text(source)},'
+        f'"timestamp":{text(moment)}}}'
+    )
     return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _scalar(value: Any) -> str:
+    """A key's JSON: the common integer and null written directly."""
+    if value is None:
+        return "null"
+    return str(value) if type(value) is int else _canonical(value)
 
 
 def _canonical(value: Any) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-
-
-def _create_digest_text(
-    actor_id: Any, label: str, source: str, request_id: str
-) -> Callable[[int, datetime.datetime, int, str, str, str, str], str] | None:
-    """The canonical text `_digest` hashes for a create entry, written out field by field in
-    its sorted key order with json's own string encoder (so the same text, hence the same
-    hash: verify_chain recomputes it through `_digest`); the batch's constant parts once.
-    None for an actor whose key is not a number (the general way is used then)."""
-    if actor_id is not None and type(actor_id) is not int:
-        return None
-    text = encode_basestring
-    actor = "null" if actor_id is None else str(actor_id)
-    action = text(str(AuditAction.CREATE))
-    head = f'{{"action":{action},"actor":{actor},"actor_label":{text(label)},"changes":'
-    middle = f',"request_id":{text(request_id)},"seq":'
-    tail = f',"source":{text(source)},"timestamp":'
-
-    def canonical(
-        seq: int,
-        timestamp: datetime.datetime,
-        content_type_id: int,
-        object_id: str,
-        object_repr: str,
-        changes_json: str,
-        prev_hash: str,
-    ) -> str:
-        moment = timestamp.astimezone(datetime.UTC).isoformat()
-        return (
-            f'{head}{changes_json},"content_type":{content_type_id:d},'
-            f'"object_id":{text(object_id)},"object_repr":{text(object_repr)},'
-            f'"prev_hash":{text(prev_hash)}{middle}{seq:d}{tail}{text(moment)}}}'
-        )
-
-    return canonical
 
 
 def _chain_head() -> AuditChainHead:
@@ -327,7 +299,6 @@ def record_creates(instances: Sequence[models.Model]) -> int:
     request_id = context.request_id[:64]
     fields = _snapshot_fields(type(instances[0]))
     many = _many_to_many_values(instances)
-    digest_text = _create_digest_text(actor_id, label, source, request_id)
     rows: list[tuple[Any, ...]] = []
     with transaction.atomic():
         head = _chain_head()
@@ -346,16 +317,10 @@ def record_creates(instances: Sequence[models.Model]) -> int:
             timestamp = timezone.now()
             seq += 1
             changes_json = _canonical(changes)
-            if digest_text is None:
-                digest = _digest(
-                    seq, timestamp, actor_id, label, source, request_id, AuditAction.CREATE,
-                    content_type_id, object_id, object_repr, changes, prev,
-                )  # fmt: skip
-            else:
-                canonical = digest_text(
-                    seq, timestamp, content_type_id, object_id, object_repr, changes_json, prev
-                )
-                digest = hashlib.sha256(canonical.encode()).hexdigest()
+            digest = entry_hash(
+                seq, timestamp, actor_id, label, source, request_id, AuditAction.CREATE,
+                content_type_id, object_id, object_repr, changes_json, prev,
+            )  # fmt: skip
             rows.append(
                 (seq, timestamp, actor_id, label, source, request_id, AuditAction.CREATE,
                  content_type_id, object_id, object_repr, changes_json, prev, digest)
@@ -441,40 +406,30 @@ def _content_type_id(model: type[models.Model]) -> int:
 
 
 def _insert_entries(rows: list[tuple[Any, ...]]) -> None:
-    """On PostgreSQL one COPY (the changes column takes the canonical JSON text), elsewhere
-    one multi-row INSERT per block within the database's limit on parameters."""
+    """Store chained rows; the changes column takes the canonical JSON text where the
+    database keeps JSON as text or parses it on COPY (SQLite, PostgreSQL)."""
     if not rows:
         return
-    ops = connection.ops
-    table = ops.quote_name(AuditEntry._meta.db_table)
-    names = ", ".join(ops.quote_name(name) for name in _ENTRY_COLUMNS)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":  # COPY: rows streamed, no statement to parse
-            sql = f"COPY {table} ({names}) FROM STDIN"
-            with cursor.cursor.copy(sql) as copy:
-                for row in rows:
-                    copy.write_row(row)
-            return
-        changes_field = AuditEntry._meta.get_field("changes")
-        limit = connection.features.max_query_params or 65535
-        size = max(1, min(_INSERT_ROWS, limit // len(_ENTRY_COLUMNS)))
-        one = "(" + ", ".join(["%s"] * len(_ENTRY_COLUMNS)) + ")"
-        sqlite = connection.vendor == "sqlite"  # stores JSON as text: the canonical text will do
-        for start in range(0, len(rows), size):
-            block = rows[start : start + size]
-            params: list[Any] = []
-            for row in block:
-                params.extend(row[:1])
-                params.append(ops.adapt_datetimefield_value(row[1]))
-                params.extend(row[2:10])
-                params.append(
-                    row[10]
-                    if sqlite
-                    else changes_field.get_db_prep_save(json.loads(row[10]), connection)
-                )
-                params.extend(row[11:])
-            values = ", ".join([one] * len(block))
-            cursor.execute(f"INSERT INTO {table} ({names}) VALUES {values}", params)
+    stamp = adapter(AuditEntry._meta.get_field("timestamp"))
+    assert stamp is not None  # a date-time column always has one
+    as_text = connection.vendor in ("sqlite", "postgresql")
+    changes_field = AuditEntry._meta.get_field("changes")
+    write_rows(
+        AuditEntry._meta.db_table,
+        _ENTRY_COLUMNS,
+        [
+            (
+                *row[:1],
+                stamp(row[1]),
+                *row[2:10],
+                row[10]
+                if as_text
+                else changes_field.get_db_prep_save(json.loads(row[10]), connection),
+                *row[11:],
+            )
+            for row in rows
+        ],
+    )
 
 
 @dataclass(frozen=True)

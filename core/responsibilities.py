@@ -11,10 +11,11 @@ Derived rows that no longer apply are ended (valid_until), not deleted, so histo
 from __future__ import annotations
 
 import datetime
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from core.choices import ResponsibilityKind
@@ -120,8 +121,25 @@ def derive_responsibilities(premises: Premises, today: datetime.date | None = No
 def lead_regulator_of(premises: Premises) -> Department | None:
     """The current lead sector regulator: where a hazard found at the premises is routed
     (DESIGN.md §5; None sends it to the safety committee office's shared-duty queue)."""
-    current = Responsibility.objects.current().filter(
-        premises=premises, kind=ResponsibilityKind.REGULATOR, department__isnull=False
-    )
-    row = current.select_related("department").order_by("-is_lead", "pk").first()
+    row = _regulators().filter(premises=premises).select_related("department").first()
     return row.department if row is not None else None
+
+
+def lead_regulator_ids(premises_ids: Collection[int]) -> dict[int, int]:
+    """`lead_regulator_of` for many premises in one query: premises id → department id (a
+    premises without a current regulator is left out)."""
+    rows = (
+        _regulators().filter(premises_id__in=premises_ids).order_by("premises_id", "-is_lead", "pk")
+    )
+    found: dict[int, int] = {}
+    for premises_id, department_id in rows.values_list("premises_id", "department_id"):
+        found.setdefault(premises_id, department_id)
+    return found
+
+
+def _regulators() -> QuerySet[Responsibility]:
+    """Current regulator rows, the lead first."""
+    current = Responsibility.objects.current().filter(
+        kind=ResponsibilityKind.REGULATOR, department__isnull=False
+    )
+    return current.order_by("-is_lead", "pk")

@@ -13,7 +13,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from core.audit import record_change, snapshot
-from core.tracking import tracked
+from core.observers import observed
 
 
 class OutOfScopeError(PermissionDenied):
@@ -33,7 +33,7 @@ def save_in_scope[M: models.Model](user: Any, instance: M, save: Callable[[], M]
     """Run `save` and keep its result only if it stays within the user's scope."""
     model = type(instance)
     action = "change" if instance.pk else "add"
-    with transaction.atomic(), tracked(instance):
+    with transaction.atomic(), observed(instance):
         before = _stored_snapshot(instance)
         saved = save()
         if hasattr(saved, "refresh_derived"):
@@ -54,7 +54,7 @@ def delete_in_scope(user: Any, instance: models.Model) -> None:
             raise OutOfScopeError(_("You may not delete this record."))
         before = snapshot(instance)
         pk = instance.pk
-        with tracked(instance):
+        with observed(instance):
             instance.delete()
         instance.pk = pk  # keep the id for the entry that names what was deleted
         record_change(instance, before, deleted=True)

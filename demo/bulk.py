@@ -1,8 +1,8 @@
 """Fast inserts for scale data: rows as tuples with ids chosen up front.
 
 Model instances and `bulk_create` cost more per row than generating the row itself, so the
-premises, licences and responsibilities go in as plain tuples: `COPY … FROM STDIN` on
-PostgreSQL and one prepared `executemany` on SQLite. Ids are allocated before the insert so
+premises, licences and responsibilities go in as plain tuples through `core.bulk.write_rows`
+(COPY on PostgreSQL, multi-row INSERTs elsewhere). Ids are allocated before the insert so
 that child rows can point at their parents without reading ids back; the PostgreSQL
 sequences are moved past them afterwards.
 """
@@ -17,6 +17,8 @@ from typing import Any
 from django.core.management.color import no_style
 from django.db import IntegrityError, connection, models
 from django.db.models import Max
+
+from core.bulk import write_rows
 
 
 def column_names(model: type[models.Model], fields: Sequence[str]) -> list[str]:
@@ -34,29 +36,7 @@ class TableWriter:
         self.columns = column_names(model, fields)
 
     def write(self, rows: Sequence[tuple[Any, ...]]) -> None:
-        if not rows:
-            return
-        if connection.vendor == "postgresql":
-            self._copy(rows)
-        else:
-            self._execute_many(rows)
-
-    def _copy(self, rows: Iterable[tuple[Any, ...]]) -> None:
-        quote = connection.ops.quote_name
-        statement = f"COPY {quote(self.table)} ({', '.join(map(quote, self.columns))}) FROM STDIN"
-        with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
-            for row in rows:
-                copy.write_row(row)
-
-    def _execute_many(self, rows: Sequence[tuple[Any, ...]]) -> None:
-        quote = connection.ops.quote_name
-        placeholders = ", ".join(["%s"] * len(self.columns))
-        statement = (
-            f"INSERT INTO {quote(self.table)} ({', '.join(map(quote, self.columns))}) "
-            f"VALUES ({placeholders})"
-        )
-        with connection.cursor() as cursor:
-            cursor.executemany(statement, rows)
+        write_rows(self.table, self.columns, rows)
 
 
 def next_id(model: type[models.Model]) -> int:

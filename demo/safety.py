@@ -2,15 +2,15 @@
 small, hand-shaped story around townships A and B.
 
 Two parts:
-- **Ledger at scale**, set-based: one `INSERT … SELECT` over the premises writes about one
-  hazard per premises (0–3 each), in every state of the closed loop (DESIGN.md §5), general
-  and major, numbered "YH-<year>-<seq>" in order of discovery; the document sequence is then
-  moved past them, so `report_hazard` continues the numbering. Region (grid) and department
-  (the lead sector regulator, as `lead_regulator_of` picks it) are copied from the premises,
-  as `AtPremises.take_place_from_premises` would. Open hazards with a deadline get a running
-  `hazards.rectify` clock, written set-based too, with the escalation steps already passed
-  counted as taken (no flood of notifications on the first scan; the next step is due later).
-  Every draw is a hash of (seed, premises id, slot): no Python loop per row.
+- **Ledger at scale**, in batches of premises: about one hazard per premises (0–3 each), in
+  every state of the closed loop (DESIGN.md §5), general and major. Each is registered as
+  `report_hazard` registers one (`build_hazard`: number "YH-<year>-<seq>" from the document
+  sequence in order of discovery within the batch, place from the premises' grid and lead
+  sector regulator, grade and entry state), then moved along the loop to its drawn state and
+  written through `core.bulk`. Open hazards with a deadline get a running `hazards.rectify`
+  clock (`new_clock`), with the escalation steps already passed counted as taken (no flood of
+  notifications on the first scan; the next step is due later). Every draw is a hash of
+  (seed, premises id, slot), so a premises gets the same hazards whatever its batch.
 - **Story**, through the ORM (a few dozen rows): a campaign for schools with its inspector
   assignments, completed inspections on the seeded checklists (when the checklists migration
   is in; without templates there are none), hazards from their failed items and ad hoc ones in
@@ -27,18 +27,19 @@ from __future__ import annotations
 import datetime as dt
 import random
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import partial
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from core.models import DocumentSequence, Premises, Region, Sector, User, next_number
+from core import bulk
+from core.models import Premises, Region, Sector, User, next_number
 from demo import names
 from demo.bulk import foreign_key_checks_deferred_to_end, secondary_indexes_rebuilt_after
 from demo.users import TOWNSHIP_A, TOWNSHIP_B, school_of
@@ -57,7 +58,6 @@ from hazards.choices import (
 from hazards.models import (
     Campaign,
     CampaignAssignment,
-    ChecklistItem,
     ChecklistTemplate,
     EnforcementAction,
     GovernancePlan,
@@ -68,14 +68,24 @@ from hazards.models import (
     RiskBandSet,
     RiskPoint,
 )
+from hazards.services.hazards import (
+    RECTIFY_CLOCK,
+    Place,
+    build_hazard,
+    forced_grade,
+    hazard_numbers,
+    place_of,
+    places_of,
+)
 from hazards.services.risk import refresh_live_colour
-from workflow.choices import STEP_LEVEL, ClockState, EscalationStep
-from workflow.clocks import start_clock, step_offset
+from workflow.calendar import local_date
+from workflow.choices import STEP_LEVEL, EscalationStep
+from workflow.clocks import new_clock, next_step, start_clock
 from workflow.models import Clock, ClockRule
 from workflow.rules import rule_for
 
-NUMBER_PREFIX = "YH"  # 隐患, as hazards.services.hazards numbers them
-RECTIFY_CLOCK = "hazards.rectify"
+# Premises whose hazards are drawn, numbered and written together.
+LEDGER_BATCH = 5_000
 # From this many hazards into an empty table, its indexes are built after the load.
 REBUILD_INDEXES_FROM = 50_000
 MODULUS = 2_147_483_647  # 2^31 - 1, prime: the draws are Lehmer-style products modulo it
@@ -107,6 +117,13 @@ STATES: tuple[tuple[str, int, int], ...] = (
 MAJOR_PER_MILLE = 40
 GENERAL_DEADLINE_DAYS = (7, 15, 30, 45)
 MAJOR_DEADLINE_DAYS = (60, 90)
+# Per-cent bounds of who found the hazards on the ledger.
+SOURCES = (
+    (45, HazardSource.ENTERPRISE),
+    (85, HazardSource.AD_HOC),
+    (95, HazardSource.IMPORT),
+    (100, HazardSource.COMPLAINT),
+)
 DEADLINE_STATES = (HazardState.GRADED, HazardState.RECTIFYING)
 RECTIFIED_STATES = (HazardState.RECTIFIED, HazardState.VERIFIED, HazardState.CLOSED)
 VERIFIED_STATES = (HazardState.VERIFIED, HazardState.CLOSED)
@@ -174,246 +191,152 @@ def demo_today() -> dt.date:
 # --- the ledger at scale (set-based) ----------------------------------------------------------
 
 
-def hazard_rows_sql(seed: int, anchor: dt.datetime, cast: Cast) -> tuple[str, dict[str, Any]]:
-    """`INSERT INTO hazards_hazard … SELECT …` over all premises, and its named parameters."""
-    postgres = connection.vendor == "postgresql"
-    params: dict[str, Any] = {}
+@dataclass(frozen=True)
+class Drawn:
+    """One ledger hazard's draws: what was found, when, by whom and how far it has gone."""
 
-    def param(value: Any) -> str:
-        name = f"p{len(params)}"
-        params[name] = value
-        return f"%({name})s"
+    premises_id: int
+    state: str
+    grade: str
+    finding: tuple[str, str, str]
+    found_s: int  # seconds from the anchor
+    deadline_days: int
+    days_back: int
+    source: str
+    finder: int
 
-    def draw(name: str, modulo: int) -> str:
-        return f"((e.y * {DRAW[name]}) %% {MODULUS}) %% {modulo}"
 
-    def choose(expression: str, values: Iterable[Any]) -> str:
-        whens = " ".join(f"WHEN {n} THEN {param(v)}" for n, v in enumerate(values))
-        return f"CASE {expression} {whens} END"
+def row_hash(seed_mix: int, premises_id: int, slot: int) -> int:
+    x = (premises_id * 1103515245 + slot * 2654435761 + seed_mix) % MODULUS
+    return (x * x) % MODULUS
 
-    seed_mix = random.Random(f"{seed}:hazards").randrange(MODULUS)
-    anchor_value = connection.ops.adapt_datetimefield_value(anchor)
-    zone_offset = int(anchor.utcoffset().total_seconds())  # type: ignore[union-attr]
 
-    params["anchor"] = anchor_value
+def draw_hazard(seed_mix: int, premises_id: int, slot: int) -> Drawn | None:
+    """The hazard in `slot` (1–3) of a premises, or None: every draw a hash of (seed,
+    premises id, slot), so a premises gets the same hazards whatever the batch it is in."""
+    y = row_hash(seed_mix, premises_id, slot)
 
-    def at(seconds: str) -> str:
-        base = "CAST(%(anchor)s AS timestamptz)" if postgres else "%(anchor)s"
-        if postgres:
-            return f"({base} + ({seconds}) * INTERVAL '1 second')"
-        return f"datetime({base}, ({seconds}) || ' seconds')"
+    def draw(name: str, modulo: int) -> int:
+        return ((y * DRAW[name]) % MODULUS) % modulo
 
-    # 1. premises × slots with a hash each; the lead regulator as lead_regulator_of picks it.
-    draws = (
-        "SELECT p.id AS premises_id, p.region_id, lead.department_id, s.slot, "
-        f"(p.id * 1103515245 + s.slot * 2654435761 + {seed_mix}) %% {MODULUS} AS x "
-        "FROM core_premises p "
-        "CROSS JOIN (SELECT 1 AS slot UNION ALL SELECT 2 UNION ALL SELECT 3) s "
-        "LEFT JOIN (SELECT ranked.premises_id, ranked.department_id FROM ("
-        "SELECT r.premises_id, r.department_id, ROW_NUMBER() OVER ("
-        "PARTITION BY r.premises_id ORDER BY r.is_lead DESC, r.id) AS n "
-        "FROM core_responsibility r WHERE r.kind = 'regulator' AND r.department_id IS NOT NULL"
-        ") ranked WHERE ranked.n = 1) lead ON lead.premises_id = p.id"
-    )
-    hashed = f"SELECT d.*, (d.x * d.x) %% {MODULUS} AS y FROM ({draws}) d"
-    # 2. the draws: presence, state, grade, finding, dates, source, finder.
-    cumulative, state_cases, span_cases = 0, [], []
-    for state, share, span in STATES:
+    if draw("present", 1000) >= dict(SLOTS).get(slot, 0):
+        return None
+    state_draw, cumulative = draw("state", 1000), 0
+    state: str = HazardState.CLOSED
+    span = 1000
+    for candidate, share, candidate_span in STATES:
         cumulative += share
-        state_cases.append(f"WHEN {draw('state', 1000)} < {cumulative} THEN '{state}'")
-        span_cases.append(f"WHEN '{state}' THEN {span}")
-    presence = " ".join(f"WHEN {slot} THEN {share}" for slot, share in SLOTS)
-    drawn = (
-        "SELECT e.premises_id, e.region_id, e.department_id, e.slot, "
-        f"CASE {' '.join(state_cases)} ELSE 'closed' END AS state, "
-        f"CASE WHEN {draw('grade', 1000)} < {MAJOR_PER_MILLE} THEN 'major' "
-        "ELSE 'general' END AS grade, "
-        f"{draw('title', len(FINDINGS))} AS finding, {draw('days', 1_000_000)} AS day_draw, "
-        f"{draw('second', 36_000)} AS second_draw, {draw('deadline', 4)} AS deadline_draw, "
-        f"{draw('source', 100)} AS source_draw, {draw('finder', 4)} AS finder "
-        f"FROM ({hashed}) e WHERE {draw('present', 1000)} < CASE e.slot {presence} ELSE 0 END"
+        if state_draw < cumulative:
+            state, span = candidate, candidate_span
+            break
+    major = draw("grade", 1000) < MAJOR_PER_MILLE
+    deadlines = MAJOR_DEADLINE_DAYS if major else GENERAL_DEADLINE_DAYS
+    days_back = 1 + draw("days", 1_000_000) % span
+    source = draw("source", 100)
+    return Drawn(
+        premises_id=premises_id,
+        state=state,
+        grade=HazardGrade.MAJOR if major else HazardGrade.GENERAL,
+        finding=FINDINGS[draw("title", len(FINDINGS))],
+        found_s=28800 + draw("second", 36_000) - 86400 * days_back,
+        deadline_days=deadlines[draw("deadline", 4) % len(deadlines)],
+        days_back=days_back,
+        source=next(kind for below, kind in SOURCES if source < below),
+        finder=draw("finder", 4),
     )
-    # 3. days back and the offsets (seconds from the anchor) of each date on the loop.
-    days_back = f"(1 + f.day_draw %% CASE f.state {' '.join(span_cases)} ELSE 1000 END)"
-    general, major = GENERAL_DEADLINE_DAYS, MAJOR_DEADLINE_DAYS
-    deadline_days = (
-        f"CASE WHEN f.grade = 'major' THEN {choose('f.deadline_draw %% 2', major)} "
-        f"ELSE {choose('f.deadline_draw', general)} END"
-    )
-    timed = (
-        f"SELECT f.*, {days_back} AS days_back, {deadline_days} AS deadline_days, "
-        f"28800 + f.second_draw - 86400 * {days_back} AS found_s FROM drawn f"
-    )
-    # Rectified within the deadline (or half-way to today, if that is sooner), verified within
-    # five days of that; both before the day of generation.
-    half = (
-        "CASE WHEN g.days_back / 2 < g.deadline_days - 1 THEN g.days_back / 2 "
-        "ELSE g.deadline_days - 1 END"
-    )
-    rest = (
-        "CASE WHEN (g.days_back - g.days_back / 2) / 2 < 5 "
-        "THEN (g.days_back - g.days_back / 2) / 2 ELSE 5 END"
-    )
-    local_year = (
-        f"CAST(EXTRACT(YEAR FROM ({at('g.found_s')} AT TIME ZONE {param(str(anchor.tzinfo))}))"
-        " AS integer)"
-        if postgres
-        else f"CAST(strftime('%%Y', {at(f'g.found_s + {zone_offset}')}) AS integer)"
-    )
-    offsets = (
-        f"SELECT g.*, {local_year} AS year, "
-        f"g.found_s + ({half}) * 86400 + 3600 AS rectified_s, "
-        f"g.found_s + ({half} + {rest}) * 86400 + 7200 AS verified_s FROM timed g"
-    )
-    numbered = (
-        "SELECT h.*, COALESCE(ds.last, 0) + ROW_NUMBER() OVER ("
-        "PARTITION BY h.year ORDER BY h.found_s, h.premises_id, h.slot) AS seq "
-        "FROM offsets h LEFT JOIN core_documentsequence ds "
-        f"ON ds.prefix = '{NUMBER_PREFIX}' AND ds.year = h.year"
-    )
-    padded = (
-        "lpad(CAST(n.seq AS text), greatest(6, length(CAST(n.seq AS text))), '0')"
-        if postgres
-        else "printf('%%06d', n.seq)"
-    )
-    in_states = lambda states: ", ".join(f"'{s}'" for s in states)  # noqa: E731
-    rectified = f"n.state IN ({in_states(RECTIFIED_STATES)})"
-    verified = f"n.state IN ({in_states(VERIFIED_STATES)})"
-    verifier = f"CASE WHEN n.finder = 1 THEN {cast.grid_a.pk} ELSE {cast.grid_a2.pk} END"
-    finders = (cast.grid_a.pk, cast.grid_a2.pk, cast.grid_b.pk, cast.safety_staff.pk)
-    finder_cases = " ".join(f"WHEN {i} THEN {user}" for i, user in enumerate(finders))
-    columns = {
-        "state": "n.state",
-        "version": "1",
-        "premises_id": "n.premises_id",
-        "region_id": "n.region_id",
-        "department_id": "n.department_id",
-        "number": f"'{NUMBER_PREFIX}-' || CAST(n.year AS text) || '-' || {padded}",
-        "source": (
-            "CASE WHEN n.source_draw < 45 THEN 'enterprise' WHEN n.source_draw < 85 THEN "
-            "'ad_hoc' WHEN n.source_draw < 95 THEN 'import' ELSE 'complaint' END"
-        ),
-        "complaint_reference": "''",
-        "title": choose("n.finding", (f[0] for f in FINDINGS)),
-        "description": "''",
-        "location": choose("n.finding", (f[1] for f in FINDINGS)),
-        "grade": "n.grade",
-        "sub_grade": "''",
-        "grade_reason": "''",
-        "found_at": at("n.found_s"),
-        "found_by_id": f"CASE n.finder {finder_cases} END",
-        "rectify_by": (
-            f"CASE WHEN n.state IN ('found', 'registered') THEN NULL "
-            f"ELSE {at('n.found_s + n.deadline_days * 86400')} END"
-        ),
-        "rectification_measures": (
-            f"CASE WHEN n.state IN ('found', 'registered') THEN '' "
-            f"ELSE {choose('n.finding', (f[2] for f in FINDINGS))} END"
-        ),
-        "rectification_note": f"CASE WHEN {rectified} THEN {param('已按要求整改完毕')} ELSE '' END",
-        "rectified_by_id": f"CASE WHEN {rectified} THEN {cast.officer.pk} END",
-        "rectified_at": f"CASE WHEN {rectified} THEN {at('n.rectified_s')} END",
-        "verification_note": f"CASE WHEN {verified} THEN {param('现场复查，整改到位')} ELSE '' END",
-        "verified_by_id": f"CASE WHEN {verified} THEN {verifier} END",
-        "verified_at": f"CASE WHEN {verified} THEN {at('n.verified_s')} END",
-        "closed_at": f"CASE WHEN n.state = 'closed' THEN {at('n.verified_s + 3600')} END",
-        "closed_by_id": f"CASE WHEN n.state = 'closed' THEN {verifier} END",
-    }
-    select_list = ", ".join(f"{sql} AS {name}" for name, sql in columns.items())
-    quote = connection.ops.quote_name
-    # Each level is materialised once: inlined, the later levels' repeated references to
-    # the earlier ones' CASE expressions would be evaluated again for every use (on SQLite
-    # this made the statement ten times slower at 1 M rows).
-    statement = (
-        f"WITH drawn AS MATERIALIZED ({drawn}), timed AS MATERIALIZED ({timed}), "
-        f"offsets AS MATERIALIZED ({offsets}) "
-        f"INSERT INTO {quote(Hazard._meta.db_table)} "
-        f"({', '.join(quote(c) for c in columns)}) "
-        f"SELECT {select_list} FROM ({numbered}) n ORDER BY n.year, n.seq"
-    )
-    return statement, params
 
 
-def set_number_sequences() -> None:
-    """Move the YH sequence of each year past the highest number now on the ledger."""
-    last_by_year: dict[int, int] = {}
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT number FROM {Hazard._meta.db_table} WHERE number LIKE %s",
-            [f"{NUMBER_PREFIX}-%"],
-        )
-        for (number,) in cursor.fetchall():
-            _prefix, year, seq = number.split("-")
-            last_by_year[int(year)] = max(last_by_year.get(int(year), 0), int(seq))
-    for year, last in last_by_year.items():
-        DocumentSequence.objects.update_or_create(
-            prefix=NUMBER_PREFIX, year=year, defaults={"last": last}
-        )
+def ledger_hazard(
+    drawn: Drawn, place: Place, number: str, anchor: dt.datetime, cast: Cast
+) -> Hazard:
+    """The drawn hazard as report_hazard registers it, then moved along the loop to its state:
+    rectified within the deadline (or half-way to today, if that is sooner), verified within
+    five days of that, by someone other than the rectifier; both before the day of generation."""
+    at = lambda seconds: anchor + dt.timedelta(seconds=seconds)  # noqa: E731
+    finders = (cast.grid_a, cast.grid_a2, cast.grid_b, cast.safety_staff)
+    opened = drawn.state not in (HazardState.FOUND, HazardState.REGISTERED)
+    hazard = build_hazard(
+        place=place,
+        number=number,
+        source=drawn.source,
+        title=drawn.finding[0],
+        location=drawn.finding[1],
+        found_at=at(drawn.found_s),
+        found_by_id=finders[drawn.finder].pk,
+        rectify_by=at(drawn.found_s + drawn.deadline_days * 86400) if opened else None,
+        grade=drawn.grade,
+    )
+    hazard.state = drawn.state
+    hazard.rectification_measures = drawn.finding[2] if opened else ""
+    half = min(drawn.days_back // 2, drawn.deadline_days - 1)
+    rest = min((drawn.days_back - drawn.days_back // 2) // 2, 5)
+    verifier = cast.grid_a if drawn.finder == 1 else cast.grid_a2
+    if drawn.state in RECTIFIED_STATES:
+        hazard.rectification_note = "已按要求整改完毕"
+        hazard.rectified_by_id = cast.officer.pk
+        hazard.rectified_at = at(drawn.found_s + half * 86400 + 3600)
+    if drawn.state in VERIFIED_STATES:
+        hazard.verification_note = "现场复查，整改到位"
+        hazard.verified_by_id = verifier.pk
+        hazard.verified_at = at(drawn.found_s + (half + rest) * 86400 + 7200)
+    if drawn.state == HazardState.CLOSED:
+        hazard.closed_by_id = verifier.pk
+        hazard.closed_at = at(drawn.found_s + (half + rest) * 86400 + 7200 + 3600)
+    return hazard
 
 
-def clock_rows_sql(
-    rule: ClockRule, now: dt.datetime, first: int, last: int
-) -> tuple[str, list[Any]]:
-    """Running rectify clocks for the open hazards with a deadline in ids [first, last], with
-    the escalation steps whose time has passed already counted as taken."""
-    postgres = connection.vendor == "postgresql"
-    params: list[Any] = []
-    ladder = [
-        (step, offset)
-        for step in EscalationStep.values
-        if step > EscalationStep.STARTED and (offset := step_offset(rule, step)) is not None
+def caught_up(clock: Clock, ladder: list[tuple[int, dt.timedelta]], now: dt.datetime) -> Clock:
+    """A ledger clock has run since the finding: the escalation steps of the rule's `ladder`
+    whose time has passed count as taken (no flood of notifications on the first scan; the
+    next step is due later)."""
+    passed = [step for step, offset in ladder if clock.due + offset <= now]
+    if passed:
+        clock.escalation_step = passed[-1]
+        clock.escalation_level = STEP_LEVEL[EscalationStep(passed[-1])]
+    following = [offset for step, offset in ladder if step > clock.escalation_step][:1]
+    clock.next_escalation_at = clock.due + following[0] if following else None
+    clock.breached = clock.due <= now
+    return clock
+
+
+def escalation_ladder(rule: ClockRule) -> list[tuple[int, dt.timedelta]]:
+    """The rule's escalation steps after the start, with their offsets from the due time."""
+    ladder, step = [], next_step(rule, EscalationStep.STARTED)
+    while step is not None:
+        ladder.append(step)
+        step = next_step(rule, step[0])
+    return ladder
+
+
+def write_ledger_batch(
+    premises: list[tuple[int, int]], seed_mix: int, anchor: dt.datetime, now: dt.datetime,
+    cast: Cast, rule: ClockRule, ladder: list[tuple[int, dt.timedelta]],
+) -> None:  # fmt: skip
+    """The hazards of a batch of premises (id, region id), numbered in order of discovery, and
+    the running rectify clock of each open one with a deadline."""
+    places = dict(zip((pk for pk, _region in premises), places_of(premises), strict=True))
+    drawn = [
+        found
+        for premises_id, _region in premises
+        for slot in (1, 2, 3)
+        if (found := draw_hazard(seed_mix, premises_id, slot)) is not None
     ]
-    adapt = connection.ops.adapt_datetimefield_value
-
-    def shifted(offset: dt.timedelta) -> str:
-        params.append(int(offset.total_seconds()))
-        if postgres:
-            return "(h.rectify_by + %s * INTERVAL '1 second')"
-        return "datetime(h.rectify_by, %s || ' seconds')"
-
-    taken = list(reversed(ladder))  # the highest step whose time has come
-    step_sql = " ".join(f"WHEN h.rectify_by <= %s THEN {step}" for step, _ in taken)
-    step_params = [adapt(now - offset) for _, offset in taken]
-    level_sql = " ".join(
-        f"WHEN h.rectify_by <= %s THEN {int(STEP_LEVEL[EscalationStep(step)])}" for step, _ in taken
-    )
-    overdue_offset = step_offset(rule, EscalationStep.OVERDUE) or dt.timedelta(0)
-    next_cases = []
-    next_params: list[Any] = []
-    for index, (_step, offset) in enumerate(taken):
-        following = ladder[len(ladder) - index :][:1]
-        then = shifted(following[0][1]) if following else "NULL"
-        next_cases.append(f"WHEN h.rectify_by <= %s THEN {then}")
-        next_params += [adapt(now - offset), *params]
-        params.clear()
-    first_next = shifted(ladder[0][1]) if ladder else "NULL"
-    first_params = list(params)
-    params.clear()
-    ct = ContentType.objects.get_for_model(Hazard).pk
-    states = ", ".join(f"'{s}'" for s in DEADLINE_STATES)
-    statement = (
-        "INSERT INTO workflow_clock (content_type_id, object_id, kind, rule_id, state, "
-        "started_at, due, provisional, paused_days, paused_seconds, extension_days, "
-        "extension_reason, met_at, breached, escalation_level, escalation_step, "
-        "next_escalation_at) "
-        f"SELECT {ct}, h.id, '{RECTIFY_CLOCK}', {rule.pk}, '{ClockState.RUNNING}', h.found_at, "
-        "h.rectify_by, false, 0, 0, 0, '', NULL, "
-        f"CASE WHEN h.rectify_by <= %s THEN true ELSE false END, "
-        f"CASE {level_sql} ELSE 0 END, CASE {step_sql} ELSE 0 END, "
-        f"CASE {' '.join(next_cases)} ELSE {first_next} END "
-        f"FROM {Hazard._meta.db_table} h WHERE h.id BETWEEN %s AND %s "
-        f"AND h.state IN ({states}) AND h.rectify_by IS NOT NULL ORDER BY h.id"
-    )
-    all_params = [
-        adapt(now - overdue_offset),
-        *step_params,  # level CASE uses the same thresholds as the step CASE
-        *step_params,
-        *next_params,
-        *first_params,
-        first,
-        last,
+    drawn.sort(key=lambda d: (d.found_s, d.premises_id))
+    years = [local_date(anchor + dt.timedelta(seconds=d.found_s)).year for d in drawn]
+    hazards = [
+        ledger_hazard(d, places[d.premises_id], number, anchor, cast)
+        for d, number in zip(drawn, hazard_numbers(years), strict=True)
     ]
-    return statement, all_params
+    bulk.insert(hazards)
+    bulk.insert(
+        [
+            caught_up(
+                new_clock(h, RECTIFY_CLOCK, rule, at=h.found_at, due=h.rectify_by), ladder, now
+            )
+            for h in hazards
+            if h.state in DEADLINE_STATES and h.rectify_by is not None
+        ]
+    )
 
 
 def top_id(model: type[models.Model]) -> int:
@@ -427,30 +350,29 @@ def ledger_at_scale(
     indexes = (
         secondary_indexes_rebuilt_after(Hazard)
         if expected >= REBUILD_INDEXES_FROM and not Hazard.objects.exists()
-        else None
+        else nullcontext()
     )
-    before = top_id(Hazard)
-    with foreign_key_checks_deferred_to_end(Hazard):
-        if indexes is not None:
-            with indexes, transaction.atomic():
-                insert_hazards(seed, anchor, cast)
-        else:
-            with transaction.atomic():
-                insert_hazards(seed, anchor, cast)
-    hazards = range(before + 1, top_id(Hazard) + 1)
-    clocks_before = top_id(Clock)
+    hazards_before, clocks_before = top_id(Hazard), top_id(Clock)
+    seed_mix = random.Random(f"{seed}:hazards").randrange(MODULUS)
     rule = rule_for(RECTIFY_CLOCK, anchor.date())
-    if hazards:
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(*clock_rows_sql(rule, now, hazards[0], hazards[-1]))
+    ladder = escalation_ladder(rule)
+    with foreign_key_checks_deferred_to_end(Hazard, Clock), indexes, transaction.atomic():
+        for batch in premises_batches():
+            write_ledger_batch(batch, seed_mix, anchor, now, cast, rule, ladder)
+    hazards = range(hazards_before + 1, top_id(Hazard) + 1)
     return hazards, range(clocks_before + 1, top_id(Clock) + 1)
 
 
-def insert_hazards(seed: int, anchor: dt.datetime, cast: Cast) -> None:
-    statement, params = hazard_rows_sql(seed, anchor, cast)
-    with connection.cursor() as cursor:
-        cursor.execute(statement, params)
-    set_number_sequences()
+def premises_batches() -> Iterator[list[tuple[int, int]]]:
+    """(id, region id) of every premises in id order, a batch at a time (memory stays flat)."""
+    last = 0
+    while batch := list(
+        Premises.objects.filter(pk__gt=last)
+        .order_by("pk")
+        .values_list("pk", "region_id")[:LEDGER_BATCH]
+    ):
+        yield batch
+        last = batch[-1][0]
 
 
 # --- the story (ORM, a few dozen rows) --------------------------------------------------------
@@ -592,12 +514,6 @@ def inspect(
     return failed
 
 
-def story_number(found_at: dt.datetime) -> str:
-    """The next "YH-<year>-<seq>", as report_hazard numbers a hazard found then."""
-    year = timezone.localtime(found_at).year
-    return f"{NUMBER_PREFIX}-{year}-{next_number(NUMBER_PREFIX, year):06d}"
-
-
 def story_hazard(
     story: Story,
     premises: Premises,
@@ -613,28 +529,25 @@ def story_hazard(
     result: InspectionResult | None = None,
 ) -> Hazard:
     cast, found_at = story.cast, story.days_ago(found_days, hour=10)
-    item: ChecklistItem | None = result.item if result is not None else None
-    major = major or bool(item and item.major_criterion)
-    hazard = Hazard(
-        premises=premises,
-        number=story_number(found_at),
+    item = result.item if result is not None else None
+    grade = forced_grade(item, HazardGrade.MAJOR if major else HazardGrade.GENERAL)
+    major = grade == HazardGrade.MAJOR
+    opened = state not in (HazardState.FOUND, HazardState.REGISTERED)
+    days = (60 if major else 15) if not overdue else max(1, found_days - 5)
+    hazard = build_hazard(
+        place=place_of(premises),
+        number=hazard_numbers([local_date(found_at).year])[0],
         source=HazardSource.INSPECTION if result is not None else HazardSource.AD_HOC,
-        inspection=result.inspection if result is not None else None,
-        inspection_result=result,
-        checklist_item=item,
-        title=title[:200],
+        title=title,
         location=location,
-        grade=HazardGrade.MAJOR if major else HazardGrade.GENERAL,
-        major_criterion=item if item is not None and item.major_criterion else None,
-        grade_reason=f"重大隐患判定标准：{item.clause}" if item and item.major_criterion else "",
         found_at=found_at,
-        found_by=found_by,
-        state=state,
+        found_by_id=found_by.pk,
+        inspection_result=result,
+        rectify_by=found_at + dt.timedelta(days=days) if opened else None,
+        grade=grade,
     )
-    hazard.take_place_from_premises()
-    if state not in (HazardState.FOUND, HazardState.REGISTERED):
-        days = (60 if major else 15) if not overdue else max(1, found_days - 5)
-        hazard.rectify_by = found_at + dt.timedelta(days=days)
+    hazard.state = state
+    if opened:
         hazard.rectification_measures = measures
     if state in RECTIFIED_STATES:
         hazard.rectified_by = cast.officer

@@ -15,10 +15,9 @@ a case not yet routed has no lead unit), which a unique key can match, where NUL
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from core.scoping import RestrictedQuerySet, Scope, within_paths
+from core.models.scoped import InRegion
 
 
 class Rollup(models.Model):
@@ -172,7 +171,7 @@ def filed_report_path(report: FiledReport, filename: str) -> str:
     return f"reports/{report.year}/{filename}"
 
 
-class FiledReport(models.Model):
+class FiledReport(InRegion):
     """A periodic report the worker made for an area once its period ended, kept as filed (the
     figures as they stood then). Reports made on demand are not kept."""
 
@@ -188,8 +187,6 @@ class FiledReport(models.Model):
     pdf = models.FileField(_("PDF"), upload_to=filed_report_path, max_length=255)
     xlsx = models.FileField(_("XLSX"), upload_to=filed_report_path, max_length=255)
 
-    objects = RestrictedQuerySet.as_manager()
-
     class Meta:
         ordering = ["-year", "-made_at"]
         verbose_name = _("filed report")
@@ -202,8 +199,3 @@ class FiledReport(models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-    @classmethod
-    def scope_filter(cls, scope: Scope, action: str) -> Q:
-        """An area's reports are for the users whose regions hold the area."""
-        return within_paths("region__path", scope.region_paths)

@@ -4,7 +4,7 @@ A `Fact` says how records of one model add up into one rollup table: the key of 
 (expressions over the record) and the measures (aggregates). The same definition serves both
 paths, so they cannot disagree:
 - rebuild: the fact's GROUP BY over every record replaces the table;
-- incremental: around a write (core.tracking.tracked), the fact's GROUP BY over just the
+- incremental: around a write (core.observers.observed), the fact's GROUP BY over just the
   written records before and after; the difference is added to the table with one
   INSERT ... ON CONFLICT DO UPDATE SET n = n + excluded.n per batch (SQLite and PostgreSQL).
 """
@@ -283,8 +283,8 @@ def _ids_by_model(records: Iterable[models.Model]) -> dict[type[models.Model], l
 
 
 @contextmanager
-def rollup_tracker(records: list[models.Model]) -> Iterator[None]:
-    """core.tracking's tracker: the written records' contribution is taken out before the
+def rollup_observer(records: list[models.Model]) -> Iterator[None]:
+    """core.observers' observer: the written records' contribution is taken out before the
     write and put back after it, in the write's transaction."""
     if not any(facts_of(type(record)) for record in records):
         yield

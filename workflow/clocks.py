@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import record_change, snapshot
+from core.bulk import build
 from core.models import Region
 from workflow.calendar import Deadline, deadline_after, local_date, units_paused
 from workflow.choices import OPEN_CLOCK_STATES, ClockState, DayCount, EscalationStep
@@ -82,20 +83,30 @@ def start_clock(
 ) -> Clock:
     """Start the `kind` clock on `subject` under the rule in force on the day it starts."""
     at = at or timezone.now()
-    rule = rule_for(kind, local_date(at), region)
+    clock = new_clock(subject, kind, rule_for(kind, local_date(at), region), at=at, due=due)
+    clock.save()
+    record_change(clock, None)
+    return clock
+
+
+def new_clock(
+    subject: models.Model, kind: str, rule: ClockRule, *, at: dt.datetime, due: dt.datetime | None
+) -> Clock:
+    """The unsaved `kind` clock on `subject` under `rule`, started `at`, its deadline and next
+    escalation set (a bulk writer stores many at once)."""
     if rule.length is None and due is None:
         raise ClockError(_("The deadline %(kind)s needs a due date.") % {"kind": kind})
-    clock = Clock(
-        content_type=ContentType.objects.get_for_model(subject, for_concrete_model=True),
+    clock = build(
+        Clock,
+        content_type_id=ContentType.objects.get_for_model(subject, for_concrete_model=True).pk,
         object_id=subject.pk,
         kind=kind,
-        rule=rule,
+        rule_id=rule.pk,
         started_at=at,
         due=due or at,
     )
+    clock.rule = rule
     _apply_deadline(clock)
-    clock.save()
-    record_change(clock, None)
     return clock
 
 

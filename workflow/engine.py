@@ -18,8 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import record_change, snapshot
+from core.observers import observed
 from core.scoping import RestrictedQuerySet
-from core.tracking import tracked
 from workflow import clocks as clock_service
 from workflow.audiences import audience_by_name
 from workflow.errors import (
@@ -226,7 +226,7 @@ def fire[Stateful: StatefulModel](
         before = snapshot(stored)
         attnames = _apply_data(step, stored, data) + _stamp(step, stored, user)
         _check_preconditions(machine, step, stored, user, data)
-        with tracked(stored):
+        with observed(stored):
             _write(stored, expected, attnames, step.target)
             record_change(stored, before)
             _move_clocks(machine, step, stored, user, data)
@@ -249,7 +249,7 @@ def update_versioned[Stateful: StatefulModel](
         before = snapshot(stored)
         edit = Transition("edit", "edit", (stored.state,), stored.state, fields=fields)
         attnames = _apply_data(edit, stored, data)
-        with tracked(stored):
+        with observed(stored):
             _write(stored, int(expected_version), attnames, stored.state)
             record_change(stored, before)
     return stored

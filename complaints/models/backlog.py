@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from complaints.choices import BacklogReason, BacklogState
 from complaints.models.complaints import Complaint
 from core.models import Department, Region, User
-from core.scoping import RestrictedQuerySet, Scope
+from core.models.scoped import Restricted
+from core.scoping import Scope
 
 
 class BacklogRule(models.Model):
@@ -40,7 +41,7 @@ class BacklogRule(models.Model):
         return f"{self.source} v{self.version}"
 
 
-class BacklogCase(models.Model):
+class BacklogCase(Restricted):
     complaint = models.OneToOneField(
         Complaint, verbose_name=_("complaint"), on_delete=models.CASCADE, related_name="backlog"
     )
@@ -68,8 +69,6 @@ class BacklogCase(models.Model):
     designated_at = models.DateTimeField(_("designated"))
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
     resolution = models.TextField(_("how it was resolved"), blank=True)
-
-    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["state", "target_date", "id"]

@@ -6,18 +6,16 @@ from decimal import Decimal
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from complaints.choices import CallbackSource, Satisfaction
-from complaints.models.complaints import Complaint, complaint_matter_scope
+from complaints.models.complaints import Complaint, ComplaintScoped
 from core.models import Department, Region, User
-from core.scoping import RestrictedQuerySet, Scope
 
 PERCENT = [MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))]
 
 
-class Callback(models.Model):
+class Callback(ComplaintScoped):
     """After the limit or on completion, someone other than the handling unit asks the
     complainant: reached? solved? how satisfied? (or the complainant rates on the portal)."""
 
@@ -41,8 +39,6 @@ class Callback(models.Model):
     )
     note = models.TextField(_("note"), blank=True)
 
-    objects = RestrictedQuerySet.as_manager()
-
     class Meta:
         ordering = ["complaint", "at", "id"]
         verbose_name = _("callback")
@@ -50,10 +46,6 @@ class Callback(models.Model):
 
     def __str__(self) -> str:
         return f"{self.complaint_id} {self.at:%Y-%m-%d}"
-
-    @classmethod
-    def scope_filter(cls, scope: Scope, action: str) -> Q:
-        return complaint_matter_scope(scope, "complaint__", action)
 
 
 class RateFormula(models.Model):

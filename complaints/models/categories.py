@@ -10,8 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 from complaints.choices import AttributeType, HotlineLimit
 from core.models import Department, Region, Sector
+from core.models.scoped import SharedReference
 from core.models.tree import TreeNode
-from core.scoping import RestrictedQuerySet, Scope
+from core.scoping import Scope
 
 
 class Category(TreeNode):
@@ -43,7 +44,7 @@ class Category(TreeNode):
         return Q()  # reference data: everyone with the permission reads the whole tree
 
 
-class CategoryRoute(models.Model):
+class CategoryRoute(SharedReference):
     """Matters of `category` (and its subcategories) in `region` (and below) go to `department`.
     The most specific category, then the most specific region, wins."""
 
@@ -56,8 +57,6 @@ class CategoryRoute(models.Model):
     department = models.ForeignKey(
         Department, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
     )
-
-    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["category", "region"]
@@ -73,12 +72,8 @@ class CategoryRoute(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("complaints:category_detail", args=[self.category_id])
 
-    @classmethod
-    def scope_filter(cls, scope: Scope, action: str) -> Q:
-        return Q()
 
-
-class CategoryAttribute(models.Model):
+class CategoryAttribute(SharedReference):
     """An extra question a category asks (an Open311 service-definition attribute)."""
 
     category = models.ForeignKey(
@@ -89,8 +84,6 @@ class CategoryAttribute(models.Model):
     datatype = models.CharField(_("answer type"), max_length=16, choices=AttributeType.choices)
     required = models.BooleanField(_("required"), default=False)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
-
-    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["category", "order", "code"]
@@ -106,20 +99,14 @@ class CategoryAttribute(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("complaints:category_detail", args=[self.category_id])
 
-    @classmethod
-    def scope_filter(cls, scope: Scope, action: str) -> Q:
-        return Q()
 
-
-class AttributeOption(models.Model):
+class AttributeOption(SharedReference):
     attribute = models.ForeignKey(
         CategoryAttribute, verbose_name=_("question"), on_delete=models.CASCADE,
         related_name="options",
     )  # fmt: skip
     key = models.SlugField(_("key"), max_length=50)
     name = models.CharField(_("name"), max_length=100)
-
-    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["attribute", "key"]
@@ -134,7 +121,3 @@ class AttributeOption(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("complaints:categoryattribute_edit", args=[self.attribute_id])
-
-    @classmethod
-    def scope_filter(cls, scope: Scope, action: str) -> Q:
-        return Q()

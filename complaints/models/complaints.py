@@ -6,6 +6,8 @@ The record holds the matter only. Who complained lives apart, in `Complainant`
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -14,7 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from complaints.choices import Channel, HotlineLimit, OpinionOutcome, ReferralBody
 from complaints.models.categories import Category
 from core.models import Department, Premises, Region, User
-from core.scoping import RestrictedQuerySet, Scope
+from core.models.scoped import Restricted
+from core.scoping import Scope
 from workflow.models import StatefulModel
 
 HANDLE_CLOCK = "complaints.handle"
@@ -41,7 +44,7 @@ def complaint_matter_scope(scope: Scope, via: str = "", action: str = "view") ->
     return where
 
 
-class Complaint(StatefulModel):
+class Complaint(Restricted, StatefulModel):
     number = models.CharField(_("number"), max_length=32, unique=True)
     # What the complainant holds to track the case without an account (portal, Open311 token).
     receipt_code = models.CharField(_("receipt code"), max_length=16, unique=True)
@@ -124,8 +127,6 @@ class Complaint(StatefulModel):
     public_note = models.TextField(_("note for the complainant"), blank=True)
     updated = models.DateTimeField(_("updated"), auto_now=True)
 
-    objects = RestrictedQuerySet.as_manager()
-
     AUDIT_MASKED_FIELDS = ("query_password",)
 
     class Meta:
@@ -170,7 +171,31 @@ class Complaint(StatefulModel):
         return Attachment.objects.of(self, kind).count()
 
 
-class ComplaintAttributeValue(models.Model):
+class ComplaintScoped(Restricted):
+    """Scoped as the case it belongs to (`scope_via`): whoever may see the case sees it."""
+
+    scope_via: ClassVar[str] = "complaint__"
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def scope_filter(cls, scope: Scope, action: str) -> Q:
+        return complaint_matter_scope(scope, cls.scope_via, action)
+
+
+class OnComplaint(ComplaintScoped):
+    """A record of one case, not listed from the case's side."""
+
+    complaint = models.ForeignKey(
+        Complaint, verbose_name=_("complaint"), on_delete=models.CASCADE, related_name="+"
+    )
+
+    class Meta:
+        abstract = True
+
+
+class ComplaintAttributeValue(ComplaintScoped):
     """The answer to one of the category's extra questions (Open311 attribute[code])."""
 
     complaint = models.ForeignKey(
@@ -182,8 +207,6 @@ class ComplaintAttributeValue(models.Model):
     )  # fmt: skip
     value = models.CharField(_("answer"), max_length=500)
 
-    objects = RestrictedQuerySet.as_manager()
-
     class Meta:
         ordering = ["complaint", "attribute"]
         verbose_name = _("answer")
@@ -191,7 +214,3 @@ class ComplaintAttributeValue(models.Model):
 
     def __str__(self) -> str:
         return self.value
-
-    @classmethod
-    def scope_filter(cls, scope: Scope, action: str) -> Q:
-        return complaint_matter_scope(scope, "complaint__", action)

@@ -8,17 +8,15 @@ Notices issued by the desk are approved when made and only await delivery.
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from complaints.choices import DeliveryMethod, DocumentKind, OpinionOutcome
-from complaints.models.complaints import Complaint, complaint_matter_scope
+from complaints.models.complaints import Complaint, ComplaintScoped
 from core.models import User
-from core.scoping import RestrictedQuerySet, Scope
 from workflow.models import StatefulModel
 
 
-class CaseDocument(StatefulModel):
+class CaseDocument(ComplaintScoped, StatefulModel):
     complaint = models.ForeignKey(
         Complaint, verbose_name=_("complaint"), on_delete=models.CASCADE, related_name="documents"
     )
@@ -53,8 +51,6 @@ class CaseDocument(StatefulModel):
         help_text=_("A registered-post number, a signed receipt, a message id…"),
     )  # fmt: skip
 
-    objects = RestrictedQuerySet.as_manager()
-
     class Meta:
         ordering = ["complaint", "drafted_at", "id"]
         verbose_name = _("case document")
@@ -78,7 +74,3 @@ class CaseDocument(StatefulModel):
         from core.models import Attachment
 
         return Attachment.objects.of(self, kind).count()
-
-    @classmethod
-    def scope_filter(cls, scope: Scope, action: str) -> Q:
-        return complaint_matter_scope(scope, "complaint__", action)

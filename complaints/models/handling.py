@@ -7,28 +7,14 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from complaints.choices import Channel, TaskRole, TransferKind
-from complaints.models.complaints import Complaint, complaint_matter_scope
+from complaints.models.complaints import Complaint, OnComplaint, complaint_matter_scope
 from core.models import Department, User
-from core.scoping import RestrictedQuerySet, Scope
+from core.models.scoped import Restricted
+from core.scoping import Scope
 from workflow.models import StatefulModel
 
 
-class OnComplaint(models.Model):
-    complaint = models.ForeignKey(
-        Complaint, verbose_name=_("complaint"), on_delete=models.CASCADE, related_name="+"
-    )
-
-    objects = RestrictedQuerySet.as_manager()
-
-    class Meta:
-        abstract = True
-
-    @classmethod
-    def scope_filter(cls, scope: Scope, action: str) -> Q:
-        return complaint_matter_scope(scope, "complaint__", action)
-
-
-class HandlingTask(StatefulModel):
+class HandlingTask(Restricted, StatefulModel):
     """What one unit does on the case: the lead unit's and each assisting unit's own task."""
 
     complaint = models.ForeignKey(
@@ -50,8 +36,6 @@ class HandlingTask(StatefulModel):
         related_name="+",
     )  # fmt: skip
     done_at = models.DateTimeField(_("done"), null=True, blank=True)
-
-    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["complaint", "role", "due"]

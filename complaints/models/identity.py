@@ -14,9 +14,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from complaints.choices import RespondentKind
-from complaints.models.complaints import Complaint, complaint_matter_scope
+from complaints.models.complaints import Complaint, ComplaintScoped, OnComplaint
 from core.models import Department, Premises, User
-from core.scoping import RestrictedQuerySet, Scope
+from core.scoping import Scope
 
 IDENTITY_FIELDS = ("name", "id_number", "phone", "address", "email")
 
@@ -34,21 +34,11 @@ def identity_protection(scope: Scope, case_field: str = "complaint_id") -> Q:
     return ~Q(**{f"{case_field}__in": respondent_of}) & ~Q(**{f"{case_field}__in": recused_from})
 
 
-class ProtectedRecord(models.Model):
+class ProtectedRecord(OnComplaint):
     """Identity or original material of one case."""
-
-    complaint = models.ForeignKey(
-        Complaint, verbose_name=_("complaint"), on_delete=models.CASCADE, related_name="+"
-    )
-
-    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         abstract = True
-
-    @classmethod
-    def scope_filter(cls, scope: Scope, action: str) -> Q:
-        return complaint_matter_scope(scope, "complaint__", action)
 
     @classmethod
     def protection_filter(cls, scope: Scope) -> Q:
@@ -103,7 +93,7 @@ class ComplaintOriginal(ProtectedRecord):
         return str(_("Original material of %(case)s") % {"case": self.complaint_id})
 
 
-class Respondent(models.Model):
+class Respondent(ComplaintScoped):
     """The unit, premises or staff member the complaint is about."""
 
     complaint = models.ForeignKey(
@@ -124,8 +114,6 @@ class Respondent(models.Model):
         related_name="+",
     )  # fmt: skip
 
-    objects = RestrictedQuerySet.as_manager()
-
     class Meta:
         ordering = ["complaint", "id"]
         verbose_name = _("respondent")
@@ -142,12 +130,8 @@ class Respondent(models.Model):
     def __str__(self) -> str:
         return str(self.department or self.premises or self.user)
 
-    @classmethod
-    def scope_filter(cls, scope: Scope, action: str) -> Q:
-        return complaint_matter_scope(scope, "complaint__", action)
 
-
-class Recusal(models.Model):
+class Recusal(ComplaintScoped):
     """A staff member with a direct interest steps aside (Art. 46)."""
 
     complaint = models.ForeignKey(
@@ -159,8 +143,6 @@ class Recusal(models.Model):
     reason = models.CharField(_("reason"), max_length=300)
     at = models.DateTimeField(_("recused"), auto_now_add=True)
 
-    objects = RestrictedQuerySet.as_manager()
-
     class Meta:
         ordering = ["complaint", "at"]
         verbose_name = _("recusal")
@@ -169,7 +151,3 @@ class Recusal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.complaint_id} {self.user}"
-
-    @classmethod
-    def scope_filter(cls, scope: Scope, action: str) -> Q:
-        return complaint_matter_scope(scope, "complaint__", action)

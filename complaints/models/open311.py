@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from core.scoping import RestrictedQuerySet, Scope
+from core.models.scoped import SharedReference
 
 
-class Open311Client(models.Model):
+class Open311Client(SharedReference):
     name = models.CharField(_("name"), max_length=100, unique=True)
     # Only a digest is stored; `manage.py open311_key NAME` prints the key once.
     key_prefix = models.CharField(_("key prefix"), max_length=8, db_index=True)
@@ -17,8 +16,6 @@ class Open311Client(models.Model):
     active = models.BooleanField(_("active"), default=True)
     created = models.DateTimeField(_("created"), auto_now_add=True)
     last_used = models.DateTimeField(_("last used"), null=True, blank=True)
-
-    objects = RestrictedQuerySet.as_manager()
 
     AUDIT_MASKED_FIELDS = ("key_digest",)
 
@@ -29,7 +26,3 @@ class Open311Client(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    @classmethod
-    def scope_filter(cls, scope: Scope, action: str) -> Q:
-        return Q()

@@ -11,10 +11,11 @@ from django.utils.translation import gettext_lazy as _
 from complaints.choices import AppointmentState
 from complaints.models.complaints import Complaint, complaint_matter_scope
 from core.models import Region, User
-from core.scoping import RestrictedQuerySet, Scope
+from core.models.scoped import InRegion, Restricted
+from core.scoping import Scope
 
 
-class ReceptionDay(models.Model):
+class ReceptionDay(InRegion):
     leader = models.ForeignKey(
         User, verbose_name=_("leader"), on_delete=models.PROTECT, related_name="+"
     )
@@ -28,8 +29,6 @@ class ReceptionDay(models.Model):
     capacity = models.PositiveSmallIntegerField(_("appointments"), default=10)
     cancelled = models.BooleanField(_("cancelled"), default=False)
 
-    objects = RestrictedQuerySet.as_manager()
-
     class Meta:
         ordering = ["-day", "starts"]
         verbose_name = _("reception day")
@@ -41,12 +40,8 @@ class ReceptionDay(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("complaints:receptionday_detail", args=[self.pk])
 
-    @classmethod
-    def scope_filter(cls, scope: Scope, action: str) -> Q:
-        return Q(region_id__in=scope.region_ids)
 
-
-class ReceptionAppointment(models.Model):
+class ReceptionAppointment(Restricted):
     day = models.ForeignKey(
         ReceptionDay, verbose_name=_("reception day"), on_delete=models.CASCADE,
         related_name="appointments",
@@ -59,8 +54,6 @@ class ReceptionAppointment(models.Model):
         _("state"), max_length=16, choices=AppointmentState.choices,
         default=AppointmentState.BOOKED,
     )  # fmt: skip
-
-    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["day", "at"]
@@ -80,7 +73,9 @@ class ReceptionAppointment(models.Model):
         )
 
 
-class ReceptionRecord(models.Model):
+class ReceptionRecord(InRegion):
+    scope_region = "day__region"
+
     day = models.OneToOneField(
         ReceptionDay, verbose_name=_("reception day"), on_delete=models.CASCADE,
         related_name="record",
@@ -95,8 +90,6 @@ class ReceptionRecord(models.Model):
     )
     recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
 
-    objects = RestrictedQuerySet.as_manager()
-
     class Meta:
         ordering = ["-day__day"]
         verbose_name = _("reception record")
@@ -104,7 +97,3 @@ class ReceptionRecord(models.Model):
 
     def __str__(self) -> str:
         return str(self.day)
-
-    @classmethod
-    def scope_filter(cls, scope: Scope, action: str) -> Q:
-        return Q(day__region_id__in=scope.region_ids)

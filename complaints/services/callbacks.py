@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 from complaints.choices import ANSWERED_STATES, CallbackSource, Satisfaction
 from complaints.models import HANDLING_CLOCKS, Callback, Complaint, HandlingTask, Respondent
 from core.audit import record_change
+from core.observers import observed
 from core.scoping import scope_of
-from core.tracking import tracked
 from workflow.models import Clock
 
 # A case that went elsewhere or was not accepted gets no callback on its handling.
@@ -153,7 +153,7 @@ def record_callback(
                 _("A callback comes after the handling limit or once the answer is delivered.")
             )
         _check_time(stored, at)
-        with tracked(stored):
+        with observed(stored):
             callback = Callback.objects.create(
                 complaint=stored, source=CallbackSource.CALLBACK, called_by=user,
                 caller_unit_id=_caller_unit(user), at=at, note=note.strip(), **answers,
@@ -171,7 +171,7 @@ def record_portal_rating(
         stored = Complaint.objects.select_for_update().get(pk=complaint.pk)
         if not is_callback_due(stored):
             raise ValidationError(_("The case can be rated once you have the answer."))
-        with tracked(stored):
+        with observed(stored):
             callback = Callback.objects.create(
                 complaint=stored, source=CallbackSource.PORTAL, at=timezone.now(),
                 note=note.strip(), **answers,

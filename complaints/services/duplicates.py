@@ -32,8 +32,8 @@ from complaints.models import Category, Complainant, Complaint, ComplaintOrigina
 from complaints.models.identity import identity_protection
 from core.audit import record_change, snapshot
 from core.models import Region
+from core.observers import observed
 from core.scoping import scope_of
-from core.tracking import tracked
 
 # How alike two texts must be (Dice coefficient of their character bigrams and words, 0–1) to
 # call them the same matter. Tuned on short Chinese summaries: rewordings of one matter score
@@ -301,7 +301,7 @@ def link_repeat(
     _store_repeat_people(locked, repeat, complainants)
     _add_original_material(locked, repeat, user, original_text, list(attachments))
     before = snapshot(locked)
-    with tracked(locked):
+    with observed(locked):
         Complaint.objects.filter(pk=locked.pk).update(repeat_count=F("repeat_count") + 1)
     locked.refresh_from_db(fields=["repeat_count"])
     record_change(locked, before)

@@ -36,8 +36,8 @@ from complaints.models import (
 )
 from core.audit import record_change, snapshot
 from core.models import Department
+from core.observers import observed
 from core.scoping import scope_of
-from core.tracking import tracked
 from workflow.calendar import format_due
 from workflow.clocks import open_clocks
 from workflow.engine import NotFound, fire, update_versioned
@@ -254,7 +254,7 @@ def count_transfer(complaint: Complaint) -> Complaint:
     """transfer_count + 1 in the database (F(), no lost update), with the version bumped so a
     form opened before the move is refused; audited."""
     before = snapshot(Complaint.objects.get(pk=complaint.pk))
-    with tracked(complaint):
+    with observed(complaint):
         Complaint.objects.filter(pk=complaint.pk).update(
             transfer_count=F("transfer_count") + 1, version=F("version") + 1
         )

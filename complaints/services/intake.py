@@ -34,8 +34,8 @@ from complaints.models import (
 )
 from core.audit import deferred_audit, record_change
 from core.models import Department, Premises, Region, User, next_number
+from core.observers import observed
 from core.scoping import scope_of
-from core.tracking import tracked
 from workflow.calendar import local_date
 from workflow.clocks import start_clock
 
@@ -238,7 +238,7 @@ def register_complaint(intake: Intake, user: User | None) -> Receipt:
         override_by=user if earlier else None,
     )
     # The dashboards' counts are rows every intake of the day locks: added last of all.
-    with transaction.atomic(), tracked(complaint), deferred_audit():
+    with transaction.atomic(), observed(complaint), deferred_audit():
         complaint.save(force_insert=True)
         rows = _store_protected(complaint, intake) + _store_answers(complaint, intake, questions)
         _start_intake_clocks(complaint)

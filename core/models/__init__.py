@@ -1,7 +1,13 @@
 from core.models.attachments import Attachment
 from core.models.audit import AuditChainHead, AuditEntry
 from core.models.directory import Department, LicenceType, Region, Sector
-from core.models.documents import DocumentSequence, ImportJob, ImportProblem, next_number
+from core.models.documents import (
+    DocumentSequence,
+    ImportJob,
+    ImportProblem,
+    next_number,
+    next_numbers,
+)
 from core.models.premises import Licence, Premises, Responsibility
 from core.models.users import User
 
@@ -21,4 +27,5 @@ __all__ = [
     "Sector",
     "User",
     "next_number",
+    "next_numbers",
 ]

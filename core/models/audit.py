@@ -13,14 +13,15 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import AuditAction
-from core.scoping import RestrictedQuerySet, Scope
+from core.models.scoped import Restricted
+from core.scoping import Scope
 
 
 class ReadOnlyError(RuntimeError):
     pass
 
 
-class AuditEntry(models.Model):
+class AuditEntry(Restricted):
     seq = models.BigIntegerField(_("sequence"), unique=True)
     timestamp = models.DateTimeField(_("time"))
     actor = models.ForeignKey(
@@ -44,8 +45,6 @@ class AuditEntry(models.Model):
     changes = models.JSONField(_("changes"), default=dict)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
-
-    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-seq"]

@@ -8,8 +8,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import RegionLevel
+from core.models.scoped import Restricted, SharedReference
 from core.models.tree import TreeNode
-from core.scoping import RestrictedQuerySet, Scope, within_paths
+from core.scoping import Scope, within_paths
 
 
 class Region(TreeNode):
@@ -48,11 +49,9 @@ class Sector(TreeNode):
         return Q()  # reference data shared by every region: permissions alone decide
 
 
-class LicenceType(models.Model):
+class LicenceType(SharedReference):
     code = models.CharField(_("code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=100)
-
-    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["code"]
@@ -65,12 +64,8 @@ class LicenceType(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("core:licencetype_detail", args=[self.pk])
 
-    @classmethod
-    def scope_filter(cls, scope: Scope, action: str) -> Q:
-        return Q()
 
-
-class Department(models.Model):
+class Department(Restricted):
     """A government department or office, belonging to the level of government of its region."""
 
     code = models.CharField(_("code"), max_length=32, unique=True)
@@ -99,8 +94,6 @@ class Department(models.Model):
         help_text=_("Emergency management supervises work safety in every sector."),
     )
     phone = models.CharField(_("phone"), max_length=32, blank=True)
-
-    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["region__path", "code"]

@@ -7,7 +7,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.models.directory import Region
-from core.scoping import RestrictedQuerySet, Scope
+from core.models.scoped import Restricted
+from core.scoping import Scope
 
 
 class DocumentSequence(models.Model):
@@ -28,22 +29,29 @@ class DocumentSequence(models.Model):
 
 
 def next_number(prefix: str, year: int) -> int:
-    """The next number in the sequence; call inside the transaction that saves the document.
+    """The next number in the sequence; call inside the transaction that saves the document."""
+    return next_numbers(prefix, year, 1)[0]
+
+
+def next_numbers(prefix: str, year: int, count: int) -> range:
+    """The next `count` consecutive numbers (a block for a bulk write); call inside the
+    transaction that saves the documents.
 
     One statement (an upsert that returns the new value): the row stays locked until that
-    transaction commits, so callers on a busy path take their number as late as they can.
+    transaction commits, so callers on a busy path take their numbers as late as they can.
     """
     table = connection.ops.quote_name(DocumentSequence._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (prefix, year, last) VALUES (%s, %s, 1) "
-            f"ON CONFLICT (prefix, year) DO UPDATE SET last = {table}.last + 1 RETURNING last",
-            [prefix, year],
+            f"INSERT INTO {table} (prefix, year, last) VALUES (%s, %s, %s) "
+            f"ON CONFLICT (prefix, year) DO UPDATE SET last = {table}.last + %s RETURNING last",
+            [prefix, year, count, count],
         )
-        return int(cursor.fetchone()[0])
+        last = int(cursor.fetchone()[0])
+    return range(last - count + 1, last + 1)
 
 
-class ImportJob(models.Model):
+class ImportJob(Restricted):
     """One uploaded XLSX/CSV file being validated and imported row by row."""
 
     class State(models.TextChoices):
@@ -78,8 +86,6 @@ class ImportJob(models.Model):
     )
     created = models.DateTimeField(_("uploaded"), auto_now_add=True)
     finished = models.DateTimeField(_("finished"), null=True, blank=True)
-
-    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created", "-pk"]

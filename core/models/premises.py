@@ -12,11 +12,12 @@ from django.utils.translation import gettext_lazy as _
 
 from core.choices import PremisesStatus, ResponsibilityKind
 from core.models.directory import Department, LicenceType, Region, Sector
+from core.models.scoped import Restricted
 from core.scoping import RestrictedQuerySet, Scope
 from core.validators import validate_credit_code
 
 
-class Premises(models.Model):
+class Premises(Restricted):
     name = models.CharField(_("name"), max_length=200, db_index=True)
     credit_code = models.CharField(
         _("unified social credit code"),
@@ -45,8 +46,6 @@ class Premises(models.Model):
     contact_phone = models.CharField(_("contact phone"), max_length=32, blank=True)
     created = models.DateTimeField(_("created"), auto_now_add=True)
     updated = models.DateTimeField(_("updated"), auto_now=True)
-
-    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["name", "pk"]
@@ -90,7 +89,7 @@ class Premises(models.Model):
         return by_region | by_assignment | (by_department if scope.department_ids else Q(pk__in=[]))
 
 
-class Licence(models.Model):
+class Licence(Restricted):
     premises = models.ForeignKey(
         Premises, verbose_name=_("premises"), on_delete=models.CASCADE, related_name="licences"
     )
@@ -108,8 +107,6 @@ class Licence(models.Model):
     )
     valid_from = models.DateField(_("valid from"))
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
-
-    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["premises", "licence_type"]

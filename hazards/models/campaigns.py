@@ -8,10 +8,11 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Department, Premises, Region, Sector, User
-from core.scoping import RestrictedQuerySet, Scope, within_paths
+from core.models.scoped import InRegion, Restricted, SharedReference
+from core.scoping import Scope, within_paths
 
 
-class Campaign(models.Model):
+class Campaign(Restricted):
     """A campaign (专项整治) targets sectors in regions over dates."""
 
     name = models.CharField(_("name"), max_length=200)
@@ -27,8 +28,6 @@ class Campaign(models.Model):
     ends_on = models.DateField(_("ends on"))
     description = models.TextField(_("description"), blank=True)
     created = models.DateTimeField(_("created"), auto_now_add=True)
-
-    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-starts_on", "pk"]
@@ -54,8 +53,10 @@ class Campaign(models.Model):
         )
 
 
-class CampaignAssignment(models.Model):
+class CampaignAssignment(InRegion):
     """An inspector assigned to a grid for a campaign."""
+
+    scope_region = "grid"
 
     campaign = models.ForeignKey(
         Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="assignments"
@@ -64,8 +65,6 @@ class CampaignAssignment(models.Model):
     inspector = models.ForeignKey(
         User, verbose_name=_("inspector"), on_delete=models.PROTECT, related_name="+"
     )
-
-    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("campaign assignment")
@@ -79,20 +78,14 @@ class CampaignAssignment(models.Model):
     def __str__(self) -> str:
         return f"{self.campaign} — {self.grid}: {self.inspector}"
 
-    @classmethod
-    def scope_filter(cls, scope: Scope, action: str) -> Q:
-        return within_paths("grid__path", scope.region_paths)
 
-
-class InspectionFrequency(models.Model):
+class InspectionFrequency(SharedReference):
     """How often the grid inspector visits a premises of a risk colour (DESIGN.md §5 defaults:
     every quarter, monthly for high-risk colours). Configuration, editable by admins."""
 
     risk_colour = models.CharField(_("risk colour"), max_length=8, unique=True)
     interval_days = models.PositiveIntegerField(_("interval (days)"))
     source = models.CharField(_("source"), max_length=300)
-
-    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("inspection frequency")
@@ -101,12 +94,8 @@ class InspectionFrequency(models.Model):
     def __str__(self) -> str:
         return f"{self.risk_colour}: {self.interval_days}"
 
-    @classmethod
-    def scope_filter(cls, scope: Scope, action: str) -> Q:
-        return Q()
 
-
-class InspectionSchedule(models.Model):
+class InspectionSchedule(Restricted):
     """The next routine visit a premises is due, kept current when an inspection completes or
     the premises' risk colour changes."""
 
@@ -118,8 +107,6 @@ class InspectionSchedule(models.Model):
     interval_days = models.PositiveIntegerField(_("interval (days)"))
     last_inspected_on = models.DateField(_("last inspected"), null=True, blank=True)
     next_due_on = models.DateField(_("next inspection due"), db_index=True)
-
-    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["next_due_on", "pk"]

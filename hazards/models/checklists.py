@@ -5,15 +5,14 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db import models
-from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Sector
-from core.scoping import RestrictedQuerySet, Scope
+from core.models.scoped import SharedReference
 
 
-class ChecklistTemplate(models.Model):
+class ChecklistTemplate(SharedReference):
     """A sector's checklist. A new edition is a new version; inspections keep the one they ran."""
 
     code = models.SlugField(_("code"), max_length=50)
@@ -29,8 +28,6 @@ class ChecklistTemplate(models.Model):
         _("pass mark (%)"), max_digits=5, decimal_places=2, default=Decimal("80")
     )
 
-    objects = RestrictedQuerySet.as_manager()
-
     class Meta:
         ordering = ["sector__path", "code", "-version"]
         verbose_name = _("checklist template")
@@ -45,13 +42,8 @@ class ChecklistTemplate(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("hazards:checklisttemplate_detail", args=[self.pk])
 
-    @classmethod
-    def scope_filter(cls, scope: Scope, action: str) -> Q:
-        # Reference data: every user with the permission reads all templates.
-        return Q()
 
-
-class ChecklistItem(models.Model):
+class ChecklistItem(SharedReference):
     template = models.ForeignKey(
         ChecklistTemplate, verbose_name=_("template"), on_delete=models.CASCADE,
         related_name="items",
@@ -67,8 +59,6 @@ class ChecklistItem(models.Model):
     major_exceptions = models.TextField(_("criterion exceptions"), blank=True)
     default_rectify_days = models.PositiveIntegerField(_("default days to rectify"), default=7)
 
-    objects = RestrictedQuerySet.as_manager()
-
     class Meta:
         ordering = ["template", "number"]
         verbose_name = _("checklist item")
@@ -79,7 +69,3 @@ class ChecklistItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number}. {self.text[:60]}"
-
-    @classmethod
-    def scope_filter(cls, scope: Scope, action: str) -> Q:
-        return Q()

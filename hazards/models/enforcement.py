@@ -9,9 +9,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.models import User
-from core.scoping import RestrictedQuerySet
+from core.models.scoped import AtPremises
 from hazards.choices import EnforcementKind
-from hazards.models.base import AtPremises
 from hazards.models.hazards import Hazard
 from workflow.models import StatefulModel
 
@@ -47,8 +46,6 @@ class EnforcementAction(AtPremises, StatefulModel):
         User, verbose_name=_("drafted by"), on_delete=models.PROTECT, related_name="+"
     )
     created = models.DateTimeField(_("drafted"), auto_now_add=True)
-
-    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created", "-pk"]

@@ -4,14 +4,12 @@ and the interim controls kept while a major hazard is open."""
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.models import User
-from core.scoping import RestrictedQuerySet, Scope
+from core.models.scoped import AtPremises, PremisesScoped
 from hazards.choices import HazardGrade, HazardSource, InterimControlKind
-from hazards.models.base import AtPremises, premises_matter_scope
 from hazards.models.checklists import ChecklistItem
 from hazards.models.inspections import Inspection, InspectionResult
 from workflow.models import StatefulModel
@@ -75,8 +73,6 @@ class Hazard(AtPremises, StatefulModel):
         related_name="+",
     )  # fmt: skip
 
-    objects = RestrictedQuerySet.as_manager()
-
     class Meta:
         ordering = ["-found_at", "-pk"]
         verbose_name = _("hazard")
@@ -103,8 +99,10 @@ class Hazard(AtPremises, StatefulModel):
         return Attachment.objects.of(self, kind).count()
 
 
-class GovernancePlan(models.Model):
+class GovernancePlan(PremisesScoped):
     """The six-part plan for a major hazard (SAWS Order 16 Art. 15)."""
+
+    scope_via = "hazard__"
 
     hazard = models.OneToOneField(
         Hazard, verbose_name=_("hazard"), on_delete=models.CASCADE, related_name="plan"
@@ -127,8 +125,6 @@ class GovernancePlan(models.Model):
         _("reported to the workers' congress"), null=True, blank=True
     )
 
-    objects = RestrictedQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("governance plan")
         verbose_name_plural = _("governance plans")
@@ -136,12 +132,10 @@ class GovernancePlan(models.Model):
     def __str__(self) -> str:
         return str(self.hazard)
 
-    @classmethod
-    def scope_filter(cls, scope: Scope, action: str) -> Q:
-        return premises_matter_scope(scope, via="hazard__")
 
+class InterimControl(PremisesScoped):
+    scope_via = "hazard__"
 
-class InterimControl(models.Model):
     hazard = models.ForeignKey(
         Hazard, verbose_name=_("hazard"), on_delete=models.CASCADE, related_name="controls"
     )
@@ -153,8 +147,6 @@ class InterimControl(models.Model):
         User, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
     )
 
-    objects = RestrictedQuerySet.as_manager()
-
     class Meta:
         ordering = ["hazard", "in_place_from", "pk"]
         verbose_name = _("interim control")
@@ -162,7 +154,3 @@ class InterimControl(models.Model):
 
     def __str__(self) -> str:
         return self.get_kind_display()
-
-    @classmethod
-    def scope_filter(cls, scope: Scope, action: str) -> Q:
-        return premises_matter_scope(scope, via="hazard__")

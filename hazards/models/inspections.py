@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.models import User
-from core.scoping import RestrictedQuerySet, Scope
+from core.models.scoped import AtPremises, PremisesScoped
 from hazards.choices import InspectionKind, Outcome
-from hazards.models.base import AtPremises, premises_matter_scope
 from hazards.models.campaigns import Campaign
 from hazards.models.checklists import ChecklistItem, ChecklistTemplate
 from workflow.models import StatefulModel
@@ -41,8 +39,6 @@ class Inspection(AtPremises, StatefulModel):
     )
     failed_count = models.PositiveIntegerField(_("items failed"), default=0)
 
-    objects = RestrictedQuerySet.as_manager()
-
     class Meta:
         ordering = ["-started_at", "-pk"]
         verbose_name = _("inspection")
@@ -65,7 +61,9 @@ class Inspection(AtPremises, StatefulModel):
         return Attachment.objects.of(self, kind).count()
 
 
-class InspectionResult(models.Model):
+class InspectionResult(PremisesScoped):
+    scope_via = "inspection__"
+
     inspection = models.ForeignKey(
         Inspection, verbose_name=_("inspection"), on_delete=models.CASCADE, related_name="results"
     )
@@ -73,8 +71,6 @@ class InspectionResult(models.Model):
     outcome = models.CharField(_("outcome"), max_length=4, choices=Outcome.choices)
     note = models.TextField(_("note"), blank=True)
     recorded_at = models.DateTimeField(_("recorded"), auto_now=True)
-
-    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["inspection", "item__number"]
@@ -86,7 +82,3 @@ class InspectionResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item}: {self.get_outcome_display()}"
-
-    @classmethod
-    def scope_filter(cls, scope: Scope, action: str) -> Q:
-        return premises_matter_scope(scope, via="inspection__")

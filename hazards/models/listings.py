@@ -9,14 +9,15 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.models import User
-from core.scoping import RestrictedQuerySet, Scope
+from core.models.scoped import PremisesScoped
 from hazards.choices import ListingLevel
-from hazards.models.base import premises_matter_scope
 from hazards.models.hazards import Hazard
 from workflow.models import StatefulModel
 
 
-class HazardListing(StatefulModel):
+class HazardListing(PremisesScoped, StatefulModel):
+    scope_via = "hazard__"
+
     number = models.CharField(_("number"), max_length=32, unique=True)
     hazard = models.ForeignKey(
         Hazard, verbose_name=_("hazard"), on_delete=models.PROTECT, related_name="listings"
@@ -43,8 +44,6 @@ class HazardListing(StatefulModel):
         related_name="+",
     )  # fmt: skip
 
-    objects = RestrictedQuerySet.as_manager()
-
     class Meta:
         ordering = ["-listed_on", "-pk"]
         verbose_name = _("hazard listing")
@@ -67,7 +66,3 @@ class HazardListing(StatefulModel):
     @property
     def region(self):  # type: ignore[no-untyped-def]
         return self.hazard.region
-
-    @classmethod
-    def scope_filter(cls, scope: Scope, action: str) -> Q:
-        return premises_matter_scope(scope, via="hazard__")

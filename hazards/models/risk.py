@@ -4,17 +4,15 @@ colours; an open hazard linked to a point raises its live colour (DESIGN.md §5)
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.models import User
-from core.scoping import RestrictedQuerySet, Scope
+from core.models.scoped import AtPremises, SharedReference
 from hazards.choices import RiskColour, RiskMethod
-from hazards.models.base import AtPremises
 
 
-class RiskBandSet(models.Model):
+class RiskBandSet(SharedReference):
     """One version of the bands for one method. Provinces add their own versions."""
 
     method = models.CharField(_("method"), max_length=8, choices=RiskMethod.choices)
@@ -23,8 +21,6 @@ class RiskBandSet(models.Model):
     source = models.CharField(_("source"), max_length=300)
     effective_from = models.DateField(_("effective from"))
     effective_until = models.DateField(_("effective until"), null=True, blank=True)
-
-    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["method", "-version"]
@@ -37,12 +33,8 @@ class RiskBandSet(models.Model):
     def __str__(self) -> str:
         return f"{self.name} v{self.version}"
 
-    @classmethod
-    def scope_filter(cls, scope: Scope, action: str) -> Q:
-        return Q()
 
-
-class RiskBand(models.Model):
+class RiskBand(SharedReference):
     """score in (above, up_to] — `above` None means no lower bound, `up_to` None no upper."""
 
     band_set = models.ForeignKey(
@@ -54,8 +46,6 @@ class RiskBand(models.Model):
         _("up to and including"), max_digits=8, decimal_places=2, null=True, blank=True
     )
 
-    objects = RestrictedQuerySet.as_manager()
-
     class Meta:
         ordering = ["band_set", "up_to"]
         verbose_name = _("risk band")
@@ -66,10 +56,6 @@ class RiskBand(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_colour_display()}: ({self.above}, {self.up_to}]"
-
-    @classmethod
-    def scope_filter(cls, scope: Scope, action: str) -> Q:
-        return Q()
 
 
 class RiskPoint(AtPremises):
@@ -104,8 +90,6 @@ class RiskPoint(AtPremises):
     assessed_by = models.ForeignKey(
         User, verbose_name=_("assessed by"), on_delete=models.PROTECT, related_name="+"
     )
-
-    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["premises", "name", "pk"]

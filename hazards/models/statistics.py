@@ -7,9 +7,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.scoping import RestrictedQuerySet
+from core.models.scoped import AtPremises
 from hazards.choices import PeriodKind
-from hazards.models.base import AtPremises
 
 
 class EnterpriseStatistics(AtPremises):
@@ -26,8 +25,6 @@ class EnterpriseStatistics(AtPremises):
     major_open_at_end = models.PositiveIntegerField(_("major open at the end of the period"))
     principal_name = models.CharField(_("principal"), max_length=50, blank=True)
     signed_at = models.DateTimeField(_("signed"), null=True, blank=True)
-
-    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["premises", "-year", "-quarter"]

@@ -9,6 +9,8 @@ ledger. State changes after that go through the machine (hazards.machines.hazard
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,9 +18,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import bulk
 from core.audit import record_change, snapshot
-from core.models import Premises, next_number
-from core.tracking import tracked
+from core.models import Premises, Region, next_numbers
+from core.observers import observed
+from core.responsibilities import lead_regulator_ids
 from hazards.choices import HazardGrade, HazardSource, HazardState
 from hazards.models import (
     ChecklistItem,
@@ -30,14 +34,43 @@ from hazards.models import (
 )
 from hazards.services.risk import refresh_live_colour
 from workflow.calendar import local_date
+from workflow.clocks import new_clock
+from workflow.models import ClockRule
+from workflow.rules import rule_for
 
 NUMBER_PREFIX = "YH"  # 隐患
 RECTIFY_CLOCK = "hazards.rectify"
+# A ledger may record a hazard already past rectification: no deadline runs for it then.
+SETTLED_STATES = (HazardState.RECTIFIED, HazardState.CLOSED)
 
 
-def hazard_number(year: int) -> str:
-    """ "YH-2026-000123": gap-free per year (call inside the transaction that saves it)."""
-    return f"{NUMBER_PREFIX}-{year}-{next_number(NUMBER_PREFIX, year):06d}"
+@dataclass(frozen=True)
+class Place:
+    """Where a hazard is scoped: the premises, its grid and its lead sector regulator."""
+
+    premises_id: int
+    region_id: int
+    department_id: int | None
+
+
+def place_of(premises: Premises) -> Place:
+    """Grid-found hazards route to the lead sector regulator; none → the safety committee
+    office's shared-duty queue (department None; DESIGN.md §5)."""
+    return places_of([(premises.pk, premises.region_id)])[0]
+
+
+def places_of(premises: Sequence[tuple[int, int]]) -> list[Place]:
+    """`place_of` for many premises, given as (id, region id), in one query."""
+    leads = lead_regulator_ids([premises_id for premises_id, _region_id in premises])
+    return [Place(pk, region_id, leads.get(pk)) for pk, region_id in premises]
+
+
+def hazard_numbers(years: Sequence[int]) -> list[str]:
+    """ "YH-2026-000123" for each year, in order: gap-free per year, one block reserved per
+    year (call inside the transaction that saves the hazards)."""
+    blocks = {year: iter(next_numbers(NUMBER_PREFIX, year, years.count(year)))
+              for year in sorted(set(years))}  # fmt: skip
+    return [f"{NUMBER_PREFIX}-{year}-{next(blocks[year]):06d}" for year in years]
 
 
 def forced_grade(checklist_item: ChecklistItem | None, grade: str | None) -> str | None:
@@ -66,6 +99,91 @@ def _check_may_report(user: Any, premises: Premises) -> None:
         raise PermissionDenied(_("You may not report hazards."))
 
 
+def _check_input(title: str, source: str, grade: str | None) -> None:
+    if not title.strip():
+        raise ValidationError(_("Give the hazard a title."), code="title_required")
+    if source not in HazardSource.values:
+        raise ValidationError(_("Unknown source of a hazard."), code="bad_source")
+    if grade is not None and grade not in HazardGrade.values:
+        raise ValidationError(_("Unknown hazard grade."), code="bad_grade")
+
+
+def build_hazard(
+    *,
+    place: Place,
+    number: str,
+    source: str,
+    title: str,
+    found_at: dt.datetime,
+    found_by_id: int,
+    description: str = "",
+    location: str = "",
+    inspection_result: InspectionResult | None = None,
+    checklist_item: ChecklistItem | None = None,
+    risk_point_id: int | None = None,
+    rectify_by: dt.datetime | None = None,
+    grade: str | None = None,
+    complaint_reference: str = "",
+) -> Hazard:
+    """A new hazard, unsaved, as the loop registers it: graded (a major-hazard criterion
+    forces major; a deadline set on the spot grades it general), entered in its first state.
+    Store it with `write_new_hazards`, one or a batch."""
+    if inspection_result is not None and checklist_item is None:
+        checklist_item = inspection_result.item
+    graded = forced_grade(checklist_item, grade)
+    if graded is None and rectify_by is not None:
+        graded = HazardGrade.GENERAL
+    criterion = checklist_item if checklist_item and checklist_item.major_criterion else None
+    return bulk.build(
+        Hazard,
+        premises_id=place.premises_id,
+        region_id=place.region_id,
+        department_id=place.department_id,
+        number=number,
+        source=source,
+        inspection_id=inspection_result.inspection_id if inspection_result else None,
+        inspection_result_id=inspection_result.pk if inspection_result else None,
+        checklist_item_id=checklist_item.pk if checklist_item else None,
+        risk_point_id=risk_point_id,
+        complaint_reference=complaint_reference,
+        title=title.strip()[:200],
+        description=description,
+        location=location[:200],
+        grade=graded or HazardGrade.GENERAL,
+        major_criterion_id=criterion.pk if criterion else None,
+        grade_reason=_major_reason(criterion),
+        found_at=found_at,
+        found_by_id=found_by_id,
+        rectify_by=rectify_by,
+        state=entry_state(graded, rectify_by),
+    )
+
+
+def write_new_hazards(hazards: Sequence[Hazard], *, at: dt.datetime) -> None:
+    """Store built hazards with their create entries and start the rectification clock of each
+    open one with a deadline (Work Safety Law Art. 65 / SAWS Order 16 Art. 15: rectify by the
+    deadline set); the rollups move in the same transaction. Call inside one."""
+    rules: dict[int, ClockRule] = {}
+
+    def rule(hazard: Hazard) -> ClockRule:
+        if hazard.region_id not in rules:
+            region = Region.objects.get(pk=hazard.region_id)
+            rules[hazard.region_id] = rule_for(RECTIFY_CLOCK, local_date(at), region)
+        return rules[hazard.region_id]
+
+    with observed(*hazards):
+        bulk.create(hazards)
+        bulk.create(
+            [
+                new_clock(hazard, RECTIFY_CLOCK, rule(hazard), at=at, due=hazard.rectify_by)
+                for hazard in hazards
+                if hazard.rectify_by is not None and hazard.state not in SETTLED_STATES
+            ]
+        )
+    for hazard in hazards:
+        after_open_or_close(hazard)
+
+
 def report_hazard(
     *,
     user: Any,
@@ -87,51 +205,28 @@ def report_hazard(
     Raises PermissionDenied when the premises is outside the user's scope, ValidationError on
     bad input; in either case nothing is written.
     """
-    if not title.strip():
-        raise ValidationError(_("Give the hazard a title."), code="title_required")
-    if source not in HazardSource.values:
-        raise ValidationError(_("Unknown source of a hazard."), code="bad_source")
-    if grade is not None and grade not in HazardGrade.values:
-        raise ValidationError(_("Unknown hazard grade."), code="bad_grade")
-    if inspection_result is not None and checklist_item is None:
-        checklist_item = inspection_result.item
+    _check_input(title, source, grade)
     found_at = found_at or timezone.now()
-    graded = forced_grade(checklist_item, grade)
-    if graded is None and rectify_by is not None:
-        graded = HazardGrade.GENERAL  # a deadline set on the spot grades it general
     with transaction.atomic():
         _check_may_report(user, premises)
-        hazard = Hazard(
-            premises=premises,
-            number=hazard_number(local_date(found_at).year),
+        hazard = build_hazard(
+            place=place_of(premises),
+            number=hazard_numbers([local_date(found_at).year])[0],
             source=source,
-            inspection=inspection_result.inspection if inspection_result is not None else None,
+            title=title,
+            found_at=found_at,
+            found_by_id=user.pk,
+            description=description,
+            location=location,
             inspection_result=inspection_result,
             checklist_item=checklist_item,
-            risk_point=risk_point,
-            complaint_reference=complaint_reference,
-            title=title.strip()[:200],
-            description=description,
-            location=location[:200],
-            grade=graded or HazardGrade.GENERAL,
-            major_criterion=checklist_item
-            if checklist_item and checklist_item.major_criterion
-            else None,
-            grade_reason=_major_reason(checklist_item),
-            found_at=found_at,
-            found_by=user,
+            risk_point_id=risk_point.pk if risk_point is not None else None,
             rectify_by=rectify_by,
-            state=entry_state(graded, rectify_by),
+            grade=grade,
+            complaint_reference=complaint_reference,
         )
-        # Grid-found hazards route to the lead sector regulator; none → the safety committee
-        # office's shared-duty queue (department None; DESIGN.md §5).
-        hazard.take_place_from_premises()
-        with tracked(hazard):
-            hazard.save()
-            record_change(hazard, None)
-            if rectify_by is not None:
-                start_rectify_clock(hazard)
-        after_open_or_close(hazard)
+        hazard.premises, hazard.found_by = premises, user  # what the caller already holds
+        write_new_hazards([hazard], at=timezone.now())
     return hazard
 
 
@@ -139,13 +234,6 @@ def _major_reason(item: ChecklistItem | None) -> str:
     if item is None or not item.major_criterion:
         return ""
     return _("Major-hazard criterion: %(clause)s") % {"clause": item.clause}
-
-
-def start_rectify_clock(hazard: Hazard) -> None:
-    """Work Safety Law Art. 65 / SAWS Order 16 Art. 15: rectify by the deadline set."""
-    from workflow.clocks import start_clock
-
-    start_clock(hazard, RECTIFY_CLOCK, region=hazard.region, due=hazard.rectify_by)
 
 
 def after_open_or_close(hazard: Hazard) -> None:

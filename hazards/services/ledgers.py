@@ -5,46 +5,32 @@ SAWS Order 16 Art. 10: a unit keeps a ledger of the hazards it finds and how eac
 rectified; the import registers such a ledger's rows as hazards (source "import"), each at a
 premises the importer answers for.
 
-Writing: rows are written in blocks. One `DocumentSequence` reservation numbers a whole block
-("YH-2026-000123", the numbering of `report_hazard`), the hazards are bulk-created with their
-place copied from the premises as `AtPremises.take_place_from_premises` does, the rectification
-clock of each open hazard with a deadline is started as `start_clock` would start it, and every
-hazard and clock gets its create entry in the audit chain, inside the caller's transaction.
-`ONE_BY_ONE` switches the writer to `report_hazard` row by row (slower; same result), which
-the tests use to check that both paths agree.
+Writing: rows are written in blocks through the creation of `hazards.services.hazards`
+(`build_hazard` per row, numbers reserved per block, `write_new_hazards` storing the block with
+its rectification clocks and create entries), inside the caller's transaction. `ONE_BY_ONE`
+switches the writer to `report_hazard` row by row (slower; same result), which the tests use
+to check that both paths agree.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import inspect
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import (
     Count,
-    DateField,
-    DateTimeField,
-    DecimalField,
-    F,
-    Field,
-    Model,
     QuerySet,
 )
-from django.db.models.base import ModelState
-from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
-from django.db.models.query_utils import DeferredAttribute
-from django.db.models.signals import post_init, pre_init
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.audit import record_change, record_creates
+from core.audit import record_change, snapshot
 from core.exports import plain_cell
 from core.imports import (
     Column,
@@ -56,20 +42,22 @@ from core.imports import (
     run_import,
     text_value,
 )
-from core.models import DocumentSequence, ImportJob, Premises, User
+from core.models import ImportJob, Premises, User
+from core.observers import observed
 from core.scoping import scope_of
-from core.tracking import tracked
 from hazards.choices import HazardGrade, HazardSource, HazardState
 from hazards.models import Hazard, Inspection
-from hazards.services.hazards import entry_state
+from hazards.services.hazards import (
+    Place,
+    build_hazard,
+    hazard_numbers,
+    place_of,
+    report_hazard,
+    write_new_hazards,
+)
 from workflow.calendar import end_of_day, local_date, local_zone
-from workflow.clocks import compute_deadline, schedule_next_escalation
-from workflow.models import Clock, ClockRule
-from workflow.rules import rule_for
 
 IMPORT_KIND = "hazard_ledger"
-NUMBER_PREFIX = "YH"
-RECTIFY_CLOCK = "hazards.rectify"
 ONE_BY_ONE = False  # True: write through report_hazard row by row (see the module docstring)
 
 COLUMNS = (
@@ -118,13 +106,6 @@ STATES = {
 TEXT_LIMITS = {"title": 200, "location": 200}
 
 
-@dataclass(frozen=True)
-class Place:
-    premises_id: int
-    region_id: int
-    department_id: int | None
-
-
 @dataclass
 class LedgerRow:
     place: Place
@@ -155,7 +136,6 @@ class HazardLedger(RowSchema):
         self.scope = scope_of(user)
         self.places: dict[str, Place | None] = {}
         self.today = timezone.localdate()
-        self.rules: dict[tuple[dt.date, int], ClockRule] = {}
 
     # --- validation ---------------------------------------------------------------------
 
@@ -267,9 +247,7 @@ class HazardLedger(RowSchema):
         premises = Premises.objects.restrict(self.user, "view").filter(credit_code=code).first()
         if premises is None:
             return None
-        hazard = Hazard(premises=premises)
-        hazard.take_place_from_premises()
-        place = Place(premises.pk, hazard.region_id, hazard.department_id)
+        place = place_of(premises)
         return place if self.may_record_at(place) else None
 
     def may_record_at(self, place: Place) -> bool:
@@ -297,85 +275,35 @@ class HazardLedger(RowSchema):
         return self.write_block(built)
 
     def write_block(self, rows: Sequence[LedgerRow]) -> int:
-        now = timezone.now()
-        hazards = [
-            self.hazard(row, number, now)
-            for row, number in zip(rows, numbers_for(rows), strict=True)
-        ]
-        with tracked(*hazards):
-            insert_rows(hazards)
-            record_creates(hazards)
-            clocks = [self.clock(hazard, now) for hazard in hazards if self.needs_clock(hazard)]
-            insert_rows(clocks)
-            record_creates(clocks)
+        numbers = hazard_numbers([local_date(row.found_at).year for row in rows])
+        hazards = [self.hazard(row, number) for row, number in zip(rows, numbers, strict=True)]
+        write_new_hazards(hazards, at=timezone.now())
         return len(hazards)
 
-    def hazard(self, row: LedgerRow, number: str, now: dt.datetime) -> Hazard:
-        return build(
-            Hazard,
+    def hazard(self, row: LedgerRow, number: str) -> Hazard:
+        """The row registered as report_hazard registers a hazard, then set to what the ledger
+        records: its measures and, for a row already rectified or closed, that state and its
+        dates (a date the ledger does not give stays empty rather than invented)."""
+        hazard = build_hazard(
+            place=row.place,
             number=number,
             source=HazardSource.IMPORT,
-            premises_id=row.place.premises_id,
-            region_id=row.place.region_id,
-            department_id=row.place.department_id,
             title=row.title,
-            description=row.description,
-            location=row.location,
-            grade=row.grade,
             found_at=row.found_at,
             found_by_id=self.user.pk,
+            description=row.description,
+            location=row.location,
             rectify_by=row.rectify_by,
-            rectification_measures=row.measures,
-            state=self.entry_state(row),
-            # A date the ledger does not give stays empty rather than invented.
-            rectified_at=row.rectified_at,
-            closed_at=row.closed_at,
+            grade=row.grade,
         )
-
-    @staticmethod
-    def entry_state(row: LedgerRow) -> str:
-        """An open row enters the loop where report_hazard puts it (a major hazard waits for
-        its governance plan, SAWS Order 16 Art. 15); a settled one at the ledger's state."""
-        if row.state == HazardState.RECTIFYING:
-            return entry_state(row.grade, row.rectify_by)
-        return row.state
-
-    @staticmethod
-    def needs_clock(hazard: Hazard) -> bool:
-        """report_hazard starts the rectification clock whenever a deadline is set; a hazard
-        the ledger already records as rectified or closed has none running."""
-        settled = (HazardState.RECTIFIED, HazardState.CLOSED)
-        return hazard.rectify_by is not None and hazard.state not in settled
-
-    def clock(self, hazard: Hazard, now: dt.datetime) -> Clock:
-        """The rectification clock as `workflow.clocks.start_clock` starts it."""
-        rule = self.rule(timezone.localdate(now), hazard.region_id)
-        clock = build(
-            Clock,
-            content_type_id=hazard_type().pk,
-            object_id=hazard.pk,
-            kind=RECTIFY_CLOCK,
-            rule_id=rule.pk,
-            started_at=now,
-            due=hazard.rectify_by or now,
-        )
-        clock.rule = rule
-        deadline = compute_deadline(clock)
-        clock.due, clock.provisional = deadline.due, deadline.provisional
-        schedule_next_escalation(clock)
-        return clock
-
-    def rule(self, day: dt.date, region_id: int) -> ClockRule:
-        key = (day, region_id)
-        if key not in self.rules:
-            from core.models import Region
-
-            self.rules[key] = rule_for(RECTIFY_CLOCK, day, Region.objects.get(pk=region_id))
-        return self.rules[key]
+        hazard.rectification_measures = row.measures
+        if row.state != HazardState.RECTIFYING:
+            hazard.state, hazard.rectified_at, hazard.closed_at = (
+                row.state, row.rectified_at, row.closed_at
+            )  # fmt: skip
+        return hazard
 
     def write_one_by_one(self, rows: Sequence[LedgerRow]) -> int:
-        from hazards.services.hazards import report_hazard
-
         for row in rows:
             hazard = report_hazard(
                 user=self.user,
@@ -388,187 +316,19 @@ class HazardLedger(RowSchema):
                 grade=row.grade,
                 found_at=row.found_at,
             )
-            with tracked(hazard):
+            with observed(hazard):
                 self.settle_state(hazard, row)
         return len(rows)
 
     def settle_state(self, hazard: Hazard, row: LedgerRow) -> None:
         """Fields report_hazard does not take: the ledger's measures, state and dates."""
-        from core.audit import snapshot
-
         before = snapshot(hazard)
-        template = self.hazard(row, hazard.number, timezone.now())
+        template = self.hazard(row, hazard.number)
         for name in ("rectify_by", "rectification_measures", "state", "rectified_at", "closed_at"):
             setattr(hazard, name, getattr(template, name))
         if snapshot(hazard) != before:
             hazard.save()
             record_change(hazard, before)
-
-
-# --- fast inserts ----------------------------------------------------------------------------
-# Django's bulk_create compiles every value through the field's full save pipeline, which at
-# 100 000 rows costs more than the database itself; these rows are built by our own code with
-# plain Python values, so they are inserted with the same multi-row INSERT … RETURNING id that
-# bulk_create issues, minus the per-value compilation. (Model defaults and the database's
-# value adaptation for dates and times are kept.)
-
-
-@dataclass(frozen=True)
-class Layout:
-    fields: list[Field]  # concrete fields in model order (positional __init__ order)
-    defaults: dict[str, Any]
-    adapt: list[Callable[[Any], Any] | None]  # per inserted column (all but the primary key)
-    # Every field a plain attribute (no descriptor doing work on assignment) and no
-    # pre_init/post_init receivers: Model.__init__ would only store the values.
-    plain: bool
-
-
-_layouts: dict[type[Model], Layout] = {}
-PLAIN_DESCRIPTORS = (DeferredAttribute, ForeignKeyDeferredAttribute)
-
-
-def layout_of(model: type[Model]) -> Layout:
-    if model not in _layouts:
-        fields = list(model._meta.concrete_fields)
-        defaults = {f.attname: f.get_default() for f in fields if not f.primary_key}
-        plain = not pre_init.has_listeners(model) and not post_init.has_listeners(model)
-        plain = plain and all(
-            type(inspect.getattr_static(model, f.attname, None)) in PLAIN_DESCRIPTORS
-            for f in fields
-        )
-        _layouts[model] = Layout(
-            fields, defaults, [adapter(f) for f in fields if not f.primary_key], plain
-        )
-    return _layouts[model]
-
-
-def adapter(field: Field) -> Callable[[Any], Any] | None:
-    """The database's adaptation of the field's values (None: passed as they are)."""
-    ops = connection.ops
-    if isinstance(field, DateTimeField):
-        return sqlite_datetime if connection.vendor == "sqlite" else ops.adapt_datetimefield_value
-    if isinstance(field, DateField):
-        return ops.adapt_datefield_value
-    if isinstance(field, DecimalField):
-        return lambda value: ops.adapt_decimalfield_value(
-            value, field.max_digits, field.decimal_places
-        )
-    return None
-
-
-def sqlite_datetime(value: Any) -> Any:
-    """SQLite's adapt_datetimefield_value (an aware time as naive text in the connection's
-    zone), without its checks for expressions and settings at every value."""
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime) and value.utcoffset() is not None:
-        zone = connection.timezone
-        return str(value.astimezone(zone).replace(tzinfo=None))
-    return connection.ops.adapt_datetimefield_value(value)
-
-
-def build[M: Model](model: type[M], **values: Any) -> M:
-    """An unsaved instance from attnames (defaults filled in), through Model's fast
-    positional constructor."""
-    layout = layout_of(model)
-    args = [None if f.primary_key else values.get(f.attname, layout.defaults[f.attname])
-            for f in layout.fields]  # fmt: skip
-    if not layout.plain:
-        return model(*args)
-    instance = model.__new__(model)  # what __init__ does for such a model, minus its loop
-    instance._state = ModelState()
-    instance.__dict__.update(zip([f.attname for f in layout.fields], args, strict=True))
-    return instance
-
-
-def insert_rows(instances: Sequence[Model]) -> None:
-    """Insert unsaved instances of one model and set their primary keys."""
-    if not instances:
-        return
-    model = type(instances[0])
-    layout = layout_of(model)
-    columns = [f for f in layout.fields if not f.primary_key]
-    names = ", ".join(connection.ops.quote_name(str(f.column)) for f in columns)
-    pk = connection.ops.quote_name(str(model._meta.pk.column))  # type: ignore[union-attr]
-    table = connection.ops.quote_name(model._meta.db_table)
-    if connection.vendor == "postgresql":
-        insert_by_copy(instances, columns, layout, table, names)
-        return
-    size = max(1, connection.ops.bulk_batch_size(columns, instances))
-    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
-    with connection.cursor() as cursor:
-        for start in range(0, len(instances), size):
-            block = instances[start : start + size]
-            params = [
-                getattr(obj, f.attname) if convert is None else convert(getattr(obj, f.attname))
-                for obj in block
-                for f, convert in zip(columns, layout.adapt, strict=True)
-            ]
-            values = ", ".join([one] * len(block))
-            cursor.execute(f"INSERT INTO {table} ({names}) VALUES {values} RETURNING {pk}", params)
-            for obj, (key,) in zip(block, cursor.fetchall(), strict=True):
-                obj.pk = key
-                obj._state.adding = False
-
-
-def insert_by_copy(
-    instances: Sequence[Model], columns: list[Field], layout: Layout, table: str, names: str
-) -> None:
-    """PostgreSQL: the ids drawn from the table's own sequence (as the inserts' defaults
-    would draw them), then one COPY of the rows with their ids; no statement with a
-    placeholder per value for the driver to parse."""
-    model = type(instances[0])
-    pk_column = str(model._meta.pk.column)  # type: ignore[union-attr]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [model._meta.db_table, pk_column, len(instances)],
-        )
-        keys = sorted(key for (key,) in cursor.fetchall())
-        quoted_pk = connection.ops.quote_name(pk_column)
-        sql = f"COPY {table} ({quoted_pk}, {names}) FROM STDIN"
-        with cursor.cursor.copy(sql) as copy:
-            for obj, key in zip(instances, keys, strict=True):
-                copy.write_row(
-                    [key]
-                    + [
-                        getattr(obj, f.attname)
-                        if convert is None
-                        else convert(getattr(obj, f.attname))
-                        for f, convert in zip(columns, layout.adapt, strict=True)
-                    ]
-                )
-    for obj, key in zip(instances, keys, strict=True):
-        obj.pk = key
-        obj._state.adding = False
-
-
-def hazard_type() -> ContentType:
-    return ContentType.objects.get_for_model(Hazard, for_concrete_model=True)
-
-
-def hazard_number(year: int, serial: int) -> str:
-    """YH-2026-000123: the number report_hazard gives (prefix, year, six-digit serial)."""
-    return f"{NUMBER_PREFIX}-{year}-{serial:06d}"
-
-
-def numbers_for(rows: Sequence[LedgerRow]) -> list[str]:
-    """Numbers in row order, per year of finding as report_hazard numbers them."""
-    years = [local_date(row.found_at).year for row in rows]
-    reserved = {year: iter(reserve_numbers(NUMBER_PREFIX, year, years.count(year)))
-                for year in sorted(set(years))}  # fmt: skip
-    return [next(reserved[year]) for year in years]
-
-
-def reserve_numbers(prefix: str, year: int, count: int) -> list[str]:
-    """`count` consecutive numbers from the gap-free sequence in one update (next_number, in
-    bulk); call inside the transaction that saves the documents."""
-    with transaction.atomic():
-        DocumentSequence.objects.get_or_create(prefix=prefix, year=year)
-        rows = DocumentSequence.objects.filter(prefix=prefix, year=year)
-        rows.update(last=F("last") + count)
-        last = rows.values_list("last", flat=True).get()
-    return [hazard_number(year, serial) for serial in range(last - count + 1, last + 1)]
 
 
 # --- jobs --------------------------------------------------------------------------------

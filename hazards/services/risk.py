@@ -21,8 +21,8 @@ from django.utils.translation import gettext as _
 
 from core.audit import record_change, snapshot
 from core.models import Premises, Region
+from core.observers import observed
 from core.services import save_in_scope
-from core.tracking import tracked
 from hazards.choices import (
     OPEN_HAZARD_STATES,
     RISK_ORDER,
@@ -202,7 +202,7 @@ def refresh_live_colour(risk_point: RiskPoint) -> None:
         if live != point.live_colour:
             before = snapshot(point)
             point.live_colour = live
-            with tracked(point):
+            with observed(point):
                 point.save(update_fields=["live_colour"])
             record_change(point, before)
     risk_point.live_colour = live

@@ -11,7 +11,7 @@ from django.utils import timezone
 from complaints.filtersets import overdue as overdue_cases
 from complaints.models import Complaint
 from complaints.tests.factories import ComplaintWorld
-from core.tracking import tracked
+from core.observers import observed
 from hazards.choices import HazardState
 from hazards.filtersets.hazards import AWAITING_RECTIFICATION
 from hazards.filtersets.hazards import overdue as overdue_hazards
@@ -57,7 +57,7 @@ def test_work_closed_after_the_fold_leaves_the_figures_exact(county: ComplaintWo
     late = overdue_hazards(Hazard.objects.all()).first()
     assert late is not None, "the fixture has an overdue hazard"
     overdue_before = overdue_figures(leader)[0]
-    with tracked(late):  # as the services write: the rollups move in the same transaction
+    with observed(late):  # as the services write: the rollups move in the same transaction
         Hazard.objects.filter(pk=late.pk).update(state=HazardState.CLOSED)
     assert overdue_figures(leader)[0] == overdue_before - 1
     # The write took one from the slot it was due in; the next fold adds that in.
@@ -102,7 +102,7 @@ def test_a_deadline_passed_a_minute_ago_counts_at_once(county: ComplaintWorld) -
     earlier, due, at = minutes
     hazard = Hazard.objects.filter(state__in=AWAITING_RECTIFICATION).first()
     assert hazard is not None
-    with tracked(hazard):
+    with observed(hazard):
         Hazard.objects.filter(pk=hazard.pk).update(rectify_by=due)
     settle(at)
     awaiting = Hazard.objects.filter(state__in=AWAITING_RECTIFICATION)

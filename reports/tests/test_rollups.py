@@ -17,7 +17,7 @@ from complaints.models import Complaint
 from complaints.services.callbacks import record_callback
 from complaints.services.duplicates import link_repeat
 from complaints.tests.factories import ComplaintWorld, advance, file_complaint
-from core.tracking import tracked
+from core.observers import observed
 from hazards.choices import HazardGrade, HazardSource, HazardState
 from hazards.filtersets.hazards import overdue as overdue_hazards
 from hazards.models import Hazard
@@ -178,12 +178,12 @@ def test_a_township_user_sees_only_the_township(county: ComplaintWorld) -> None:
 
 
 @pytest.mark.parametrize("count", [1, 3, 12])  # 12: past COMPILED_MAX_IDS, compiled each time
-def test_a_tracked_write_of_many_records_keeps_the_rows_a_rebuild_gives(
+def test_an_observed_write_of_many_records_keeps_the_rows_a_rebuild_gives(
     county: ComplaintWorld, count: int
 ) -> None:
     hazards = list(Hazard.objects.exclude(state=HazardState.CLOSED).order_by("pk")[:count])
     assert len(hazards) == count
-    with tracked(*hazards):
+    with observed(*hazards):
         Hazard.objects.filter(pk__in=[h.pk for h in hazards]).update(state=HazardState.CLOSED)
     kept = all_contents()
     rebuild()

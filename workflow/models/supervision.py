@@ -11,12 +11,13 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Department, Region
-from core.scoping import RestrictedQuerySet, Scope, within_paths
+from core.models.scoped import Restricted
+from core.scoping import Scope, within_paths
 from workflow.choices import SupervisionState
 from workflow.models.stateful import StatefulModel
 
 
-class SupervisionNotice(StatefulModel):
+class SupervisionNotice(Restricted, StatefulModel):
     number = models.CharField(_("number"), max_length=32, unique=True)
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
     object_id = models.PositiveBigIntegerField()
@@ -58,8 +59,6 @@ class SupervisionNotice(StatefulModel):
         related_name="+",
     )
     replied_at = models.DateTimeField(_("replied"), null=True, blank=True)
-
-    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-issued_at", "pk"]
