@@ -297,22 +297,22 @@ def record_creates(instances: Sequence[models.Model]) -> int:
     actor_id = actor.pk if actor is not None else None
     label, source = context.actor_label[:150], context.source[:64]
     request_id = context.request_id[:64]
-    fields = _snapshot_fields(type(instances[0]))
+    model = type(instances[0])
+    fields, content_type_id = _snapshot_fields(model), _content_type_id(model)
     many = _many_to_many_values(instances)
     rows: list[tuple[Any, ...]] = []
     with transaction.atomic():
         head = _chain_head()
         seq, prev = head.seq, head.hash
         for instance in instances:
-            model = type(instance)
-            if _snapshot_fields(model) is not fields:
-                fields = _snapshot_fields(model)
+            if type(instance) is not model:
+                model = type(instance)
+                fields, content_type_id = _snapshot_fields(model), _content_type_id(model)
             values = _snapshot_values(instance, fields, many)
             # diff(None, snapshot): every field with a value, as [None, value], sorted.
             changes = {
                 key: [None, values[key]] for key in sorted(values) if values[key] is not None
             }
-            content_type_id = _content_type_id(model)
             object_id, object_repr = str(instance.pk), str(instance)[:200]
             timestamp = timezone.now()
             seq += 1
@@ -396,13 +396,10 @@ def _many_to_many_values(
     return found
 
 
-_content_types: dict[type[models.Model], int] = {}
-
-
 def _content_type_id(model: type[models.Model]) -> int:
-    if model not in _content_types:
-        _content_types[model] = ContentType.objects.get_for_model(model, for_concrete_model=True).pk
-    return _content_types[model]
+    # Django's own cache: it is cleared when the content types are created again (a flushed
+    # test database), where a cache of our own would keep ids that no longer exist.
+    return ContentType.objects.get_for_model(model, for_concrete_model=True).pk
 
 
 def _insert_entries(rows: list[tuple[Any, ...]]) -> None:

@@ -134,7 +134,7 @@ def build_hazard(
     if graded is None and rectify_by is not None:
         graded = HazardGrade.GENERAL
     criterion = checklist_item if checklist_item and checklist_item.major_criterion else None
-    return bulk.build(
+    hazard = bulk.build(
         Hazard,
         premises_id=place.premises_id,
         region_id=place.region_id,
@@ -157,6 +157,10 @@ def build_hazard(
         rectify_by=rectify_by,
         state=entry_state(graded, rectify_by),
     )
+    if inspection_result is not None:
+        # Through the relation, so the result knows its hazard: one hazard per failed item.
+        hazard.inspection_result = inspection_result
+    return hazard
 
 
 def write_new_hazards(hazards: Sequence[Hazard], *, at: dt.datetime) -> None:
