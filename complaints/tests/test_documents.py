@@ -17,10 +17,10 @@ from complaints.services.protection import recuse
 from complaints.services.reviews import request_rereview, request_review
 from complaints.tests.factories import ComplaintWorld, advance, complaint_world, file_complaint
 from core.models import Attachment, AuditEntry
+from core.scoping import NotFound
 from workflow.calendar import format_due, local_zone
 from workflow.choices import ClockState
 from workflow.clocks import open_clocks
-from workflow.engine import NotFound
 from workflow.errors import (
     InvalidState,
     MissingFields,

@@ -125,7 +125,10 @@ def test_tasks_from_the_case_page_panel_to_done(cw: ComplaintWorld) -> None:
     task = HandlingTask.objects.get(complaint=case)
     assistant = browser(cw, "assistant")
     assert url("task_complete", task.pk) in assistant.get(case.get_absolute_url()).content.decode()
-    done = assistant.post(url("task_complete", task.pk), {"result": "已提供", "version": 1})
+    form = assistant.get(url("task_complete", task.pk)).content.decode()
+    step = reverse("complaints:handlingtask_transition", args=[task.pk, "complete"])
+    assert f'action="{step}"' in form
+    done = assistant.post(step, {"result": "已提供", "version": 1})
     assert done.status_code == 302
     task.refresh_from_db()
     assert (task.state, task.result) == (TaskState.DONE, "已提供")

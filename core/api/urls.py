@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 from complaints.api.urls import register as register_complaints
 from core.api import views
 from hazards.api.urls import register as register_safety
+from workflow.api import register as register_workflow
 
 router = DefaultRouter()
 # Basenames are given because the viewsets have no class-level `queryset` to guess from.
@@ -19,6 +20,7 @@ router.register("licences", views.LicenceViewSet, basename="licence")
 router.register("responsibilities", views.ResponsibilityViewSet, basename="responsibility")
 router.register("users", views.UserViewSet, basename="user")
 router.register("audit-entries", views.AuditEntryViewSet, basename="auditentry")
+register_workflow(router)
 register_safety(router)
 register_complaints(router)
 

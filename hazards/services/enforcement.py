@@ -38,8 +38,9 @@ from hazards.choices import (
 from hazards.models import EnforcementAction, Hazard, HazardListing
 from workflow.calendar import local_date, local_zone
 from workflow.clocks import start_clock
-from workflow.engine import fire
+from workflow.engine import check_inputs, fire
 from workflow.errors import PreconditionFailed
+from workflow.machine import Files
 
 K = EnforcementKind
 POWER_CUT_CLOCK = "hazards.power_cut_notice"
@@ -403,6 +404,25 @@ def cancel_action(user: Any, action: EnforcementAction, expected_version: Any = 
     """Withdraw a draft; it never had a number and never took effect."""
     _check_may_change(user)
     return fire("cancel", action, user, {}, expected_version)
+
+
+def transition_action(
+    name: str,
+    action: EnforcementAction,
+    user: Any,
+    data: dict[str, Any],
+    expected_version: Any,
+    files: Files,
+) -> Any:
+    """The enforcement machine's door: issuing numbers and stamps the document itself (nothing
+    is posted with it), lifting takes its `lift_reason`, a draft is cancelled as it is."""
+    if name == "lift":
+        check_inputs(data, ("lift_reason",))
+        return lift_action(user, action, str(data.get("lift_reason", "")), expected_version)
+    check_inputs(data, ())
+    if name == "issue":
+        return issue_action(user, action, expected_version)
+    return cancel_action(user, action, expected_version)
 
 
 # The premises' status and the penalty counter

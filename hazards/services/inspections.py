@@ -29,7 +29,8 @@ from hazards.models import (
     InspectionResult,
 )
 from workflow.calendar import end_of_day, local_date
-from workflow.engine import fire
+from workflow.engine import check_inputs, fire
+from workflow.machine import Files
 
 PHOTO = "photo"
 SIGNATURE = "signature"
@@ -186,6 +187,25 @@ def complete_inspection(
 
     refresh_schedule(completed.premises)
     return completed
+
+
+def transition_inspection(
+    name: str,
+    inspection: Inspection,
+    user: Any,
+    data: dict[str, Any],
+    expected_version: Any,
+    files: Files,
+) -> Inspection:
+    """The inspection machine's door: completing scores the results first (nobody posts a
+    score); cancelling is the engine's."""
+    if name != "complete":
+        return fire(name, inspection, user, data, expected_version, files)
+    check_inputs(data, ("notes",))
+    version = int(expected_version) if expected_version is not None else None
+    return complete_inspection(
+        user=user, inspection=inspection, version=version, notes=data.get("notes")
+    )
 
 
 def hazard_deadline(item: ChecklistItem, now: dt.datetime | None = None) -> dt.datetime:

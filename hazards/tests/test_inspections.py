@@ -409,7 +409,7 @@ def test_a_photo_signature_and_completion_through_the_pages(client: Any, world: 
     )
     assert signed.status_code == 302
     done = client.post(
-        reverse("hazards:inspection_complete", args=[inspection.pk]),
+        reverse("hazards:inspection_transition", args=[inspection.pk, "complete"]),
         {"version": inspection.version},
     )
     assert done.status_code == 302

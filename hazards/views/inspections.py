@@ -31,7 +31,7 @@ from hazards.forms.inspections import PhotoForm, ResultForm, SignatureForm, Star
 from hazards.models import ChecklistItem, Inspection, InspectionResult, InspectionSchedule
 from hazards.services import inspections as service
 from hazards.tables.inspections import InspectionTable, state_label
-from workflow.errors import WorkflowError
+from workflow.views import transition_path
 
 
 class InspectionPages:
@@ -290,25 +290,6 @@ class InspectionSignView(RunningInspectionView):
         return redirect(f"{self._run_url(inspection)}#signature")
 
 
-class InspectionCompleteView(RunningInspectionView):
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        inspection = self.inspection()
-        try:
-            service.complete_inspection(
-                user=request.user, inspection=inspection, version=version_of(request)
-            )
-        except WorkflowError as error:
-            messages.error(request, str(error.message))
-            return redirect(self._run_url(inspection))
-        messages.success(request, _("Inspection completed."))
-        return redirect(inspection.get_absolute_url())
-
-
-def version_of(request: HttpRequest) -> int | None:
-    value = request.POST.get("version", "")
-    return int(value) if value.isdigit() else None
-
-
 class AttachmentView(View):
     """An attached file, for anyone who may view the record it belongs to."""
 
@@ -363,10 +344,6 @@ urlpatterns: list[URLPattern] = [
         name="inspection_hazard",
     ),
     path("inspections/<int:pk>/sign/", InspectionSignView.as_view(), name="inspection_sign"),
-    path(
-        "inspections/<int:pk>/complete/",
-        InspectionCompleteView.as_view(),
-        name="inspection_complete",
-    ),
+    transition_path("inspections", Inspection, "inspection_transition"),
     path("attachments/<int:pk>/", AttachmentView.as_view(), name="attachment"),
 ]
