@@ -69,15 +69,14 @@ def posted(request: Request) -> Posted:
 # Add to a restricted viewset of a model with a machine; its serializer answers the request.
 class TransitionEndpoint:
     request: Request
-    action: str | None
 
     def scope_action(self) -> str:
-        if self.action == "transition":
+        if getattr(self, "action", None) == "transition":
             return "view"
         return super().scope_action()  # type: ignore[misc]
 
     def get_permissions(self) -> list[Any]:
-        if self.action == "transition":
+        if getattr(self, "action", None) == "transition":
             return [TransitionPermission()]
         return super().get_permissions()  # type: ignore[misc]
 

@@ -21,7 +21,7 @@ from workflow.calendar import format_due
 from workflow.doors import posted_form
 from workflow.engine import available_transitions, perform
 from workflow.machine import machine_for
-from workflow.models import Notification, SupervisionNotice
+from workflow.models import Notification, StatefulModel, SupervisionNotice
 from workflow.notifications import mark_read, unread_count
 from workflow.supervision import counts_by_unit
 
@@ -37,6 +37,7 @@ class TransitionView(RefusalMessages, RestrictedView):
 
     def post(self, request: HttpRequest, pk: int, transition: str) -> HttpResponseBase:
         obj = self.get_object("view")
+        assert isinstance(obj, StatefulModel)
         body = posted_form(request.POST, request.FILES)
         fired = self.attempt(
             lambda: perform(transition, obj, request.user, body.data, body.version, body.files)
@@ -45,7 +46,7 @@ class TransitionView(RefusalMessages, RestrictedView):
             return redirect(self.return_url(obj.get_absolute_url()))  # type: ignore[attr-defined]
         messages.success(request, _("%(object)s: %(state)s.") % {
             "object": fired, "state": state_label(fired)})  # fmt: skip
-        return redirect(self.return_url(fired.get_absolute_url()))
+        return redirect(self.return_url(fired.get_absolute_url()))  # type: ignore[attr-defined]
 
 
 def state_label(obj: Any) -> str:

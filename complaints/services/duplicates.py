@@ -32,7 +32,7 @@ from complaints.models import Category, Complainant, Complaint, ComplaintOrigina
 from complaints.models.identity import identity_protection
 from core.audit import record_change, snapshot
 from core.models import Region
-from core.scoping import scope_of
+from core.scoping import get_restricted, scope_of
 from core.tracking import tracked
 
 # How alike two texts must be (Dice coefficient of their character bigrams and words, 0–1) to
@@ -279,11 +279,8 @@ def link_repeat(
     Refused for a closed case (a new case is registered instead) and, for a user, for a case
     outside their scope.
     """
-    if (
-        user is not None
-        and not Complaint.objects.restrict(user, "view").filter(pk=complaint.pk).exists()
-    ):
-        raise PermissionDenied
+    if user is not None:
+        get_restricted(Complaint, user, "view", complaint.pk)
     if user is not None and not user.has_perm("complaints.add_repeatcontact"):
         raise PermissionDenied
     locked = Complaint.objects.select_for_update().get(pk=complaint.pk)

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from core.audit import record_change, snapshot
 from core.choices import PremisesStatus
 from core.models import Premises, next_number
+from core.scoping import get_restricted
 from core.services import save_in_scope
 from hazards.choices import (
     OPEN_HAZARD_STATES,
@@ -138,13 +139,9 @@ def default_legal_basis(kind: str) -> str:
 def _check_may_draft(user: Any, premises: Premises, hazard: Hazard | None) -> None:
     if not user.has_perm("hazards.add_enforcementaction"):
         raise PermissionDenied(_("You may not draft enforcement documents."))
-    if not Premises.objects.restrict(user, "view").filter(pk=premises.pk).exists():
-        raise PermissionDenied(_("The premises is outside your scope."))
-    if (
-        hazard is not None
-        and not Hazard.objects.restrict(user, "view").filter(pk=hazard.pk).exists()
-    ):
-        raise PermissionDenied(_("The hazard is outside your scope."))
+    get_restricted(Premises, user, "view", premises.pk)
+    if hazard is not None:
+        get_restricted(Hazard, user, "view", hazard.pk)
     if hazard is not None and hazard.premises_id != premises.pk:
         raise ValidationError(_("The hazard is at another premises."), code="hazard_elsewhere")
 

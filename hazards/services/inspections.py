@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from core.attachments import store_attachment
 from core.audit import record_change, snapshot
 from core.models import Attachment, Premises
+from core.scoping import get_restricted
 from hazards.choices import HazardSource, InspectionKind, InspectionState, Outcome
 from hazards.models import (
     Campaign,
@@ -50,8 +51,7 @@ def default_template(premises: Premises) -> ChecklistTemplate | None:
 def _check_may_inspect(user: Any, premises: Premises) -> None:
     if not user.has_perm("hazards.add_inspection"):
         raise PermissionDenied(_("You may not run inspections."))
-    if not Premises.objects.restrict(user, "view").filter(pk=premises.pk).exists():
-        raise PermissionDenied(_("The premises is outside your scope."))
+    get_restricted(Premises, user, "view", premises.pk)
 
 
 def open_inspection(
@@ -224,8 +224,7 @@ def record_failed_item_as_hazard(*, user: Any, result: InspectionResult) -> Any:
         return existing
     if result.outcome != Outcome.FAIL:
         raise ValidationError(_("Only a failed item becomes a hazard."), code="not_failed")
-    if not InspectionResult.objects.restrict(user, "view").filter(pk=result.pk).exists():
-        raise PermissionDenied(_("You may not see this inspection."))
+    get_restricted(InspectionResult, user, "view", result.pk)
     item = result.item
     return report_hazard(
         user=user,
