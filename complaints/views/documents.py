@@ -31,9 +31,10 @@ from complaints.models import CaseDocument, Complaint
 from complaints.panels import actions_in_panels, case_panels
 from complaints.services import documents as service
 from complaints.services import reviews
+from complaints.services.protection import is_shielded_from, may_see_identity, reveal
 from core.panels import Panel
 from core.pdf import pdf_response, render_pdf
-from core.views.generic import RestrictedView
+from core.views.generic import RestrictedView, refusal_text
 from workflow.calendar import format_due
 from workflow.engine import available_transitions
 from workflow.errors import WorkflowError
@@ -50,10 +51,6 @@ KIND_FOR_STATE = {state: kind for kind, state in service.OPINION_STATE.items()}
 
 def document_url(document: CaseDocument) -> str:
     return reverse("complaints:document_detail", args=[document.pk])
-
-
-def _refused(request: HttpRequest, error: Exception) -> None:
-    messages.error(request, str(getattr(error, "message", error)))
 
 
 def state_label(document: CaseDocument) -> str:
@@ -83,8 +80,6 @@ class DocumentDetailView(DocumentPage):
 
     def context(self, document: CaseDocument) -> dict[str, Any]:
         user = self.request.user
-        from complaints.services.protection import may_see_identity
-
         names = {t.name for t in available_transitions(document, user)}
         may_write = user.has_perm("complaints.change_casedocument") and not _shielded(
             user, document.complaint
@@ -118,8 +113,6 @@ class DocumentDetailView(DocumentPage):
 
 
 def _shielded(user: Any, complaint: Complaint) -> bool:
-    from complaints.services.protection import is_shielded_from
-
     return is_shielded_from(user, complaint)
 
 
@@ -142,7 +135,7 @@ class DocumentEditView(DocumentPage):
         try:
             service.update_draft(document, request.user, data, form.cleaned_data["version"])
         except WorkflowError as error:
-            _refused(request, error)
+            messages.error(request, refusal_text(error))
         else:
             messages.success(
                 request, _("Saved %(object)s.") % {"object": document.get_kind_display()}
@@ -215,8 +208,6 @@ def document_pdf_response(user: Any, document: CaseDocument) -> HttpResponse:
     """The PDF names the complainant: the unit complained about gets a 404 (it is never told
     that anyone is hidden), a role without sight of identity a 403; each download is audited
     (protection.reveal writes one entry per complainant shown)."""
-    from complaints.services.protection import is_shielded_from, may_see_identity, reveal
-
     complaint = document.complaint
     if is_shielded_from(user, complaint):
         raise Http404
@@ -292,7 +283,7 @@ class OpinionAddView(CasePage):
             try:
                 draft = service.draft_opinion(complaint, request.user, kind, **form.cleaned_data)
             except WorkflowError as error:
-                form.add_error(None, str(error.message))
+                form.add_error(None, refusal_text(error))
             else:
                 messages.success(
                     request, _("Drafted %(object)s.") % {"object": draft.get_kind_display()}
@@ -315,7 +306,7 @@ class NoticeAddView(CasePage):
                 complaint, request.user, form.cleaned_data["kind"], form.cleaned_data["body"]
             )
         except WorkflowError as error:
-            _refused(request, error)
+            messages.error(request, refusal_text(error))
             return self.back(complaint)
         messages.success(request, _("Issued %(object)s.") % {"object": notice})
         return redirect(document_url(notice))

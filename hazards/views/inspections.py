@@ -23,6 +23,7 @@ from core.views.generic import (
     ObjectHistoryView,
     ObjectListView,
     RestrictedView,
+    refusal_text,
 )
 from core.views.presentation import DetailRow
 from hazards.choices import InspectionState, Outcome
@@ -228,7 +229,7 @@ class InspectionResultView(RunningInspectionView):
                 note=form.cleaned_data["note"],
             )
         except ValidationError as error:
-            return self.done(inspection, item, " ".join(error.messages))
+            return self.done(inspection, item, refusal_text(error))
         return self.done(inspection, item)
 
 
@@ -245,7 +246,7 @@ class InspectionPhotoView(RunningInspectionView):
         try:
             service.add_photo(user=request.user, result=result, upload=form.cleaned_data["photo"])
         except ValidationError as error:
-            return self.done(inspection, item, " ".join(error.messages))
+            return self.done(inspection, item, refusal_text(error))
         return self.done(inspection, item)
 
 
@@ -263,7 +264,7 @@ class InspectionHazardView(RunningInspectionView):
         try:
             hazard = service.record_failed_item_as_hazard(user=request.user, result=result)
         except ValidationError as error:
-            return self.done(inspection, item, " ".join(error.messages))
+            return self.done(inspection, item, refusal_text(error))
         if not request.headers.get("HX-Request"):
             return redirect(hazard.get_absolute_url())
         return self.item_partial(inspection, item)
@@ -284,7 +285,7 @@ class InspectionSignView(RunningInspectionView):
                 upload=form.cleaned_data["signature"],
             )
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            messages.error(request, refusal_text(error))
         else:
             messages.success(request, _("Signature saved."))
         return redirect(f"{self._run_url(inspection)}#signature")
