@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Self
 
 from django.db import models
 from django.db.models import Q
+from django.http import Http404
 
 if TYPE_CHECKING:
     from core.models import User
@@ -95,6 +96,36 @@ class RestrictedQuerySet(models.QuerySet):
         # shown to the unit complained about, Letters and Visits Regs Art. 46).
         protection = getattr(self.model, "protection_filter", None)
         return rows.filter(protection(scope)) if protection is not None else rows
+
+
+class NotFound(Http404):
+    """Outside the user's scope: indistinguishable from a record that does not exist."""
+
+    code = "not_found"
+    status = 404
+
+
+def get_restricted[M: models.Model](
+    rows: type[M] | models.QuerySet[M],
+    user: Any,
+    action: str,
+    pk: Any,
+    *,
+    lock: bool = False,
+) -> M:
+    """The row `pk` as `restrict(user, action)` lets the user reach it, else NotFound (404).
+
+    The one guard for "is this row in the user's scope?": services, views and the engine all
+    ask it, so a row outside the scope answers exactly like one that does not exist.
+    """
+    queryset = rows if isinstance(rows, models.QuerySet) else rows._default_manager.all()
+    restricted = queryset.restrict(user, action)  # type: ignore[attr-defined]
+    if lock:
+        restricted = restricted.select_for_update()
+    found = restricted.filter(pk=getattr(pk, "pk", pk)).first()
+    if found is None:
+        raise NotFound(f"No {queryset.model._meta.verbose_name} matches the given query.")
+    return found  # type: ignore[no-any-return]
 
 
 class RestrictedManager(models.Manager.from_queryset(RestrictedQuerySet)):  # type: ignore[misc]

@@ -1,6 +1,9 @@
-"""Generic create, update and delete used by UI views, API viewsets and the admin alike.
+"""Generic create, update and delete used by UI views, API viewsets and the admin alike, and
+the base of the errors every service raises.
 
-Each runs in one transaction: the write, the scope check on the result and the audit entry.
+Each write runs in one transaction: the write, the scope check on the result and the audit
+entry. A refusal is a `ServiceError` (or Django's ValidationError / PermissionDenied / Http404):
+the API answers it in `core.api.exceptions`, pages in `core.views.generic.RefusalMessages`.
 """
 
 from __future__ import annotations
@@ -11,13 +14,33 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.audit import record_change, snapshot
 from core.observers import observed
+from core.scoping import get_restricted
+from core.observers import observed
+
+
+class ServiceError(Exception):
+    """A refused operation with a stable machine-readable `code` and an HTTP `status`."""
+
+    code = "refused"
+    status = 400
+    default_message: Any = gettext_lazy("The action could not be carried out.")
+
+    def __init__(self, message: Any = None, **details: Any) -> None:
+        self.message = message or self.default_message
+        self.details = details
+        super().__init__(str(self.message))
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"detail": str(self.message), "code": self.code, **self.details}
 
 
 class OutOfScopeError(PermissionDenied):
-    """The write would put the object outside what the user may manage."""
+    """The write would put the object outside what the user may manage (it was in scope to
+    start with; a row the user cannot reach at all is a 404, `core.scoping.get_restricted`)."""
 
 
 def _stored_snapshot(instance: models.Model) -> dict[str, Any] | None:
@@ -50,8 +73,7 @@ def save_in_scope[M: models.Model](user: Any, instance: M, save: Callable[[], M]
 def delete_in_scope(user: Any, instance: models.Model) -> None:
     model = type(instance)
     with transaction.atomic():
-        if not model.objects.restrict(user, "delete").filter(pk=instance.pk).exists():  # type: ignore[attr-defined]
-            raise OutOfScopeError(_("You may not delete this record."))
+        get_restricted(model, user, "delete", instance.pk)
         before = snapshot(instance)
         pk = instance.pk
         with observed(instance):

@@ -9,14 +9,16 @@ class WorkflowConfig(AppConfig):
 
     def ready(self) -> None:
         # Apps are imported only once their models are loaded, so these imports wait for ready().
+        from core.api.routes import register_routes
         from core.health import HealthCheck, health_checks
         from core.navigation import menu
-        from workflow import navigation, worker
+        from workflow import api, navigation, worker
         from workflow.machine import autodiscover
 
-        # Each domain app declares its machines in its own `workflow.py`; importing them here
+        # Each app declares its machines in its own `machines/` package; importing them here
         # registers them before the first request or command needs one.
         autodiscover()
+        register_routes(api.register)
         worker.register_periodic_jobs(worker.workflow_jobs)
         health_checks.register(
             HealthCheck("worker", worker.worker_alive, required=worker.worker_required)

@@ -1,14 +1,20 @@
-"""`fire`: the one way a stateful record changes state, used by the UI and the API alike.
+"""`fire`: the one way a stateful record changes state; `perform`: the one door to it.
 
-In one transaction it checks permission and scope, the source state, the caller's version, the
-required fields, attachments and conditions; then it writes the change with a compare-and-set
-UPDATE (… WHERE version = n), records the audit entry, moves the clocks and queues the
-notifications. Any failure rolls all of it back and raises a WorkflowError with a stable code.
+In one transaction `fire` checks permission and scope, the source state, the caller's version,
+stores the files posted with the step, checks the required fields, attachments and conditions;
+then it writes the change with a compare-and-set UPDATE (… WHERE version = n), records the
+audit entry, moves the clocks and queues the notifications. Any failure rolls all of it back
+(the stored files included) and raises a WorkflowError with a stable code; a record outside the
+user's scope is a 404 (core.scoping.NotFound).
+
+`perform` is what the page and the API call: the machine's door (its service) when it names
+one, else `fire`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -17,9 +23,12 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.attachments import store_attachment
 from core.audit import record_change, snapshot
 from core.observers import observed
 from core.scoping import RestrictedQuerySet
+from core.scoping import RestrictedQuerySet, get_restricted
+from core.observers import observed
 from workflow import clocks as clock_service
 from workflow.audiences import audience_by_name
 from workflow.errors import (
@@ -30,21 +39,13 @@ from workflow.errors import (
     TransitionForbidden,
     UnknownTransition,
     VersionConflict,
-    WorkflowError,
 )
-from workflow.machine import Machine, StartClock, Transition, machine_for
+from workflow.machine import Files, Machine, StartClock, Transition, machine_for
 from workflow.models.stateful import StatefulModel
 from workflow.notifications import notify
 
 # Keys of `data` the engine itself reads, beside the transition's own fields.
 ENGINE_KEYS = frozenset({"extension_days", "extension_reason", "pause_reason", "comment"})
-
-
-class NotFound(WorkflowError):
-    """Outside the user's scope: indistinguishable from a record that does not exist."""
-
-    code = "not_found"
-    status = 404
 
 
 def _restricted(model: type[models.Model]) -> RestrictedQuerySet:
@@ -61,7 +62,17 @@ def may_fire(transition: Transition, obj: models.Model, user: Any) -> bool:
     """What the UI asks before offering a button (fire() checks again, with the row)."""
     if obj.state not in transition.source or not has_role(user, transition.roles):  # type: ignore[attr-defined]
         return False
-    return _restricted(type(obj)).restrict(user, transition.action).filter(pk=obj.pk).exists()
+    if not _restricted(type(obj)).restrict(user, transition.action).filter(pk=obj.pk).exists():
+        return False
+    return _refusal_by_guard(machine_for(obj), transition, obj, user) is None
+
+
+def _refusal_by_guard(machine: Machine, transition: Transition, obj: Any, user: Any) -> Any:
+    for guard in (*machine.guards, *transition.guards):
+        message = guard(obj, user)
+        if message:
+            return message
+    return None
 
 
 def available_transitions(obj: models.Model, user: Any) -> list[Transition]:
@@ -69,10 +80,15 @@ def available_transitions(obj: models.Model, user: Any) -> list[Transition]:
     return [t for t in machine.leaving(obj.state) if may_fire(t, obj, user)]  # type: ignore[attr-defined]
 
 
-def _check_permission(transition: Transition, obj: models.Model, user: Any) -> None:
+def _check_permission(
+    machine: Machine, transition: Transition, obj: models.Model, user: Any
+) -> None:
     rows = _restricted(type(obj))
-    if not rows.restrict(user, "view").filter(pk=obj.pk).exists():
-        raise NotFound(_("No such record."))
+    get_restricted(rows, user, "view", obj.pk)
+    # A guard names who may never act and why (the unit complained about), so it speaks first.
+    refusal = _refusal_by_guard(machine, transition, obj, user)
+    if refusal:
+        raise TransitionForbidden(refusal)
     if not has_role(user, transition.roles):
         raise TransitionForbidden()
     if not rows.restrict(user, transition.action).filter(pk=obj.pk).exists():
@@ -81,12 +97,7 @@ def _check_permission(transition: Transition, obj: models.Model, user: Any) -> N
 
 def _apply_data(transition: Transition, obj: models.Model, data: dict[str, Any]) -> list[str]:
     """Copy the transition's fields from `data` onto `obj`; return the attnames written."""
-    unexpected = sorted(set(data) - set(transition.fields) - ENGINE_KEYS)
-    if unexpected:
-        raise PreconditionFailed(
-            _("This action does not take: %(fields)s.") % {"fields": ", ".join(unexpected)},
-            fields=unexpected,
-        )
+    check_inputs(data, (*transition.fields, *ENGINE_KEYS))
     written = []
     for name in transition.fields:
         if name not in data:
@@ -198,26 +209,86 @@ def _notify(transition: Transition, obj: Any, user: Any) -> None:
         )
 
 
+def _check_files(transition: Transition, files: Files) -> None:
+    unexpected = sorted(kind for kind, uploads in files.items() if uploads)
+    unexpected = [kind for kind in unexpected if kind not in transition.accepted_files]
+    if unexpected:
+        raise PreconditionFailed(
+            _("This action takes no files as: %(kinds)s.") % {"kinds": ", ".join(unexpected)},
+            fields=unexpected,
+        )
+
+
+def _store_files(stored: models.Model, user: Any, files: Files) -> None:
+    """The step's files, attached to the record inside the step's own transaction: a refused
+    step keeps no orphan file (core.attachments checks size and content)."""
+    for kind, uploads in files.items():
+        for upload in uploads:
+            store_attachment(subject=stored, upload=upload, kind=kind, user=user)
+
+
+def step_of(machine: Machine, name: str) -> Transition:
+    step = machine.transition(name)
+    if step is None:
+        raise UnknownTransition(transition=name)
+    return step
+
+
+def perform[Stateful: StatefulModel](
+    transition: str,
+    obj: Stateful,
+    user: Any,
+    data: dict[str, Any] | None = None,
+    expected_version: int | str | None = None,
+    files: Files | None = None,
+) -> Stateful:
+    """The one door of every transition, for pages and API alike: the machine's service (its
+    `door`) when it has one, else `fire`. Data keys and files the step does not read are
+    refused here, so no input is ever silently dropped by a service."""
+    machine = machine_for(obj)
+    step = step_of(machine, transition)
+    data, files = dict(data or {}), dict(files or {})
+    # Who may take the step is answered before a service reads the input (fire asks again).
+    _check_permission(machine, step, obj, user)
+    check_inputs(data, (*step.fields, *step.inputs, *ENGINE_KEYS))
+    _check_files(step, files)
+    door = machine.door_function
+    if door is None:
+        return fire(transition, obj, user, data, expected_version, files)
+    return door(transition, obj, user, data, expected_version, files)  # type: ignore[no-any-return]
+
+
+def check_inputs(data: dict[str, Any], accepted: Iterable[str]) -> None:
+    """Refuse keys of `data` outside `accepted`: a door never drops input silently."""
+    unexpected = sorted(set(data) - set(accepted))
+    if unexpected:
+        raise PreconditionFailed(
+            _("This action does not take: %(fields)s.") % {"fields": ", ".join(unexpected)},
+            fields=unexpected,
+        )
+
+
 def fire[Stateful: StatefulModel](
     transition: str,
     obj: Stateful,
     user: Any,
     data: dict[str, Any] | None = None,
     expected_version: int | str | None = None,
+    files: Files | None = None,
 ) -> Stateful:
     """Fire `transition` on `obj` as `user`; returns the record as now stored.
 
     `expected_version` is the version the caller showed the user (a form's hidden field, the
-    API's `version`); omitted, it is the version on `obj`.
+    API's `version`); omitted, it is the version on `obj`. `files` are stored as attachments
+    of their kind before the step's required attachments are counted.
     """
-    data = dict(data or {})
+    data, files = dict(data or {}), dict(files or {})
     machine = machine_for(obj)
-    step = machine.transition(transition)
-    if step is None:
-        raise UnknownTransition(transition=transition)
+    step = step_of(machine, transition)
+    _check_files(step, files)
     expected = obj.version if expected_version is None else int(expected_version)
     with transaction.atomic():
-        _check_permission(step, obj, user)
+        _check_permission(machine, step, obj, user)
         stored = type(obj)._default_manager.get(pk=obj.pk)
         if stored.version != expected:
             raise VersionConflict(current_version=stored.version)
@@ -225,6 +296,7 @@ def fire[Stateful: StatefulModel](
             raise InvalidState(state=stored.state, transition=step.name)
         before = snapshot(stored)
         attnames = _apply_data(step, stored, data) + _stamp(step, stored, user)
+        _store_files(stored, user, files)
         _check_preconditions(machine, step, stored, user, data)
         with observed(stored):
             _write(stored, expected, attnames, step.target)
@@ -243,9 +315,7 @@ def update_versioned[Stateful: StatefulModel](
 ) -> Stateful:
     """An ordinary edit of a stateful record (no state change), with the same version check."""
     with transaction.atomic():
-        if not _restricted(type(obj)).restrict(user, "change").filter(pk=obj.pk).exists():
-            raise NotFound(_("No such record."))
-        stored = type(obj)._default_manager.get(pk=obj.pk)
+        stored = get_restricted(_restricted(type(obj)), user, "change", obj.pk)
         before = snapshot(stored)
         edit = Transition("edit", "edit", (stored.state,), stored.state, fields=fields)
         attnames = _apply_data(edit, stored, data)

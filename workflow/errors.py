@@ -1,28 +1,18 @@
 """What can go wrong when firing a transition, each with a stable machine-readable code.
 
-The UI shows `message`; the API answers `status` with `{"detail", "code", ...details}`
-(workflow.api); nothing here ever becomes a 500.
+Pages show `message` (core.views.generic.RefusalMessages); the API answers `status` with
+`{"detail", "code", ...details}` (core.api.exceptions); nothing here ever becomes a 500.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.utils.translation import gettext_lazy as _
 
+from core.services import ServiceError
 
-class WorkflowError(Exception):
+
+class WorkflowError(ServiceError):
     code = "workflow_error"
-    status = 400
-    default_message: Any = _("The action could not be carried out.")
-
-    def __init__(self, message: Any = None, **details: Any) -> None:
-        self.message = message or self.default_message
-        self.details = details
-        super().__init__(str(self.message))
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"detail": str(self.message), "code": self.code, **self.details}
 
 
 class UnknownTransition(WorkflowError):

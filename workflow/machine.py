@@ -1,4 +1,4 @@
-"""Declaring state machines: each domain app lists its transitions in its own `workflow.py`.
+"""Declaring state machines: each app declares its machines in its own `machines/` package.
 
     from workflow.machine import Machine, Transition, StartClock, Notify, register
 
@@ -14,7 +14,14 @@
     ))
 
 The engine (workflow.engine.fire) does the rest: permission and scope, preconditions, the
-compare-and-set write, the audit entry, the clocks and the notifications, in one transaction.
+uploaded attachments, the compare-and-set write, the audit entry, the clocks and the
+notifications, in one transaction.
+
+Declaring the machine is all a model needs for its doors: the one API endpoint
+(`POST …/{id}/transitions/{name}/`, workflow.api.TransitionEndpoint) and the one page view
+(workflow.views.TransitionView) reach every transition through `workflow.engine.perform`. When
+a step keeps records beside the state (a transfer row, a document number, the premises'
+status), the machine names its `door`: the service function both of them then call.
 """
 
 from __future__ import annotations
@@ -27,10 +34,19 @@ from typing import Any
 
 from django.apps import apps
 from django.db import models
-from django.utils.functional import Promise
+from django.utils.functional import Promise, cached_property
+from django.utils.module_loading import import_string
 
 # A condition returns None when satisfied, or the message that explains why not.
 Condition = Callable[[Any, Any, dict[str, Any]], "str | Promise | None"]
+# A guard says who may never take a step, whatever their role and scope (the unit a complaint
+# is about, Letters and Visits Regulations Arts 30, 46): a message refuses with 403.
+Guard = Callable[[Any, Any], "str | Promise | None"]
+# Files posted with a transition, by attachment kind ("evidence": [photo, …]).
+Files = dict[str, list[Any]]
+# A service in front of the engine: (transition, obj, user, data, expected_version, files) →
+# the record as now stored; it fires the transition itself with the records it keeps beside.
+Door = Callable[[str, Any, Any, dict[str, Any], Any, Files], Any]
 
 
 @dataclass(frozen=True)
@@ -67,6 +83,7 @@ class Transition:
     required: tuple[str, ...] = ()
     attachments: tuple[str, ...] = ()
     conditions: tuple[Condition, ...] = ()
+    guards: tuple[Guard, ...] = ()
     start: tuple[StartClock, ...] = ()
     stop: tuple[str, ...] = ()
     cancel: tuple[str, ...] = ()
@@ -77,6 +94,14 @@ class Transition:
     # Fields the engine fills with who fired the transition and when (e.g. replied_by/at).
     stamp_user: str | None = None
     stamp_time: str | None = None
+    # Keys of `data` the machine's door reads beside `fields` (a transfer's reason).
+    inputs: tuple[str, ...] = ()
+    # Attachment kinds the step accepts without requiring them (`attachments` are required).
+    uploads: tuple[str, ...] = ()
+
+    @property
+    def accepted_files(self) -> tuple[str, ...]:
+        return (*self.attachments, *self.uploads)
 
 
 def _region_of(obj: Any) -> Any:
@@ -98,6 +123,10 @@ class Machine:
     region_of: Callable[[Any], Any] = _region_of
     attachment_count: Callable[[Any, str], int] = _attachment_count
     audience: Callable[[Any, int], Iterable[Any]] | None = None
+    # Guards of every transition of the machine (see Guard).
+    guards: tuple[Guard, ...] = ()
+    # Dotted path of the service every transition goes through (a `Door`); None: the engine.
+    door: str | None = None
     _by_name: dict[str, Transition] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -113,6 +142,11 @@ class Machine:
 
     def leaving(self, state: str) -> list[Transition]:
         return [t for t in self.transitions if state in t.source]
+
+    @cached_property
+    def door_function(self) -> Door | None:
+        # Resolved on first use: the service module imports the machine module it serves.
+        return import_string(self.door) if self.door else None
 
 
 _registry: dict[type[models.Model], Machine] = {}
@@ -139,9 +173,13 @@ def registered_model(app_label: str, model_name: str) -> type[models.Model] | No
     return None
 
 
+def registered_machines() -> list[Machine]:
+    return list(_registry.values())
+
+
 def autodiscover() -> None:
-    """Import `<app>.workflow` for every installed app that has one."""
+    """Import `<app>.machines` for every installed app that has one."""
     for config in apps.get_app_configs():
-        module = f"{config.name}.workflow"
+        module = f"{config.name}.machines"
         if find_spec(module) is not None:
             import_module(module)

@@ -2,7 +2,8 @@
 
 A supervisor may press a unit about any item they can see, overdue or not; the notice carries
 its own reply clock (rule `workflow.supervision_reply`), so an unanswered notice escalates like
-any other deadline. Replies and closing go through the notice's machine (workflow/workflow.py).
+any other deadline. Replies and closing go through the notice's machine
+(workflow/machines/supervision.py).
 """
 
 from __future__ import annotations
@@ -18,15 +19,15 @@ from django.utils.translation import gettext as _
 
 from core.audit import record_change
 from core.models import Department, Region
+from core.scoping import NotFound
 from core.services import OutOfScopeError
 from workflow.audiences import covering
 from workflow.choices import SupervisionState
 from workflow.clocks import start_clock
-from workflow.engine import NotFound
 from workflow.errors import MissingFields
+from workflow.machines.supervision import REPLY_CLOCK
 from workflow.models import Clock, SupervisionNotice
 from workflow.notifications import notify
-from workflow.workflow import REPLY_CLOCK
 
 
 def _visible(user: Any, subject: models.Model) -> bool:

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from workflow import views
+from workflow.models import SupervisionNotice
 
 app_name = "workflow"
 urlpatterns = [
@@ -9,4 +10,5 @@ urlpatterns = [
     path("inbox/read/", views.read_all, name="read_all"),
     path("supervision/", views.supervision_list, name="supervision_list"),
     path("supervision/<int:pk>/", views.supervision_detail, name="supervision_detail"),
+    views.transition_path("supervision", SupervisionNotice, "supervisionnotice_transition"),
 ]

@@ -1,21 +1,71 @@
-"""Inbox and supervision pages. State changes go through `fire`; a stale form gets the
-"changed by someone else, reload" message instead of overwriting."""
+"""The one page view of every transition (`TransitionView`), the inbox and the supervision
+pages. A stale form gets the "changed by someone else, reload" message instead of
+overwriting."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.db import models
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import URLPattern, path
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.accounts import signed_in_user
+from core.views.generic import RefusalMessages, RestrictedView
 from workflow.calendar import format_due
-from workflow.engine import available_transitions, fire
-from workflow.errors import WorkflowError
+from workflow.doors import posted_form
+from workflow.engine import available_transitions, perform
+from workflow.machine import machine_for
 from workflow.models import Notification, StatefulModel, SupervisionNotice
 from workflow.notifications import mark_read, unread_count
 from workflow.supervision import counts_by_unit
+
+
+class TransitionView(RefusalMessages, RestrictedView):
+    """POST `…/<pk>/transitions/<name>/` for any model with a machine: the form's fields are
+    the transition's (the same names as the API's `data`), `version` the version the page
+    showed, files come under their attachment kind. The row is read with the view scope (404
+    outside); `workflow.engine.perform` reaches the machine's service. A refusal is a message
+    on the record's page, never an error page; nothing is written."""
+
+    http_method_names = ["post"]
+
+    def required_action(self) -> str:
+        # The model permission of the step's own action (403 without it), as the engine asks.
+        step = machine_for(self.model).transition(self.kwargs["transition"])
+        return step.action if step is not None else "view"
+
+    def post(self, request: HttpRequest, pk: int, transition: str) -> HttpResponseBase:
+        obj = self.get_object("view")
+        assert isinstance(obj, StatefulModel)
+        body = posted_form(request.POST, request.FILES)
+        fired = self.attempt(
+            lambda: perform(transition, obj, request.user, body.data, body.version, body.files)
+        )
+        if fired is None:
+            return redirect(self.return_url(obj.get_absolute_url()))  # type: ignore[attr-defined]
+        messages.success(request, _("%(object)s: %(state)s.") % {
+            "object": fired, "state": state_label(fired)})  # fmt: skip
+        return redirect(self.return_url(fired.get_absolute_url()))  # type: ignore[attr-defined]
+
+
+def state_label(obj: Any) -> str:
+    states = machine_for(obj).states
+    return str(dict(states.choices).get(obj.state, obj.state))
+
+
+def transition_path(prefix: str, model: type[models.Model], name: str) -> URLPattern:
+    """The URL of `model`'s transitions under `prefix` (e.g. "hazards"), named `name`."""
+    return path(
+        f"{prefix}/<int:pk>/transitions/<slug:transition>/",
+        TransitionView.as_view(model=model),
+        name=name,
+    )
 
 
 @login_required
@@ -49,26 +99,9 @@ def supervision_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def supervision_detail(request: HttpRequest, pk: int) -> HttpResponse:
     notice = get_object_or_404(SupervisionNotice.objects.restrict(request.user, "view"), pk=pk)
-    if request.method == "POST" and fire_from_form(request, notice):
-        return redirect(notice.get_absolute_url())
     context = {
         "notice": notice,
         "reply_due": format_due(notice.reply_due),
         "transitions": available_transitions(notice, request.user),
     }
     return render(request, "workflow/supervision_detail.html", context)
-
-
-def fire_from_form(request: HttpRequest, obj: StatefulModel) -> bool:
-    """Fire the posted transition with the posted version; errors become page messages."""
-    name = request.POST.get("transition", "")
-    data = {key: value for key, value in request.POST.items() if key not in RESERVED}
-    try:
-        fire(name, obj, request.user, data, request.POST.get("version"))
-    except WorkflowError as error:
-        messages.error(request, str(error.message))
-        return False
-    return True
-
-
-RESERVED = {"csrfmiddlewaretoken", "transition", "version"}

@@ -11,11 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
@@ -59,11 +57,6 @@ class ChangePermission(ModelPermissions):
     perms_map = {**ModelPermissions.perms_map, "POST": ["%(app_label)s.change_%(model_name)s"]}
 
 
-def service_error(error: DjangoValidationError) -> ValidationError:
-    detail: Any = error.message_dict if hasattr(error, "error_dict") else " ".join(error.messages)
-    return ValidationError({"detail": detail, "code": getattr(error, "code", None) or "invalid"})
-
-
 class BacklogCaseViewSet(mixins.UpdateModelMixin, RestrictedReadOnlyModelViewSet):
     """Backlog cases (积案): overdue or repeated cases, each with a responsible leader, a
     resolution plan and a target date. Update sets those three; `resolve` closes the case."""
@@ -90,10 +83,7 @@ class BacklogCaseViewSet(mixins.UpdateModelMixin, RestrictedReadOnlyModelViewSet
             "target_date": backlog.target_date,
             **incoming.validated_data,
         }
-        try:
-            stored = plan_backlog(backlog, request.user, **values)
-        except DjangoValidationError as error:
-            raise service_error(error) from error
+        stored = plan_backlog(backlog, request.user, **values)
         return Response(BacklogCaseSerializer(stored).data)
 
     @extend_schema(request=BacklogPlanSerializer, responses={200: BacklogCaseSerializer})
@@ -107,10 +97,7 @@ class BacklogCaseViewSet(mixins.UpdateModelMixin, RestrictedReadOnlyModelViewSet
         backlog = self.get_object()
         incoming = BacklogResolveSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        try:
-            stored = resolve_backlog(backlog, request.user, **incoming.validated_data)
-        except DjangoValidationError as error:
-            raise service_error(error) from error
+        stored = resolve_backlog(backlog, request.user, **incoming.validated_data)
         return Response(BacklogCaseSerializer(stored).data)
 
 

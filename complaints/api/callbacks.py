@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
@@ -21,11 +20,10 @@ from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 from rest_framework.serializers import BaseSerializer
 
-from complaints.api.backlog import service_error
 from complaints.choices import Satisfaction
 from complaints.forms.callbacks import CallbackFilterSet, RatesForm
 from complaints.models import Callback, Complaint
-from complaints.services.callbacks import CallbackRefused, record_callback
+from complaints.services.callbacks import record_callback
 from complaints.services.rates import FIGURES, RateReport, RateRow, rates
 from core.api.serializers import ScopedPrimaryKeyRelatedField
 from core.api.views import RestrictedReadOnlyModelViewSet, ScopedFiguresMixin
@@ -72,13 +70,7 @@ class CallbackViewSet(mixins.CreateModelMixin, RestrictedReadOnlyModelViewSet):
         incoming.is_valid(raise_exception=True)
         values = dict(incoming.validated_data)
         complaint = values.pop("complaint")
-        try:
-            callback = record_callback(complaint, request.user, **values)
-        except CallbackRefused as error:
-            body = {"detail": str(error), "code": CallbackRefused.code}
-            return Response(body, status=status.HTTP_403_FORBIDDEN)
-        except DjangoValidationError as error:
-            raise service_error(error) from error
+        callback = record_callback(complaint, request.user, **values)
         return Response(CallbackSerializer(callback).data, status=status.HTTP_201_CREATED)
 
 

@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
 from complaints.models import AttributeOption, Category, CategoryAttribute, CategoryRoute
+from complaints.views.categories import explain_route
 from core.api.serializers import ScopedPrimaryKeyRelatedField, ValidatedModelSerializer
 from core.api.views import RestrictedModelViewSet
 from core.models import Department, Region
@@ -113,8 +114,6 @@ class CategoryViewSet(RestrictedModelViewSet):
     @action(detail=True, methods=["get"])
     def route(self, request: Request, pk: Any = None) -> Response:
         """The unit a matter of this category at `region` is routed to (null: the desk)."""
-        from complaints.views.categories import explain_route
-
         category = self.get_object()
         region_id = request.query_params.get("region", "")
         region = (

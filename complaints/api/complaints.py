@@ -3,8 +3,8 @@
 - list (the case-list filters, `ordering`, `limit`/`offset` with `count`) and retrieve;
 - create: a clerk registers a case through `register_complaint` (all channels' one path); the
   answer carries the number, the receipt code and the query password, this once;
-- `POST complaints/{id}/transition/` `{"name", "version", "data"}`: fires through the engine,
-  errors with stable codes (`version_conflict` 409, `transition_forbidden` 403, …);
+- `POST complaints/{id}/transitions/{name}/` `{"version", "data"}` (workflow.api): every step
+  of the case, errors with stable codes (`version_conflict` 409, `transition_forbidden` 403, …);
 - `GET complaints/{id}/complainants/`: the identity, for staff who may see it, every showing
   audited; a 404 for the unit complained about (Letters and Visits Regulations, Arts 30, 46).
 """
@@ -13,13 +13,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
@@ -30,32 +29,15 @@ from complaints.api.serializers import (
     ComplaintCreateSerializer,
     ComplaintListSerializer,
     ComplaintSerializer,
-    ComplaintTransitionSerializer,
     ReceiptSerializer,
 )
 from complaints.filtersets import ComplaintFilterSet
 from complaints.models import Complaint
 from complaints.services import protection
-from complaints.services.case_transitions import fire_case_transition
 from complaints.services.intake import ComplainantData, Intake, RespondentData, register_complaint
 from complaints.tables import LIST_JOINS, with_next_due
-from core.api.permissions import ModelPermissions
 from core.api.views import RestrictedReadOnlyModelViewSet
-from workflow.api import error_response
-from workflow.errors import WorkflowError
-
-
-class ViewPermission(ModelPermissions):
-    """A transition needs only the case's view permission here: the engine then checks the
-    transition's roles and the scope for its action (a handler may not add cases, yet accepts
-    them)."""
-
-    perms_map = {**ModelPermissions.perms_map, "POST": ["%(app_label)s.view_%(model_name)s"]}
-
-
-def django_error(error: DjangoValidationError) -> ValidationError:
-    detail: Any = error.message_dict if hasattr(error, "error_dict") else " ".join(error.messages)
-    return ValidationError({"detail": detail, "code": getattr(error, "code", None) or "invalid"})
+from workflow.api import TransitionEndpoint
 
 
 def intake_from(data: dict[str, Any]) -> Intake:
@@ -78,7 +60,7 @@ def intake_from(data: dict[str, Any]) -> Intake:
     )
 
 
-class ComplaintViewSet(mixins.CreateModelMixin, RestrictedReadOnlyModelViewSet):
+class ComplaintViewSet(TransitionEndpoint, mixins.CreateModelMixin, RestrictedReadOnlyModelViewSet):
     """Citizen complaints (信访事项) on the statutory clocks of DESIGN.md §6. Create registers
     one (clerks); transitions: route, object_remit, accept, not_accept, refer, extend,
     deliver_opinion, request_review, deliver_review_opinion, request_rereview, hold_hearing,
@@ -91,20 +73,13 @@ class ComplaintViewSet(mixins.CreateModelMixin, RestrictedReadOnlyModelViewSet):
     select_related = LIST_JOINS
 
     def scope_action(self) -> str:
-        if self.action in ("transition", "complainants"):
-            return "view"
-        return super().scope_action()
-
-    def get_permissions(self) -> list[Any]:
-        if self.action == "transition":
-            return [ViewPermission()]
-        return super().get_permissions()
+        return "view" if self.action == "complainants" else super().scope_action()
 
     def prefetch(self, queryset: QuerySet) -> QuerySet:
         if getattr(self, "swagger_fake_view", False):
             return queryset  # the schema generator needs the model only, no database
         rows = with_next_due(queryset)
-        if self.action == "retrieve":
+        if self.action in ("retrieve", "transition"):
             return rows.prefetch_related("answers__attribute")
         return rows
 
@@ -113,8 +88,6 @@ class ComplaintViewSet(mixins.CreateModelMixin, RestrictedReadOnlyModelViewSet):
             return ComplaintListSerializer
         if self.action == "create":
             return ComplaintCreateSerializer
-        if self.action == "transition":
-            return ComplaintTransitionSerializer
         if self.action == "complainants":
             return ComplainantSerializer
         return ComplaintSerializer
@@ -125,10 +98,7 @@ class ComplaintViewSet(mixins.CreateModelMixin, RestrictedReadOnlyModelViewSet):
             data=request.data, context=self.get_serializer_context()
         )
         incoming.is_valid(raise_exception=True)
-        try:
-            receipt = register_complaint(intake_from(incoming.validated_data), request.user)
-        except DjangoValidationError as error:
-            raise django_error(error) from error
+        receipt = register_complaint(intake_from(incoming.validated_data), request.user)
         case = receipt.complaint
         answer = {
             "id": case.pk, "number": case.number, "receipt_code": receipt.receipt_code,
@@ -136,23 +106,6 @@ class ComplaintViewSet(mixins.CreateModelMixin, RestrictedReadOnlyModelViewSet):
             "version": case.version,
         }  # fmt: skip
         return Response(ReceiptSerializer(answer).data, status=status.HTTP_201_CREATED)
-
-    @extend_schema(request=ComplaintTransitionSerializer, responses={200: ComplaintSerializer})
-    @action(detail=True, methods=["post"])
-    def transition(self, request: Request, pk: Any = None) -> Response:
-        """Fire a transition with the version last read; a stale version is a 409."""
-        case = self.get_object()
-        body = ComplaintTransitionSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        values = body.validated_data
-        try:
-            fired = fire_case_transition(
-                values["name"], case, request.user, values["data"], values["version"]
-            )
-        except WorkflowError as error:
-            return error_response(error)
-        fresh = self.get_queryset().prefetch_related("answers__attribute").get(pk=fired.pk)
-        return Response(ComplaintSerializer(fresh).data)
 
     @extend_schema(responses={200: ComplainantSerializer(many=True)})
     @action(detail=True, methods=["get"])

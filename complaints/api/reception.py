@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Count, Q, QuerySet
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
@@ -23,12 +22,6 @@ from complaints.models import Complaint, ReceptionAppointment, ReceptionDay, Rec
 from complaints.services import reception
 from core.api.serializers import ScopedPrimaryKeyRelatedField, ValidatedModelSerializer
 from core.api.views import RestrictedModelViewSet, RestrictedReadOnlyModelViewSet
-
-
-def api_error(error: DjangoValidationError) -> ValidationError:
-    if hasattr(error, "error_dict"):
-        return ValidationError({k: [str(m) for m in v] for k, v in error.message_dict.items()})
-    return ValidationError({"non_field_errors": [str(m) for m in error.messages]})
 
 
 class ReceptionDaySerializer(ValidatedModelSerializer):
@@ -109,10 +102,7 @@ class ReceptionAppointmentViewSet(mixins.CreateModelMixin, RestrictedReadOnlyMod
         incoming = BookingSerializer(data=request.data, context=self.get_serializer_context())
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
-        try:
-            booked = reception.book(data["day"], data["complaint"], data["at"], request.user)
-        except DjangoValidationError as error:
-            raise api_error(error) from error
+        booked = reception.book(data["day"], data["complaint"], data["at"], request.user)
         return Response(AppointmentSerializer(booked).data, status=status.HTTP_201_CREATED)
 
     @action(detail=True, methods=["post"])
@@ -121,10 +111,7 @@ class ReceptionAppointmentViewSet(mixins.CreateModelMixin, RestrictedReadOnlyMod
         appointment = self.get_object()
         incoming = MarkSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        try:
-            marked = reception.mark(appointment, incoming.validated_data["state"], request.user)
-        except DjangoValidationError as error:
-            raise api_error(error) from error
+        marked = reception.mark(appointment, incoming.validated_data["state"], request.user)
         return Response(AppointmentSerializer(marked).data)
 
     def scope_action(self) -> str:
@@ -165,12 +152,9 @@ class ReceptionRecordViewSet(mixins.CreateModelMixin, RestrictedReadOnlyModelVie
         incoming = RecordInputSerializer(data=request.data, context=self.get_serializer_context())
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
-        try:
-            record = reception.save_record(
-                data["day"], request.user, data["summary"], data["instructions"]
-            )
-        except DjangoValidationError as error:
-            raise api_error(error) from error
+        record = reception.save_record(
+            data["day"], request.user, data["summary"], data["instructions"]
+        )
         return Response(ReceptionRecordSerializer(record).data, status=status.HTTP_201_CREATED)
 
 

@@ -139,14 +139,6 @@ class ReceiptSerializer(serializers.Serializer):
     version = serializers.IntegerField()
 
 
-class ComplaintTransitionSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=64)
-    version = serializers.IntegerField(
-        min_value=1, help_text="The version the client last read; a stale one is a 409."
-    )
-    data = serializers.DictField(required=False, default=dict)
-
-
 class ComplainantSerializer(serializers.ModelSerializer):
     class Meta:
         model = Complainant

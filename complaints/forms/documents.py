@@ -82,29 +82,37 @@ class SendBackForm(VersionedForm):
     return_reason = _text(_("Why it is sent back"), required=True)
 
 
+# The forms of the document's and the case's transitions: their field names are the
+# transitions' own (the API's `data` keys); files come under their attachment kind.
 class DeliveryForm(VersionedForm):
     delivered_at = forms.DateTimeField(
         label=_("Received by the complainant on"),
         widget=DateTimeInput(),
         help_text=_("The review window runs from this date (Arts 35–36)."),
     )
-    method = forms.ChoiceField(label=_("Delivered by"), choices=DeliveryMethod.choices)
-    proof = forms.CharField(
+    delivery_method = forms.ChoiceField(label=_("Delivered by"), choices=DeliveryMethod.choices)
+    delivery_proof = forms.CharField(
         label=_("Proof of delivery"),
         required=False,
         max_length=200,
         help_text=_("A registered-post number, a signed receipt, a message id…"),
     )
-    proof_file = forms.FileField(label=_("Scan of the proof"), required=False)
+    proof = forms.FileField(label=_("Scan of the proof"), required=False)
 
 
 class ReviewRequestForm(VersionedForm):
-    requested_at = forms.DateTimeField(
-        label=_("Request received on"),
-        widget=DateTimeInput(),
-        help_text=_("The date the complainant's request reached us."),
-    )
+    """The complainant's request in the open window: `review_requested_at` or
+    `rereview_requested_at`, the date it reached us."""
+
+    def __init__(self, window: str, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields[f"{window}_requested_at"] = forms.DateTimeField(
+            label=_("Request received on"),
+            widget=DateTimeInput(),
+            help_text=_("The date the complainant's request reached us."),
+        )
+        style_for_bootstrap(self)
 
 
 class HearingForm(VersionedForm):
-    reason = forms.CharField(label=_("Note"), required=False, max_length=200)
+    pause_reason = forms.CharField(label=_("Note"), required=False, max_length=200)

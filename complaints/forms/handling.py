@@ -1,4 +1,4 @@
-"""Forms of the handling pages: route, transfer, tasks, notes, referral result, extension.
+"""Forms of the handling pages: tasks, notes and the referral result.
 
 They only validate input; complaints.services.handling decides and writes. Unit choices are
 read through `restrict(user, "view")`; the unit complained about stays in the list so the
@@ -13,7 +13,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from complaints.choices import ReferralBody, TaskRole
+from complaints.choices import TaskRole
 from complaints.models import Complaint
 from core.forms import style_for_bootstrap
 from core.models import Department
@@ -53,34 +53,6 @@ def units_for(user: Any, case: Complaint | None) -> QuerySet[Department]:
 
 def textarea(rows: int = 3) -> forms.Textarea:
     return forms.Textarea(attrs={"rows": rows})
-
-
-class RouteForm(HandlingForm):
-    department = forms.ModelChoiceField(
-        queryset=Department.objects.none(), label=_("Unit"), required=False,
-        help_text=_("Left empty: the unit the category and place route to."),
-    )  # fmt: skip
-    summary = forms.CharField(label=_("Summary of the matter for the unit"), widget=textarea(4))
-    note = forms.CharField(label=_("Routing note"), widget=textarea(), required=False)
-
-
-class TransferForm(HandlingForm):
-    department = forms.ModelChoiceField(queryset=Department.objects.none(), label=_("New unit"))
-    reason = forms.CharField(label=_("Why it moves to this unit"), widget=textarea())
-
-
-class ObjectionForm(HandlingForm):
-    reason = forms.CharField(label=_("Why the matter is not this unit's remit"), widget=textarea())
-
-
-class ReferForm(HandlingForm):
-    body = forms.ChoiceField(label=_("Referred to"), choices=ReferralBody.choices)
-    reason = forms.CharField(label=_("Reason for the referral"), widget=textarea())
-
-
-class ExtendForm(HandlingForm):
-    days = forms.IntegerField(label=_("Days more (at most 30 in total)"), min_value=1, max_value=30)
-    reason = forms.CharField(label=_("Why more time is needed"), widget=textarea())
 
 
 class ReferralResultForm(HandlingForm):

@@ -1,0 +1,3 @@
+"""The citizen-complaint machines; workflow.machine.autodiscover imports this package."""
+
+from complaints.machines import complaints, documents, tasks  # noqa: F401

@@ -7,7 +7,12 @@ to the desk); a matter may be referred to another procedure (诉访分离, Art. 
 
 Review and re-review windows run from the recorded delivery of the written opinion; the
 re-review clock pauses for a hearing. Services (complaints.services) wrap these transitions
-with the records they need (transfers, documents) in the same transaction.
+with the records they need (transfers, documents) in the same transaction; the machine's door
+(complaints.services.case_transitions) leads every page and API call to them.
+
+Who may act is declared here and checked by the engine only: the unit or person a case is
+about, and staff who stepped aside, never act on it (a guard of the whole machine, Arts 30,
+46); accepting, objecting and extending are the lead unit's own acts (a guard of those steps).
 """
 
 from __future__ import annotations
@@ -16,12 +21,17 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from complaints.choices import ComplaintState, DocumentKind, DocumentState
 from complaints.models import HANDLE_CLOCK, HANDLING_CLOCKS, Complaint
+from complaints.services.protection import is_shielded_from
 from core.models import Department, User
+from core.scoping import scope_of
+from workflow.calendar import format_due
+from workflow.clocks import open_clocks
 from workflow.machine import Machine, Notify, StartClock, Transition, register
 
 REGISTER_ROUTE = "complaints.register_route"
@@ -68,13 +78,17 @@ def not_a_respondent(complaint: Complaint, user: Any, data: dict[str, Any]) -> s
     return None
 
 
-def member_of_lead_unit(
-    complaint: Complaint, user: Any, data: dict[str, Any]
-) -> str | Promise | None:
+def not_shielded(complaint: Complaint, user: Any) -> str | Promise | None:
+    # Arts 30, 46: the unit or person complained about, or staff who stepped aside, may read
+    # the matter but take no step on it.
+    if is_shielded_from(user, complaint):
+        return _("You are named in this complaint or stepped aside from it: you cannot act on it.")
+    return None
+
+
+def member_of_lead_unit(complaint: Complaint, user: Any) -> str | Promise | None:
     """Accepting, objecting and extending are the lead unit's own acts (Arts 23, 34): a user
     of another unit that merely sees the case (an assisting or a named unit) cannot take them."""
-    from core.scoping import scope_of
-
     scope = scope_of(user)
     # The stored lead unit: an objection has cleared `department` on the record by now.
     stored = Complaint.objects.filter(pk=complaint.pk).values_list("department_id", flat=True)
@@ -97,11 +111,6 @@ def within_objection_window(
     complaint: Complaint, user: Any, data: dict[str, Any]
 ) -> str | Promise | None:
     # Art. 23: a unit that holds the matter is not its remit says so within 5 working days.
-    from django.utils import timezone
-
-    from workflow.calendar import format_due
-    from workflow.clocks import open_clocks
-
     clock = open_clocks(complaint, (REMIT_OBJECTION,)).first()
     if clock is not None and timezone.now() > clock.due:
         return _(
@@ -115,8 +124,6 @@ def extension_allowed(
     complaint: Complaint, user: Any, data: dict[str, Any]
 ) -> str | Promise | None:
     # Art. 34: at most 30 days more in total, and only on the 60-day handling time.
-    from workflow.clocks import open_clocks
-
     clock = open_clocks(complaint, (HANDLE_CLOCK,)).first()
     if clock is None:
         return _(
@@ -155,9 +162,6 @@ def opinion_approved(kind: str) -> Any:
 
 def _within(window: str, requested_field: str) -> Any:
     def check(complaint: Complaint, user: Any, data: dict[str, Any]) -> str | Promise | None:
-        from workflow.calendar import format_due
-        from workflow.clocks import open_clocks
-
         clock = open_clocks(complaint, (window,)).first()
         requested = getattr(complaint, requested_field)
         if clock is not None and requested is not None and requested > clock.due:
@@ -170,6 +174,8 @@ def _within(window: str, requested_field: str) -> Any:
 COMPLAINT = register(
     Machine(
         model=Complaint,
+        door="complaints.services.case_transitions.fire_case_transition",
+        guards=(not_shielded,),
         states=ComplaintState,
         initial=ComplaintState.RECEIVED,
         transitions=(
@@ -188,7 +194,8 @@ COMPLAINT = register(
                 "transfer", _("Transfer to another unit"),
                 source=(ComplaintState.ASSIGNED, ComplaintState.HANDLING),
                 target=ComplaintState.ASSIGNED, roles=CLERK, fields=("department", "handler"),
-                required=("department",), conditions=(not_a_respondent, another_unit),
+                inputs=("reason",), required=("department",),
+                conditions=(not_a_respondent, another_unit),
                 cancel=(REMIT_OBJECTION, *HANDLING_CLOCKS),
                 start=(StartClock(REMIT_OBJECTION),),
                 notify=(Notify(unit_staff, "complaint.assigned"),),
@@ -197,13 +204,13 @@ COMPLAINT = register(
                 "object_remit", _("Not our remit"), source=(ComplaintState.ASSIGNED,),
                 target=ComplaintState.RECEIVED, roles=HANDLERS,
                 fields=("objection_reason", "department"), required=("objection_reason",),
-                conditions=(member_of_lead_unit, within_objection_window),
+                guards=(member_of_lead_unit,), conditions=(within_objection_window,),
                 stop=(REMIT_OBJECTION,), notify=(Notify(desk_clerks, "complaint.objected"),),
             ),
             Transition(
                 "accept", _("Accept"), source=(ComplaintState.ASSIGNED,),
                 target=ComplaintState.HANDLING, roles=HANDLERS, fields=("handler",),
-                conditions=(member_of_lead_unit,), stamp_time="accepted_at",
+                guards=(member_of_lead_unit,), stamp_time="accepted_at",
                 cancel=(REMIT_OBJECTION,),
                 start=(StartClock(HANDLE_CLOCK, anchor="accepted_at",
                                   kind_field="handling_clock_kind"),),
@@ -226,7 +233,7 @@ COMPLAINT = register(
             Transition(
                 "extend", _("Extend the handling time"), source=(ComplaintState.HANDLING,),
                 target=ComplaintState.HANDLING, roles=LEADER, extend=HANDLE_CLOCK,
-                conditions=(member_of_lead_unit, extension_allowed),
+                guards=(member_of_lead_unit,), conditions=(extension_allowed,),
             ),
             Transition(
                 "deliver_opinion", _("Opinion delivered"), source=(ComplaintState.HANDLING,),

@@ -34,6 +34,7 @@ def not_the_drafter(doc: CaseDocument, user: Any, data: dict[str, Any]) -> str |
 DOCUMENT = register(
     Machine(
         model=CaseDocument,
+        door="complaints.services.documents.transition_document",
         states=DocumentState,
         initial=DocumentState.DRAFT,
         transitions=(
@@ -56,7 +57,7 @@ DOCUMENT = register(
                 "deliver", _("Record delivery"), source=(DocumentState.APPROVED,),
                 target=DocumentState.DELIVERED, roles=HANDLERS + CLERK,
                 fields=("delivered_at", "delivery_method", "delivery_proof"),
-                required=("delivered_at", "delivery_method"),
+                required=("delivered_at", "delivery_method"), uploads=("proof",),
             ),
         ),
     )

@@ -23,6 +23,7 @@ from complaints.choices import BacklogReason, BacklogState
 from complaints.models import HANDLING_CLOCKS, BacklogCase, BacklogRule, Complaint
 from core.audit import record_change, snapshot
 from core.models import Region, User
+from core.scoping import get_restricted
 from workflow.calendar import local_date
 from workflow.choices import ClockState
 from workflow.models import Clock
@@ -167,11 +168,7 @@ def designate_due_backlog(now: dt.datetime | None = None) -> list[BacklogCase]:
 def _backlog_in_scope(user: Any, backlog: BacklogCase) -> BacklogCase:
     if not user.has_perm("complaints.change_backlogcase"):
         raise PermissionDenied(_("You may not manage backlog cases."))
-    found = BacklogCase.objects.restrict(user, "change").select_for_update()
-    stored = found.filter(pk=backlog.pk).first()
-    if stored is None:
-        raise PermissionDenied(_("This backlog case is outside your scope."))
-    return stored
+    return get_restricted(BacklogCase, user, "change", backlog.pk, lock=True)
 
 
 def leader_choices(user: Any, backlog: BacklogCase) -> models.QuerySet[User]:

@@ -1,9 +1,12 @@
-"""Firing a case's transition from a page or the API: the one path both use.
+"""The complaint machine's door (`Machine.door`): every step on a case, from a page or the
+API, comes through `fire_case_transition` (via workflow.engine.perform).
 
-The engine (workflow.engine.fire) checks roles, scope, state, version and conditions. What it
+The engine (workflow.engine.fire) checks roles, scope, state, version, the machine's guards
+(the unit complained about never acts, the lead unit's own acts) and conditions. What it
 cannot know is which related rows the caller may name: a unit or a handler is posted as an id,
 so it is looked up here among the rows the user may see (a unit outside the scope, or a handler
-who is not staff of the lead unit, is refused with a message, never a database error).
+who is not staff of the lead unit, is refused with a message, never a database error). Steps
+that keep records beside the state go through their service in complaints.services.
 """
 
 from __future__ import annotations
@@ -19,15 +22,11 @@ from django.utils.translation import gettext as _
 
 from complaints.machines.complaints import COMPLAINT, unit_staff
 from complaints.models import Complaint
-from complaints.services import protection
+from complaints.services import handling, reviews
 from core.models import User
-from workflow.engine import fire
-from workflow.errors import (
-    MissingFields,
-    PreconditionFailed,
-    TransitionForbidden,
-    UnknownTransition,
-)
+from workflow.engine import check_inputs, fire, step_of
+from workflow.errors import MissingFields, PreconditionFailed
+from workflow.machine import Files
 
 
 def choices_for(complaint: Complaint, user: Any, field: ForeignKey) -> QuerySet:
@@ -42,11 +41,8 @@ def choices_for(complaint: Complaint, user: Any, field: ForeignKey) -> QuerySet:
 
 def resolve_references(complaint: Complaint, user: Any, name: str, data: dict[str, Any]) -> dict:
     """`data` with the ids of related fields replaced by rows the user may name."""
-    fields = transition_fields(name)
-    if fields is None:
-        raise UnknownTransition()
     resolved = dict(data)
-    for field_name in fields:
+    for field_name in step_of(COMPLAINT, name).fields:
         field = Complaint._meta.get_field(field_name)
         value = resolved.get(field_name)
         if not isinstance(field, ForeignKey) or value in (None, "") or isinstance(value, Model):
@@ -68,13 +64,6 @@ def _lookup(rows: QuerySet, value: Any) -> Model | None:
         return None
 
 
-def transition_fields(name: str) -> tuple[str, ...] | None:
-    for transition in COMPLAINT.transitions:
-        if transition.name == name:
-            return transition.fields
-    return None
-
-
 # Written opinions move the case when their delivery is recorded on the document (date,
 # method, proof: the review windows run from it, Arts 35-36), never by a bare button.
 DELIVERED_WITH_A_DOCUMENT = (
@@ -85,26 +74,27 @@ DELIVERED_WITH_A_DOCUMENT = (
 
 
 def fire_case_transition(
-    name: str, complaint: Complaint, user: Any, data: dict[str, Any], version: Any
+    name: str,
+    complaint: Complaint,
+    user: Any,
+    data: dict[str, Any],
+    version: Any,
+    files: Files | None = None,
 ) -> Complaint:
     """Fire `name` on the case with `data` posted by a page or an API client. Steps that keep
     records beside the state (a transfer and its count, a referral or extension notice, a
     review request's date checks) go through their service; the rest straight to the engine."""
-    if protection.is_shielded_from(user, complaint):
-        # Arts 30, 46: the unit or person complained about, or staff who stepped aside, may
-        # read the matter but take no step on it.
-        raise TransitionForbidden(
-            _("This case is about you or your unit, or you stepped aside: others handle it.")
-        )
     if name in DELIVERED_WITH_A_DOCUMENT:
         raise PreconditionFailed(
             _("Record the delivery on the written opinion itself (its date, method and proof).")
         )
     resolved = resolve_references(complaint, user, name, data)
-    service = SERVICES.get(name)
-    if service is not None:
-        return service(complaint, user, resolved, version)
-    return fire(name, complaint, user, resolved, version)  # type: ignore[return-value]
+    step = SERVICES.get(name)
+    if step is None:
+        return fire(name, complaint, user, resolved, version, files)  # type: ignore[return-value]
+    accepted, service = step
+    check_inputs(resolved, accepted)
+    return service(complaint, user, resolved, version)
 
 
 def _text(data: dict[str, Any], key: str) -> str:
@@ -133,72 +123,56 @@ def _days(data: dict[str, Any]) -> int:
 
 
 def _route(case: Complaint, user: Any, data: dict[str, Any], version: Any) -> Complaint:
-    from complaints.services import handling
-
     summary = data.get("summary") or None
     return handling.route(case, user, data.get("department"), summary, _text(data, "routing_note"),
                           version)  # fmt: skip
 
 
 def _transfer(case: Complaint, user: Any, data: dict[str, Any], version: Any) -> Complaint:
-    from complaints.services import handling
-
     if data.get("department") is None:
         raise MissingFields(fields=["department"])
     return handling.transfer(case, user, data["department"], _text(data, "reason"), version)
 
 
 def _object_remit(case: Complaint, user: Any, data: dict[str, Any], version: Any) -> Complaint:
-    from complaints.services import handling
-
     return handling.object_to_remit(case, user, _text(data, "objection_reason"), version)
 
 
 def _accept(case: Complaint, user: Any, data: dict[str, Any], version: Any) -> Complaint:
-    from complaints.services import handling
-
     return handling.accept(case, user, data.get("handler"), version)
 
 
 def _refer(case: Complaint, user: Any, data: dict[str, Any], version: Any) -> Complaint:
-    from complaints.services import handling
-
     body, reason = _text(data, "referral_body"), _text(data, "referral_reason")
     return handling.refer(case, user, body, reason, version)
 
 
 def _extend(case: Complaint, user: Any, data: dict[str, Any], version: Any) -> Complaint:
-    from complaints.services import handling
-
     return handling.extend(case, user, _days(data), _text(data, "extension_reason"), version)
 
 
 def _request_review(case: Complaint, user: Any, data: dict[str, Any], version: Any) -> Complaint:
-    from complaints.services import reviews
-
     return reviews.request_review(case, user, _moment(data, "review_requested_at"), version)
 
 
 def _request_rereview(case: Complaint, user: Any, data: dict[str, Any], version: Any) -> Complaint:
-    from complaints.services import reviews
-
     return reviews.request_rereview(case, user, _moment(data, "rereview_requested_at"), version)
 
 
 def _hold_hearing(case: Complaint, user: Any, data: dict[str, Any], version: Any) -> Complaint:
-    from complaints.services import reviews
-
     return reviews.hold_hearing(case, user, _text(data, "pause_reason"), version)
 
 
-SERVICES: dict[str, Callable[[Complaint, Any, dict[str, Any], Any], Complaint]] = {
-    "route": _route,
-    "transfer": _transfer,
-    "object_remit": _object_remit,
-    "accept": _accept,
-    "refer": _refer,
-    "extend": _extend,
-    "request_review": _request_review,
-    "request_rereview": _request_rereview,
-    "hold_hearing": _hold_hearing,
+Service = Callable[[Complaint, Any, dict[str, Any], Any], Complaint]
+# Each step with a service: the keys of `data` it reads, and the service.
+SERVICES: dict[str, tuple[tuple[str, ...], Service]] = {
+    "route": (("department", "summary", "routing_note"), _route),
+    "transfer": (("department", "reason"), _transfer),
+    "object_remit": (("objection_reason",), _object_remit),
+    "accept": (("handler",), _accept),
+    "refer": (("referral_body", "referral_reason"), _refer),
+    "extend": (("extension_days", "extension_reason"), _extend),
+    "request_review": (("review_requested_at",), _request_review),
+    "request_rereview": (("rereview_requested_at",), _request_rereview),
+    "hold_hearing": (("pause_reason",), _hold_hearing),
 }

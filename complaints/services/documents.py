@@ -18,11 +18,14 @@ a WorkflowError (a stable code, never a 500) and writes nothing when it refuses.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from complaints.choices import (
@@ -37,12 +40,16 @@ from complaints.choices import (
 from complaints.machines.complaints import RECEIPT_NOTICE
 from complaints.machines.documents import FOUR_PARTS
 from complaints.models import HANDLING_CLOCKS, CaseDocument, Complaint
+from complaints.services.protection import is_shielded_from
 from core.audit import record_change, snapshot
 from core.models import next_number
+from core.scoping import get_restricted
 from workflow.calendar import format_due, local_date
 from workflow.clocks import open_clocks, stop_clock
-from workflow.engine import NotFound, fire, update_versioned
+from workflow.engine import check_inputs, fire, update_versioned
 from workflow.errors import InvalidState, PreconditionFailed, TransitionForbidden
+from workflow.machine import Files
+from workflow.models import Clock
 
 NOTICE_KINDS = (
     DocumentKind.RECEIPT_NOTICE,
@@ -90,13 +97,10 @@ class DocumentRefused(PreconditionFailed):
 
 
 def check_may_write(user: Any, complaint: Complaint) -> None:
-    """The case is in the user's reach, the user may write documents, and the user is not the
-    one complained about (nor stepped aside): Arts 30 and 46 keep the answer to a complaint
-    out of the hands of the unit or person it is about."""
-    from complaints.services.protection import is_shielded_from
-
-    if not Complaint.objects.restrict(user, "view").filter(pk=complaint.pk).exists():
-        raise NotFound(_("No such record."))
+    """The case is in the user's reach (else 404), the user may write documents, and the user
+    is not the one complained about (nor stepped aside): Arts 30 and 46 keep the answer to a
+    complaint out of the hands of the unit or person it is about."""
+    get_restricted(Complaint, user, "view", complaint.pk)
     if not user.has_perm("complaints.change_casedocument"):
         raise TransitionForbidden()
     if is_shielded_from(user, complaint):
@@ -283,10 +287,11 @@ def deliver(
     delivered_at: dt.datetime,
     method: str,
     proof: str = "",
-    proof_file: Any = None,
+    proof_files: Sequence[Any] = (),
     expected_version: int | str | None = None,
 ) -> CaseDocument:
-    """Record that the complainant received the document (date, method, proof).
+    """Record that the complainant received the document (date, method, proof and its scans,
+    stored in the same transaction).
 
     For an opinion the case moves on in the same transaction and the next window (Arts 35–36)
     starts at `delivered_at`; the notice of receipt meets the Art. 23 clock at `delivered_at`.
@@ -296,11 +301,8 @@ def deliver(
     data: dict[str, Any] = {"delivered_at": delivered_at, "delivery_method": method}
     if proof.strip():  # (the engine reads a blank as "no value", which the column refuses)
         data["delivery_proof"] = proof.strip()
-    delivered = fire("deliver", document, user, data, expected_version)
-    if proof_file is not None:
-        from core.attachments import store_attachment
-
-        store_attachment(subject=delivered, upload=proof_file, kind=PROOF_ATTACHMENT, user=user)
+    files = {PROOF_ATTACHMENT: list(proof_files)}
+    delivered = fire("deliver", document, user, data, expected_version, files)
     if delivered.kind in OPINION_KINDS:
         _move_case_on(delivered, user, delivered_at)
     elif delivered.kind == DocumentKind.RECEIPT_NOTICE:
@@ -317,6 +319,39 @@ def _move_case_on(document: CaseDocument, user: Any, delivered_at: dt.datetime) 
         # Art. 36: after re-review the same matter with the same facts is not accepted again.
         data["concluded_after_rereview"] = True
     return fire(transition, complaint, user, data)
+
+
+def transition_document(
+    name: str,
+    document: CaseDocument,
+    user: Any,
+    data: dict[str, Any],
+    expected_version: Any,
+    files: Files,
+) -> CaseDocument:
+    """The document machine's door: each step through its function here (the delivery's date
+    read as the page or the API sends it, its scans as `proof` files)."""
+    if name == "deliver":
+        check_inputs(data, ("delivered_at", "delivery_method", "delivery_proof"))
+        return deliver(
+            document, user, _moment(data.get("delivered_at")),
+            str(data.get("delivery_method") or ""), str(data.get("delivery_proof") or ""),
+            files.get(PROOF_ATTACHMENT, ()), expected_version,
+        )  # fmt: skip
+    if name == "send_back":
+        check_inputs(data, ("return_reason",))
+        return send_back(document, user, str(data.get("return_reason") or ""), expected_version)
+    check_inputs(data, ())
+    step = approve if name == "approve" else submit
+    return step(document, user, expected_version)
+
+
+def _moment(value: Any) -> Any:
+    """A date-time as posted (ISO 8601, or a page's local `YYYY-MM-DDTHH:MM`); anything else
+    is passed on for `_clean_delivery` to refuse with its code."""
+    if isinstance(value, str):
+        return parse_datetime(value) or value
+    return value
 
 
 # Notices
@@ -354,10 +389,6 @@ def _date(moment: dt.datetime | None) -> str:
 
 def _handle_clock(complaint: Complaint) -> Any:
     """The case's handling clock (the one an extension notice is about), open or last."""
-    from django.contrib.contenttypes.models import ContentType
-
-    from workflow.models import Clock
-
     open_clock = open_clocks(complaint, HANDLING_CLOCKS).first()
     if open_clock is not None:
         return open_clock

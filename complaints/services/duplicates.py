@@ -34,6 +34,8 @@ from core.audit import record_change, snapshot
 from core.models import Region
 from core.observers import observed
 from core.scoping import scope_of
+from core.scoping import get_restricted, scope_of
+from core.observers import observed
 
 # How alike two texts must be (Dice coefficient of their character bigrams and words, 0–1) to
 # call them the same matter. Tuned on short Chinese summaries: rewordings of one matter score
@@ -279,11 +281,8 @@ def link_repeat(
     Refused for a closed case (a new case is registered instead) and, for a user, for a case
     outside their scope.
     """
-    if (
-        user is not None
-        and not Complaint.objects.restrict(user, "view").filter(pk=complaint.pk).exists()
-    ):
-        raise PermissionDenied
+    if user is not None:
+        get_restricted(Complaint, user, "view", complaint.pk)
     if user is not None and not user.has_perm("complaints.add_repeatcontact"):
         raise PermissionDenied
     locked = Complaint.objects.select_for_update().get(pk=complaint.pk)

@@ -3,8 +3,11 @@
 
 Every state change goes through `workflow.engine.fire`, inside one transaction with the
 records it needs (a Transfer row, the counted transfer, a notice for the complainant), so a
-refusal anywhere leaves nothing half-written. Refusals are WorkflowErrors with a stable code
-and a message the page or the API shows as it is.
+refusal anywhere leaves nothing half-written. Who may take a step on the case (never the unit
+it is about; the lead unit's own acts) is declared on the machine
+(complaints.machines.complaints) and checked by the engine alone. Refusals are WorkflowErrors
+with a stable code and a message the page or the API shows as it is; a case outside the scope
+is a 404.
 """
 
 from __future__ import annotations
@@ -20,33 +23,39 @@ from django.utils.translation import gettext as _
 from complaints.choices import (
     ComplaintState,
     DocumentKind,
-    DocumentState,
     ReferralBody,
     TaskRole,
     TaskState,
     TransferKind,
 )
+from complaints.machines.complaints import HANDLERS
 from complaints.models import (
     HANDLING_CLOCKS,
-    CaseDocument,
     CaseNote,
     Complaint,
     HandlingTask,
     Transfer,
 )
+from complaints.services import documents
+from complaints.services.protection import is_shielded_from
+from complaints.services.routing import route_for
 from core.audit import record_change, snapshot
 from core.models import Department
 from core.observers import observed
 from core.scoping import scope_of
+from core.models import Department, User
+from core.scoping import get_restricted, scope_of
+from core.observers import observed
 from workflow.calendar import format_due
 from workflow.clocks import open_clocks
-from workflow.engine import NotFound, fire, update_versioned
+from workflow.engine import fire, update_versioned
 from workflow.errors import (
     InvalidState,
     MissingFields,
     PreconditionFailed,
     TransitionForbidden,
 )
+from workflow.notifications import notify
 
 # Tasks are given once the lead unit has accepted the matter, and again for a review.
 TASK_STATES = (ComplaintState.HANDLING, ComplaintState.REVIEWING, ComplaintState.REREVIEWING)
@@ -57,17 +66,12 @@ TASK_STATES = (ComplaintState.HANDLING, ComplaintState.REVIEWING, ComplaintState
 
 def visible_case(user: Any, complaint: Complaint) -> Complaint:
     """The case as the user may see it; outside the scope it does not exist (404)."""
-    found = Complaint.objects.restrict(user, "view").filter(pk=complaint.pk).first()
-    if found is None:
-        raise NotFound(_("No such record."))
-    return found
+    return get_restricted(Complaint, user, "view", complaint.pk)
 
 
 def answers_for_case(user: Any, complaint: Complaint) -> bool:
     """The desk or territory over the case's place, or the lead unit — never a unit or person
     the case is about (Arts 30, 46), nor an assisting unit, which only does its own task."""
-    from complaints.services.protection import is_shielded_from
-
     scope = scope_of(user)
     reach = (
         scope.unlimited
@@ -86,25 +90,6 @@ def _require(user: Any, permission: str, complaint: Complaint) -> Complaint:
     return case
 
 
-def check_actor(user: Any, complaint: Complaint, *, lead_unit: bool = False) -> None:
-    """Before a step on the case: 404 outside the scope; 403 for a user the case is about or
-    who stepped aside (Arts 30, 46), and, for the lead unit's own acts (accept, object,
-    extend), for anyone outside the lead unit. The machine checks the same again."""
-    from complaints.services.protection import is_shielded_from
-
-    case = visible_case(user, complaint)
-    if is_shielded_from(user, case):
-        raise TransitionForbidden(
-            _("You are named in this complaint or stepped aside from it: you cannot act on it.")
-        )
-    scope = scope_of(user)
-    if lead_unit and not (scope.unlimited or case.department_id in scope.department_ids):
-        raise TransitionForbidden(
-            _("Only the staff of the lead unit (%(unit)s) can do this.")
-            % {"unit": case.department or "—"}
-        )
-
-
 def is_respondent_unit(complaint: Complaint, department: Department | int | None) -> bool:
     unit_id: Any = getattr(department, "pk", department)
     return bool(unit_id) and complaint.respondents.filter(department_id=unit_id).exists()
@@ -115,8 +100,6 @@ def is_respondent_unit(complaint: Complaint, department: Department | int | None
 
 def suggested_unit(complaint: Complaint) -> Department | None:
     """The unit the category and place route to (complaints.services.routing)."""
-    from complaints.services.routing import route_for
-
     return route_for(complaint.category, complaint.region)
 
 
@@ -144,7 +127,6 @@ def route(
     if note:  # the engine reads "" as no value, and the note column holds text
         data["routing_note"] = note
     with transaction.atomic():
-        check_actor(user, complaint)
         routed = fire("route", complaint, user, data, expected_version)
         record_move(routed, user, TransferKind.ROUTE, None, department, note or _("Routed."))
     return routed
@@ -174,7 +156,6 @@ def transfer(
     if not (reason or "").strip():
         raise MissingFields(_("Say why the case moves to another unit."), fields=["reason"])
     with transaction.atomic():
-        check_actor(user, complaint)
         from_id = _stored_unit(complaint)
         moved = fire(
             "transfer",
@@ -198,7 +179,6 @@ def object_to_remit(
     """The unit says the matter is not its remit (Art. 23: within 5 working days of receiving
     it); the case goes back to the desk without a unit, and the return is counted."""
     with transaction.atomic():
-        check_actor(user, complaint, lead_unit=True)
         from_id = _stored_unit(complaint)
         back = fire(
             "object_remit",
@@ -221,7 +201,6 @@ def accept(
     """The lead unit accepts the matter: the 60 days of Art. 34 (or the category's 12345
     limit) start now."""
     with transaction.atomic():
-        check_actor(user, complaint, lead_unit=True)
         return fire("accept", complaint, user, {"handler": handler or user}, expected_version)
 
 
@@ -355,10 +334,6 @@ def _check_due(case: Complaint, due: dt.datetime) -> None:
 
 
 def _tell_unit(task: HandlingTask, user: Any) -> None:
-    from complaints.machines.complaints import HANDLERS
-    from core.models import User
-    from workflow.notifications import notify
-
     staff = User.objects.filter(
         departments=task.department_id, groups__name__in=HANDLERS, is_active=True
     ).exclude(pk=user.pk)
@@ -430,22 +405,9 @@ def refer(
         raise PreconditionFailed(_("Choose where the matter is referred."), fields=["body"])
     data = {"referral_body": body, "referral_reason": reason}
     with transaction.atomic():
-        check_actor(user, complaint)
         referred = fire("refer", complaint, user, data, expected_version)
-        issue_notice(referred, user, DocumentKind.REFERRAL_NOTICE, referral_text(referred))
+        documents.issue_notice(referred, user, DocumentKind.REFERRAL_NOTICE)
     return referred
-
-
-def referral_text(case: Complaint) -> str:
-    return _(
-        "Case %(number)s: the matter you raised is for %(body)s to decide, and is referred "
-        "there. Reason: %(reason)s Please bring it through that procedure; its decision "
-        "does not go through letters and visits (Letters and Visits Regulations 2022, Art. 31)."
-    ) % {
-        "number": case.number,
-        "body": ReferralBody(case.referral_body).label,
-        "reason": case.referral_reason.strip(),
-    }
 
 
 def record_referral_result(
@@ -485,43 +447,7 @@ def extend(
     the complainant is told why, in an extension notice."""
     data = {"extension_days": days, "extension_reason": reason}
     with transaction.atomic():
-        check_actor(user, complaint, lead_unit=True)
         extended = fire("extend", complaint, user, data, expected_version)
-        clock = open_clocks(extended, HANDLING_CLOCKS).get()
-        text = _(
-            "Case %(number)s: the time to handle your matter is extended by %(days)s days, "
-            "to %(due)s. Reason: %(reason)s (Letters and Visits Regulations 2022, Art. 34)."
-        ) % {
-            "number": extended.number,
-            "days": days,
-            "due": format_due(clock.due),
-            "reason": reason.strip(),
-        }
-        issue_notice(extended, user, DocumentKind.EXTENSION_NOTICE, text)
+        # The notice's default wording quotes the days, the new due time and the reason.
+        documents.issue_notice(extended, user, DocumentKind.EXTENSION_NOTICE)
     return extended
-
-
-def issue_notice(complaint: Complaint, user: Any, kind: str, body: str) -> CaseDocument:
-    """The documents service issues notices (number, official wording from the case, PDF);
-    until it is installed the notice is written here in the same shape (approved when made,
-    awaiting delivery) with `body` as its text."""
-    try:
-        from complaints.services import documents
-    except ImportError:
-        documents = None  # type: ignore[assignment]
-    issue = getattr(documents, "issue_notice", None)
-    if issue is not None:
-        # Its default text quotes the case's reason, body and new due date in official form.
-        return issue(complaint, user, kind, "")  # type: ignore[no-any-return]
-    now = timezone.now()
-    notice = CaseDocument.objects.create(
-        complaint=complaint,
-        kind=kind,
-        body=body,
-        drafted_by=user,
-        state=DocumentState.APPROVED,
-        approved_by=user,
-        approved_at=now,
-    )
-    record_change(notice, None)
-    return notice

@@ -25,6 +25,7 @@ from complaints.models import (
     ReceptionRecord,
 )
 from core.audit import record_change, snapshot
+from core.scoping import get_restricted
 
 # Appointments that take a place on the day (a cancelled one frees its place).
 HOLDING_A_PLACE = (AppointmentState.BOOKED, AppointmentState.RECEIVED, AppointmentState.MISSED)
@@ -72,8 +73,7 @@ def _check_bookable(day: ReceptionDay, complaint: Complaint, at: dt.time) -> Non
 
 
 def _check_day_in_scope(day: ReceptionDay, user: Any) -> None:
-    if not ReceptionDay.objects.restrict(user, "view").filter(pk=day.pk).exists():
-        raise PermissionDenied(_("This reception day is outside your scope."))
+    get_restricted(ReceptionDay, user, "view", day.pk)
 
 
 def book(day: ReceptionDay, complaint: Complaint, at: dt.time, user: Any) -> ReceptionAppointment:
@@ -81,8 +81,7 @@ def book(day: ReceptionDay, complaint: Complaint, at: dt.time, user: Any) -> Rec
     if not user.has_perm("complaints.add_receptionappointment"):
         raise PermissionDenied(_("You may not book appointments."))
     _check_day_in_scope(day, user)
-    if not Complaint.objects.restrict(user, "view").filter(pk=complaint.pk).exists():
-        raise PermissionDenied(_("You may not book this case."))
+    get_restricted(Complaint, user, "view", complaint.pk)
     with transaction.atomic():
         day = _lock_day(day)
         _check_bookable(day, complaint, at)
@@ -108,8 +107,7 @@ def mark(appointment: ReceptionAppointment, state: str, user: Any) -> ReceptionA
     """Received, did not come, or cancelled; only a booked appointment is marked."""
     if state not in MARKS:
         raise ValidationError({"state": _("Mark an appointment received, missed or cancelled.")})
-    if not ReceptionAppointment.objects.restrict(user, "change").filter(pk=appointment.pk).exists():
-        raise PermissionDenied(_("You may not change this appointment."))
+    get_restricted(ReceptionAppointment, user, "change", appointment.pk)
     with transaction.atomic():
         locked = ReceptionAppointment.objects.select_for_update().get(pk=appointment.pk)
         if locked.state == state:

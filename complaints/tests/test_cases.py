@@ -142,8 +142,8 @@ def test_route_from_the_page_moves_the_case_and_shows_in_the_timeline(client, cw
     case = file_complaint(cw).complaint
     signed_in(client, cw, "clerk")
     response = client.post(
-        case_url(case, "transition"),
-        {"transition": "route", "version": case.version, "department": cw.unit.pk,
+        reverse("complaints:complaint_transition", args=[case.pk, "route"]),
+        {"version": case.version, "department": cw.unit.pk,
          "summary": "工地夜间施工", "routing_note": "请住建局办理"},
     )  # fmt: skip
     assert response.status_code == 302
@@ -159,8 +159,8 @@ def test_a_stale_page_is_told_to_reload_and_changes_nothing(client, cw):
     Complaint.objects.filter(pk=case.pk).update(version=case.version + 1)
     signed_in(client, cw, "clerk")
     response = client.post(
-        case_url(case, "transition"),
-        {"transition": "route", "version": case.version, "department": cw.unit.pk,
+        reverse("complaints:complaint_transition", args=[case.pk, "route"]),
+        {"version": case.version, "department": cw.unit.pk,
          "summary": "x"},
         follow=True,
     )  # fmt: skip
@@ -172,8 +172,8 @@ def test_an_unknown_unit_id_is_a_message_not_an_error(client, cw):
     case = file_complaint(cw).complaint
     signed_in(client, cw, "clerk")
     response = client.post(
-        case_url(case, "transition"),
-        {"transition": "route", "version": case.version, "department": 999999, "summary": "x"},
+        reverse("complaints:complaint_transition", args=[case.pk, "route"]),
+        {"version": case.version, "department": 999999, "summary": "x"},
         follow=True,
     )
     assert response.status_code == 200
@@ -184,8 +184,8 @@ def test_routing_to_the_unit_complained_about_is_refused_with_a_clear_message(cl
     case = file_complaint(cw).complaint
     signed_in(client, cw, "clerk")
     response = client.post(
-        case_url(case, "transition"),
-        {"transition": "route", "version": case.version,
+        reverse("complaints:complaint_transition", args=[case.pk, "route"]),
+        {"version": case.version,
          "department": cw.respondent_unit.pk, "summary": "x"},
         follow=True,
     )  # fmt: skip
@@ -196,7 +196,9 @@ def test_routing_to_the_unit_complained_about_is_refused_with_a_clear_message(cl
 def test_transition_on_a_case_out_of_scope_is_404(client, cw):
     case = file_complaint(cw).complaint
     signed_in(client, cw, "clerk_b")
-    response = client.post(case_url(case, "transition"), {"transition": "route", "version": 1})
+    response = client.post(
+        reverse("complaints:complaint_transition", args=[case.pk, "route"]), {"version": 1}
+    )
     assert response.status_code == 404
 
 
@@ -316,8 +318,8 @@ def test_a_transfer_from_the_page_records_its_reason_and_is_counted(client, cw):
     content = client.get(case_url(case)).content.decode()
     assert 'data-transition="transfer"' in content or "transfer" in actions_in_panels
     response = client.post(
-        case_url(case, "transition"),
-        {"transition": "transfer", "version": case.version, "department": cw.other_unit.pk,
+        reverse("complaints:complaint_transition", args=[case.pk, "transfer"]),
+        {"version": case.version, "department": cw.other_unit.pk,
          "reason": "属水务局职责"},
         follow=True,
     )  # fmt: skip
@@ -333,8 +335,8 @@ def test_an_opinion_is_delivered_on_its_document_not_by_a_bare_button(client, cw
     signed_in(client, cw, "handler")
     assert 'data-transition="deliver_opinion"' not in client.get(case_url(case)).content.decode()
     response = client.post(
-        case_url(case, "transition"),
-        {"transition": "deliver_opinion", "version": case.version, "outcome": "explained"},
+        reverse("complaints:complaint_transition", args=[case.pk, "deliver_opinion"]),
+        {"version": case.version, "outcome": "explained"},
         follow=True,
     )
     assert "Record the delivery on the written opinion" in response.content.decode()

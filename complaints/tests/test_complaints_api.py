@@ -121,14 +121,14 @@ class TestComplaintAPI(ListTests, RetrieveTests):
 
     # --- transitions ----------------------------------------------------------------------
 
-    def transition_url(self, case: Complaint) -> str:
-        return reverse("api:complaint-transition", args=[case.pk])
+    def transition_url(self, case: Complaint, name: str) -> str:
+        return reverse("api:complaint-transition", args=[case.pk, name])
 
     def test_route_then_accept_with_the_version(self) -> None:
         case = self.inside
         response = self.as_persona("clerk").post(
-            self.transition_url(case),
-            {"name": "route", "version": case.version,
+            self.transition_url(case, "route"),
+            {"version": case.version,
              "data": {"department": self.cw.unit.pk, "summary": "夜间施工"}},
             "json",
         )  # fmt: skip
@@ -136,8 +136,8 @@ class TestComplaintAPI(ListTests, RetrieveTests):
         assert response.json()["state"] == "assigned"
         version = response.json()["version"]
         response = self.as_persona("handler").post(
-            self.transition_url(case),
-            {"name": "accept", "version": version,
+            self.transition_url(case, "accept"),
+            {"version": version,
              "data": {"handler": self.cw.user("handler").pk}},
             "json",
         )  # fmt: skip
@@ -149,8 +149,8 @@ class TestComplaintAPI(ListTests, RetrieveTests):
         entries = AuditEntry.objects.count()
         Complaint.objects.filter(pk=self.inside.pk).update(version=7)
         response = self.as_persona("clerk").post(
-            self.transition_url(self.inside),
-            {"name": "route", "version": 1,
+            self.transition_url(self.inside, "route"),
+            {"version": 1,
              "data": {"department": self.cw.unit.pk, "summary": "x"}},
             "json",
         )  # fmt: skip
@@ -160,8 +160,8 @@ class TestComplaintAPI(ListTests, RetrieveTests):
 
     def test_routing_to_the_respondent_is_400_with_the_reason(self) -> None:
         response = self.as_persona("clerk").post(
-            self.transition_url(self.inside),
-            {"name": "route", "version": self.inside.version,
+            self.transition_url(self.inside, "route"),
+            {"version": self.inside.version,
              "data": {"department": self.cw.respondent_unit.pk, "summary": "x"}},
             "json",
         )  # fmt: skip
@@ -171,21 +171,21 @@ class TestComplaintAPI(ListTests, RetrieveTests):
 
     def test_an_unknown_transition_and_an_unknown_unit_are_400(self) -> None:
         client = self.as_persona("clerk")
-        url = self.transition_url(self.inside)
-        unknown = client.post(url, {"name": "fly", "version": 1}, "json")
+        unknown = client.post(self.transition_url(self.inside, "fly"), {"version": 1}, "json")
         assert unknown.status_code == 400 and unknown.json()["code"] == "unknown_transition"
         bad_unit = client.post(
-            url,
-            {"name": "route", "version": 1, "data": {"department": 99999, "summary": "x"}},
+            self.transition_url(self.inside, "route"),
+            {"version": 1, "data": {"department": 99999, "summary": "x"}},
             "json",
         )
         assert bad_unit.status_code == 400 and bad_unit.json()["code"] == "precondition_failed"
 
     def test_a_transition_without_the_role_is_403_and_out_of_scope_is_404(self) -> None:
-        body = {"name": "route", "version": 1, "data": {"department": self.cw.unit.pk}}
-        response = self.as_persona("handler").post(self.transition_url(self.inside), body, "json")
+        body = {"version": 1, "data": {"department": self.cw.unit.pk}}
+        url = self.transition_url(self.inside, "route")
+        response = self.as_persona("handler").post(url, body, "json")
         assert response.status_code in (403, 404)
-        response = self.as_persona("clerk_b").post(self.transition_url(self.inside), body, "json")
+        response = self.as_persona("clerk_b").post(url, body, "json")
         assert response.status_code == 404
 
     # --- identity -------------------------------------------------------------------------

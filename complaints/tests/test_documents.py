@@ -17,10 +17,10 @@ from complaints.services.protection import recuse
 from complaints.services.reviews import request_rereview, request_review
 from complaints.tests.factories import ComplaintWorld, advance, complaint_world, file_complaint
 from core.models import Attachment, AuditEntry
+from core.scoping import NotFound
 from workflow.calendar import format_due, local_zone
 from workflow.choices import ClockState
 from workflow.clocks import open_clocks
-from workflow.engine import NotFound
 from workflow.errors import (
     InvalidState,
     MissingFields,
@@ -198,7 +198,7 @@ def test_proof_of_delivery_is_kept_as_an_attachment(cw, handling):
     scan = SimpleUploadedFile(
         "回执.pdf", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\n%%EOF\n"
     )
-    service.deliver(document, cw.user("handler"), at(2026, 3, 2), "post", "回执", scan)
+    service.deliver(document, cw.user("handler"), at(2026, 3, 2), "post", "回执", [scan])
     assert Attachment.objects.of(document, "proof").count() == 1
 
 

@@ -118,32 +118,21 @@ def test_review_request_and_hearing_through_the_api(cw, handling):
 
     documents.deliver(approved(handling, cw), cw.user("handler"), at(2026, 1, 31, 10), "post")
     case = Complaint.objects.get(pk=handling.pk)  # window ends 03-02 24:00
-    late = client(cw, "clerk").post(
-        "/api/v1/review-requests/",
-        {"complaint": case.pk, "which": "review", "requested_at": "2026-03-03T09:00:00+08:00",
-         "version": case.version},
-        format="json",
-    )  # fmt: skip
+
+    def step(persona: str, name: str, version: int, **data: str) -> Any:
+        url = reverse("api:complaint-transition", args=[case.pk, name])
+        return client(cw, persona).post(url, {"version": version, "data": data}, format="json")
+
+    late = step("clerk", "request_review", case.version,
+                review_requested_at="2026-03-03T09:00:00+08:00")  # fmt: skip
     assert late.status_code == 400 and "2026-03-02 24:00" in late.json()["detail"]
-    asked = client(cw, "clerk").post(
-        "/api/v1/review-requests/",
-        {"complaint": case.pk, "which": "review", "requested_at": "2026-03-02T18:00:00+08:00",
-         "version": case.version},
-        format="json",
-    )  # fmt: skip
+    asked = step("clerk", "request_review", case.version,
+                 review_requested_at="2026-03-02T18:00:00+08:00")  # fmt: skip
     assert asked.status_code == 200 and asked.json()["state"] == "reviewing"
-    outside = client(cw, "clerk_b").post(
-        "/api/v1/review-requests/",
-        {"complaint": case.pk, "which": "review", "requested_at": "2026-03-02T18:00:00+08:00",
-         "version": asked.json()["version"]},
-        format="json",
-    )  # fmt: skip
-    assert outside.status_code == 400  # the case is not among the ones the clerk may name
-    hearing = client(cw, "handler").post(
-        "/api/v1/hearings/",
-        {"complaint": case.pk, "step": "start", "version": asked.json()["version"]},
-        format="json",
-    )
+    outside = step("clerk_b", "request_review", asked.json()["version"],
+                   review_requested_at="2026-03-02T18:00:00+08:00")  # fmt: skip
+    assert outside.status_code == 404  # a case outside the clerk's scope does not exist
+    hearing = step("handler", "hold_hearing", asked.json()["version"])
     # a hearing belongs to re-review: refused while the case is under review
     assert (hearing.status_code, hearing.json()["code"]) == (409, "invalid_state")
     assert CaseDocument.objects.filter(state=DocumentState.DELIVERED).count() == 1

@@ -62,8 +62,8 @@ def test_the_unit_drafts_the_leader_approves_and_the_delivery_moves_the_case(cw,
     assert draft.state == DocumentState.APPROVED and draft.number
     response = handler.post(
         act(draft, "deliver"),
-        {"version": draft.version, "delivered_at": "2026-03-02T10:00", "method": "post",
-         "proof": "EMS 9"},
+        {"version": draft.version, "delivered_at": "2026-03-02T10:00", "delivery_method": "post",
+         "delivery_proof": "EMS 9"},
     )  # fmt: skip
     assert response.status_code == 302
     case = Complaint.objects.get(pk=handling.pk)
@@ -103,13 +103,17 @@ def test_editing_the_draft_on_its_page(cw, handling):
 def test_a_late_review_request_on_the_case_page_names_the_end(cw, handling):
     service.deliver(approved(handling, cw), cw.user("handler"), at(2026, 1, 31, 10), "post")
     case = Complaint.objects.get(pk=handling.pk)  # window ends 03-02 24:00
-    url = reverse("complaints:document_review_request", args=[case.pk, "review"])
+    url = reverse("complaints:complaint_transition", args=[case.pk, "request_review"])
+    page = login(cw, "clerk").get(case.get_absolute_url()).content.decode()
+    assert f'action="{url}"' in page and 'name="review_requested_at"' in page
     response = login(cw, "clerk").post(
-        url, {"version": case.version, "requested_at": "2026-03-03T09:00"}, follow=True
+        url, {"version": case.version, "review_requested_at": "2026-03-03T09:00"}, follow=True
     )
     assert "2026-03-02 24:00" in response.content.decode()
     assert Complaint.objects.get(pk=case.pk).state == ComplaintState.REPLIED
-    login(cw, "clerk").post(url, {"version": case.version, "requested_at": "2026-03-02T16:00"})
+    login(cw, "clerk").post(
+        url, {"version": case.version, "review_requested_at": "2026-03-02T16:00"}
+    )
     assert Complaint.objects.get(pk=case.pk).state == ComplaintState.REVIEWING
 
 
@@ -141,7 +145,8 @@ def test_the_unit_complained_about_reads_the_document_but_never_who_complained(c
     assert "张三" not in text and "data-pdf" not in text and 'data-action="deliver"' not in text
     assert respondent.get(reverse("complaints:document_pdf", args=[document.pk])).status_code == 404
     # nor can it act on the answer to the complaint about itself
-    delivery = {"version": document.version, "delivered_at": "2026-03-02T10:00", "method": "post"}
+    delivery = {"version": document.version, "delivered_at": "2026-03-02T10:00",
+                "delivery_method": "post"}  # fmt: skip
     response = respondent.post(act(document, "deliver"), delivery, follow=True)
     assert CaseDocument.objects.get(pk=document.pk).state == DocumentState.APPROVED
     assert "张三" not in response.content.decode()

@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from complaints.choices import Channel, ComplaintState
@@ -25,6 +25,7 @@ from complaints.services.intake import ComplainantData, Intake, register_complai
 from complaints.tests.factories import ComplaintWorld, advance, complaint_world, file_complaint
 from core.choices import AuditAction
 from core.models import AuditEntry
+from core.scoping import NotFound
 from testing.world import World
 
 
@@ -112,7 +113,7 @@ def test_a_closed_case_takes_no_repeat(cw: ComplaintWorld) -> None:
 
 def test_a_case_outside_the_scope_takes_no_repeat(cw: ComplaintWorld) -> None:
     case = file_complaint(cw).complaint
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotFound):
         link_repeat(case, cw.user("clerk_b"), Channel.PHONE, None, [], "")
 
 

@@ -24,10 +24,10 @@ from complaints.services import handling
 from complaints.services.protection import reveal
 from complaints.tests.factories import ComplaintWorld, complaint_world, file_complaint
 from core.models import AuditEntry
+from core.scoping import NotFound
 from testing.world import World
 from workflow.calendar import deadline_after, end_of_day, format_due
 from workflow.clocks import compute_deadline, open_clocks
-from workflow.engine import NotFound
 from workflow.errors import InvalidState, PreconditionFailed, TransitionForbidden
 from workflow.models import Clock
 

@@ -4,6 +4,7 @@ their reason and status, and nothing is written; scope: 403 without the role, 40
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -41,23 +42,29 @@ def accepted(cw: ComplaintWorld) -> Complaint:
     return handling.accept(case, cw.user("handler"))
 
 
-def test_the_clerk_routes_from_the_route_page(cw: ComplaintWorld) -> None:
+def step(case: Complaint, name: str) -> str:
+    """The case's one transition door for pages (workflow.views.TransitionView)."""
+    return reverse("complaints:complaint_transition", args=[case.pk, name])
+
+
+def test_the_clerk_routes_from_the_case_page(cw: ComplaintWorld) -> None:
     case = file_complaint(cw).complaint
     client = browser(cw, "clerk")
-    page = client.get(url("complaint_route", case.pk))
-    assert page.status_code == 200 and "工地夜间施工，噪声扰民。" in page.content.decode()
+    page = client.get(case.get_absolute_url()).content.decode()
+    assert f'action="{step(case, "route")}"' in page and "工地夜间施工，噪声扰民。" in page
     response = client.post(
-        url("complaint_route", case.pk),
+        step(case, "route"),
         {
             "department": cw.unit.pk,
             "summary": "夜间施工",
-            "note": "请核查",
+            "routing_note": "请核查",
             "version": case.version,
         },
     )
     assert response.status_code == 302 and response["Location"] == case.get_absolute_url()
     case.refresh_from_db()
     assert (case.state, case.department) == (ComplaintState.ASSIGNED, cw.unit)
+    assert case.routing_note == "请核查"
 
 
 def test_routing_to_the_unit_complained_about_shows_why_and_writes_nothing(
@@ -66,10 +73,10 @@ def test_routing_to_the_unit_complained_about_shows_why_and_writes_nothing(
     case = file_complaint(cw).complaint
     entries = AuditEntry.objects.count()
     response = browser(cw, "clerk").post(
-        url("complaint_route", case.pk),
+        step(case, "route"),
         {"department": cw.respondent_unit.pk, "summary": "摘要", "version": case.version},
+        follow=True,
     )
-    assert response.status_code == 400
     assert "the one complained about" in response.content.decode()
     case.refresh_from_db()
     assert case.state == ComplaintState.RECEIVED
@@ -79,23 +86,22 @@ def test_routing_to_the_unit_complained_about_shows_why_and_writes_nothing(
 def test_a_stale_page_is_refused_with_reload(cw: ComplaintWorld) -> None:
     case = accepted(cw)
     response = browser(cw, "clerk").post(
-        url("complaint_transfer", case.pk),
+        step(case, "transfer"),
         {"department": cw.other_unit.pk, "reason": "改交", "version": case.version - 1},
+        follow=True,
     )
-    assert response.status_code == 409
     assert "Reload" in response.content.decode()
     assert not Transfer.objects.filter(complaint=case, kind="transfer").exists()
 
 
 def test_no_role_is_403_and_out_of_scope_is_404(cw: ComplaintWorld) -> None:
     case = file_complaint(cw).complaint
-    assert browser(cw, "no_permission").get(url("complaint_route", case.pk)).status_code == 403
+    route = {"department": cw.unit.pk, "summary": "x", "version": case.version}
+    assert browser(cw, "no_permission").post(step(case, "route"), route).status_code == 403
     # The township B clerk does not reach a case of township A.
     outside = browser(cw, "clerk_b")
-    assert outside.get(url("complaint_route", case.pk)).status_code == 404
-    response = outside.post(url("complaint_route", case.pk), {"department": cw.unit.pk,
-                                                              "summary": "x"})  # fmt: skip
-    assert response.status_code == 404
+    assert outside.get(case.get_absolute_url()).status_code == 404
+    assert outside.post(step(case, "route"), route).status_code == 404
     case.refresh_from_db()
     assert case.state == ComplaintState.RECEIVED
 
@@ -103,10 +109,13 @@ def test_no_role_is_403_and_out_of_scope_is_404(cw: ComplaintWorld) -> None:
 def test_a_unit_without_the_role_sees_the_refusal(cw: ComplaintWorld) -> None:
     case = file_complaint(cw).complaint
     response = browser(cw, "respondent").post(
-        url("complaint_route", case.pk), {"department": cw.unit.pk, "summary": "x"}
+        step(case, "route"),
+        {"department": cw.unit.pk, "summary": "x", "version": case.version},
+        follow=True,
     )
-    assert response.status_code == 403
     assert "named in this complaint" in response.content.decode()
+    case.refresh_from_db()
+    assert case.state == ComplaintState.RECEIVED
 
 
 def test_tasks_from_the_case_page_panel_to_done(cw: ComplaintWorld) -> None:
@@ -125,7 +134,10 @@ def test_tasks_from_the_case_page_panel_to_done(cw: ComplaintWorld) -> None:
     task = HandlingTask.objects.get(complaint=case)
     assistant = browser(cw, "assistant")
     assert url("task_complete", task.pk) in assistant.get(case.get_absolute_url()).content.decode()
-    done = assistant.post(url("task_complete", task.pk), {"result": "已提供", "version": 1})
+    form = assistant.get(url("task_complete", task.pk)).content.decode()
+    step = reverse("complaints:handlingtask_transition", args=[task.pk, "complete"])
+    assert f'action="{step}"' in form
+    done = assistant.post(step, {"result": "已提供", "version": 1})
     assert done.status_code == 302
     task.refresh_from_db()
     assert (task.state, task.result) == (TaskState.DONE, "已提供")
@@ -164,15 +176,21 @@ def test_notes_internal_and_for_the_complainant(cw: ComplaintWorld) -> None:
     assert CaseNote.objects.filter(complaint=case).count() == 2
 
 
-def test_extension_page_refuses_more_than_thirty_days(cw: ComplaintWorld) -> None:
+def test_extension_on_the_case_page_refuses_more_than_thirty_days(cw: ComplaintWorld) -> None:
     case = accepted(cw)
     leader = browser(cw, "leader")
-    response = leader.post(url("complaint_extend", case.pk), {"days": 31, "reason": "复杂"})
-    assert response.status_code == 400
-    ok = leader.post(url("complaint_extend", case.pk), {"days": 15, "reason": "需要鉴定"})
-    assert ok.status_code == 302
-    more = leader.post(url("complaint_extend", case.pk), {"days": 16, "reason": "再延"})
-    assert more.status_code == 400
+
+    def extend(days: int, reason: str) -> Any:
+        version = Complaint.objects.get(pk=case.pk).version
+        data = {"extension_days": days, "extension_reason": reason, "version": version}
+        return leader.post(step(case, "extend"), data, follow=True)
+
+    refused = extend(31, "复杂")
+    assert "at most 30 days in total" in refused.content.decode()
+    ok = extend(15, "需要鉴定")
+    assert ok.redirect_chain[-1][1] == 302
+    assert Complaint.objects.get(pk=case.pk).version > case.version
+    more = extend(16, "再延")
     assert "15 already granted, 15 left" in more.content.decode()
 
 
@@ -180,8 +198,10 @@ def test_referral_and_its_result_through_the_pages(cw: ComplaintWorld) -> None:
     case = accepted(cw)
     clerk = browser(cw, "clerk")
     response = clerk.post(
-        url("complaint_refer", case.pk), {"body": "reconsideration", "reason": "属行政复议"}
-    )
+        step(case, "refer"),
+        {"referral_body": "reconsideration", "referral_reason": "属行政复议",
+         "version": case.version},
+    )  # fmt: skip
     assert response.status_code == 302
     waiting = clerk.get(reverse("complaints:referral_list")).content.decode()
     assert case.number in waiting

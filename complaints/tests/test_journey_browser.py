@@ -174,8 +174,8 @@ def write_and_deliver_opinion(
     handler.goto(document_url)
     delivered = first_whole_minute_after(case.received_at)
     handler.fill("input[name=delivered_at]", delivered.strftime("%Y-%m-%dT%H:%M"))
-    handler.select_option("select[name=method]", "portal")
-    handler.fill("input[name=proof]", "网上信访平台送达")
+    handler.select_option("select[name=delivery_method]", "portal")
+    handler.fill("input[name=delivery_proof]", "网上信访平台送达")
     handler.click("button[data-action=deliver]")
     handler.wait_for_selector(f"[data-state={ComplaintState.REPLIED}]")
 

@@ -225,8 +225,8 @@ def test_routing_to_the_respondent_unit_is_refused_with_a_clear_message(cw):
 def test_transferring_to_the_respondent_unit_is_refused_on_the_page(client, cw, case):
     as_user(client, cw, "clerk")
     response = client.post(
-        reverse("complaints:complaint_transition", args=[case.pk]),
-        {"transition": "transfer", "version": case.version,
+        reverse("complaints:complaint_transition", args=[case.pk, "transfer"]),
+        {"version": case.version,
          "department": cw.respondent_unit.pk, "reason": "试图转给被投诉单位"},
         follow=True,
     )  # fmt: skip
@@ -245,8 +245,8 @@ def test_the_respondent_and_a_recused_handler_take_no_step_on_the_case(client, c
         fire_case_transition("accept", routed, cw.user("respondent"), {}, routed.version)
     api = token_client(cw.user("respondent"))
     response = api.post(
-        reverse("api:complaint-transition", args=[routed.pk]),
-        {"name": "accept", "version": routed.version}, "json",
+        reverse("api:complaint-transition", args=[routed.pk, "accept"]),
+        {"version": routed.version}, "json",
     )  # fmt: skip
     assert response.status_code == 403
     assert response.json()["code"] == "transition_forbidden"

@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
@@ -38,19 +38,17 @@ from complaints.models import (
 )
 from complaints.panels import case_panels
 from complaints.services import protection
-from complaints.services.case_transitions import fire_case_transition
 from complaints.tables import LIST_JOINS, ComplaintTable, with_next_due
 from complaints.views.case_forms import transition_forms
 from core.exports import EXPORT_FORMATS
 from core.models import Attachment
-from core.services import OutOfScopeError
-from core.views.generic import ObjectDetailView, ObjectListView, RestrictedView
+from core.views.generic import ObjectDetailView, ObjectListView, RefusalMessages, RestrictedView
 from workflow.calendar import format_due
 from workflow.engine import available_transitions
-from workflow.errors import WorkflowError
 from workflow.models import Clock, SupervisionNotice
 from workflow.supervision import issue_notice, notices_on
 from workflow.timeline import TimelineRow, timeline
+from workflow.views import transition_path
 
 # Fields of the case whose new value is worth a line in the timeline (reasons, outcomes).
 TIMELINE_NOTES = (
@@ -156,9 +154,7 @@ class ComplaintDetailView(ComplaintPage, ObjectDetailView):
         }
 
     def actions(self, obj: Complaint, user: Any) -> list[Any]:
-        # The unit complained about and staff who stepped aside read the case, never act on it.
-        if protection.is_shielded_from(user, obj):
-            return []
+        # The machine's guards leave no step to the unit complained about (Arts 30, 46).
         return transition_forms(obj, user, available_transitions(obj, user))
 
     def handling_context(self, obj: Complaint, user: Any) -> dict[str, Any]:
@@ -191,32 +187,6 @@ def with_links(documents: QuerySet[CaseDocument]) -> list[CaseDocument]:
     return rows
 
 
-class ComplaintTransitionView(ComplaintPage):
-    """POST: fire one action with the version the page showed. A stale page gets "changed by
-    someone else, reload" and nothing changes; any refusal is a message, never an error page."""
-
-    http_method_names = ["post"]
-
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        complaint = self.get_object("view")
-        assert isinstance(complaint, Complaint)
-        name = request.POST.get("transition", "")
-        data = {k: v for k, v in request.POST.items() if k not in RESERVED}
-        try:
-            fired = fire_case_transition(
-                name, complaint, request.user, data, request.POST.get("version")
-            )
-        except WorkflowError as error:
-            messages.error(request, str(error.message))
-            return redirect(complaint.get_absolute_url())
-        label = STATE_LABELS.get(fired.state, fired.state)
-        messages.success(request, _("%(case)s: %(state)s.") % {"case": fired, "state": label})
-        return redirect(fired.get_absolute_url())
-
-
-RESERVED = {"csrfmiddlewaretoken", "transition", "version"}
-
-
 class ComplaintIdentityView(ComplaintPage):
     """GET (htmx): who complained and what they wrote, for staff who may see it; each showing
     is written to the audit log. Anyone else, the unit complained about first, gets a 404 and
@@ -245,7 +215,7 @@ class ComplaintIdentityView(ComplaintPage):
         return render(request, page, self.page_context(object=complaint, **context))
 
 
-class ComplaintRecuseView(ComplaintPage):
+class ComplaintRecuseView(RefusalMessages, ComplaintPage):
     """POST: a staff member with a direct interest steps aside (Art. 46) and from then on no
     longer sees who complained."""
 
@@ -256,16 +226,18 @@ class ComplaintRecuseView(ComplaintPage):
         assert isinstance(complaint, Complaint)
         if not request.user.has_perm("complaints.add_recusal"):
             raise PermissionDenied
-        try:
-            protection.recuse(request.user, complaint, request.POST.get("reason", ""))
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+        if (
+            self.attempt(
+                lambda: protection.recuse(request.user, complaint, request.POST.get("reason", ""))
+            )
+            is None
+        ):
             return redirect(complaint.get_absolute_url())
         messages.success(request, _("You have stepped aside from %(case)s.") % {"case": complaint})
         return redirect(complaint.get_absolute_url())
 
 
-class ComplaintNoticeView(ComplaintPage):
+class ComplaintNoticeView(RefusalMessages, ComplaintPage):
     """POST: a supervisor presses the lead unit about overdue work on the case (督办); the
     notice runs its own reply clock (workflow.supervision)."""
 
@@ -276,19 +248,16 @@ class ComplaintNoticeView(ComplaintPage):
         assert isinstance(complaint, Complaint)
         if not request.user.has_perm("workflow.add_supervisionnotice"):
             raise PermissionDenied
-        try:
-            notice = issue_notice(
+        notice = self.attempt(
+            lambda: issue_notice(
                 request.user,
                 complaint,
                 request=request.POST.get("request", ""),
                 department=complaint.department,
                 region=complaint.region,
             )
-        except WorkflowError as error:
-            messages.error(request, str(error.message))
-        except OutOfScopeError as error:
-            messages.error(request, str(error))
-        else:
+        )
+        if notice is not None:
             messages.success(request, _("Supervision notice %(number)s issued.") % {
                 "number": notice.number})  # fmt: skip
         return redirect(complaint.get_absolute_url() + "#supervision")
@@ -299,11 +268,7 @@ urlpatterns: list[URLPattern] = [
     path("cases/export/", ComplaintExportView.as_view(), name="complaint_export"),
     path("cases/<int:pk>/", ComplaintDetailView.as_view(), name="complaint_detail"),
     path("cases/<int:pk>/identity/", ComplaintIdentityView.as_view(), name="complaint_identity"),
-    path(
-        "cases/<int:pk>/transition/",
-        ComplaintTransitionView.as_view(),
-        name="complaint_transition",
-    ),
+    transition_path("cases", Complaint, "complaint_transition"),
     path("cases/<int:pk>/recuse/", ComplaintRecuseView.as_view(), name="complaint_recuse"),
     path("cases/<int:pk>/notice/", ComplaintNoticeView.as_view(), name="complaint_notice"),
 ]

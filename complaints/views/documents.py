@@ -31,11 +31,14 @@ from complaints.models import CaseDocument, Complaint
 from complaints.panels import actions_in_panels, case_panels
 from complaints.services import documents as service
 from complaints.services import reviews
+from complaints.services.protection import is_shielded_from, may_see_identity, reveal
 from core.panels import Panel
 from core.pdf import pdf_response, render_pdf
-from core.views.generic import RestrictedView
+from core.views.generic import RestrictedView, refusal_text
+from workflow.calendar import format_due
 from workflow.engine import available_transitions
 from workflow.errors import WorkflowError
+from workflow.views import transition_path
 
 # The request window open in each state (Arts 35–36).
 WINDOW_FOR_STATE: dict[str, str] = {
@@ -48,10 +51,6 @@ KIND_FOR_STATE = {state: kind for kind, state in service.OPINION_STATE.items()}
 
 def document_url(document: CaseDocument) -> str:
     return reverse("complaints:document_detail", args=[document.pk])
-
-
-def _refused(request: HttpRequest, error: Exception) -> None:
-    messages.error(request, str(getattr(error, "message", error)))
 
 
 def state_label(document: CaseDocument) -> str:
@@ -81,8 +80,6 @@ class DocumentDetailView(DocumentPage):
 
     def context(self, document: CaseDocument) -> dict[str, Any]:
         user = self.request.user
-        from complaints.services.protection import may_see_identity
-
         names = {t.name for t in available_transitions(document, user)}
         may_write = user.has_perm("complaints.change_casedocument") and not _shielded(
             user, document.complaint
@@ -116,8 +113,6 @@ class DocumentDetailView(DocumentPage):
 
 
 def _shielded(user: Any, complaint: Complaint) -> bool:
-    from complaints.services.protection import is_shielded_from
-
     return is_shielded_from(user, complaint)
 
 
@@ -140,62 +135,12 @@ class DocumentEditView(DocumentPage):
         try:
             service.update_draft(document, request.user, data, form.cleaned_data["version"])
         except WorkflowError as error:
-            _refused(request, error)
+            messages.error(request, refusal_text(error))
         else:
             messages.success(
                 request, _("Saved %(object)s.") % {"object": document.get_kind_display()}
             )
         return redirect(document_url(document))
-
-
-class DocumentTransitionView(DocumentPage):
-    """POST submit / approve / send_back / deliver from the document page's buttons."""
-
-    action = "change"
-    http_method_names = ["post"]
-
-    def post(self, request: HttpRequest, pk: int, transition: str) -> HttpResponseBase:
-        document = self.document()
-        try:
-            done = self.fire(document, transition)
-        except WorkflowError as error:
-            _refused(request, error)
-            return redirect(document_url(document))
-        if done is None:
-            return redirect(document_url(document))
-        messages.success(
-            request,
-            _("%(object)s: %(state)s.")
-            % {"object": done.get_kind_display(), "state": state_label(done)},
-        )
-        if done.state == DocumentState.DELIVERED and done.kind in OPINION_KINDS:
-            return redirect(done.complaint.get_absolute_url())
-        return redirect(document_url(done))
-
-    def fire(self, document: CaseDocument, transition: str) -> CaseDocument | None:
-        user, post = self.request.user, self.request.POST
-        version = post.get("version") or document.version
-        if transition == "submit":
-            return service.submit(document, user, version)
-        if transition == "approve":
-            return service.approve(document, user, version)
-        if transition == "send_back":
-            return service.send_back(document, user, post.get("return_reason", ""), version)
-        if transition == "deliver":
-            form = DeliveryForm(post, self.request.FILES)
-            if not form.is_valid():
-                messages.error(
-                    self.request,
-                    _("Check the delivery: %(errors)s") % {"errors": form.errors.as_text()},
-                )
-                return None
-            data = form.cleaned_data
-            return service.deliver(
-                document, user, data["delivered_at"], data["method"], data["proof"],
-                data.get("proof_file"), data["version"],
-            )  # fmt: skip
-        messages.error(self.request, _("There is no such action for this record."))
-        return None
 
 
 # PDFs: official Chinese documents (like templates/pdf/base.html), so their fixed wording is
@@ -263,8 +208,6 @@ def document_pdf_response(user: Any, document: CaseDocument) -> HttpResponse:
     """The PDF names the complainant: the unit complained about gets a 404 (it is never told
     that anyone is hidden), a role without sight of identity a 403; each download is audited
     (protection.reveal writes one entry per complainant shown)."""
-    from complaints.services.protection import is_shielded_from, may_see_identity, reveal
-
     complaint = document.complaint
     if is_shielded_from(user, complaint):
         raise Http404
@@ -340,7 +283,7 @@ class OpinionAddView(CasePage):
             try:
                 draft = service.draft_opinion(complaint, request.user, kind, **form.cleaned_data)
             except WorkflowError as error:
-                form.add_error(None, str(error.message))
+                form.add_error(None, refusal_text(error))
             else:
                 messages.success(
                     request, _("Drafted %(object)s.") % {"object": draft.get_kind_display()}
@@ -363,58 +306,10 @@ class NoticeAddView(CasePage):
                 complaint, request.user, form.cleaned_data["kind"], form.cleaned_data["body"]
             )
         except WorkflowError as error:
-            _refused(request, error)
+            messages.error(request, refusal_text(error))
             return self.back(complaint)
         messages.success(request, _("Issued %(object)s.") % {"object": notice})
         return redirect(document_url(notice))
-
-
-class ReviewRequestView(CasePage):
-    """POST the complainant's review or re-review request, dated when it reached us."""
-
-    def required_action(self) -> str:
-        return "change"
-
-    def post(self, request: HttpRequest, pk: int, which: str) -> HttpResponseBase:
-        complaint = self.case()
-        if which not in reviews.WINDOWS:
-            raise Http404
-        form = ReviewRequestForm(request.POST)
-        if not form.is_valid():
-            messages.error(request, form.errors.as_text())
-            return self.back(complaint)
-        ask = reviews.request_review if which == "review" else reviews.request_rereview
-        data = form.cleaned_data
-        try:
-            ask(complaint, request.user, data["requested_at"], data["version"])
-        except WorkflowError as error:
-            _refused(request, error)
-        else:
-            messages.success(request, _("The request is recorded; the opinion is due in 30 days."))
-        return self.back(complaint)
-
-
-class HearingView(CasePage):
-    """POST start / end of a re-review hearing (Art. 36: its time is not counted)."""
-
-    def required_action(self) -> str:
-        return "change"
-
-    def post(self, request: HttpRequest, pk: int, step: str) -> HttpResponseBase:
-        complaint = self.case()
-        form = HearingForm(request.POST)
-        if step not in ("start", "end") or not form.is_valid():
-            messages.error(request, _("There is no such action for this record."))
-            return self.back(complaint)
-        version = form.cleaned_data["version"]
-        try:
-            if step == "start":
-                reviews.hold_hearing(complaint, request.user, form.cleaned_data["reason"], version)
-            else:
-                reviews.end_hearing(complaint, request.user, version)
-        except WorkflowError as error:
-            _refused(request, error)
-        return self.back(complaint)
 
 
 # The case page's documents panel
@@ -445,25 +340,26 @@ def panel_context(user: Any, complaint: Model) -> dict[str, Any]:
         "notice_form": NoticeForm(),
         "window": window if is_clerk and not shielded else None,
         "window_end": _window_end(complaint, window),
-        "review_form": ReviewRequestForm(initial=initial),
+        "review_form": ReviewRequestForm(window or "review", initial=initial),
+        "review_transition": reviews.WINDOWS[window][3] if window else "",
         "hearing": _hearing(user, complaint, shielded),
         "hearing_form": HearingForm(initial=initial),
     }
 
 
 def _window_end(complaint: Complaint, window: str | None) -> str:
-    from workflow.calendar import format_due
-
     end = reviews.window_end(complaint, window) if window else None
     return format_due(end) if end is not None else ""
 
 
 def _hearing(user: Any, complaint: Complaint, shielded: bool) -> str:
+    """The hearing step the panel offers: the case's transition `hold_hearing` or
+    `end_hearing`, or none."""
     if complaint.state != ComplaintState.REREVIEWING or shielded:
         return ""
     if not user.groups.filter(name__in=("handling_staff", "unit_leader")).exists():
         return ""
-    return "end" if reviews.hearing_in_progress(complaint) else "start"
+    return "end_hearing" if reviews.hearing_in_progress(complaint) else "hold_hearing"
 
 
 case_panels.register(
@@ -485,17 +381,7 @@ urlpatterns: list[URLPattern] = [
     path("documents/<int:pk>/", DocumentDetailView.as_view(), name="document_detail"),
     path("documents/<int:pk>/edit/", DocumentEditView.as_view(), name="document_edit"),
     path("documents/<int:pk>/pdf/", DocumentPDFView.as_view(), name="document_pdf"),
-    path(
-        "documents/<int:pk>/<str:transition>/",
-        DocumentTransitionView.as_view(),
-        name="document_transition",
-    ),
+    transition_path("documents", CaseDocument, "document_transition"),
     path("cases/<int:pk>/documents/new/", OpinionAddView.as_view(), name="document_add"),
     path("cases/<int:pk>/notices/new/", NoticeAddView.as_view(), name="document_notice_add"),
-    path(
-        "cases/<int:pk>/requests/<str:which>/",
-        ReviewRequestView.as_view(),
-        name="document_review_request",
-    ),
-    path("cases/<int:pk>/hearing/<str:step>/", HearingView.as_view(), name="document_hearing"),
 ]

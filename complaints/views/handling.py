@@ -1,10 +1,12 @@
-"""Handling pages: route, transfer, object, accept, refer, extend, tasks, notes, referral
-results, and the list of referrals awaiting their result.
+"""Handling pages: tasks, notes and referral results on a case, the task pages, and the list
+of referrals awaiting their result.
 
 Each page reads the case through `restrict(user)` (outside the scope: 404) and posts to one
 function of complaints.services.handling; a refusal is shown on the form with its reason and
-the status of the error (400, 403, 409), and nothing is written. The case page shows the
-task, note and referral-result forms as a panel (`case_panels`).
+the status of the error (400, 403, 409), and nothing is written. The case's own steps (route,
+transfer, accept, …) and a task's (complete, cancel) are their machines' transitions, posted
+to the one transition view (workflow.views.TransitionView). The case page shows the task,
+note and referral-result forms as a panel (`case_panels`).
 """
 
 from __future__ import annotations
@@ -13,31 +15,25 @@ from typing import Any
 
 from django.contrib import messages
 from django.db.models import Model
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
-from django.urls import URLPattern, path
+from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext_lazy
 
 from complaints.choices import ComplaintState, TaskState
 from complaints.forms.handling import (
-    ExtendForm,
     HandlingForm,
     NoteForm,
-    ObjectionForm,
-    ReferForm,
     ReferralResultForm,
-    RouteForm,
     TaskForm,
     TaskResultForm,
-    TransferForm,
 )
 from complaints.models import Complaint, HandlingTask
 from complaints.panels import case_panels
 from complaints.services import handling
 from core.panels import Panel
-from core.views.generic import RestrictedView
-from workflow.engine import NotFound
-from workflow.errors import WorkflowError
+from core.views.generic import REFUSALS, RestrictedView, refusal_text
+from workflow.views import transition_path
 
 
 class HandlingPage(RestrictedView):
@@ -74,20 +70,23 @@ class HandlingPage(RestrictedView):
             return self.render_form(obj, form, status=400)
         try:
             self.perform(obj, form.cleaned_data)
-        except NotFound as error:
-            raise Http404(str(error.message)) from error
-        except WorkflowError as error:
-            form.add_error(None, str(error.message))
-            return self.render_form(obj, form, status=error.status)
+        except REFUSALS as error:
+            form.add_error(None, refusal_text(error))
+            return self.render_form(obj, form, status=getattr(error, "status", 400))
         messages.success(request, str(self.done))
         return redirect(self.case_of(obj).get_absolute_url())
 
     def perform(self, obj: Model, data: dict[str, Any]) -> Any:
         raise NotImplementedError
 
+    def form_action(self, obj: Model) -> str:
+        """Where the form posts: this page itself."""
+        return ""
+
     def render_form(self, obj: Model, form: HandlingForm, status: int = 200) -> HttpResponse:
         context = self.page_context(
             object=obj,
+            form_action=self.form_action(obj),
             case=self.case_of(obj),
             form=form,
             title=self.title,
@@ -96,103 +95,6 @@ class HandlingPage(RestrictedView):
             state_label=dict(ComplaintState.choices).get(self.case_of(obj).state, ""),
         )
         return render(self.request, self.template_name, context, status=status)
-
-
-class RouteView(HandlingPage):
-    form_class = RouteForm
-    title = gettext_lazy("Route to a unit")
-    intro = gettext_lazy(
-        "Art. 22: within 15 days of receipt. The unit has 5 working days to say the matter "
-        "is not its remit (Art. 23)."
-    )
-    submit_label = gettext_lazy("Route")
-    done = gettext_lazy("Routed.")
-
-    def initial(self, obj: Model) -> dict[str, Any]:
-        case = self.case_of(obj)
-        suggested = handling.suggested_unit(case)
-        return {
-            "version": case.version,
-            "department": suggested.pk if suggested else None,
-            "summary": case.summary,
-        }
-
-    def perform(self, obj: Model, data: dict[str, Any]) -> Any:
-        return handling.route(
-            self.case_of(obj), self.request.user, data["department"], data["summary"],
-            data["note"], data["version"],
-        )  # fmt: skip
-
-
-class TransferView(HandlingPage):
-    form_class = TransferForm
-    title = gettext_lazy("Transfer to another unit")
-    intro = gettext_lazy(
-        "The new unit accepts the case afresh; every transfer is counted and its reason kept."
-    )
-    submit_label = gettext_lazy("Transfer")
-    done = gettext_lazy("Transferred.")
-
-    def perform(self, obj: Model, data: dict[str, Any]) -> Any:
-        return handling.transfer(
-            self.case_of(obj), self.request.user, data["department"], data["reason"],
-            data["version"],
-        )  # fmt: skip
-
-
-class ObjectView(HandlingPage):
-    form_class = ObjectionForm
-    title = gettext_lazy("Not our remit")
-    intro = gettext_lazy("Art. 23: within 5 working days of receiving the matter.")
-    submit_label = gettext_lazy("Return to the desk")
-    done = gettext_lazy("Returned to the desk.")
-
-    def perform(self, obj: Model, data: dict[str, Any]) -> Any:
-        return handling.object_to_remit(
-            self.case_of(obj), self.request.user, data["reason"], data["version"]
-        )
-
-
-class AcceptView(HandlingPage):
-    form_class = HandlingForm
-    title = gettext_lazy("Accept")
-    intro = gettext_lazy("Art. 34: the 60 days to handle the matter start now.")
-    submit_label = gettext_lazy("Accept")
-    done = gettext_lazy("Accepted.")
-
-    def perform(self, obj: Model, data: dict[str, Any]) -> Any:
-        return handling.accept(self.case_of(obj), self.request.user, None, data["version"])
-
-
-class ReferView(HandlingPage):
-    form_class = ReferForm
-    title = gettext_lazy("Refer to another procedure")
-    intro = gettext_lazy(
-        "诉访分离 (Art. 31): the complainant receives a referral notice with the reason."
-    )
-    submit_label = gettext_lazy("Refer")
-    done = gettext_lazy("Referred; the referral notice awaits delivery.")
-
-    def perform(self, obj: Model, data: dict[str, Any]) -> Any:
-        return handling.refer(
-            self.case_of(obj), self.request.user, data["body"], data["reason"], data["version"]
-        )
-
-
-class ExtendView(HandlingPage):
-    form_class = ExtendForm
-    title = gettext_lazy("Extend the handling time")
-    intro = gettext_lazy(
-        "Art. 34: the unit head approves at most 30 days more in total; the complainant "
-        "receives an extension notice with the reason."
-    )
-    submit_label = gettext_lazy("Extend")
-    done = gettext_lazy("Extended; the extension notice awaits delivery.")
-
-    def perform(self, obj: Model, data: dict[str, Any]) -> Any:
-        return handling.extend(
-            self.case_of(obj), self.request.user, data["days"], data["reason"], data["version"]
-        )
 
 
 class ReferralResultView(HandlingPage):
@@ -251,26 +153,28 @@ class TaskPage(HandlingPage):
         return {"task": extra.get("object"), **extra}
 
 
-class TaskCompleteView(TaskPage):
+class TaskTransitionPage(TaskPage):
+    """The form of a task's step; it posts to the task's transition (TransitionView)."""
+
+    http_method_names = ["get"]
+    transition = ""
+
+    def form_action(self, obj: Model) -> str:
+        return reverse("complaints:handlingtask_transition", args=[obj.pk, self.transition])
+
+
+class TaskCompleteView(TaskTransitionPage):
     form_class = TaskResultForm
+    transition = "complete"
     title = gettext_lazy("Report the task done")
     submit_label = gettext_lazy("Report done")
-    done = gettext_lazy("Task reported done.")
-
-    def perform(self, obj: Model, data: dict[str, Any]) -> Any:
-        assert isinstance(obj, HandlingTask)
-        return handling.complete_task(obj, self.request.user, data["result"], data["version"])
 
 
-class TaskCancelView(TaskPage):
+class TaskCancelView(TaskTransitionPage):
     form_class = HandlingForm
+    transition = "cancel"
     title = gettext_lazy("Cancel the task")
     submit_label = gettext_lazy("Cancel the task")
-    done = gettext_lazy("Task cancelled.")
-
-    def perform(self, obj: Model, data: dict[str, Any]) -> Any:
-        assert isinstance(obj, HandlingTask)
-        return handling.cancel_task(obj, self.request.user, data["version"])
 
 
 class ReferralListView(RestrictedView):
@@ -336,16 +240,11 @@ def case_path(suffix: str) -> str:
 
 
 urlpatterns: list[URLPattern] = [
-    path(case_path("route"), RouteView.as_view(), name="complaint_route"),
-    path(case_path("transfer"), TransferView.as_view(), name="complaint_transfer"),
-    path(case_path("object"), ObjectView.as_view(), name="complaint_object"),
-    path(case_path("accept"), AcceptView.as_view(), name="complaint_accept"),
-    path(case_path("refer"), ReferView.as_view(), name="complaint_refer"),
-    path(case_path("extend"), ExtendView.as_view(), name="complaint_extend"),
     path(case_path("referral"), ReferralResultView.as_view(), name="complaint_referral_result"),
     path(case_path("tasks/new"), TaskAddView.as_view(), name="complaint_task_add"),
     path(case_path("notes/new"), NoteAddView.as_view(), name="complaint_note_add"),
     path("tasks/<int:pk>/done/", TaskCompleteView.as_view(), name="task_complete"),
     path("tasks/<int:pk>/cancel/", TaskCancelView.as_view(), name="task_cancel"),
+    transition_path("tasks", HandlingTask, "handlingtask_transition"),
     path("referrals/", ReferralListView.as_view(), name="referral_list"),
 ]

@@ -351,8 +351,8 @@ def _has_module(name: str) -> bool:
 
 # Registered routes that are steps on another resource or figures, not a resource of rows:
 # their scoping (404 outside, 403 without the role) is tested with the steps themselves
-# (complaints/tests/test_handling_api.py, test_documents_api.py, test_rates.py).
-NOT_RESOURCES = frozenset({"complaintaction", "hearing", "reviewrequest", "complaintrates"})
+# (complaints/tests/test_rates.py).
+NOT_RESOURCES = frozenset({"complaintrates"})
 
 
 def test_every_registered_resource_has_generic_api_tests() -> None:

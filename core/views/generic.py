@@ -8,13 +8,13 @@ change is scope-checked inside its transaction and audited. A meta-test fails wh
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import EmptyPage, Paginator
 from django.db.models import Model, ProtectedError, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
@@ -28,10 +28,23 @@ from core.exports import EXPORT_FORMATS, export_response
 from core.forms import style_for_bootstrap
 from core.models import AuditEntry
 from core.scoping import permission_name
-from core.services import OutOfScopeError, delete_in_scope, save_in_scope
+from core.services import OutOfScopeError, ServiceError, delete_in_scope, save_in_scope
 from core.views.presentation import DetailRow, detail_rows, history_rows
 
 PAGE_SIZE = 50
+
+# What a service raises when it refuses; a page shows it as a message or a form error. A row
+# outside the scope (Http404) is not among them: it stays a 404 page.
+REFUSALS = (ServiceError, ValidationError, PermissionDenied)
+
+
+def refusal_text(error: Exception) -> str:
+    """The message a page shows for a refusal, whichever kind of refusal it is."""
+    if isinstance(error, ServiceError):
+        return str(error.message)
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return str(error) or _("You may not take this action.")
 
 
 class RestrictedView(View):
@@ -104,6 +117,21 @@ class RestrictedView(View):
         if wanted and url_has_allowed_host_and_scheme(wanted, allowed_hosts=None):
             return wanted
         return default
+
+
+class RefusalMessages:
+    """Pages that post an operation: a refusal becomes an error message on the page, never an
+    error page (a row outside the scope stays a 404)."""
+
+    request: HttpRequest
+
+    def attempt[T](self, operation: Callable[[], T]) -> T | None:
+        """Run `operation`; on a refusal show why and return None (nothing was written)."""
+        try:
+            return operation()
+        except REFUSALS as error:
+            messages.error(self.request, refusal_text(error))
+            return None
 
 
 class ObjectListView(RestrictedView):
@@ -228,9 +256,6 @@ class ObjectDeleteView(RestrictedView):
             delete_in_scope(request.user, obj)
         except ProtectedError as error:
             return self.render_confirm(obj, protected=protected_summary(error), status=409)
-        except OutOfScopeError as error:
-            messages.error(request, str(error))
-            return self.render_confirm(obj, status=403)
         messages.success(request, _("Deleted %(object)s.") % {"object": name})
         return redirect(self.return_url(after_delete))
 

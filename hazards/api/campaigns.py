@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status
+from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -19,14 +18,6 @@ from core.models import Region, Sector, User
 from hazards.filtersets.campaigns import CampaignFilterSet, InspectionScheduleFilterSet
 from hazards.models import Campaign, CampaignAssignment, InspectionSchedule
 from hazards.services import campaigns as service
-
-
-def validation_response(error: DjangoValidationError) -> Response:
-    """A service's refusal as 400 with its stable code."""
-    return Response(
-        {"detail": " ".join(error.messages), "code": error.code or "invalid"},
-        status=status.HTTP_400_BAD_REQUEST,
-    )
 
 
 class CampaignAssignmentSerializer(serializers.ModelSerializer):
@@ -101,12 +92,9 @@ class CampaignViewSet(RestrictedModelViewSet):
         campaign = self.get_object()
         body = AssignRequestSerializer(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
-        try:
-            assignment = service.assign_inspector(
-                user=request.user, campaign=campaign, **body.validated_data
-            )
-        except DjangoValidationError as error:
-            return validation_response(error)
+        assignment = service.assign_inspector(
+            user=request.user, campaign=campaign, **body.validated_data
+        )
         return Response(CampaignAssignmentSerializer(assignment).data, status=201)
 
     def scope_action(self) -> str:
@@ -127,10 +115,7 @@ class CampaignViewSet(RestrictedModelViewSet):
             )
         body = DrawRequestSerializer(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
-        try:
-            draw = service.unannounced_draw(user=request.user, **body.validated_data)
-        except DjangoValidationError as error:
-            return validation_response(error)
+        draw = service.unannounced_draw(user=request.user, **body.validated_data)
         data = {
             "seed": draw.seed,
             "premises": [row.pk for row in draw.premises],

@@ -1,26 +1,23 @@
 """`/api/v1/enforcement-actions/`: enforcement documents (Work Safety Law Arts 65, 70, 102,
 113). Create drafts one, PATCH edits a draft, `POST …/{id}/transitions/{issue|lift|cancel}/`
-issues (numbers), lifts or cancels it through the same services as the pages, and
+(workflow.api) issues (numbers), lifts (`lift_reason`) or cancels it through the same service
+as the pages, and
 `GET …/{id}/pdf/` returns the document. Documents are never deleted: a draft is cancelled."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpResponse
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
-from core.api.permissions import ModelPermissions
 from core.api.serializers import ScopedPrimaryKeyRelatedField
 from core.api.views import RestrictedReadOnlyModelViewSet
 from core.models import Premises
@@ -29,8 +26,8 @@ from hazards.choices import EnforcementKind
 from hazards.filtersets.enforcement import EnforcementActionFilterSet
 from hazards.models import EnforcementAction, Hazard
 from hazards.services import enforcement as service
-from workflow.api import TransitionRequestSerializer, error_response
-from workflow.errors import WorkflowError
+from hazards.views.enforcement import document_context, pdf_template
+from workflow.api import TransitionEndpoint
 
 READ_FIELDS = [
     "id",
@@ -114,48 +111,29 @@ class DraftUpdateSerializer(serializers.Serializer):
     )
 
 
-# Firing a transition changes the document: the model's change permission; then the engine
-# checks the transition's roles and the scope.
-class EnforcementPermissions(ModelPermissions):
-    def has_permission(self, request: Request, view: Any) -> bool:
-        if getattr(view, "action", None) == "transition":
-            return bool(request.user.has_perm("hazards.change_enforcementaction"))
-        return super().has_permission(request, view)
-
-
-def django_error(error: DjangoValidationError) -> ValidationError:
-    """A service's ValidationError as a 400 with the service's code."""
-    code = getattr(error, "code", None) or "invalid"
-    return ValidationError({"detail": " ".join(error.messages), "code": code})
-
-
 class EnforcementActionViewSet(
-    mixins.CreateModelMixin, mixins.UpdateModelMixin, RestrictedReadOnlyModelViewSet
+    TransitionEndpoint,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    RestrictedReadOnlyModelViewSet,
 ):
     """Enforcement documents: drafted, issued with a number, lifted; their PDF."""
 
     model = EnforcementAction
     serializer_class = EnforcementActionSerializer
     filterset_class = EnforcementActionFilterSet
-    permission_classes = [EnforcementPermissions]
     ordering_fields = ["created", "issued_at", "number", "kind", "state", "deadline"]
     select_related = ("premises",)
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def scope_action(self) -> str:
-        # A transition is scope-checked by the engine for its own action.
-        return "view" if self.action in ("transition", "pdf") else super().scope_action()
+        return "view" if self.action == "pdf" else super().scope_action()
 
     @extend_schema(request=DraftSerializer, responses={201: EnforcementActionSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         incoming = DraftSerializer(data=request.data, context=self.get_serializer_context())
         incoming.is_valid(raise_exception=True)
-        try:
-            draft = service.draft_action(user=request.user, **incoming.validated_data)
-        except DjangoValidationError as error:
-            raise django_error(error) from error
-        except DjangoPermissionDenied as error:
-            raise PermissionDenied(str(error)) from error
+        draft = service.draft_action(user=request.user, **incoming.validated_data)
         draft.refresh_from_db()
         return Response(self.get_serializer(draft).data, status=status.HTTP_201_CREATED)
 
@@ -166,14 +144,7 @@ class EnforcementActionViewSet(
         incoming.is_valid(raise_exception=True)
         data = dict(incoming.validated_data)
         version = data.pop("version")
-        try:
-            saved = service.update_draft(request.user, obj, data, version)
-        except WorkflowError as error:
-            return error_response(error)
-        except DjangoValidationError as error:
-            raise django_error(error) from error
-        except DjangoPermissionDenied as error:
-            raise PermissionDenied(str(error)) from error
+        saved = service.update_draft(request.user, obj, data, version)
         return Response(self.get_serializer(saved).data)
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -184,40 +155,10 @@ class EnforcementActionViewSet(
             )
         return self.partial_update(request, *args, **kwargs)
 
-    @extend_schema(request=TransitionRequestSerializer, responses=EnforcementActionSerializer)
-    @action(detail=True, methods=["post"], url_path=r"transitions/(?P<transition>[a-z_]+)")
-    def transition(self, request: Request, transition: str, **kwargs: Any) -> Response:
-        """`issue` (numbers it; no data), `lift` (`{"lift_reason": …}`) or `cancel` a draft;
-        body `{"version": n, "data": {...}}`; a broken rule is 400 with its code."""
-        obj = self.get_object()
-        body = TransitionRequestSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        version, data = body.validated_data["version"], body.validated_data["data"]
-        try:
-            if transition == "issue":
-                fired = service.issue_action(request.user, obj, version)
-            elif transition == "lift":
-                reason = str(data.get("lift_reason", ""))
-                fired = service.lift_action(request.user, obj, reason, version)
-            elif transition == "cancel":
-                fired = service.cancel_action(request.user, obj, version)
-            else:
-                return Response(
-                    {"detail": "There is no such action.", "code": "unknown_transition"},
-                    status=status.HTTP_400_BAD_REQUEST,
-                )
-        except WorkflowError as error:
-            return error_response(error)
-        except DjangoPermissionDenied as error:
-            raise PermissionDenied(str(error)) from error
-        return Response(self.get_serializer(fired).data)
-
     @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"])
     def pdf(self, request: Request, **kwargs: Any) -> HttpResponse:
         """The document as a PDF (a draft is marked DRAFT)."""
-        from hazards.views.enforcement import document_context, pdf_template
-
         obj = self.get_object()
         content = render_pdf(pdf_template(obj), document_context(obj))
         return pdf_response(content, f"{obj.number} {obj.get_kind_display()}")

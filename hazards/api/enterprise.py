@@ -20,7 +20,7 @@ from core.models import Premises
 from hazards.choices import PeriodKind
 from hazards.filtersets.enterprise import EnterpriseStatisticsFilterSet
 from hazards.models import EnterpriseStatistics
-from hazards.services.statistics import StatisticsError, generate_statistics, sign_statistics
+from hazards.services.statistics import generate_statistics, sign_statistics
 
 FIGURES = [
     "due_on",
@@ -68,13 +68,6 @@ class MayChange(BasePermission):
         return bool(request.user and request.user.has_perm("hazards.change_enterprisestatistics"))
 
 
-def refused(error: StatisticsError) -> Response:
-    return Response(
-        {"detail": error.messages[0], "code": error.code or "invalid"},
-        status=status.HTTP_400_BAD_REQUEST,
-    )
-
-
 class EnterpriseStatisticsViewSet(mixins.CreateModelMixin, RestrictedReadOnlyModelViewSet):
     """Quarterly and annual hazard statistics of premises in scope. POST generates a period
     from the ledger (or regenerates it while unsigned); a signed period is refused (400,
@@ -93,16 +86,13 @@ class EnterpriseStatisticsViewSet(mixins.CreateModelMixin, RestrictedReadOnlyMod
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        try:
-            statistics = generate_statistics(
-                user=request.user,
-                premises=data["premises"],
-                kind=data["period_kind"],
-                year=data["year"],
-                quarter=data["quarter"],
-            )
-        except StatisticsError as error:
-            return refused(error)
+        statistics = generate_statistics(
+            user=request.user,
+            premises=data["premises"],
+            kind=data["period_kind"],
+            year=data["year"],
+            quarter=data["quarter"],
+        )
         return Response(self.get_serializer(statistics).data, status=status.HTTP_201_CREATED)
 
     def perform_create(self, serializer: BaseSerializer) -> None:  # pragma: no cover
@@ -115,14 +105,11 @@ class EnterpriseStatisticsViewSet(mixins.CreateModelMixin, RestrictedReadOnlyMod
         statistics = self.get_object()
         form = SignSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        try:
-            signed = sign_statistics(
-                user=request.user,
-                statistics=statistics,
-                principal_name=form.validated_data["principal_name"],
-            )
-        except StatisticsError as error:
-            return refused(error)
+        signed = sign_statistics(
+            user=request.user,
+            statistics=statistics,
+            principal_name=form.validated_data["principal_name"],
+        )
         return Response(self.get_serializer(signed).data)
 
 

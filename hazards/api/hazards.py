@@ -1,7 +1,8 @@
 """`/api/v1/hazards/`, `/governance-plans/` and `/interim-controls/`.
 
 Hazards are created through `report_hazard` and moved only by their machine
-(`POST /hazards/{id}/transitions/{name}/` with the version last read); the list uses a slim
+(`POST /hazards/{id}/transitions/{name}/` with the version last read, workflow.api; the
+rectification's `evidence` travels as multipart files); the list uses a slim
 serializer with one join (the premises' name), so its query count does not grow with the page.
 """
 
@@ -9,11 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
@@ -32,60 +31,8 @@ from hazards.services.hazards import (
     record_interim_control,
     report_hazard,
     save_governance_plan,
-    transition_hazard,
 )
-from workflow.api import TransitionRequestSerializer, error_response
-from workflow.errors import WorkflowError
-
-
-def django_error(error: DjangoValidationError) -> ValidationError:
-    """A service's ValidationError as a 400 with the service's code."""
-    code = getattr(error, "code", None) or "invalid"
-    return ValidationError({"detail": " ".join(error.messages), "code": code})
-
-
-class TransitionPermission(ModelPermissions):
-    """Firing a transition needs the model's view permission here; the engine then checks
-    the transition's own roles, action and scope (the unit may apply to resume a listing)."""
-
-    perms_map = {**ModelPermissions.perms_map, "POST": ["%(app_label)s.view_%(model_name)s"]}
-
-
-class MachineViewSetMixin:
-    """`POST …/{id}/transitions/{name}/` through a service that wraps workflow.engine.fire."""
-
-    request: Request
-
-    def fire(self, name: str, obj: Any, user: Any, data: dict[str, Any], version: int) -> Any:
-        raise NotImplementedError
-
-    def scope_action(self) -> str:
-        if getattr(self, "action", None) == "transition":
-            return "view"
-        return super().scope_action()  # type: ignore[misc]
-
-    def get_permissions(self) -> list[Any]:
-        if getattr(self, "action", None) == "transition":
-            return [TransitionPermission()]
-        return super().get_permissions()  # type: ignore[misc]
-
-    @action(detail=True, methods=["post"], url_path=r"transitions/(?P<transition>[a-z_]+)")
-    def transition(self, request: Request, transition: str, **kwargs: Any) -> Response:
-        """Fire a transition; body `{"version": n, "data": {...}}`; a stale version is 409."""
-        obj = self.get_object()  # type: ignore[attr-defined]
-        body = TransitionRequestSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        try:
-            fired = self.fire(
-                transition,
-                obj,
-                request.user,
-                body.validated_data["data"],
-                body.validated_data["version"],
-            )
-        except WorkflowError as error:
-            return error_response(error)
-        return Response(self.get_serializer(fired).data)  # type: ignore[attr-defined]
+from workflow.api import TransitionEndpoint
 
 
 class HazardListSerializer(serializers.ModelSerializer):
@@ -159,7 +106,7 @@ class HazardReportSerializer(serializers.Serializer):
     )
 
 
-class HazardViewSet(MachineViewSetMixin, mixins.CreateModelMixin, RestrictedReadOnlyModelViewSet):
+class HazardViewSet(TransitionEndpoint, mixins.CreateModelMixin, RestrictedReadOnlyModelViewSet):
     """Hazards on the closed loop (DESIGN.md §5). Create reports one (numbered, placed,
     graded, on the deadline clock when `rectify_by` is given); transitions: register, grade,
     start_rectifying, rectify (needs an `evidence` attachment), verify, reject, close."""
@@ -185,14 +132,8 @@ class HazardViewSet(MachineViewSetMixin, mixins.CreateModelMixin, RestrictedRead
         incoming = HazardReportSerializer(data=request.data, context=self.get_serializer_context())
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
-        try:
-            hazard = report_hazard(user=request.user, **data)
-        except DjangoValidationError as error:
-            raise django_error(error) from error
+        hazard = report_hazard(user=request.user, **data)
         return Response(HazardSerializer(hazard).data, status=status.HTTP_201_CREATED)
-
-    def fire(self, name: str, obj: Any, user: Any, data: dict[str, Any], version: int) -> Any:
-        return transition_hazard(name, obj, user, data, version)
 
 
 class GovernancePlanSerializer(serializers.ModelSerializer):
@@ -242,10 +183,7 @@ class GovernancePlanViewSet(
         serializer.instance = self.save(serializer.instance.hazard, data)  # type: ignore[union-attr]
 
     def save(self, hazard: Hazard, parts: dict[str, Any]) -> GovernancePlan:
-        try:
-            return save_governance_plan(user=self.request.user, hazard=hazard, **parts)
-        except DjangoValidationError as error:
-            raise django_error(error) from error
+        return save_governance_plan(user=self.request.user, hazard=hazard, **parts)
 
 
 class InterimControlSerializer(serializers.ModelSerializer):
@@ -279,10 +217,7 @@ class InterimControlViewSet(mixins.CreateModelMixin, RestrictedReadOnlyModelView
 
     def perform_create(self, serializer: BaseSerializer) -> None:
         data = dict(serializer.validated_data)  # type: ignore[attr-defined]
-        try:
-            serializer.instance = record_interim_control(user=self.request.user, **data)
-        except DjangoValidationError as error:
-            raise django_error(error) from error
+        serializer.instance = record_interim_control(user=self.request.user, **data)
 
     def scope_action(self) -> str:
         return "change" if self.action == "lift" else super().scope_action()
@@ -296,10 +231,7 @@ class InterimControlViewSet(mixins.CreateModelMixin, RestrictedReadOnlyModelView
     def lift(self, request: Request, pk: Any = None) -> Response:
         """Record that the measure was lifted."""
         control = self.get_object()
-        try:
-            lifted = lift_interim_control(user=request.user, control=control)
-        except DjangoValidationError as error:
-            raise django_error(error) from error
+        lifted = lift_interim_control(user=request.user, control=control)
         return Response(InterimControlSerializer(lifted).data)
 
 

@@ -1,12 +1,11 @@
-"""Inspections API: open one, record item results (and photos), complete it, list and read
-them with their results. The same service functions as the pages."""
+"""Inspections API: open one, record item results (and photos), complete or cancel it
+(`POST …/{id}/transitions/{complete|cancel}/`, workflow.api), list and read them with their
+results. The same service functions as the pages."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
@@ -19,13 +18,11 @@ from rest_framework.routers import BaseRouter
 from core.api.serializers import ScopedPrimaryKeyRelatedField
 from core.api.views import RestrictedReadOnlyModelViewSet
 from core.models import Premises
-from hazards.api.campaigns import validation_response
 from hazards.choices import InspectionKind, Outcome
 from hazards.filtersets.inspections import InspectionFilterSet
 from hazards.models import Campaign, ChecklistItem, ChecklistTemplate, Inspection, InspectionResult
 from hazards.services import inspections as service
-from workflow.api import TransitionActionMixin, error_response
-from workflow.errors import WorkflowError
+from workflow.api import TransitionEndpoint
 
 
 class InspectionResultSerializer(serializers.ModelSerializer):
@@ -82,16 +79,12 @@ class PhotoSerializer(serializers.Serializer):
     photo = serializers.FileField()
 
 
-class CompleteSerializer(serializers.Serializer):
-    version = serializers.IntegerField(min_value=1)
-    notes = serializers.CharField(required=False, allow_blank=True)
-
-
 class InspectionViewSet(
-    TransitionActionMixin, mixins.CreateModelMixin, RestrictedReadOnlyModelViewSet
+    TransitionEndpoint, mixins.CreateModelMixin, RestrictedReadOnlyModelViewSet
 ):
     """Inspections with their item results; `POST` opens one (default checklist: the
-    premises' sector's), `results` records an item, `complete` scores and closes it."""
+    premises' sector's), `results` records an item, `photo` adds a photo; transitions:
+    complete (scores it), cancel."""
 
     model = Inspection
     serializer_class = InspectionSerializer
@@ -102,7 +95,7 @@ class InspectionViewSet(
         return InspectionListSerializer if self.action == "list" else InspectionSerializer
 
     def scope_action(self) -> str:
-        if getattr(self, "action", None) in ("results", "photo", "complete"):
+        if getattr(self, "action", None) in ("results", "photo"):
             return "change"
         return super().scope_action()
 
@@ -121,10 +114,7 @@ class InspectionViewSet(
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         body = OpenInspectionSerializer(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
-        try:
-            inspection = service.open_inspection(user=request.user, **body.validated_data)
-        except DjangoValidationError as error:
-            return validation_response(error)
+        inspection = service.open_inspection(user=request.user, **body.validated_data)
         return self.refreshed(inspection, status.HTTP_201_CREATED)
 
     @extend_schema(request=RecordResultSerializer, responses=InspectionSerializer)
@@ -134,10 +124,7 @@ class InspectionViewSet(
         inspection = self.get_object()
         body = RecordResultSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        try:
-            service.record_result(user=request.user, inspection=inspection, **body.validated_data)
-        except DjangoValidationError as error:
-            return validation_response(error)
+        service.record_result(user=request.user, inspection=inspection, **body.validated_data)
         return self.refreshed(inspection)
 
     @extend_schema(request=PhotoSerializer, responses=InspectionSerializer)
@@ -155,27 +142,8 @@ class InspectionViewSet(
                 {"detail": _("Record the outcome before adding a photo."), "code": "no_result"},
                 status=400,
             )
-        try:
-            service.add_photo(user=request.user, result=result, upload=body.validated_data["photo"])
-        except DjangoValidationError as error:
-            return validation_response(error)
+        service.add_photo(user=request.user, result=result, upload=body.validated_data["photo"])
         return self.refreshed(inspection, status.HTTP_201_CREATED)
-
-    @extend_schema(request=CompleteSerializer, responses=InspectionSerializer)
-    @action(detail=True, methods=["post"])
-    def complete(self, request: Request, pk: str | None = None) -> Response:
-        """Score the results and complete the inspection (needs every item answered)."""
-        inspection = self.get_object()
-        body = CompleteSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        try:
-            done = service.complete_inspection(user=request.user, inspection=inspection,
-                                               **body.validated_data)  # fmt: skip
-        except WorkflowError as error:
-            return error_response(error)
-        except PermissionDenied as error:
-            return Response({"detail": str(error), "code": "permission_denied"}, status=403)
-        return self.refreshed(done)
 
 
 def register(router: BaseRouter) -> None:

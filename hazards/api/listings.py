@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import mixins, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -13,11 +12,11 @@ from rest_framework.serializers import BaseSerializer
 
 from core.api.serializers import ScopedPrimaryKeyRelatedField
 from core.api.views import RestrictedReadOnlyModelViewSet
-from hazards.api.hazards import MachineViewSetMixin, django_error
 from hazards.choices import ListingLevel
 from hazards.filtersets.hazards import HazardListingFilterSet
 from hazards.models import Hazard, HazardListing
-from hazards.services.listings import list_hazard, transition_listing
+from hazards.services.listings import list_hazard
+from workflow.api import TransitionEndpoint
 
 
 class HazardListingSerializer(serializers.ModelSerializer):
@@ -59,7 +58,7 @@ class ListHazardSerializer(serializers.Serializer):
 
 
 class HazardListingViewSet(
-    MachineViewSetMixin, mixins.CreateModelMixin, RestrictedReadOnlyModelViewSet
+    TransitionEndpoint, mixins.CreateModelMixin, RestrictedReadOnlyModelViewSet
 ):
     """Listings of major hazards (SAWS Order 16 Arts 21–23). Create lists a hazard;
     transitions: apply_to_resume (the unit, starts the 10-day review clock), review,
@@ -77,14 +76,8 @@ class HazardListingViewSet(
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         incoming = ListHazardSerializer(data=request.data, context=self.get_serializer_context())
         incoming.is_valid(raise_exception=True)
-        try:
-            listing = list_hazard(user=request.user, **incoming.validated_data)
-        except DjangoValidationError as error:
-            raise django_error(error) from error
+        listing = list_hazard(user=request.user, **incoming.validated_data)
         return Response(HazardListingSerializer(listing).data, status=status.HTTP_201_CREATED)
-
-    def fire(self, name: str, obj: Any, user: Any, data: dict[str, Any], version: int) -> Any:
-        return transition_listing(name, obj, user, data, version)
 
 
 def register(router: BaseRouter) -> None:

@@ -40,6 +40,7 @@ def _liftable(action: EnforcementAction, user: Any, data: dict[str, Any]) -> Any
 ENFORCEMENT = register(
     Machine(
         model=EnforcementAction,
+        door="hazards.services.enforcement.transition_action",
         states=EnforcementState,
         initial=EnforcementState.DRAFT,
         transitions=(

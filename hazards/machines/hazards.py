@@ -100,6 +100,7 @@ def four_eyes(hazard: Hazard, user: Any, data: dict[str, Any]) -> str | Promise 
 HAZARD = register(
     Machine(
         model=Hazard,
+        door="hazards.services.hazards.transition_hazard",
         states=HazardState,
         initial=HazardState.REGISTERED,
         transitions=(

@@ -1,4 +1,4 @@
-"""The inspections state machine (issue 4); registered by hazards.workflow.
+"""The inspections state machine; registered by hazards.machines.
 
 An inspection is opened in progress (planned ones carry a `planned_on` date and no start time
 yet), is completed when every checklist item has an outcome, or is cancelled. The service
@@ -38,6 +38,7 @@ def every_item_answered(inspection: Any, user: Any, data: dict[str, Any]) -> str
 INSPECTION = register(
     Machine(
         model=Inspection,
+        door="hazards.services.inspections.transition_inspection",
         states=InspectionState,
         initial=InspectionState.IN_PROGRESS,
         transitions=(

@@ -51,6 +51,7 @@ def note_given(listing: HazardListing, user: Any, data: dict[str, Any]) -> str |
 LISTING = register(
     Machine(
         model=HazardListing,
+        door="hazards.services.listings.transition_listing",
         states=ListingState,
         initial=ListingState.LISTED,
         transitions=(

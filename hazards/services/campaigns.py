@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from core.audit import record_change, snapshot
 from core.models import Premises, Region, Sector, User
-from core.scoping import scope_of
+from core.scoping import get_restricted, scope_of
 from hazards.choices import RISK_ORDER, InspectionKind, InspectionState, RiskColour
 from hazards.models import (
     Campaign,
@@ -59,10 +59,8 @@ def assign_inspector(
             _("The grid is outside the campaign's region."), code="grid_outside_campaign"
         )
     with transaction.atomic():
-        if not Campaign.objects.restrict(user, "change").filter(pk=campaign.pk).exists():
-            raise PermissionDenied(_("You may not change this campaign."))
-        if not Region.objects.restrict(user, "view").filter(pk=grid.pk).exists():
-            raise PermissionDenied(_("The grid is outside your scope."))
+        get_restricted(Campaign, user, "change", campaign.pk)
+        get_restricted(Region, user, "view", grid.pk)
         assignment, created = CampaignAssignment.objects.get_or_create(
             campaign=campaign, grid=grid, inspector=inspector
         )
@@ -73,8 +71,7 @@ def assign_inspector(
 
 def remove_assignment(*, user: Any, assignment: CampaignAssignment) -> None:
     with transaction.atomic():
-        if not Campaign.objects.restrict(user, "change").filter(pk=assignment.campaign_id).exists():
-            raise PermissionDenied(_("You may not change this campaign."))
+        get_restricted(Campaign, user, "change", assignment.campaign_id)
         before, pk = snapshot(assignment), assignment.pk
         assignment.delete()
         assignment.pk = pk
@@ -290,8 +287,7 @@ def unannounced_draw(
     entities and inspectors)."""
     if premises_count < 1 or inspector_count < 1:
         raise ValidationError(_("Draw at least one premises and one inspector."), code="bad_count")
-    if not Region.objects.restrict(user, "view").filter(pk=region.pk).exists():
-        raise PermissionDenied(_("The region is outside your scope."))
+    get_restricted(Region, user, "view", region.pk)
     seed = seed if seed is not None else secrets.randbelow(2**31)
     premises = list(draw_candidates(user, region, sector).select_related("sector"))
     inspectors = list(inspector_candidates(user, region))

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from core.audit import record_change, snapshot
 from core.choices import PremisesStatus
 from core.models import Premises, next_number
+from core.scoping import get_restricted
 from core.services import save_in_scope
 from hazards.choices import (
     OPEN_HAZARD_STATES,
@@ -38,8 +39,9 @@ from hazards.choices import (
 from hazards.models import EnforcementAction, Hazard, HazardListing
 from workflow.calendar import local_date, local_zone
 from workflow.clocks import start_clock
-from workflow.engine import fire
+from workflow.engine import check_inputs, fire
 from workflow.errors import PreconditionFailed
+from workflow.machine import Files
 
 K = EnforcementKind
 POWER_CUT_CLOCK = "hazards.power_cut_notice"
@@ -137,13 +139,9 @@ def default_legal_basis(kind: str) -> str:
 def _check_may_draft(user: Any, premises: Premises, hazard: Hazard | None) -> None:
     if not user.has_perm("hazards.add_enforcementaction"):
         raise PermissionDenied(_("You may not draft enforcement documents."))
-    if not Premises.objects.restrict(user, "view").filter(pk=premises.pk).exists():
-        raise PermissionDenied(_("The premises is outside your scope."))
-    if (
-        hazard is not None
-        and not Hazard.objects.restrict(user, "view").filter(pk=hazard.pk).exists()
-    ):
-        raise PermissionDenied(_("The hazard is outside your scope."))
+    get_restricted(Premises, user, "view", premises.pk)
+    if hazard is not None:
+        get_restricted(Hazard, user, "view", hazard.pk)
     if hazard is not None and hazard.premises_id != premises.pk:
         raise ValidationError(_("The hazard is at another premises."), code="hazard_elsewhere")
 
@@ -403,6 +401,25 @@ def cancel_action(user: Any, action: EnforcementAction, expected_version: Any = 
     """Withdraw a draft; it never had a number and never took effect."""
     _check_may_change(user)
     return fire("cancel", action, user, {}, expected_version)
+
+
+def transition_action(
+    name: str,
+    action: EnforcementAction,
+    user: Any,
+    data: dict[str, Any],
+    expected_version: Any,
+    files: Files,
+) -> Any:
+    """The enforcement machine's door: issuing numbers and stamps the document itself (nothing
+    is posted with it), lifting takes its `lift_reason`, a draft is cancelled as it is."""
+    if name == "lift":
+        check_inputs(data, ("lift_reason",))
+        return lift_action(user, action, str(data.get("lift_reason", "")), expected_version)
+    check_inputs(data, ())
+    if name == "issue":
+        return issue_action(user, action, expected_version)
+    return cancel_action(user, action, expected_version)
 
 
 # The premises' status and the penalty counter

@@ -23,6 +23,9 @@ from core.audit import record_change, snapshot
 from core.models import Premises, Region, next_numbers
 from core.observers import observed
 from core.responsibilities import lead_regulator_ids
+from core.models import Premises, next_number
+from core.scoping import get_restricted
+from core.observers import observed
 from hazards.choices import HazardGrade, HazardSource, HazardState
 from hazards.models import (
     ChecklistItem,
@@ -37,6 +40,8 @@ from workflow.calendar import local_date
 from workflow.clocks import new_clock
 from workflow.models import ClockRule
 from workflow.rules import rule_for
+from workflow.engine import fire
+from workflow.machine import Files
 
 NUMBER_PREFIX = "YH"  # 隐患
 RECTIFY_CLOCK = "hazards.rectify"
@@ -261,20 +266,13 @@ PLAN_FIELDS = (
 )
 
 
-def _hazard_in_scope(user: Any, hazard: Hazard, action: str) -> Hazard:
-    found = Hazard.objects.restrict(user, action).filter(pk=hazard.pk).first()
-    if found is None:
-        raise PermissionDenied(_("The hazard is outside your scope."))
-    return found
-
-
 def save_governance_plan(*, user: Any, hazard: Hazard, **parts: Any) -> GovernancePlan:
     """Write (or revise) the six-part plan of a major hazard; audited."""
     unknown = set(parts) - set(PLAN_FIELDS)
     if unknown:
         raise ValidationError(_("Unknown plan fields: %(f)s") % {"f": ", ".join(sorted(unknown))})
     with transaction.atomic():
-        hazard = _hazard_in_scope(user, hazard, "view")
+        hazard = get_restricted(Hazard, user, "view", hazard.pk)
         if hazard.grade != HazardGrade.MAJOR:
             raise ValidationError(_("Only a major hazard has a governance plan."), code="not_major")
         if hazard.state == HazardState.CLOSED:
@@ -306,7 +304,7 @@ def record_interim_control(
     in_place_from: dt.datetime | None = None,
 ) -> InterimControl:
     with transaction.atomic():
-        hazard = _hazard_in_scope(user, hazard, "view")
+        hazard = get_restricted(Hazard, user, "view", hazard.pk)
         if not user.has_perm("hazards.add_interimcontrol"):
             raise PermissionDenied(_("You may not record interim controls."))
         if hazard.state == HazardState.CLOSED:
@@ -326,14 +324,7 @@ def record_interim_control(
 
 def lift_interim_control(*, user: Any, control: InterimControl) -> InterimControl:
     with transaction.atomic():
-        stored = (
-            InterimControl.objects.restrict(user, "change")
-            .select_for_update()
-            .filter(pk=control.pk)
-            .first()
-        )
-        if stored is None:
-            raise PermissionDenied(_("The measure is outside your scope."))
+        stored = get_restricted(InterimControl, user, "change", control.pk, lock=True)
         if stored.lifted_at is not None:
             raise ValidationError(_("The measure is already lifted."), code="already_lifted")
         before = snapshot(stored)
@@ -352,13 +343,12 @@ def transition_hazard(
     user: Any,
     data: dict[str, Any] | None = None,
     expected_version: int | str | None = None,
+    files: Files | None = None,
 ) -> Hazard:
-    """Fire `name` on the hazard's machine; its risk point's live colour is then recomputed in
-    the same transaction (closing lowers it, re-grading may raise it). Raises
-    workflow.errors.WorkflowError."""
-    from workflow.engine import fire
-
+    """The hazard machine's door: fire `name` with its files (the rectification's evidence,
+    stored in the same transaction); the risk point's live colour is then recomputed (closing
+    lowers it, re-grading may raise it). Raises workflow.errors.WorkflowError."""
     with transaction.atomic():
-        fired = fire(name, hazard, user, data, expected_version)
+        fired = fire(name, hazard, user, data, expected_version, files)
         after_open_or_close(fired)
     return fired

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from core.attachments import store_attachment
 from core.audit import record_change, snapshot
 from core.models import Attachment, Premises
+from core.scoping import get_restricted
 from hazards.choices import HazardSource, InspectionKind, InspectionState, Outcome
 from hazards.models import (
     Campaign,
@@ -29,7 +30,8 @@ from hazards.models import (
     InspectionResult,
 )
 from workflow.calendar import end_of_day, local_date
-from workflow.engine import fire
+from workflow.engine import check_inputs, fire
+from workflow.machine import Files
 
 PHOTO = "photo"
 SIGNATURE = "signature"
@@ -49,8 +51,7 @@ def default_template(premises: Premises) -> ChecklistTemplate | None:
 def _check_may_inspect(user: Any, premises: Premises) -> None:
     if not user.has_perm("hazards.add_inspection"):
         raise PermissionDenied(_("You may not run inspections."))
-    if not Premises.objects.restrict(user, "view").filter(pk=premises.pk).exists():
-        raise PermissionDenied(_("The premises is outside your scope."))
+    get_restricted(Premises, user, "view", premises.pk)
 
 
 def open_inspection(
@@ -188,6 +189,25 @@ def complete_inspection(
     return completed
 
 
+def transition_inspection(
+    name: str,
+    inspection: Inspection,
+    user: Any,
+    data: dict[str, Any],
+    expected_version: Any,
+    files: Files,
+) -> Inspection:
+    """The inspection machine's door: completing scores the results first (nobody posts a
+    score); cancelling is the engine's."""
+    if name != "complete":
+        return fire(name, inspection, user, data, expected_version, files)
+    check_inputs(data, ("notes",))
+    version = int(expected_version) if expected_version is not None else None
+    return complete_inspection(
+        user=user, inspection=inspection, version=version, notes=data.get("notes")
+    )
+
+
 def hazard_deadline(item: ChecklistItem, now: dt.datetime | None = None) -> dt.datetime:
     """The end of the day `default_rectify_days` after today (SAWS Order 16 Art. 15: a general
     hazard is rectified at once or by the deadline the regulator sets)."""
@@ -204,8 +224,7 @@ def record_failed_item_as_hazard(*, user: Any, result: InspectionResult) -> Any:
         return existing
     if result.outcome != Outcome.FAIL:
         raise ValidationError(_("Only a failed item becomes a hazard."), code="not_failed")
-    if not InspectionResult.objects.restrict(user, "view").filter(pk=result.pk).exists():
-        raise PermissionDenied(_("You may not see this inspection."))
+    get_restricted(InspectionResult, user, "view", result.pk)
     item = result.item
     return report_hazard(
         user=user,

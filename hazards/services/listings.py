@@ -16,9 +16,13 @@ from django.utils.translation import gettext as _
 
 from core.audit import record_change
 from core.models import Premises, next_number
+from core.scoping import get_restricted
 from hazards.choices import HazardGrade, HazardState, ListingLevel, ListingState
+from hazards.machines.listings import CHANGES_STATUS
 from hazards.models import Hazard, HazardListing
 from hazards.services.enforcement import premises_status_from_orders
+from workflow.engine import fire
+from workflow.machine import Files
 
 NUMBER_PREFIX = "GP"  # 挂牌
 
@@ -53,10 +57,8 @@ def list_hazard(
     with transaction.atomic():
         if not user.has_perm("hazards.add_hazardlisting"):
             raise PermissionDenied(_("You may not list hazards for supervision."))
-        found = Hazard.objects.restrict(user, "view").select_related("premises")
-        hazard = found.filter(pk=hazard.pk).first()  # type: ignore[assignment]
-        if hazard is None:
-            raise PermissionDenied(_("The hazard is outside your scope."))
+        visible = Hazard.objects.select_related("premises")
+        hazard = get_restricted(visible, user, "view", hazard.pk)
         # SAWS Order 16 Art. 21: listing is for major hazards still open.
         if hazard.grade != HazardGrade.MAJOR:
             raise ValidationError(_("Only a major hazard can be listed."), code="not_major")
@@ -91,14 +93,12 @@ def transition_listing(
     user: Any,
     data: dict[str, Any] | None = None,
     expected_version: int | str | None = None,
+    files: Files | None = None,
 ) -> HazardListing:
-    """Fire `name` on the listing's machine; de-listing recomputes the premises' status in the
-    same transaction. Raises workflow.errors.WorkflowError."""
-    from hazards.machines.listings import CHANGES_STATUS
-    from workflow.engine import fire
-
+    """The listing machine's door: fire `name`; de-listing recomputes the premises' status in
+    the same transaction. Raises workflow.errors.WorkflowError."""
     with transaction.atomic():
-        fired = fire(name, listing, user, data, expected_version)
+        fired = fire(name, listing, user, data, expected_version, files)
         if name in CHANGES_STATUS:
             refresh_premises_status(Premises.objects.get(pk=fired.hazard.premises_id))
     return fired

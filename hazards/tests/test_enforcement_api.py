@@ -111,9 +111,13 @@ def test_a_broken_rule_is_400_with_its_code_and_writes_nothing(world):
 
 def test_a_client_cannot_choose_the_number(world):
     order = draft(world, K.IMMEDIATE_REMOVAL)
-    response = token_client(regulator(world)).post(
-        transition_url(order, "issue"), {"version": order.version, "data": {"number": "X"}}, "json"
-    )
+    client = token_client(regulator(world))
+    chosen = {"version": order.version, "data": {"number": "X"}}
+    refused = client.post(transition_url(order, "issue"), chosen, "json")
+    # The number is the service's: a posted one is refused, never silently dropped.
+    assert refused.status_code == 400 and refused.json()["code"] == "precondition_failed"
+    assert EnforcementAction.objects.get(pk=order.pk).number == f"DRAFT-{order.pk}"
+    response = client.post(transition_url(order, "issue"), {"version": order.version}, "json")
     assert response.status_code == 200
     assert response.json()["number"] != "X"
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from core.choices import PremisesStatus
 from core.models import AuditEntry, DocumentSequence, Premises
+from core.scoping import NotFound
 from hazards.choices import EnforcementKind as K
 from hazards.choices import EnforcementState, HazardGrade, HazardState
 from hazards.models import EnforcementAction, Hazard, HazardListing
@@ -137,7 +138,7 @@ def test_only_a_regulator_issues(world):
 def test_a_premises_outside_the_scope_cannot_get_an_order(world):
     admin_a = make_user("regulator_a", "directory_admin", regions=[world.township_a])
     assert draft_action(user=admin_a, premises=world.premises_a, kind=K.FINE, facts="x").pk
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotFound):
         draft_action(user=admin_a, premises=world.premises_b, kind=K.FINE, facts="x")
     assert not EnforcementAction.objects.filter(premises=world.premises_b).exists()
 

@@ -7,13 +7,15 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from core.models import AuditEntry
+from core.models import Attachment, AuditEntry
 from hazards.choices import HazardState
 from hazards.models import GovernancePlan, Hazard, InterimControl
 from hazards.services.hazards import report_hazard
+from hazards.tests.test_inspections import PNG
 from testing.api import UNSCOPED, CreateTests, ListTests, RetrieveTests
 from testing.world import World
 
@@ -108,6 +110,60 @@ class TestHazardAPI(ListTests, RetrieveTests, CreateTests):
         )
         assert response.status_code == 400
         assert response.json()["code"] == "missing_attachments"
+
+    def test_rectified_with_evidence_and_verified_by_another_user_through_the_api(
+        self,
+    ) -> None:
+        # Given a hazard being rectified at premises A,
+        # when the enterprise's officer reports it rectified with two photos (multipart),
+        photos = [SimpleUploadedFile(f"after-{n}.png", PNG, "image/png") for n in (1, 2)]
+        body = {"version": self.inside.version, "rectification_note": "已更换配电箱盖板",
+                "evidence": photos}  # fmt: skip
+        rectified = self.client("enterprise").post(
+            self.transition_url(self.inside, "rectify"), body, format="multipart"
+        )
+        assert rectified.status_code == 200, rectified.content
+        assert rectified.json()["state"] == HazardState.RECTIFIED
+        evidence = Attachment.objects.of(self.inside).filter(kind="evidence")
+        assert evidence.count() == 2
+        # the officer who reported it cannot verify it (four eyes), whatever their role,
+        version = rectified.json()["version"]
+        own = self.client("enterprise").post(
+            self.transition_url(self.inside, "verify"), {"version": version, "data": {}}, "json"
+        )
+        assert own.status_code in (400, 403) and "code" in own.json()
+        # then township A's staff verify it, and the evidence is still there.
+        verified = self.client("township_a").post(
+            self.transition_url(self.inside, "verify"),
+            {"version": version, "data": {"verification_note": "现场核实，已整改"}},
+            "json",
+        )
+        assert verified.status_code == 200, verified.content
+        body = verified.json()
+        assert body["state"] == HazardState.VERIFIED
+        assert body["verified_by"] == self.world.user("township_a").pk
+        assert body["rectified_by"] != body["verified_by"]
+        assert evidence.count() == 2
+
+    def test_a_refused_rectification_keeps_no_evidence(self) -> None:
+        photo = SimpleUploadedFile("after.png", PNG, "image/png")
+        refused = self.client("enterprise").post(
+            self.transition_url(self.inside, "rectify"),
+            {"version": self.inside.version, "evidence": [photo]},  # no note: refused
+            format="multipart",
+        )
+        assert refused.status_code == 400 and refused.json()["code"] == "missing_fields"
+        assert not Attachment.objects.of(self.inside).exists()
+
+    def test_files_a_step_does_not_take_are_refused(self) -> None:
+        photo = SimpleUploadedFile("x.png", PNG, "image/png")
+        response = self.client("township_a").post(
+            self.transition_url(self.inside, "reject"),
+            {"version": self.inside.version, "evidence": [photo]},
+            format="multipart",
+        )
+        assert response.status_code in (400, 409) and "code" in response.json()
+        assert not Attachment.objects.of(self.inside).exists()
 
     def test_a_transition_outside_the_scope_is_404(self) -> None:
         response = self.client("township_a").post(

@@ -109,9 +109,8 @@ def test_evidence_and_rectification_in_one_post_then_verification(client, world)
     page = client.get(hazard.get_absolute_url())
     assert [t.name for t in page.context["transitions"]] == ["rectify"]
     response = client.post(
-        reverse("hazards:hazard_transition", args=[hazard.pk]),
+        reverse("hazards:hazard_transition", args=[hazard.pk, "rectify"]),
         {
-            "transition": "rectify",
             "version": hazard.version,
             "rectification_note": "已更换",
             "evidence": SimpleUploadedFile("after.png", PNG, content_type="image/png"),
@@ -123,8 +122,8 @@ def test_evidence_and_rectification_in_one_post_then_verification(client, world)
     assert hazard.attachment_count("evidence") == 1
     client.force_login(world.user("township_a"))
     client.post(
-        reverse("hazards:hazard_transition", args=[hazard.pk]),
-        {"transition": "verify", "version": hazard.version},
+        reverse("hazards:hazard_transition", args=[hazard.pk, "verify"]),
+        {"version": hazard.version},
     )
     hazard.refresh_from_db()
     assert hazard.state == HazardState.VERIFIED
@@ -136,9 +135,8 @@ def test_a_refused_step_keeps_no_evidence(client, world):
     hazard = hazard_at(world, "township_a", "灭火器失效", rectify_by=in_days(5))
     client.force_login(world.user("enterprise"))
     client.post(
-        reverse("hazards:hazard_transition", args=[hazard.pk]),
+        reverse("hazards:hazard_transition", args=[hazard.pk, "rectify"]),
         {
-            "transition": "rectify",
             "version": hazard.version,
             "evidence": SimpleUploadedFile("after.png", PNG, content_type="image/png"),
         },
@@ -155,8 +153,8 @@ def test_a_stale_page_gets_the_changed_by_someone_else_message(client, world):
     client.force_login(world.user("township_a"))
     entries = AuditEntry.objects.count()
     response = client.post(
-        reverse("hazards:hazard_transition", args=[hazard.pk]),
-        {"transition": "grade", "version": stale, "grade": "major",
+        reverse("hazards:hazard_transition", args=[hazard.pk, "grade"]),
+        {"version": stale, "grade": "major",
          "rectify_by": in_days(9).strftime("%Y-%m-%dT%H:%M")},
         follow=True,
     )  # fmt: skip
@@ -169,8 +167,8 @@ def test_a_transition_on_a_hazard_outside_the_scope_is_404(client, world):
     hazard = hazard_at(world, "township_b", "乙镇隐患", rectify_by=in_days(5))
     client.force_login(world.user("township_a"))
     response = client.post(
-        reverse("hazards:hazard_transition", args=[hazard.pk]),
-        {"transition": "grade", "version": hazard.version, "grade": "major"},
+        reverse("hazards:hazard_transition", args=[hazard.pk, "grade"]),
+        {"version": hazard.version, "grade": "major"},
     )
     assert response.status_code == 404
 

@@ -150,10 +150,13 @@ def test_a_checklist_run_over_the_api(world: World) -> None:
     )
     assert photo.status_code == 201, photo.content
 
-    stale = client.post(reverse("api:inspection-complete", args=[body["id"]]), {"version": 99})
+    stale = client.post(
+        reverse("api:inspection-transition", args=[body["id"], "complete"]), {"version": 99}
+    )
     assert stale.status_code == 409
     done = client.post(
-        reverse("api:inspection-complete", args=[body["id"]]), {"version": body["version"]}
+        reverse("api:inspection-transition", args=[body["id"], "complete"]),
+        {"version": body["version"]},
     )
     assert done.status_code == 200, done.content
     assert (done.json()["state"], done.json()["score"], done.json()["failed_count"]) == (

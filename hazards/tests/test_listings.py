@@ -198,8 +198,8 @@ def test_the_unit_applies_to_resume_from_the_listing_page(client, world):
     page = client.get(listing.get_absolute_url())
     assert [t.name for t in page.context["transitions"]] == ["apply_to_resume"]
     client.post(
-        reverse("hazards:hazardlisting_transition", args=[listing.pk]),
-        {"transition": "apply_to_resume", "version": listing.version,
+        reverse("hazards:hazardlisting_transition", args=[listing.pk, "apply_to_resume"]),
+        {"version": listing.version,
          "resumption_application": "申请复产"},
     )  # fmt: skip
     assert HazardListing.objects.get(pk=listing.pk).state == ListingState.RESUMPTION_APPLIED

@@ -86,7 +86,9 @@ def status_everywhere(viewer: Client, api_user: User, premises: Premises) -> dic
 
 
 def transition(client: Client, url: str, name: str, **fields: Any) -> str:
-    return post(client, url, {"transition": name, **fields})
+    """Post step `name` to its transition URL (which names it too) with the form's fields."""
+    assert url.rstrip("/").endswith(f"/{name}")
+    return post(client, url, fields)
 
 
 def pdf_fonts(pdf: bytes, tmp_path: Path) -> str:
@@ -148,7 +150,7 @@ def test_major_hazard_from_report_to_delisting_and_resumption(world: World, tmp_
     # The unit cannot start rectifying without the plan.
     refused = transition(
         school,
-        reverse("hazards:hazard_transition", args=[hazard.pk]),
+        reverse("hazards:hazard_transition", args=[hazard.pk, "start_rectifying"]),
         "start_rectifying",
         version=hazard.version,
         rectify_by=local_input(rectify_by),
@@ -181,7 +183,7 @@ def test_major_hazard_from_report_to_delisting_and_resumption(world: World, tmp_
     hazard.refresh_from_db()
     transition(
         school,
-        reverse("hazards:hazard_transition", args=[hazard.pk]),
+        reverse("hazards:hazard_transition", args=[hazard.pk, "start_rectifying"]),
         "start_rectifying",
         version=hazard.version,
         rectify_by=local_input(rectify_by),
@@ -261,9 +263,8 @@ def test_major_hazard_from_report_to_delisting_and_resumption(world: World, tmp_
     # 6. The school rectifies with evidence, and applies to resume.
     hazard.refresh_from_db()
     response = school.post(
-        reverse("hazards:hazard_transition", args=[hazard.pk]),
+        reverse("hazards:hazard_transition", args=[hazard.pk, "rectify"]),
         {
-            "transition": "rectify",
             "version": hazard.version,
             "rectification_note": "门锁已拆除换装推闩，楼梯间杂物已清运。",
             "evidence": SimpleUploadedFile("exit.png", png_bytes(), content_type="image/png"),
@@ -277,7 +278,7 @@ def test_major_hazard_from_report_to_delisting_and_resumption(world: World, tmp_
     listing.refresh_from_db()
     transition(
         school,
-        reverse("hazards:hazardlisting_transition", args=[listing.pk]),
+        reverse("hazards:hazardlisting_transition", args=[listing.pk, "apply_to_resume"]),
         "apply_to_resume",
         version=listing.version,
         resumption_application="隐患已整改完毕，申请复查并恢复教学。",
@@ -289,7 +290,7 @@ def test_major_hazard_from_report_to_delisting_and_resumption(world: World, tmp_
     # 7. The bureau reviews on site and de-lists; the suspension order still holds.
     transition(
         bureau,
-        reverse("hazards:hazardlisting_transition", args=[listing.pk]),
+        reverse("hazards:hazardlisting_transition", args=[listing.pk, "review"]),
         "review",
         version=listing.version,
         review_note="现场复查：安全出口畅通，同意恢复。",
@@ -298,7 +299,7 @@ def test_major_hazard_from_report_to_delisting_and_resumption(world: World, tmp_
     assert listing.state == ListingState.REVIEWED
     transition(
         bureau,
-        reverse("hazards:hazardlisting_transition", args=[listing.pk]),
+        reverse("hazards:hazardlisting_transition", args=[listing.pk, "delist"]),
         "delist",
         version=listing.version,
     )
@@ -311,7 +312,7 @@ def test_major_hazard_from_report_to_delisting_and_resumption(world: World, tmp_
     hazard.refresh_from_db()
     transition(
         bureau,
-        reverse("hazards:hazard_transition", args=[hazard.pk]),
+        reverse("hazards:hazard_transition", args=[hazard.pk, "verify"]),
         "verify",
         version=hazard.version,
         verification_note="复查合格。",
@@ -319,7 +320,7 @@ def test_major_hazard_from_report_to_delisting_and_resumption(world: World, tmp_
     hazard.refresh_from_db()
     transition(
         bureau,
-        reverse("hazards:hazard_transition", args=[hazard.pk]),
+        reverse("hazards:hazard_transition", args=[hazard.pk, "close"]),
         "close",
         version=hazard.version,
     )

@@ -18,6 +18,7 @@ from core.views.generic import (
     ObjectHistoryView,
     ObjectListView,
     RestrictedView,
+    refusal_text,
 )
 from hazards.filtersets.campaigns import CampaignFilterSet
 from hazards.forms.campaigns import AssignmentForm, CampaignForm, DrawForm
@@ -91,7 +92,7 @@ class CampaignAssignView(CampaignPages, RestrictedView):
         try:
             service.assign_inspector(user=request.user, campaign=campaign, **form.cleaned_data)
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            messages.error(request, refusal_text(error))
         else:
             messages.success(request, _("Inspector assigned."))
         return redirect(campaign.get_absolute_url())

@@ -9,9 +9,9 @@ import datetime as dt
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Model
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import URLPattern, path
 from django.utils.formats import date_format
@@ -22,11 +22,13 @@ from core.choices import PremisesStatus
 from core.models import Premises
 from core.pdf import pdf_response, render_pdf
 from core.views.generic import (
+    REFUSALS,
     ObjectDetailView,
     ObjectEditView,
     ObjectHistoryView,
     ObjectListView,
     RestrictedView,
+    refusal_text,
 )
 from core.views.presentation import DetailRow, detail_row
 from hazards.choices import EnforcementKind, EnforcementState
@@ -37,7 +39,7 @@ from hazards.services import enforcement as service
 from hazards.tables.enforcement import EnforcementActionTable
 from workflow.calendar import local_date
 from workflow.engine import available_transitions
-from workflow.errors import WorkflowError
+from workflow.views import transition_path
 
 PANEL_ROWS = 20
 
@@ -151,8 +153,8 @@ class EnforcementActionAddView(EnforcementPages, ObjectEditView):
                 effective_until=data.get("effective_until"),
                 amount=data.get("amount"),
             )
-        except (PermissionDenied, ValidationError) as error:
-            form.add_error(None, "; ".join(getattr(error, "messages", [str(error)])))
+        except REFUSALS as error:
+            form.add_error(None, refusal_text(error))
             return self.render_form(form)
         messages.success(request, _("Drafted %(object)s.") % {"object": action})
         return redirect(action.get_absolute_url())
@@ -177,8 +179,8 @@ class EnforcementActionEditView(EnforcementPages, ObjectEditView):
         data = {name: form.cleaned_data.get(name) for name in service.DRAFT_FIELDS}
         try:
             saved = service.update_draft(request.user, action, data, form.cleaned_data["version"])  # type: ignore[arg-type]
-        except (WorkflowError, ValidationError, PermissionDenied) as error:
-            form.add_error(None, str(getattr(error, "message", error)))
+        except REFUSALS as error:
+            form.add_error(None, refusal_text(error))
             return self.render_form(form)
         messages.success(request, _("Saved %(object)s.") % {"object": saved})
         return redirect(saved.get_absolute_url())
@@ -186,36 +188,6 @@ class EnforcementActionEditView(EnforcementPages, ObjectEditView):
 
 class EnforcementActionHistoryView(EnforcementPages, ObjectHistoryView):
     pass
-
-
-class EnforcementActionTransitionView(EnforcementPages, RestrictedView):
-    """POST issue / lift / cancel from the detail page's buttons."""
-
-    action = "change"
-
-    def post(self, request: HttpRequest, pk: int, transition: str) -> HttpResponseBase:
-        obj = self.get_object("view")
-        assert isinstance(obj, EnforcementAction)
-        version = request.POST.get("version") or obj.version
-        try:
-            if transition == "issue":
-                done = service.issue_action(request.user, obj, version)
-            elif transition == "lift":
-                reason = request.POST.get("lift_reason", "")
-                done = service.lift_action(request.user, obj, reason, version)
-            elif transition == "cancel":
-                done = service.cancel_action(request.user, obj, version)
-            else:
-                messages.error(request, _("There is no such action for this record."))
-                return redirect(obj.get_absolute_url())
-        except WorkflowError as error:
-            messages.error(request, str(error.message))
-            return redirect(obj.get_absolute_url())
-        except PermissionDenied as error:
-            messages.error(request, str(error) or _("You may not take this action."))
-            return redirect(obj.get_absolute_url())
-        messages.success(request, _("%(object)s: done.") % {"object": done})
-        return redirect(done.get_absolute_url())
 
 
 class EnforcementActionPDFView(EnforcementPages, EnforcementActionPDFSelect, RestrictedView):
@@ -319,9 +291,5 @@ urlpatterns: list[URLPattern] = [
         EnforcementActionPDFView.as_view(),
         name="enforcementaction_pdf",
     ),
-    path(
-        "enforcement/<int:pk>/<str:transition>/",
-        EnforcementActionTransitionView.as_view(),
-        name="enforcementaction_transition",
-    ),
+    transition_path("enforcement", EnforcementAction, "enforcementaction_transition"),
 ]

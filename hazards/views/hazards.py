@@ -13,7 +13,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Count, Model, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,8 +20,8 @@ from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 
 from core.models import Attachment, Premises
-from core.views.generic import ObjectDetailView, ObjectListView, RestrictedView
-from hazards.choices import OPEN_HAZARD_STATES, HazardGrade, HazardState
+from core.views.generic import ObjectDetailView, ObjectListView, RestrictedView, refusal_text
+from hazards.choices import OPEN_HAZARD_STATES, HazardGrade, HazardState, ListingState
 from hazards.filtersets.hazards import HazardFilterSet, overdue
 from hazards.forms.hazards import GovernancePlanForm, HazardReportForm, InterimControlForm
 from hazards.models import GovernancePlan, Hazard, HazardListing, InterimControl
@@ -31,21 +30,18 @@ from hazards.services.hazards import (
     record_interim_control,
     report_hazard,
     save_governance_plan,
-    transition_hazard,
 )
 from hazards.tables.hazards import HazardTable
 from workflow.calendar import format_due
 from workflow.engine import available_transitions
-from workflow.errors import WorkflowError
 from workflow.models import Clock
 from workflow.timeline import TimelineRow
 from workflow.timeline import timeline as workflow_timeline
+from workflow.views import transition_path
 
 
 def state_label(obj: Any) -> str:
     """The label of a hazard's or listing's state (`state` is a plain machine column)."""
-    from hazards.choices import ListingState
-
     choices = HazardState if isinstance(obj, Hazard) else ListingState
     return str(dict(choices.choices).get(obj.state, obj.state))
 
@@ -232,70 +228,13 @@ class HazardAddView(HazardPage):
                 rectify_by=data["rectify_by"],
             )
         except (PermissionDenied, ValidationError) as error:
-            form.add_error(None, error_text(error))
+            form.add_error(None, refusal_text(error))
             return self.render_form(form)
         messages.success(request, _("Reported %(hazard)s.") % {"hazard": hazard})
         return redirect(hazard.get_absolute_url())
 
     def render_form(self, form: HazardReportForm) -> HttpResponse:
         return render(self.request, self.template_name, self.page_context(form=form))
-
-
-def error_text(error: Exception) -> str:
-    if isinstance(error, ValidationError):
-        return " ".join(error.messages)
-    return str(error)
-
-
-class HazardTransitionView(HazardPage):
-    """POST: fire one transition with the version the page showed. Evidence uploaded with
-    it is stored in the same transaction, so a refused step keeps no orphan file."""
-
-    action = "change"
-    http_method_names = ["post"]
-
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        hazard = self.get_object("view")
-        assert isinstance(hazard, Hazard)
-        data = {k: v for k, v in request.POST.items() if k not in RESERVED and v != ""}
-        try:
-            with transaction.atomic():
-                store_evidence(request, hazard)
-                fired = transition_hazard(
-                    request.POST.get("transition", ""),
-                    hazard,
-                    request.user,
-                    data,
-                    request.POST.get("version") or None,
-                )
-        except WorkflowError as error:
-            messages.error(request, str(error.message))
-            return redirect(hazard.get_absolute_url())
-        except ValidationError as error:
-            messages.error(request, error_text(error))
-            return redirect(hazard.get_absolute_url())
-        messages.success(
-            request,
-            _("%(hazard)s: %(state)s.")
-            % {
-                "hazard": fired,
-                "state": state_label(fired),
-            },
-        )
-        return redirect(fired.get_absolute_url())
-
-
-RESERVED = {"csrfmiddlewaretoken", "transition", "version", "evidence"}
-
-
-def store_evidence(request: HttpRequest, hazard: Hazard) -> None:
-    uploads = request.FILES.getlist("evidence")
-    if not uploads:
-        return
-    from core.attachments import store_attachment
-
-    for upload in uploads:
-        store_attachment(subject=hazard, upload=upload, kind="evidence", user=request.user)
 
 
 class HazardPlanView(HazardPage):
@@ -321,7 +260,7 @@ class HazardPlanView(HazardPage):
         try:
             save_governance_plan(user=request.user, hazard=hazard, **form.cleaned_data)
         except (PermissionDenied, ValidationError) as error:
-            form.add_error(None, error_text(error))
+            form.add_error(None, refusal_text(error))
             return self.render_form(hazard, form)
         messages.success(request, _("Governance plan saved."))
         return redirect(hazard.get_absolute_url())
@@ -354,7 +293,7 @@ class HazardControlView(HazardPage):
                     return redirect(hazard.get_absolute_url())
                 record_interim_control(user=request.user, hazard=hazard, **form.cleaned_data)
         except (PermissionDenied, ValidationError) as error:
-            messages.error(request, error_text(error))
+            messages.error(request, refusal_text(error))
         return redirect(hazard.get_absolute_url())
 
 
@@ -388,7 +327,7 @@ urlpatterns: list[URLPattern] = [
     path("hazards/overdue/", HazardOverdueView.as_view(), name="hazard_overdue"),
     path("hazards/add/", HazardAddView.as_view(), name="hazard_add"),
     path("hazards/<int:pk>/", HazardDetailView.as_view(), name="hazard_detail"),
-    path("hazards/<int:pk>/transition/", HazardTransitionView.as_view(), name="hazard_transition"),
+    transition_path("hazards", Hazard, "hazard_transition"),
     path("hazards/<int:pk>/plan/", HazardPlanView.as_view(), name="hazard_plan"),
     path("hazards/<int:pk>/controls/", HazardControlView.as_view(), name="hazard_controls"),
 ]

@@ -23,6 +23,7 @@ from core.views.generic import (
     ObjectHistoryView,
     ObjectListView,
     RestrictedView,
+    refusal_text,
 )
 from core.views.presentation import DetailRow
 from hazards.choices import InspectionState, Outcome
@@ -31,7 +32,7 @@ from hazards.forms.inspections import PhotoForm, ResultForm, SignatureForm, Star
 from hazards.models import ChecklistItem, Inspection, InspectionResult, InspectionSchedule
 from hazards.services import inspections as service
 from hazards.tables.inspections import InspectionTable, state_label
-from workflow.errors import WorkflowError
+from workflow.views import transition_path
 
 
 class InspectionPages:
@@ -228,7 +229,7 @@ class InspectionResultView(RunningInspectionView):
                 note=form.cleaned_data["note"],
             )
         except ValidationError as error:
-            return self.done(inspection, item, " ".join(error.messages))
+            return self.done(inspection, item, refusal_text(error))
         return self.done(inspection, item)
 
 
@@ -245,7 +246,7 @@ class InspectionPhotoView(RunningInspectionView):
         try:
             service.add_photo(user=request.user, result=result, upload=form.cleaned_data["photo"])
         except ValidationError as error:
-            return self.done(inspection, item, " ".join(error.messages))
+            return self.done(inspection, item, refusal_text(error))
         return self.done(inspection, item)
 
 
@@ -263,7 +264,7 @@ class InspectionHazardView(RunningInspectionView):
         try:
             hazard = service.record_failed_item_as_hazard(user=request.user, result=result)
         except ValidationError as error:
-            return self.done(inspection, item, " ".join(error.messages))
+            return self.done(inspection, item, refusal_text(error))
         if not request.headers.get("HX-Request"):
             return redirect(hazard.get_absolute_url())
         return self.item_partial(inspection, item)
@@ -284,29 +285,10 @@ class InspectionSignView(RunningInspectionView):
                 upload=form.cleaned_data["signature"],
             )
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            messages.error(request, refusal_text(error))
         else:
             messages.success(request, _("Signature saved."))
         return redirect(f"{self._run_url(inspection)}#signature")
-
-
-class InspectionCompleteView(RunningInspectionView):
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        inspection = self.inspection()
-        try:
-            service.complete_inspection(
-                user=request.user, inspection=inspection, version=version_of(request)
-            )
-        except WorkflowError as error:
-            messages.error(request, str(error.message))
-            return redirect(self._run_url(inspection))
-        messages.success(request, _("Inspection completed."))
-        return redirect(inspection.get_absolute_url())
-
-
-def version_of(request: HttpRequest) -> int | None:
-    value = request.POST.get("version", "")
-    return int(value) if value.isdigit() else None
 
 
 class AttachmentView(View):
@@ -363,10 +345,6 @@ urlpatterns: list[URLPattern] = [
         name="inspection_hazard",
     ),
     path("inspections/<int:pk>/sign/", InspectionSignView.as_view(), name="inspection_sign"),
-    path(
-        "inspections/<int:pk>/complete/",
-        InspectionCompleteView.as_view(),
-        name="inspection_complete",
-    ),
+    transition_path("inspections", Inspection, "inspection_transition"),
     path("attachments/<int:pk>/", AttachmentView.as_view(), name="attachment"),
 ]

@@ -7,20 +7,20 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 
-from core.views.generic import ObjectDetailView, ObjectListView, RestrictedView
+from core.views.generic import ObjectDetailView, ObjectListView, RestrictedView, refusal_text
 from hazards.filtersets.hazards import HazardListingFilterSet
 from hazards.forms.listings import HazardListingForm
 from hazards.models import HazardListing
-from hazards.services.listings import list_hazard, transition_listing
+from hazards.services.listings import list_hazard
 from hazards.tables.hazards import HazardListingTable
-from hazards.views.hazards import clocks_of, error_text, state_label
+from hazards.views.hazards import clocks_of, state_label
 from workflow.engine import available_transitions
-from workflow.errors import WorkflowError
+from workflow.views import transition_path
 
 
 class ListingPage(RestrictedView):
@@ -82,7 +82,7 @@ class HazardListingAddView(ListingPage):
         try:
             listing = list_hazard(user=request.user, **form.cleaned_data)
         except (PermissionDenied, ValidationError) as error:
-            form.add_error(None, error_text(error))
+            form.add_error(None, refusal_text(error))
             return self.render_form(form)
         messages.success(request, _("Listed %(listing)s.") % {"listing": listing})
         return redirect(listing.get_absolute_url())
@@ -91,45 +91,9 @@ class HazardListingAddView(ListingPage):
         return render(self.request, self.template_name, self.page_context(form=form))
 
 
-class HazardListingTransitionView(ListingPage):
-    """POST one action; the machine checks role and scope (the unit may apply to resume)."""
-
-    http_method_names = ["post"]
-
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        listing = self.get_object("view")
-        assert isinstance(listing, HazardListing)
-        reserved = {"csrfmiddlewaretoken", "transition", "version"}
-        data = {k: v for k, v in request.POST.items() if k not in reserved and v != ""}
-        try:
-            fired = transition_listing(
-                request.POST.get("transition", ""),
-                listing,
-                request.user,
-                data,
-                request.POST.get("version") or None,
-            )
-        except WorkflowError as error:
-            messages.error(request, str(error.message))
-            return redirect(listing.get_absolute_url())
-        messages.success(
-            request,
-            _("%(listing)s: %(state)s.")
-            % {
-                "listing": fired,
-                "state": state_label(fired),
-            },
-        )
-        return redirect(fired.get_absolute_url())
-
-
 urlpatterns: list[URLPattern] = [
     path("listings/", HazardListingListView.as_view(), name="hazardlisting_list"),
     path("listings/add/", HazardListingAddView.as_view(), name="hazardlisting_add"),
     path("listings/<int:pk>/", HazardListingDetailView.as_view(), name="hazardlisting_detail"),
-    path(
-        "listings/<int:pk>/transition/",
-        HazardListingTransitionView.as_view(),
-        name="hazardlisting_transition",
-    ),
+    transition_path("listings", HazardListing, "hazardlisting_transition"),
 ]

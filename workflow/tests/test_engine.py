@@ -9,9 +9,11 @@ from rest_framework.serializers import ModelSerializer
 from rest_framework.test import APIRequestFactory, force_authenticate
 
 from core.models import AuditEntry
+from core.scoping import NotFound
+from workflow.api import TransitionEndpoint
 from workflow.choices import ClockState
 from workflow.clocks import open_clocks
-from workflow.engine import NotFound, available_transitions, fire, update_versioned
+from workflow.engine import available_transitions, fire, update_versioned
 from workflow.errors import (
     InvalidState,
     MissingAttachments,
@@ -155,11 +157,11 @@ class TicketSerializer(ModelSerializer):
 
 
 def api_transition(user, ticket, name, body):  # type: ignore[no-untyped-def]
-    from workflow.api import TransitionActionMixin
-
-    class TicketViewSet(TransitionActionMixin, viewsets.GenericViewSet):
+    class TicketViewSet(TransitionEndpoint, viewsets.GenericViewSet):
         serializer_class = TicketSerializer
-        permission_classes = [IsAuthenticated]
+
+        def get_permissions(self):  # type: ignore[no-untyped-def]
+            return [IsAuthenticated()]
 
         def get_queryset(self):  # type: ignore[no-untyped-def]
             return Ticket.objects.restrict(self.request.user, "view")

@@ -6,17 +6,18 @@ from unittest import mock
 
 import pytest
 
+from core.scoping import NotFound
 from core.services import OutOfScopeError
 from testing.world import make_user
 from workflow import escalation
 from workflow.calendar import format_due
 from workflow.choices import ClockState, SupervisionState
-from workflow.engine import NotFound, fire
+from workflow.engine import fire
 from workflow.errors import TransitionForbidden
+from workflow.machines.supervision import REPLY_CLOCK
 from workflow.models import Clock, Notification
 from workflow.supervision import counts_by_unit, issue_notice, notices_on
 from workflow.tests.conftest import at
-from workflow.workflow import REPLY_CLOCK
 
 
 @pytest.fixture

@@ -1,3 +1,0 @@
-"""The workplace-safety machines; workflow.machine.autodiscover imports this module."""
-
-from hazards.machines import enforcement, hazards, inspections, listings  # noqa: F401
