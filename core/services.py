@@ -19,7 +19,6 @@ from django.utils.translation import gettext_lazy
 from core.audit import record_change, snapshot
 from core.observers import observed
 from core.scoping import get_restricted
-from core.observers import observed
 
 
 class ServiceError(Exception):

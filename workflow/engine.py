@@ -26,9 +26,7 @@ from django.utils.translation import gettext as _
 from core.attachments import store_attachment
 from core.audit import record_change, snapshot
 from core.observers import observed
-from core.scoping import RestrictedQuerySet
 from core.scoping import RestrictedQuerySet, get_restricted
-from core.observers import observed
 from workflow import clocks as clock_service
 from workflow.audiences import audience_by_name
 from workflow.errors import (

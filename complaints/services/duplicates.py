@@ -33,9 +33,7 @@ from complaints.models.identity import identity_protection
 from core.audit import record_change, snapshot
 from core.models import Region
 from core.observers import observed
-from core.scoping import scope_of
 from core.scoping import get_restricted, scope_of
-from core.observers import observed
 
 # How alike two texts must be (Dice coefficient of their character bigrams and words, 0–1) to
 # call them the same matter. Tuned on short Chinese summaries: rewordings of one matter score

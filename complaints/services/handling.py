@@ -40,12 +40,9 @@ from complaints.services import documents
 from complaints.services.protection import is_shielded_from
 from complaints.services.routing import route_for
 from core.audit import record_change, snapshot
-from core.models import Department
-from core.observers import observed
-from core.scoping import scope_of
 from core.models import Department, User
-from core.scoping import get_restricted, scope_of
 from core.observers import observed
+from core.scoping import get_restricted, scope_of
 from workflow.calendar import format_due
 from workflow.clocks import open_clocks
 from workflow.engine import fire, update_versioned

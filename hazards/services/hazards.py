@@ -23,9 +23,7 @@ from core.audit import record_change, snapshot
 from core.models import Premises, Region, next_numbers
 from core.observers import observed
 from core.responsibilities import lead_regulator_ids
-from core.models import Premises, next_number
 from core.scoping import get_restricted
-from core.observers import observed
 from hazards.choices import HazardGrade, HazardSource, HazardState
 from hazards.models import (
     ChecklistItem,
@@ -38,10 +36,10 @@ from hazards.models import (
 from hazards.services.risk import refresh_live_colour
 from workflow.calendar import local_date
 from workflow.clocks import new_clock
-from workflow.models import ClockRule
-from workflow.rules import rule_for
 from workflow.engine import fire
 from workflow.machine import Files
+from workflow.models import ClockRule
+from workflow.rules import rule_for
 
 NUMBER_PREFIX = "YH"  # 隐患
 RECTIFY_CLOCK = "hazards.rectify"
