@@ -55,6 +55,7 @@ from hazards.choices import (
     Outcome,
     RiskMethod,
 )
+from hazards.machines.hazards import RECTIFY_CLOCK
 from hazards.models import (
     Campaign,
     CampaignAssignment,
@@ -69,7 +70,6 @@ from hazards.models import (
     RiskPoint,
 )
 from hazards.services.hazards import (
-    RECTIFY_CLOCK,
     Place,
     build_hazard,
     forced_grade,

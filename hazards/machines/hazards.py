@@ -22,7 +22,7 @@ from hazards.choices import HazardGrade, HazardState
 from hazards.models import GovernancePlan, Hazard
 from workflow.machine import Machine, Notify, StartClock, Transition, register
 
-RECTIFY = "hazards.rectify"
+RECTIFY_CLOCK = "hazards.rectify"
 OFFICIALS = (
     "grid_inspector",
     "township_staff",
@@ -33,7 +33,7 @@ OFFICIALS = (
 # SAWS Order 16 Arts 4 and 8: the enterprise finds, registers and rectifies its own hazards.
 ENTERPRISE_AND_OFFICIALS = ("enterprise_officer", *OFFICIALS)
 REGULATOR_ROLES = ("grid_inspector", "township_staff", "department_staff", "unit_leader")
-NEW_DEADLINE = StartClock(RECTIFY, due_field="rectify_by")
+NEW_DEADLINE = StartClock(RECTIFY_CLOCK, due_field="rectify_by")
 
 
 # Who hears of it
@@ -126,7 +126,7 @@ HAZARD = register(
                 ),
                 required=("grade", "rectify_by"),
                 conditions=(criterion_keeps_major, deadline_ahead),
-                cancel=(RECTIFY,),
+                cancel=(RECTIFY_CLOCK,),
                 start=(NEW_DEADLINE,),
             ),
             Transition(
@@ -138,7 +138,7 @@ HAZARD = register(
                 fields=("rectify_by", "rectification_measures"),
                 required=("rectify_by",),
                 conditions=(major_has_plan, deadline_ahead),
-                cancel=(RECTIFY,),
+                cancel=(RECTIFY_CLOCK,),
                 start=(NEW_DEADLINE,),
                 notify=(Notify(premises_officers, "hazard.rectifying"),),
             ),
@@ -151,7 +151,7 @@ HAZARD = register(
                 fields=("rectification_note", "rectification_measures"),
                 required=("rectification_note",),
                 attachments=("evidence",),
-                stop=(RECTIFY,),
+                stop=(RECTIFY_CLOCK,),
                 stamp_user="rectified_by",
                 stamp_time="rectified_at",
                 notify=(Notify(regulators, "hazard.rectified"),),
@@ -177,7 +177,7 @@ HAZARD = register(
                 fields=("verification_note", "rectify_by"),
                 required=("verification_note", "rectify_by"),
                 conditions=(four_eyes, reason_given, deadline_ahead),
-                cancel=(RECTIFY,),
+                cancel=(RECTIFY_CLOCK,),
                 start=(NEW_DEADLINE,),
                 notify=(Notify(premises_officers, "hazard.rejected"),),
             ),
@@ -187,7 +187,7 @@ HAZARD = register(
                 source=(HazardState.VERIFIED,),
                 target=HazardState.CLOSED,
                 roles=OFFICIALS,
-                cancel=(RECTIFY,),
+                cancel=(RECTIFY_CLOCK,),
                 stamp_user="closed_by",
                 stamp_time="closed_at",
                 notify=(Notify(premises_officers, "hazard.closed"),),

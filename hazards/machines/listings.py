@@ -19,7 +19,7 @@ from hazards.machines.hazards import OFFICIALS, regulators
 from hazards.models import HazardListing
 from workflow.machine import Machine, Notify, StartClock, Transition, register
 
-RESUME_REVIEW = "hazards.resume_review"
+RESUME_REVIEW_CLOCK = "hazards.resume_review"
 # Listing is the regulator's act (Work Safety Law Art. 65; SAWS Order 16 Art. 21).
 REGULATOR = ("department_staff", "directory_admin", "unit_leader")
 
@@ -68,7 +68,7 @@ LISTING = register(
                 conditions=(hazard_rectified,),
                 stamp_time="resumption_applied_at",
                 # SAWS Order 16 Art. 23: on-site review within 10 days of the application.
-                start=(StartClock(RESUME_REVIEW, anchor="resumption_applied_at"),),
+                start=(StartClock(RESUME_REVIEW_CLOCK, anchor="resumption_applied_at"),),
                 notify=(Notify(listing_regulators, "listing.resumption_applied"),),
             ),
             Transition(
@@ -80,7 +80,7 @@ LISTING = register(
                 fields=("review_note",),
                 required=("review_note",),
                 conditions=(note_given,),
-                stop=(RESUME_REVIEW,),
+                stop=(RESUME_REVIEW_CLOCK,),
                 stamp_user="reviewed_by",
                 stamp_time="reviewed_at",
                 notify=(Notify(unit_officers, "listing.reviewed"),),
@@ -94,7 +94,7 @@ LISTING = register(
                 fields=("review_note",),
                 required=("review_note",),
                 conditions=(note_given,),
-                stop=(RESUME_REVIEW,),
+                stop=(RESUME_REVIEW_CLOCK,),
                 stamp_user="reviewed_by",
                 stamp_time="reviewed_at",
                 notify=(Notify(unit_officers, "listing.refused"),),

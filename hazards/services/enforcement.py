@@ -36,6 +36,7 @@ from hazards.choices import (
     HazardGrade,
     ListingState,
 )
+from hazards.machines.enforcement import POWER_CUT_CLOCK
 from hazards.models import EnforcementAction, Hazard, HazardListing
 from workflow.calendar import local_date, local_zone
 from workflow.clocks import start_clock
@@ -44,7 +45,6 @@ from workflow.errors import PreconditionFailed
 from workflow.machine import Files
 
 K = EnforcementKind
-POWER_CUT_CLOCK = "hazards.power_cut_notice"
 # Work Safety Law Art. 70: the unit is told in writing 24 hours before the power is cut.
 POWER_CUT_NOTICE = dt.timedelta(hours=24)
 # Work Safety Law Art. 65(1)(3) with Art. 70: a temporary suspension generally lasts no more

@@ -25,6 +25,7 @@ from core.observers import observed
 from core.responsibilities import lead_regulator_ids
 from core.scoping import get_restricted
 from hazards.choices import HazardGrade, HazardSource, HazardState
+from hazards.machines.hazards import RECTIFY_CLOCK
 from hazards.models import (
     ChecklistItem,
     GovernancePlan,
@@ -42,7 +43,6 @@ from workflow.models import ClockRule
 from workflow.rules import rule_for
 
 NUMBER_PREFIX = "YH"  # 隐患
-RECTIFY_CLOCK = "hazards.rectify"
 # A ledger may record a hazard already past rectification: no deadline runs for it then.
 SETTLED_STATES = (HazardState.RECTIFIED, HazardState.CLOSED)
 
