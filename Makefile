@@ -32,7 +32,7 @@ test: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy civicdesk core workflow hazards complaints reports demo testing bench
+	$(VENV)/bin/mypy civicdesk core workflow hazards complaints reports demo testing bench tests
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/lint-imports --no-cache --no-logo
 
