@@ -162,3 +162,20 @@ def plain_indexes(table: str) -> list[tuple[str, str]]:
         else:
             return []
         return list(cursor.fetchall())
+
+
+def analyze(*models_: type[models.Model], whole_file: bool = False) -> None:
+    """Fresh planner statistics for the tables a step filled, so the first queries on a new
+    scale database plan as they will in steady state (on PostgreSQL outside a transaction also
+    a visibility map, for index-only counts). `whole_file`: SQLite analyses every table."""
+    tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in models_)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql" and not connection.in_atomic_block:
+            cursor.execute(f"VACUUM (ANALYZE) {tables}")
+        elif connection.vendor == "postgresql":
+            cursor.execute(f"ANALYZE {tables}")
+        elif whole_file:
+            cursor.execute("ANALYZE")
+        else:
+            for model in models_:
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")

@@ -34,7 +34,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection, models, transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from complaints.choices import (
@@ -69,6 +69,7 @@ from core.models import Department, DocumentSequence, Premises, Region, User
 from demo import names
 from demo.bulk import (
     TableWriter,
+    analyze,
     foreign_key_checks_deferred_to_end,
     next_id,
     reset_sequences,
@@ -693,18 +694,6 @@ def set_number_sequences(factory: CaseloadFactory) -> None:
         )
 
 
-def analyze() -> None:
-    tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in LOADED)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql" and not connection.in_atomic_block:
-            cursor.execute(f"VACUUM (ANALYZE) {tables}")
-        elif connection.vendor == "postgresql":
-            cursor.execute(f"ANALYZE {tables}")
-        else:
-            for model in LOADED:
-                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
-
-
 # --- the step -----------------------------------------------------------------------------------
 
 
@@ -722,5 +711,5 @@ def generate_complaints(
     story = tell_story(seed, cast)
     for key, count in story.items():
         rows[key] = rows.get(key, 0) + count
-    analyze()
+    analyze(*LOADED)
     return rows

@@ -23,6 +23,7 @@ from core.audit import audit_context
 from core.models import Department, Licence, LicenceType, Premises, Region, Responsibility
 from core.roles import sync_roles
 from demo.bulk import (
+    analyze,
     foreign_key_checks_deferred_to_end,
     next_id,
     reset_sequences,
@@ -153,7 +154,7 @@ def premises_step(run: DemoRun) -> None:
                     run.rows[attr] += len(rows)
             bar.update(len(batch.premises))
     reset_sequences(Premises, Licence, Responsibility)
-    analyze_tables()
+    analyze(Premises, Licence, Responsibility, Region, whole_file=True)
 
 
 def users_step(run: DemoRun) -> None:
@@ -219,22 +220,6 @@ def tune_connection_for_bulk_load() -> None:
             cursor.execute("PRAGMA cache_size = -262144")  # 256 MB page cache for index inserts
         elif connection.vendor == "postgresql":
             cursor.execute("SET synchronous_commit TO off")
-
-
-def analyze_tables() -> None:
-    """Fresh planner statistics (and on PostgreSQL a visibility map, for index-only counts),
-    so the first queries on a new scale database plan as they will in steady state."""
-    tables = ", ".join(
-        connection.ops.quote_name(m._meta.db_table)
-        for m in (Premises, Licence, Responsibility, Region)
-    )
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql" and not connection.in_atomic_block:
-            cursor.execute(f"VACUUM (ANALYZE) {tables}")
-        elif connection.vendor == "postgresql":
-            cursor.execute(f"ANALYZE {tables}")
-        else:
-            cursor.execute("ANALYZE")
 
 
 def generate(options: DemoOptions) -> DemoRun:

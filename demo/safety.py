@@ -34,14 +34,18 @@ from decimal import Decimal
 from functools import partial
 from typing import Any
 
-from django.db import connection, models, transaction
+from django.db import models, transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from core import bulk
 from core.models import Premises, Region, Sector, User, next_number
 from demo import names
-from demo.bulk import foreign_key_checks_deferred_to_end, secondary_indexes_rebuilt_after
+from demo.bulk import (
+    analyze,
+    foreign_key_checks_deferred_to_end,
+    secondary_indexes_rebuilt_after,
+)
 from demo.users import TOWNSHIP_A, TOWNSHIP_B, school_of
 from hazards.choices import (
     EnforcementKind,
@@ -822,17 +826,5 @@ def generate_safety(
                 key = re.sub(r"(?<!^)(?=[A-Z])", " ", model.__name__).lower() + "s"
                 rows[key] = rows.get(key, 0) + len(ids)
             record(model, range(ids[0], ids[-1] + 1), partial(list, created))
-    analyze()
+    analyze(Hazard, Clock)  # not the whole file: the premises step did that
     return rows
-
-
-def analyze() -> None:
-    tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in (Hazard, Clock))
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql" and not connection.in_atomic_block:
-            cursor.execute(f"VACUUM (ANALYZE) {tables}")
-        elif connection.vendor == "postgresql":
-            cursor.execute(f"ANALYZE {tables}")
-        else:
-            for model in (Hazard, Clock):  # not the whole file: the premises step did that
-                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
