@@ -18,6 +18,7 @@ from core.models import DocumentSequence, Premises, Region, User
 from core.responsibilities import lead_regulator_of
 from hazards.choices import EnforcementState, HazardGrade, HazardState
 from hazards.models import Campaign, EnforcementAction, Hazard
+from hazards.services.hazards import report_hazard
 from workflow import escalation
 from workflow.models import Clock, EscalationEvent
 
@@ -126,10 +127,6 @@ def test_numbers_are_unique_per_year_and_the_sequence_continues_after_them():
 
 
 def test_report_hazard_after_the_demo_takes_the_next_number():
-    services = pytest.importorskip("hazards.services.hazards")
-    report_hazard = getattr(services, "report_hazard", None)
-    if report_hazard is None:
-        pytest.skip("report_hazard is not on disk yet")
     demo_data("--premises", "300")
     inspector = User.objects.get(username="grid_a")
     premises = Premises.objects.filter(region__in=inspector.regions.all()).first()
