@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,6 +13,7 @@ from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 
 from core.views.generic import (
+    REFUSALS,
     ObjectDetailView,
     ObjectEditView,
     ObjectHistoryView,
@@ -91,7 +92,7 @@ class CampaignAssignView(CampaignPages, RestrictedView):
             return redirect(campaign.get_absolute_url())
         try:
             service.assign_inspector(user=request.user, campaign=campaign, **form.cleaned_data)
-        except ValidationError as error:
+        except REFUSALS as error:
             messages.error(request, refusal_text(error))
         else:
             messages.success(request, _("Inspector assigned."))
@@ -142,8 +143,8 @@ class UnannouncedDrawView(RestrictedView):
             return self.render_page(form)
         try:
             draw = service.unannounced_draw(user=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
+        except REFUSALS as error:
+            form.add_error(None, refusal_text(error))
             return self.render_page(form)
         messages.success(
             request,

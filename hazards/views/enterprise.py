@@ -17,11 +17,12 @@ from django.utils.translation import gettext as _
 from core.exports import XLSX_TYPE, xlsx_file
 from core.models import Premises
 from core.pdf import pdf_response, render_pdf, safe_filename
-from core.services import OutOfScopeError
 from core.views.generic import (
+    REFUSALS,
     ObjectDetailView,
     ObjectHistoryView,
     ObjectListView,
+    refusal_text,
 )
 from core.views.presentation import detail_rows
 from hazards.choices import (
@@ -34,7 +35,6 @@ from hazards.filtersets.enterprise import EnterpriseStatisticsFilterSet
 from hazards.forms.enterprise import GenerateStatisticsForm, SignStatisticsForm, last_quarter
 from hazards.models import EnforcementAction, EnterpriseStatistics, Hazard, Inspection
 from hazards.services.statistics import (
-    StatisticsError,
     due_on,
     generate_statistics,
     period_of,
@@ -245,8 +245,8 @@ class EnterpriseStatisticsGenerateView(SafetyPage):
                 year=data["year"],
                 quarter=data["quarter"] or 0,
             )
-        except (StatisticsError, OutOfScopeError) as error:
-            form.add_error(None, error.messages[0] if hasattr(error, "messages") else str(error))
+        except REFUSALS as error:
+            form.add_error(None, refusal_text(error))
             return self.render_form(form)
         messages.success(request, _("Generated the statistics from the ledger."))
         return redirect(self.url_for("detail", statistics))
@@ -274,8 +274,8 @@ class EnterpriseStatisticsSignView(SafetyPage):
                 statistics=statistics,
                 principal_name=form.cleaned_data["principal_name"],
             )
-        except StatisticsError as error:
-            messages.error(request, error.messages[0])
+        except REFUSALS as error:
+            messages.error(request, refusal_text(error))
             return redirect(self.url_for("detail", statistics))
         messages.success(request, _("Signed; the figures are now frozen."))
         return redirect(self.url_for("detail", statistics))

@@ -12,7 +12,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Model, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,7 +19,13 @@ from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 
 from core.models import Attachment, Premises
-from core.views.generic import ObjectDetailView, ObjectListView, RestrictedView, refusal_text
+from core.views.generic import (
+    REFUSALS,
+    ObjectDetailView,
+    ObjectListView,
+    RestrictedView,
+    refusal_text,
+)
 from hazards.choices import OPEN_HAZARD_STATES, HazardGrade, HazardState, ListingState
 from hazards.filtersets.hazards import HazardFilterSet, overdue
 from hazards.forms.hazards import GovernancePlanForm, HazardReportForm, InterimControlForm
@@ -227,7 +232,7 @@ class HazardAddView(HazardPage):
                 grade=data["grade"] or None,
                 rectify_by=data["rectify_by"],
             )
-        except (PermissionDenied, ValidationError) as error:
+        except REFUSALS as error:
             form.add_error(None, refusal_text(error))
             return self.render_form(form)
         messages.success(request, _("Reported %(hazard)s.") % {"hazard": hazard})
@@ -259,7 +264,7 @@ class HazardPlanView(HazardPage):
             return self.render_form(hazard, form)
         try:
             save_governance_plan(user=request.user, hazard=hazard, **form.cleaned_data)
-        except (PermissionDenied, ValidationError) as error:
+        except REFUSALS as error:
             form.add_error(None, refusal_text(error))
             return self.render_form(hazard, form)
         messages.success(request, _("Governance plan saved."))
@@ -292,7 +297,7 @@ class HazardControlView(HazardPage):
                     messages.error(request, _("Choose the measure taken."))
                     return redirect(hazard.get_absolute_url())
                 record_interim_control(user=request.user, hazard=hazard, **form.cleaned_data)
-        except (PermissionDenied, ValidationError) as error:
+        except REFUSALS as error:
             messages.error(request, refusal_text(error))
         return redirect(hazard.get_absolute_url())
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,6 +19,7 @@ from django.views import View
 from core.attachments import attachment_response
 from core.models import Attachment, Premises
 from core.views.generic import (
+    REFUSALS,
     ObjectDetailView,
     ObjectHistoryView,
     ObjectListView,
@@ -145,8 +146,8 @@ class InspectionStartView(InspectionPages, RestrictedView):
                 kind=form.cleaned_data["kind"],
                 campaign=form.cleaned_data["campaign"],
             )
-        except ValidationError as error:
-            form.add_error(None, error)
+        except REFUSALS as error:
+            form.add_error(None, refusal_text(error))
             return self.render_form(form)
         return redirect("hazards:inspection_run", inspection.pk)
 
@@ -228,7 +229,7 @@ class InspectionResultView(RunningInspectionView):
                 outcome=form.cleaned_data["outcome"],
                 note=form.cleaned_data["note"],
             )
-        except ValidationError as error:
+        except REFUSALS as error:
             return self.done(inspection, item, refusal_text(error))
         return self.done(inspection, item)
 
@@ -245,7 +246,7 @@ class InspectionPhotoView(RunningInspectionView):
             return self.done(inspection, item, _("Choose a photo."))
         try:
             service.add_photo(user=request.user, result=result, upload=form.cleaned_data["photo"])
-        except ValidationError as error:
+        except REFUSALS as error:
             return self.done(inspection, item, refusal_text(error))
         return self.done(inspection, item)
 
@@ -263,7 +264,7 @@ class InspectionHazardView(RunningInspectionView):
             return self.done(inspection, item, _("Only a failed item becomes a hazard."))
         try:
             hazard = service.record_failed_item_as_hazard(user=request.user, result=result)
-        except ValidationError as error:
+        except REFUSALS as error:
             return self.done(inspection, item, refusal_text(error))
         if not request.headers.get("HX-Request"):
             return redirect(hazard.get_absolute_url())
@@ -284,7 +285,7 @@ class InspectionSignView(RunningInspectionView):
                 representative_name=form.cleaned_data["representative_name"],
                 upload=form.cleaned_data["signature"],
             )
-        except ValidationError as error:
+        except REFUSALS as error:
             messages.error(request, refusal_text(error))
         else:
             messages.success(request, _("Signature saved."))

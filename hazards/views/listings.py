@@ -5,14 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 
-from core.views.generic import ObjectDetailView, ObjectListView, RestrictedView, refusal_text
+from core.views.generic import (
+    REFUSALS,
+    ObjectDetailView,
+    ObjectListView,
+    RestrictedView,
+    refusal_text,
+)
 from hazards.filtersets.hazards import HazardListingFilterSet
 from hazards.forms.listings import HazardListingForm
 from hazards.models import HazardListing
@@ -81,7 +86,7 @@ class HazardListingAddView(ListingPage):
             return self.render_form(form)
         try:
             listing = list_hazard(user=request.user, **form.cleaned_data)
-        except (PermissionDenied, ValidationError) as error:
+        except REFUSALS as error:
             form.add_error(None, refusal_text(error))
             return self.render_form(form)
         messages.success(request, _("Listed %(listing)s.") % {"listing": listing})

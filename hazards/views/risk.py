@@ -15,13 +15,14 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from core.models import Premises, Region
-from core.services import OutOfScopeError
 from core.views.generic import (
+    REFUSALS,
     ObjectDetailView,
     ObjectEditView,
     ObjectHistoryView,
     ObjectListView,
     RestrictedView,
+    refusal_text,
 )
 from hazards.choices import OPEN_HAZARD_STATES, RISK_ORDER, HazardState, RiskColour
 from hazards.filtersets.risk import RiskPointFilterSet
@@ -141,8 +142,8 @@ class RiskPointEditView(SafetyPage, ObjectEditView):
         except RiskInputError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
             return self.render_form(form)
-        except OutOfScopeError as error:
-            form.add_error(None, str(error))
+        except REFUSALS as error:
+            form.add_error(None, refusal_text(error))
             return self.render_form(form)
         message = _("Created %(object)s.") if is_new else _("Saved %(object)s.")
         messages.success(request, message % {"object": saved})
