@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from core.bulk import adapter, write_rows
 from core.choices import AuditAction
-from core.models import AuditChainHead, AuditEntry
+from core.models import AuditChainHead, AuditEntry, User
 
 GENESIS_HASH = "0" * 64
 # Secrets are never copied into the audit log; a change to one is recorded as a change only.
@@ -37,7 +37,7 @@ UNAUDITED_FIELDS = frozenset({"path", "depth", "created", "updated", "last_login
 
 @dataclass(frozen=True)
 class AuditContext:
-    actor: Any = None
+    actor: User | None = None
     source: str = "system"
     request_id: str = ""
     request: Any = None
@@ -62,7 +62,7 @@ _deferred: ContextVar[list[AuditEntry] | None] = ContextVar("audit_deferred", de
 
 @contextmanager
 def audit_context(
-    actor: Any = None, source: str = "system", request_id: str = "", request: Any = None
+    actor: User | None = None, source: str = "system", request_id: str = "", request: Any = None
 ) -> Iterator[None]:
     token = _context.set(AuditContext(actor, source, request_id or uuid.uuid4().hex, request))
     try:

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from core.models import User
 from hazards.choices import EnforcementState
 from hazards.models import EnforcementAction
 from workflow.machine import Machine, Transition, register
@@ -21,13 +22,13 @@ POWER_CUT_CLOCK = "hazards.power_cut_notice"
 REGULATORS = ("department_staff", "directory_admin")
 
 
-def _issue_rules(action: EnforcementAction, user: Any, data: dict[str, Any]) -> Any:
+def _issue_rules(action: EnforcementAction, user: User, data: dict[str, Any]) -> Any:
     from hazards.services.enforcement import issue_rules_met
 
     return issue_rules_met(action, user, data)
 
 
-def _liftable(action: EnforcementAction, user: Any, data: dict[str, Any]) -> Any:
+def _liftable(action: EnforcementAction, user: User, data: dict[str, Any]) -> Any:
     from hazards.services.enforcement import LIFTABLE_KINDS
 
     if action.kind not in LIFTABLE_KINDS:

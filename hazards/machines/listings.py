@@ -33,7 +33,7 @@ def listing_regulators(listing: HazardListing) -> Iterable[User]:
 
 
 def hazard_rectified(
-    listing: HazardListing, user: Any, data: dict[str, Any]
+    listing: HazardListing, user: User, data: dict[str, Any]
 ) -> str | Promise | None:
     # SAWS Order 16 Art. 23: the unit applies to resume once the rectification is done.
     done = (HazardState.RECTIFIED, HazardState.VERIFIED, HazardState.CLOSED)
@@ -42,7 +42,7 @@ def hazard_rectified(
     return None
 
 
-def note_given(listing: HazardListing, user: Any, data: dict[str, Any]) -> str | Promise | None:
+def note_given(listing: HazardListing, user: User, data: dict[str, Any]) -> str | Promise | None:
     if not str(data.get("review_note") or "").strip():
         return _("Record what the on-site review found.")
     return None

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -14,7 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from core.audit import record_bulk_create, record_change, snapshot
-from core.models import Sector
+from core.models import Sector, User
 from hazards.choices import Outcome
 from hazards.models import ChecklistItem, ChecklistTemplate, Inspection
 
@@ -102,7 +101,7 @@ def template_for(sector: Sector, on_date: datetime.date) -> ChecklistTemplate | 
 
 def new_version(
     *,
-    user: Any,
+    user: User,
     template: ChecklistTemplate,
     effective_from: datetime.date,
     name: str = "",

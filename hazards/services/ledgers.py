@@ -405,7 +405,7 @@ def local_day(moment: dt.datetime | None) -> str:
     return timezone.localtime(moment).date().isoformat() if moment else ""
 
 
-def person(user: Any) -> str:
+def person(user: User | None) -> str:
     return (user.get_full_name() or user.get_username()) if user is not None else ""
 
 

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.choices import PremisesStatus
-from core.models import Premises
+from core.models import Premises, User
 from hazards.choices import EnforcementKind as K
 from hazards.choices import EnforcementState
 from hazards.models import EnforcementAction
@@ -75,7 +75,7 @@ class TestEnforcementActionPages(ListViewTests, ExportTests, DetailViewTests, Cr
         return EnforcementAction.objects.filter(facts=data["facts"]).first()
 
 
-def login(client: Client, user: Any) -> None:
+def login(client: Client, user: User) -> None:
     client.force_login(user)
 
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from core.attachments import attachment_response
-from core.models import Attachment, Premises
+from core.models import Attachment, Premises, User
 from core.views.generic import (
     ObjectDetailView,
     ObjectHistoryView,
@@ -130,16 +130,16 @@ class InspectionStartView(InspectionPages, RestrictedView):
     template_name = "hazards/inspection_start.html"
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        form = StartInspectionForm(initial=request.GET.dict(), user=request.user)
+        form = StartInspectionForm(initial=request.GET.dict(), user=self.user)
         return self.render_form(form)
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        form = StartInspectionForm(request.POST, user=request.user)
+        form = StartInspectionForm(request.POST, user=self.user)
         if not form.is_valid():
             return self.render_form(form)
         try:
             inspection = service.open_inspection(
-                user=request.user,
+                user=self.user,
                 premises=form.cleaned_data["premises"],
                 template=form.cleaned_data["template"],
                 kind=form.cleaned_data["kind"],
@@ -222,7 +222,7 @@ class InspectionResultView(RunningInspectionView):
             return self.done(inspection, item, _("Choose pass, fail or not applicable."))
         try:
             service.record_result(
-                user=request.user,
+                user=self.user,
                 inspection=inspection,
                 item=item,
                 outcome=form.cleaned_data["outcome"],
@@ -244,7 +244,7 @@ class InspectionPhotoView(RunningInspectionView):
         if not form.is_valid():
             return self.done(inspection, item, _("Choose a photo."))
         try:
-            service.add_photo(user=request.user, result=result, upload=form.cleaned_data["photo"])
+            service.add_photo(user=self.user, result=result, upload=form.cleaned_data["photo"])
         except ValidationError as error:
             return self.done(inspection, item, refusal_text(error))
         return self.done(inspection, item)
@@ -262,7 +262,7 @@ class InspectionHazardView(RunningInspectionView):
         if result is None:
             return self.done(inspection, item, _("Only a failed item becomes a hazard."))
         try:
-            hazard = service.record_failed_item_as_hazard(user=request.user, result=result)
+            hazard = service.record_failed_item_as_hazard(user=self.user, result=result)
         except ValidationError as error:
             return self.done(inspection, item, refusal_text(error))
         if not request.headers.get("HX-Request"):
@@ -279,7 +279,7 @@ class InspectionSignView(RunningInspectionView):
             return redirect(self._run_url(inspection))
         try:
             service.sign(
-                user=request.user,
+                user=self.user,
                 inspection=inspection,
                 representative_name=form.cleaned_data["representative_name"],
                 upload=form.cleaned_data["signature"],
@@ -300,7 +300,7 @@ class AttachmentView(View):
         return attachment_response(request.user, pk)
 
 
-def inspections_panel(user: Any, premises: Premises) -> dict[str, Any]:
+def inspections_panel(user: User, premises: Premises) -> dict[str, Any]:
     """The premises page's inspections card: recent inspections and the next due date."""
     if not user.has_perm("hazards.view_inspection"):
         raise PermissionDenied

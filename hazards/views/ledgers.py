@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from core.exports import EXPORT_FORMATS, csv_response, rows_response
 from core.forms import style_for_bootstrap
-from core.models import ImportJob, ImportProblem
+from core.models import ImportJob, ImportProblem, User
 from core.views.generic import RestrictedView
 from hazards.forms.ledgers import LedgerImportForm
 from hazards.models import Hazard, Inspection
@@ -168,7 +168,7 @@ class LedgerExportView(RestrictedView):
         return rows_response(export_format, rows, stem, title)
 
 
-def ledger_panel(user: Any, premises: Any) -> dict[str, Any]:
+def ledger_panel(user: User, premises: Any) -> dict[str, Any]:
     """The premises page's ledger card: its imports and links to its ledgers."""
     jobs = ImportJob.objects.restrict(user, "view").filter(
         kind=service.IMPORT_KIND, premises=premises
