@@ -43,7 +43,7 @@ class AuditContext:
     request: Any = None
 
     @property
-    def resolved_actor(self) -> Any:
+    def resolved_actor(self) -> User | None:
         # Read from the request at write time: DRF authenticates tokens inside the view,
         # after the middleware has opened the context.
         actor = getattr(self.request, "user", None) if self.request is not None else self.actor

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import AnonymousUser, Group
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -35,7 +35,9 @@ from core.roles import grantable_roles
 from core.scoping import permission_name
 
 
-def user_of(serializer: serializers.Field | serializers.BaseSerializer) -> Any:
+def user_of(
+    serializer: serializers.Field | serializers.BaseSerializer,
+) -> User | AnonymousUser | None:
     request = serializer.context.get("request")
     return getattr(request, "user", None)
 

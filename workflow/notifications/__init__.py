@@ -23,7 +23,7 @@ from workflow.notifications.channels import send_email, sms_backend
 
 
 def notify(
-    recipients: Iterable[Any],
+    recipients: Iterable[User],
     *,
     topic: str,
     title: str,
