@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from json.encoder import encode_basestring  # type: ignore[attr-defined]
+from json.encoder import encode_basestring
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -384,10 +384,10 @@ def _many_to_many_values(
         by_model.setdefault(type(instance), []).append(instance.pk)
     for model, keys in by_model.items():
         for field in model._meta.many_to_many:
-            through = field.remote_field.through  # type: ignore[attr-defined]
+            through = field.remote_field.through
             assert through is not None  # set up when the models are loaded
-            source = field.m2m_field_name()  # type: ignore[attr-defined]
-            target = field.m2m_reverse_field_name()  # type: ignore[attr-defined]
+            source = field.m2m_field_name()
+            target = field.m2m_reverse_field_name()
             ids: dict[Any, list[Any]] = {}
             pairs = through._default_manager.filter(**{f"{source}__in": keys})
             for owner, related in pairs.values_list(source, target).iterator():

@@ -122,7 +122,7 @@ def get_restricted[M: models.Model](
     found = restricted.filter(pk=getattr(pk, "pk", pk)).first()
     if found is None:
         raise NotFound(f"No {queryset.model._meta.verbose_name} matches the given query.")
-    return found  # type: ignore[no-any-return]
+    return found
 
 
 class RestrictedManager(models.Manager.from_queryset(RestrictedQuerySet)):  # type: ignore[misc]

@@ -254,7 +254,7 @@ def perform[Stateful: StatefulModel](
     door = machine.door_function
     if door is None:
         return fire(transition, obj, user, data, expected_version, files)
-    return door(transition, obj, user, data, expected_version, files)  # type: ignore[no-any-return]
+    return door(transition, obj, user, data, expected_version, files)
 
 
 def check_inputs(data: dict[str, Any], accepted: Iterable[str]) -> None:

@@ -43,7 +43,7 @@ def score(results: Iterable[tuple[ChecklistItem, str]]) -> Decimal | None:
 
 def score_inspection(inspection: Inspection) -> Decimal | None:
     """The inspection's score from its recorded results (unanswered items are left out)."""
-    results = inspection.results.select_related("item")  # type: ignore[attr-defined]
+    results = inspection.results.select_related("item")
     return score((result.item, result.outcome) for result in results)
 
 
@@ -152,7 +152,7 @@ def copied_items(source: ChecklistTemplate, target: ChecklistTemplate) -> list[C
             major_exceptions=item.major_exceptions,
             default_rectify_days=item.default_rectify_days,
         )
-        for item in source.items.order_by("number")  # type: ignore[attr-defined]
+        for item in source.items.order_by("number")
     ]
 
 

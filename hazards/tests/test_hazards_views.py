@@ -27,7 +27,7 @@ def in_days(days: int) -> dt.datetime:
     return timezone.now() + dt.timedelta(days=days)
 
 
-def hazard_at(world: World, township: str, title: str, **extra) -> Hazard:  # type: ignore[no-untyped-def]
+def hazard_at(world: World, township: str, title: str, **extra) -> Hazard:
     premises = world.premises_a if township == "township_a" else world.premises_b
     return report_hazard(
         user=world.user(township), premises=premises, title=title, source="ad_hoc", **extra

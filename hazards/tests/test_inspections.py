@@ -33,7 +33,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
 @pytest.fixture(autouse=True)
-def media_in_tmp(settings, tmp_path):  # type: ignore[no-untyped-def]
+def media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
 
 

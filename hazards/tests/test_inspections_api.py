@@ -29,7 +29,7 @@ TODAY = dt.date(2026, 6, 1)
 
 
 @pytest.fixture(autouse=True)
-def media_in_tmp(settings, tmp_path):  # type: ignore[no-untyped-def]
+def media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
 
 

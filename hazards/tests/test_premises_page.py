@@ -43,7 +43,7 @@ def test_premises_page_hides_safety_panels_from_a_user_without_safety_permission
     assert "电线私拉乱接" not in response.content.decode()
 
 
-def _view_premises_permissions():  # type: ignore[no-untyped-def]
+def _view_premises_permissions():
     from django.contrib.auth.models import Permission
 
     return Permission.objects.filter(
