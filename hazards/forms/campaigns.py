@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import DateInput, RestrictedModelForm, style_for_bootstrap
 from core.models import Region, Sector, User
 from hazards.models import Campaign
+from hazards.services.campaigns import inspector_candidates
 from workflow.calendar import local_date
 
 
@@ -37,8 +38,6 @@ class AssignmentForm(forms.Form):
         self.fields["grid"].queryset = Region.objects.restrict(user, "view").filter(  # type: ignore[attr-defined]
             path__startswith=campaign.region.path
         )
-        from hazards.services.campaigns import inspector_candidates
-
         self.fields["inspector"].queryset = inspector_candidates(user, campaign.region)  # type: ignore[attr-defined]
         style_for_bootstrap(self)
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from core.models import User
 from hazards.choices import EnforcementState
 from hazards.models import EnforcementAction
+from hazards.services.enforcement import LIFTABLE_KINDS, issue_rules_met
 from workflow.machine import Machine, Transition, register
 
 POWER_CUT_CLOCK = "hazards.power_cut_notice"
@@ -23,14 +24,10 @@ REGULATORS = ("department_staff", "directory_admin")
 
 
 def _issue_rules(action: EnforcementAction, user: User, data: dict[str, Any]) -> Any:
-    from hazards.services.enforcement import issue_rules_met
-
     return issue_rules_met(action, user, data)
 
 
 def _liftable(action: EnforcementAction, user: User, data: dict[str, Any]) -> Any:
-    from hazards.services.enforcement import LIFTABLE_KINDS
-
     if action.kind not in LIFTABLE_KINDS:
         return _("A %(kind)s stays in force once issued; it is not lifted.") % {
             "kind": action.get_kind_display()

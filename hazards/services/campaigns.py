@@ -309,6 +309,7 @@ def _plan_draw(
     planned_on: dt.date,
     campaign: Campaign | None,
 ) -> list[Inspection]:
+    # hazards.services.inspections imports this module (refresh_schedule): a cycle.
     from hazards.services.inspections import open_inspection
 
     note = _(

@@ -40,7 +40,7 @@ from hazards.models import EnforcementAction, Hazard, HazardListing
 from workflow.calendar import local_date, local_zone
 from workflow.clocks import start_clock
 from workflow.engine import check_inputs, fire
-from workflow.errors import PreconditionFailed
+from workflow.errors import InvalidState, PreconditionFailed, VersionConflict
 from workflow.machine import Files
 
 K = EnforcementKind
@@ -543,8 +543,6 @@ def update_draft(
 ) -> Any:
     """Change a draft's text and terms (an issued document is never edited, only lifted).
     Compare-and-set on the version: a stale form or API call is a VersionConflict (409)."""
-    from workflow.errors import InvalidState, VersionConflict
-
     if not user.has_perm("hazards.change_enforcementaction"):
         raise PermissionDenied(_("You may not edit enforcement documents."))
     changes = {name: value for name, value in data.items() if name in DRAFT_FIELDS}

@@ -29,6 +29,9 @@ from hazards.models import (
     Inspection,
     InspectionResult,
 )
+from hazards.services.campaigns import refresh_schedule
+from hazards.services.checklists import score_inspection, template_for
+from hazards.services.hazards import report_hazard
 from workflow.calendar import end_of_day, local_date
 from workflow.engine import check_inputs, fire
 from workflow.machine import Files
@@ -43,8 +46,6 @@ def is_enterprise_officer(user: User) -> bool:
 
 def default_template(premises: Premises) -> ChecklistTemplate | None:
     """The checklist in force today for the premises' sector (or the nearest sector above)."""
-    from hazards.services.checklists import template_for
-
     return template_for(premises.sector, local_date(timezone.now()))
 
 
@@ -170,8 +171,6 @@ def sign(
 
 def score_of(inspection: Inspection) -> tuple[Decimal | None, int]:
     """Score (%) by the checklists' scoring rule, and the number of failed items."""
-    from hazards.services.checklists import score_inspection
-
     failed = inspection.results.filter(outcome=Outcome.FAIL).count()
     return score_inspection(inspection), failed
 
@@ -185,8 +184,6 @@ def complete_inspection(
     if notes is not None:
         data["notes"] = notes
     completed = fire("complete", inspection, user, data, version)
-    from hazards.services.campaigns import refresh_schedule
-
     refresh_schedule(completed.premises)
     return completed
 
@@ -219,8 +216,6 @@ def hazard_deadline(item: ChecklistItem, now: dt.datetime | None = None) -> dt.d
 
 def record_failed_item_as_hazard(*, user: User, result: InspectionResult) -> Any:
     """Register the failed item as a hazard, prefilled; a second call returns the same hazard."""
-    from hazards.services.hazards import report_hazard
-
     existing = getattr(result, "hazard", None) if result.pk else None
     if existing is not None:
         return existing

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.utils import timezone
 
 from hazards.services.hazards import report_hazard
@@ -44,8 +45,6 @@ def test_premises_page_hides_safety_panels_from_a_user_without_safety_permission
 
 
 def _view_premises_permissions():
-    from django.contrib.auth.models import Permission
-
     return Permission.objects.filter(
         content_type__app_label="core", codename__in=["view_premises", "view_licence"]
     )

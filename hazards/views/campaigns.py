@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 
-from core.models import User
+from core.models import Premises, User
 from core.views.generic import (
     ObjectDetailView,
     ObjectEditView,
@@ -64,8 +64,6 @@ class CampaignDetailView(CampaignPages, ObjectDetailView):
 
 
 def _visible_premises(user: User) -> Any:
-    from core.models import Premises
-
     return Premises.objects.restrict(user, "view").values("pk")
 
 

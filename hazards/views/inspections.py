@@ -8,11 +8,12 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import URLPattern, path
+from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -46,8 +47,6 @@ class InspectionListView(InspectionPages, ObjectListView):
     select_related = ("premises", "template", "inspector", "region")
 
     def page_context(self, **extra: Any) -> dict[str, Any]:
-        from django.urls import reverse
-
         return super().page_context(**{"add_url": reverse("hazards:inspection_start"), **extra})
 
 
@@ -63,8 +62,6 @@ def result_rows(inspection: Inspection) -> list[dict[str, Any]]:
     }
     photos: dict[int, list[Attachment]] = {}
     if results:
-        from django.contrib.contenttypes.models import ContentType
-
         for attachment in Attachment.objects.filter(
             content_type=ContentType.objects.get_for_model(InspectionResult),
             object_id__in=[result.pk for result in results.values()],
@@ -185,8 +182,6 @@ class RunningInspectionView(InspectionPages, RestrictedView):
         return redirect(f"{self._run_url(inspection)}#item-{item.pk}")
 
     def _run_url(self, inspection: Inspection) -> str:
-        from django.urls import reverse
-
         return reverse("hazards:inspection_run", args=[inspection.pk])
 
 
