@@ -44,8 +44,7 @@ class InspectionFilterSet(SearchFilterSet):
                   "since", "until", "has_failures"]  # fmt: skip
 
     def failures(
-        self, queryset: QuerySet[Inspection], name: str, value: bool | None
+        self, queryset: QuerySet[Inspection], name: str, value: bool
     ) -> QuerySet[Inspection]:
-        if value is None:
-            return queryset
+        # django-filter calls this only with a value: an empty choice leaves the rows as they are.
         return queryset.filter(failed_count__gt=0) if value else queryset.filter(failed_count=0)
