@@ -177,7 +177,7 @@ def _cleanup() -> None:
     premises = Premises.objects.filter(name__startswith=PREMISES_NAME)
     with transaction.atomic():
         hazards = Hazard.objects.filter(premises_id__in=premises.values("pk"))
-        hazards._raw_delete(Hazard.objects.db)  # type: ignore[attr-defined]
+        hazards._raw_delete(Hazard.objects.db)
         premises.delete()
         User.objects.filter(username=BENCH_USER).delete()
 

@@ -163,8 +163,8 @@ def _cleanup(code: str) -> None:
     with transaction.atomic():
         Clock.objects.filter(
             content_type=ContentType.objects.get_for_model(Hazard), object_id__in=hazards
-        )._raw_delete(Clock.objects.db)  # type: ignore[attr-defined]
-        Hazard.objects.filter(pk__in=hazards)._raw_delete(Hazard.objects.db)  # type: ignore[attr-defined]
+        )._raw_delete(Clock.objects.db)
+        Hazard.objects.filter(pk__in=hazards)._raw_delete(Hazard.objects.db)
         for job in ImportJob.objects.filter(created_by__username=BENCH_USER):
             job.file.delete(save=False)
             job.delete()

@@ -16,6 +16,7 @@ from django_otp.forms import OTPAuthenticationFormMixin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core.accounts import has_second_factor
+from core.models import User
 
 
 def one_time_code_field(required: bool) -> forms.CharField:
@@ -44,12 +45,12 @@ class OneTimeCodeMixin(OTPAuthenticationFormMixin):
     )
     device_confirmed = True
 
-    def _chosen_device(self, user: Any) -> TOTPDevice | None:
+    def _chosen_device(self, user: User) -> TOTPDevice | None:
         # Called inside clean_otp's transaction; the lock stops one code being used twice.
         devices = TOTPDevice.objects.devices_for_user(user, confirmed=self.device_confirmed)
         return devices.select_for_update().first()
 
-    def _update_form(self, user: Any) -> None:
+    def _update_form(self, user: User) -> None:
         # django-otp would echo the password back into the page; we make the user retype it.
         return None
 
@@ -78,7 +79,7 @@ class OneTimeCodeForm(OneTimeCodeMixin, forms.Form):
 
     otp_token = one_time_code_field(required=True)
 
-    def __init__(self, user: Any, *args: Any, device_confirmed: bool = True, **kwargs: Any):
+    def __init__(self, user: User, *args: Any, device_confirmed: bool = True, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.user = user
         self.device_confirmed = device_confirmed

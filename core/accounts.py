@@ -6,7 +6,6 @@ Views call these; they never change an account themselves.
 from __future__ import annotations
 
 from base64 import b32encode
-from typing import Any
 
 import segno
 from django.core.exceptions import PermissionDenied
@@ -27,7 +26,7 @@ def signed_in_user(request: HttpRequest) -> User:
     return user
 
 
-def set_user_language(user: Any, language: str) -> None:
+def set_user_language(user: User, language: str) -> None:
     """Keep the user's language on the account, so it follows them to every device."""
     with transaction.atomic():
         before = snapshot(user)
@@ -36,20 +35,20 @@ def set_user_language(user: Any, language: str) -> None:
         record_change(user, before)
 
 
-def confirmed_totp_device(user: Any) -> TOTPDevice | None:
+def confirmed_totp_device(user: User) -> TOTPDevice | None:
     return TOTPDevice.objects.devices_for_user(user, confirmed=True).first()
 
 
-def has_second_factor(user: Any) -> bool:
+def has_second_factor(user: User) -> bool:
     return TOTPDevice.objects.devices_for_user(user, confirmed=True).exists()
 
 
-def session_is_verified(user: Any) -> bool:
+def session_is_verified(user: User) -> bool:
     """OTPMiddleware puts the device on the request's user when this session gave a code."""
     return getattr(user, "otp_device", None) is not None
 
 
-def pending_totp_device(user: Any) -> TOTPDevice:
+def pending_totp_device(user: User) -> TOTPDevice:
     """The device being enrolled; reloading the setup page keeps the same secret."""
     device = TOTPDevice.objects.devices_for_user(user, confirmed=False).first()
     if device is None:

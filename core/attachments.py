@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import record_change
-from core.models import Attachment
+from core.models import Attachment, User
 from core.models.attachments import HASH_CHUNK, attachment_path
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
@@ -95,7 +95,7 @@ def store_attachment(
     subject: models.Model,
     upload: Any,
     kind: str,
-    user: Any,
+    user: User,
     taken_at: datetime.datetime | None = None,
     note: str = "",
 ) -> Attachment:
@@ -130,7 +130,7 @@ def store_attachment(
     return attachment
 
 
-def subject_visible(user: Any, attachment: Attachment) -> bool:
+def subject_visible(user: User, attachment: Attachment) -> bool:
     """Whether `user` may view the record the attachment belongs to (through restrict)."""
     model = attachment.content_type.model_class()
     manager: Any = model._default_manager if model is not None else None
@@ -139,7 +139,7 @@ def subject_visible(user: Any, attachment: Attachment) -> bool:
     return bool(manager.restrict(user, "view").filter(pk=attachment.object_id).exists())
 
 
-def attachment_response(user: Any, pk: int) -> FileResponse:
+def attachment_response(user: User, pk: int) -> FileResponse:
     """The file of attachment `pk` for `user`; 404 when it is missing or its subject is not
     theirs to view (outside scope looks the same as absent)."""
     attachment = Attachment.objects.select_related("content_type").filter(pk=pk).first()

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from json.encoder import encode_basestring  # type: ignore[attr-defined]
+from json.encoder import encode_basestring
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from core.bulk import adapter, write_rows
 from core.choices import AuditAction
-from core.models import AuditChainHead, AuditEntry
+from core.models import AuditChainHead, AuditEntry, User
 
 GENESIS_HASH = "0" * 64
 # Secrets are never copied into the audit log; a change to one is recorded as a change only.
@@ -37,13 +37,13 @@ UNAUDITED_FIELDS = frozenset({"path", "depth", "created", "updated", "last_login
 
 @dataclass(frozen=True)
 class AuditContext:
-    actor: Any = None
+    actor: User | None = None
     source: str = "system"
     request_id: str = ""
     request: Any = None
 
     @property
-    def resolved_actor(self) -> Any:
+    def resolved_actor(self) -> User | None:
         # Read from the request at write time: DRF authenticates tokens inside the view,
         # after the middleware has opened the context.
         actor = getattr(self.request, "user", None) if self.request is not None else self.actor
@@ -62,7 +62,7 @@ _deferred: ContextVar[list[AuditEntry] | None] = ContextVar("audit_deferred", de
 
 @contextmanager
 def audit_context(
-    actor: Any = None, source: str = "system", request_id: str = "", request: Any = None
+    actor: User | None = None, source: str = "system", request_id: str = "", request: Any = None
 ) -> Iterator[None]:
     token = _context.set(AuditContext(actor, source, request_id or uuid.uuid4().hex, request))
     try:
@@ -384,10 +384,10 @@ def _many_to_many_values(
         by_model.setdefault(type(instance), []).append(instance.pk)
     for model, keys in by_model.items():
         for field in model._meta.many_to_many:
-            through = field.remote_field.through  # type: ignore[attr-defined]
+            through = field.remote_field.through
             assert through is not None  # set up when the models are loaded
-            source = field.m2m_field_name()  # type: ignore[attr-defined]
-            target = field.m2m_reverse_field_name()  # type: ignore[attr-defined]
+            source = field.m2m_field_name()
+            target = field.m2m_reverse_field_name()
             ids: dict[Any, list[Any]] = {}
             pairs = through._default_manager.filter(**{f"{source}__in": keys})
             for owner, related in pairs.values_list(source, target).iterator():

@@ -145,7 +145,7 @@ def insert(instances: Sequence[Model]) -> None:
         for index, convert in adapted:
             row[index] = convert(row[index])
         rows.append(row)
-    pk_column = str(model._meta.pk.column)  # type: ignore[union-attr]
+    pk_column = str(model._meta.pk.column)
     if connection.vendor == "postgresql":
         keys = _draw_keys(model._meta.db_table, pk_column, len(instances))
         columns_with_key = [pk_column, *(str(f.column) for f in columns)]

@@ -58,7 +58,7 @@ class RestrictedModelForm(forms.ModelForm):
 
     own_choice_fields: tuple[str, ...] = ()
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
         for name, field in self.fields.items():
@@ -182,7 +182,7 @@ class UserForm(RestrictedModelForm):
         labels = {"groups": _("roles")}
         help_texts = {"groups": ""}
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, user=user, **kwargs)
         groups = cast(forms.ModelMultipleChoiceField, self.fields["groups"])
         groups.queryset = grantable_roles(user) | Group.objects.filter(

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.http import urlencode
 
-from core.accounts import has_second_factor, session_is_verified
+from core.accounts import has_second_factor, session_is_verified, signed_in_user
 from core.audit import audit_context
 
 Handler = Callable[[HttpRequest], HttpResponse]
@@ -56,7 +56,7 @@ class UserLanguageMiddleware:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and user.language:
             translation.activate(user.language)
-            request.LANGUAGE_CODE = user.language  # type: ignore[attr-defined]
+            request.LANGUAGE_CODE = user.language
         return self.get_response(request)
 
 
@@ -76,7 +76,7 @@ class AdminSecondFactorMiddleware:
 
     @staticmethod
     def _second_factor_url(request: HttpRequest) -> str:
-        url_name = "otp_verify" if has_second_factor(request.user) else "otp_setup"
+        url_name = "otp_verify" if has_second_factor(signed_in_user(request)) else "otp_setup"
         return f"{reverse(url_name)}?{urlencode({'next': request.get_full_path()})}"
 
     def _must_verify(self, request: HttpRequest) -> bool:

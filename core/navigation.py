@@ -7,11 +7,13 @@ A group's weight places it (lowest first), whatever order the apps load in.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+from core.models import User
 
 
 @dataclass(frozen=True)
@@ -68,7 +70,7 @@ AUDIT = MenuGroup(
 )
 
 
-def menu_for(user: Any) -> list[tuple[MenuGroup, list[MenuItem]]]:
+def menu_for(user: User | AnonymousUser | None) -> list[tuple[MenuGroup, list[MenuItem]]]:
     if user is None or not user.is_authenticated:
         return []
     visible = []

@@ -9,13 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import reduce
 from operator import or_
-from typing import Any
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+from core.models import User
 
 DIRECTORY_REFERENCE = ("region", "sector", "department", "licencetype")
 
@@ -249,7 +250,7 @@ def sync_roles() -> list[Group]:
     return groups
 
 
-def grantable_roles(user: Any) -> QuerySet[Group]:
+def grantable_roles(user: User) -> QuerySet[Group]:
     """Roles whose every permission the editor holds: nobody hands out more than they have."""
     people = Group.objects.exclude(
         name__in=[group_name(role) for role in ROLES if not role.for_people]

@@ -13,6 +13,7 @@ from functools import cached_property, reduce
 from operator import or_
 from typing import TYPE_CHECKING, Any, Self
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
@@ -73,20 +74,16 @@ def permission_name(model: type[models.Model], action: str) -> str:
     return f"{opts.app_label}.{action}_{opts.model_name}"
 
 
-def scope_of(user: Any) -> Scope:
+def scope_of(user: User) -> Scope:
     """The user's scope, read once per user object (a request keeps the same object)."""
-    cached = getattr(user, "_civicdesk_scope", None)
-    if cached is None:
-        cached = Scope.for_user(user)
-        user._civicdesk_scope = cached
-    return cached
+    return user.scope
 
 
 class RestrictedQuerySet(models.QuerySet):
-    def restrict(self, user: Any, action: str = "view") -> Self:
+    def restrict(self, user: User | AnonymousUser | None, action: str = "view") -> Self:
         if action not in ACTIONS:
             raise ValueError(f"unknown action {action!r}; use one of {ACTIONS}")
-        if user is None or not user.is_authenticated or not user.is_active:
+        if user is None or isinstance(user, AnonymousUser) or not user.is_active:
             return self.none()
         if not user.has_perm(permission_name(self.model, action)):
             return self.none()
@@ -107,7 +104,7 @@ class NotFound(Http404):
 
 def get_restricted[M: models.Model](
     rows: type[M] | models.QuerySet[M],
-    user: Any,
+    user: User | AnonymousUser,
     action: str,
     pk: Any,
     *,
@@ -125,7 +122,7 @@ def get_restricted[M: models.Model](
     found = restricted.filter(pk=getattr(pk, "pk", pk)).first()
     if found is None:
         raise NotFound(f"No {queryset.model._meta.verbose_name} matches the given query.")
-    return found  # type: ignore[no-any-return]
+    return found
 
 
 class RestrictedManager(models.Manager.from_queryset(RestrictedQuerySet)):  # type: ignore[misc]

@@ -3,6 +3,8 @@
 Administrators extend it in the UI; the seed migration only adds what is missing.
 """
 
+from typing import Any
+
 SECTOR_SEED: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...] = (
     (
         "CROWD",
@@ -66,7 +68,7 @@ SECTOR_SEED: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...] = (
 CAMPAIGN_SECTOR_CODES = ("CROWD", "ROAD", "SCHOOL", "MINE", "ENT", "FIREWORKS", "CONSTR")
 
 
-def seed_sectors(sector_model) -> None:  # type: ignore[no-untyped-def]
+def seed_sectors(sector_model: Any) -> None:  # a migration's historical Sector
     """Add the seed sectors that are missing; usable with a migration's historical model."""
     for code, name, children in SECTOR_SEED:
         parent, _ = sector_model.objects.get_or_create(

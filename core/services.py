@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.audit import record_change, snapshot
+from core.models import User
 from core.observers import observed
 from core.scoping import get_restricted
 
@@ -51,7 +52,7 @@ def _stored_snapshot(instance: models.Model) -> dict[str, Any] | None:
     return snapshot(stored) if stored is not None else None
 
 
-def save_in_scope[M: models.Model](user: Any, instance: M, save: Callable[[], M]) -> M:
+def save_in_scope[M: models.Model](user: User, instance: M, save: Callable[[], M]) -> M:
     """Run `save` and keep its result only if it stays within the user's scope."""
     model = type(instance)
     action = "change" if instance.pk else "add"
@@ -69,7 +70,7 @@ def save_in_scope[M: models.Model](user: Any, instance: M, save: Callable[[], M]
     return saved
 
 
-def delete_in_scope(user: Any, instance: models.Model) -> None:
+def delete_in_scope(user: User, instance: models.Model) -> None:
     model = type(instance)
     with transaction.atomic():
         get_restricted(model, user, "delete", instance.pk)

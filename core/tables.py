@@ -151,7 +151,7 @@ class AuditEntryTable(DirectoryTable):
         )
 
 
-def licence_action_links(record: Licence, user: Any) -> str:
+def licence_action_links(record: Licence, user: User) -> str:
     """Edit and delete buttons that bring the user back to the premises page."""
     back = record.premises.get_absolute_url()
     links = [

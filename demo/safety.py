@@ -48,6 +48,7 @@ from demo.bulk import (
 )
 from demo.users import TOWNSHIP_A, TOWNSHIP_B, school_of
 from hazards.choices import (
+    RECTIFY_CLOCK,
     EnforcementKind,
     EnforcementState,
     HazardGrade,
@@ -59,7 +60,6 @@ from hazards.choices import (
     Outcome,
     RiskMethod,
 )
-from hazards.machines.hazards import RECTIFY_CLOCK
 from hazards.models import (
     Campaign,
     CampaignAssignment,

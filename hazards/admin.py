@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.accounts import signed_in_user
 from core.admin import AuditedAdmin, admin_site
 from core.audit import record_change, snapshot
 from hazards.models import (
@@ -65,7 +66,9 @@ class ChecklistTemplateAdmin(AuditedInlineAdmin):
         tomorrow = timezone.localdate() + datetime.timedelta(days=1)
         for template in queryset:
             try:
-                copy = new_version(user=request.user, template=template, effective_from=tomorrow)
+                copy = new_version(
+                    user=signed_in_user(request), template=template, effective_from=tomorrow
+                )
             except ValidationError as error:
                 self.message_user(request, " ".join(error.messages), messages.ERROR)
             else:

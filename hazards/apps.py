@@ -8,6 +8,7 @@ class HazardsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        # Only now: these modules import models, which need the app registry to be ready.
         from core.api.routes import register_routes
         from core.navigation import menu
         from core.panels import Panel, premises_panels

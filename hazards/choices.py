@@ -7,6 +7,11 @@ from django.utils.translation import pgettext_lazy
 
 from core.choices import ColouredChoices
 
+# Clock kinds of the safety area (workflow Clock.kind; their lengths are rule-set rows).
+RECTIFY_CLOCK = "hazards.rectify"  # a hazard's rectification deadline
+POWER_CUT_CLOCK = "hazards.power_cut_notice"  # Work Safety Law Art. 70: 24 h written notice
+RESUME_REVIEW_CLOCK = "hazards.resume_review"  # SAWS Order 16 Art. 23: review within 10 days
+
 
 class Outcome(ColouredChoices):
     """One checklist item at one inspection."""

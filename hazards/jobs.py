@@ -6,21 +6,21 @@ enterprises' quarterly and annual hazard statistics are drafted once their perio
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.tasks import task
 from django.utils import timezone
 
 from core.audit import audit_context
 from core.models import ImportJob
+from hazards.services.ledgers import run_ledger_import
+from hazards.services.statistics import draft_due_statistics
+from workflow.calendar import local_date
+from workflow.worker import PeriodicSpec
 
 
 @task()
 def import_ledger(job_id: int) -> str:
     """Validate and import an uploaded hazard ledger; a second run of the same job does
     nothing (the job is claimed by a compare-and-set from "waiting" to "running")."""
-    from hazards.services.ledgers import run_ledger_import
-
     job = ImportJob.objects.select_related("created_by").filter(pk=job_id).first()
     if job is None:
         return "gone"
@@ -37,16 +37,11 @@ STATISTICS_HOUR = 2
 def draft_enterprise_statistics() -> int:
     """Draft the statistics of the periods being filed for every enterprise with an officer
     account that has none yet; returns how many were drafted."""
-    from hazards.services.statistics import draft_due_statistics
-    from workflow.calendar import local_date
-
     with audit_context(source="worker"):
         return draft_due_statistics(local_date(timezone.now()))
 
 
-def periodic_jobs() -> list[Any]:
-    from workflow.worker import PeriodicSpec
-
+def periodic_jobs() -> list[PeriodicSpec]:
     return [
         PeriodicSpec(
             "hazards.draft_enterprise_statistics",

@@ -24,7 +24,7 @@ from complaints.models import BacklogCase, RateFormula
 from complaints.services.backlog import rule_in_force
 from complaints.services.rates import Counts, RateRow, as_decimal
 from core.choices import RegionLevel
-from core.models import Region
+from core.models import Region, User
 from core.scoping import Scope, scope_of, within_paths
 from hazards.choices import ListingState
 from hazards.models import HazardListing
@@ -86,7 +86,7 @@ class Viewpoint:
     area: Region | None = None
 
     @classmethod
-    def of(cls, user: Any | None, area: Region | None = None) -> Viewpoint:
+    def of(cls, user: User | None, area: Region | None = None) -> Viewpoint:
         """No user: the whole of `area` (a report the worker files for a region)."""
         if user is None:
             assert area is not None, "a viewpoint without a user needs an area"
@@ -398,12 +398,12 @@ def _same(value: int) -> int:
     return value
 
 
-def visible_to(model: Any, user: Any | None) -> QuerySet:
+def visible_to(model: Any, user: User | None) -> QuerySet:
     """The user's rows of `model`; every row when there is no user (the area narrows them)."""
     return model.objects.all() if user is None else model.objects.restrict(user, "view")
 
 
-def open_items(user: Any | None, view: Viewpoint) -> dict[str, int]:
+def open_items(user: User | None, view: Viewpoint) -> dict[str, int]:
     """Small tables, counted directly: listed hazards, backlog cases, supervision notices."""
     listings = visible_to(HazardListing, user).exclude(state=ListingState.DELISTED)
     backlog = visible_to(BacklogCase, user).filter(state=BacklogState.OPEN)
@@ -421,7 +421,7 @@ def open_items(user: Any | None, view: Viewpoint) -> dict[str, int]:
 
 
 def build_dashboard(
-    user: Any | None, period: Period, area: Region | None = None, now: dt.datetime | None = None
+    user: User | None, period: Period, area: Region | None = None, now: dt.datetime | None = None
 ) -> Dashboard:
     now = now or timezone.now()
     view = Viewpoint.of(user, area)

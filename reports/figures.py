@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from complaints.choices import OPEN_STATES, ComplaintState
 from complaints.models import Category
-from core.models import Department, Sector
+from core.models import Department, Sector, User
 from hazards.choices import HazardGrade, HazardState, RiskColour
 from reports.charts import Chart, Series, Slice, bar_chart, choice_colour, line_chart, pie_chart
 from reports.dashboard import Dashboard, Split
@@ -323,7 +323,7 @@ def trend_chart(board: Dashboard, has_hazards: bool, has_cases: bool) -> Chart:
     return line_chart("trend", _("By month"), labels, series)
 
 
-def dashboard_charts(user: Any, board: Dashboard, links: Links | None = None) -> list[Chart]:
+def dashboard_charts(user: User, board: Dashboard, links: Links | None = None) -> list[Chart]:
     """The dashboard's charts the user's roles may follow."""
     links = links or Links(board)
     has_hazards = user.has_perm("hazards.view_hazard")
@@ -336,7 +336,7 @@ def dashboard_charts(user: Any, board: Dashboard, links: Links | None = None) ->
     return charts
 
 
-def dashboard_context(user: Any, board: Dashboard) -> dict[str, Any]:
+def dashboard_context(user: User, board: Dashboard) -> dict[str, Any]:
     links = Links(board)
     has_hazards = user.has_perm("hazards.view_hazard")
     has_cases = user.has_perm("complaints.view_complaint")

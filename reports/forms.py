@@ -11,7 +11,7 @@ from django.utils.translation import pgettext_lazy
 
 from core.choices import RegionLevel
 from core.forms import style_for_bootstrap
-from core.models import Region
+from core.models import Region, User
 from core.scoping import scope_of, within_paths
 from reports.dashboard import Period
 from reports.periodic import CADENCES, KINDS, ReportPeriod
@@ -45,7 +45,7 @@ class AreaForm(forms.Form):
     """A form with an `area` field offering the areas the user's figures can be narrowed to;
     `today` is the day the periods are measured from."""
 
-    def __init__(self, *args: Any, user: Any, today: dt.date, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, today: dt.date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.today = today
         area = self.fields["area"]
@@ -104,7 +104,7 @@ class ReportForm(AreaForm):
     area = forms.ModelChoiceField(label=_("Area"), queryset=Region.objects.none())
     format = forms.ChoiceField(label=_("File"), choices=[("pdf", "PDF"), ("xlsx", "XLSX")])
 
-    def __init__(self, *args: Any, user: Any, today: dt.date, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, today: dt.date, **kwargs: Any) -> None:
         super().__init__(*args, user=user, today=today, **kwargs)
         last_quarter = ReportPeriod.last_complete("quarter", today)
         self.initial.update(
@@ -127,7 +127,7 @@ class ReportForm(AreaForm):
         return data
 
 
-def report_areas(user: Any) -> Any:
+def report_areas(user: User) -> Any:
     """The county and township areas a user's figures can be narrowed to, in tree order: the
     user's own regions and those under them (the regions above are visible for breadcrumbs, but
     a township's figures must not be titled with the county's name), or, for a user scoped to

@@ -24,7 +24,7 @@ from openpyxl import Workbook
 
 from complaints.choices import RespondentKind
 from complaints.models import Complaint, Respondent
-from core.models import Region
+from core.models import Region, User
 from core.pdf import render_pdf
 from reports.chart_render import render_svg
 from reports.charts import Chart
@@ -140,7 +140,7 @@ class Report:
 
 
 def build_report(
-    user: Any | None,
+    user: User | None,
     kind: str,
     report_period: ReportPeriod,
     area: Region,
@@ -174,7 +174,7 @@ def build_report(
 
 
 def annual_complaint_tables(
-    user: Any | None, board: Dashboard
+    user: User | None, board: Dashboard
 ) -> list[tuple[str, tuple[str, ...], list[tuple[Any, ...]]]]:
     """Art. 41: the units complained about most, and the supervision issued in the year."""
     period, area_ids = board.period, board.view.area_region_ids
@@ -205,7 +205,7 @@ def most_complained_units(cases: QuerySet[Complaint]) -> list[tuple[Any, ...]]:
     return [(row["department__name"], row["cases"]) for row in rows]
 
 
-def supervision_issued(user: Any | None, board: Dashboard) -> list[tuple[Any, ...]]:
+def supervision_issued(user: User | None, board: Dashboard) -> list[tuple[Any, ...]]:
     period = board.period
     notices = visible_to(SupervisionNotice, user).filter(
         region_id__in=board.view.area_region_ids,

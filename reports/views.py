@@ -13,6 +13,7 @@ from django.urls import URLPattern, path
 from django.utils import timezone
 from django.views import View
 
+from core.accounts import signed_in_user
 from core.exports import XLSX_TYPE
 from core.pdf import pdf_response, safe_filename
 from reports.chart_render import chart_download_response
@@ -39,11 +40,12 @@ class DashboardPage(LeaderView):
     """The period and area chosen in the query string, and the dashboard for them."""
 
     def chosen(self, request: HttpRequest) -> tuple[DashboardForm, Dashboard | None]:
+        user = signed_in_user(request)
         today = local_date(timezone.now())
-        form = DashboardForm(request.GET or None, user=request.user, today=today)
+        form = DashboardForm(request.GET or None, user=user, today=today)
         if form.is_bound and not form.is_valid():
             return form, None
-        return form, build_dashboard(request.user, form.chosen_period(), form.chosen_area())
+        return form, build_dashboard(user, form.chosen_period(), form.chosen_area())
 
 
 class DashboardView(DashboardPage):
@@ -53,7 +55,7 @@ class DashboardView(DashboardPage):
         form, board = self.chosen(request)
         if board is None:
             return render(request, self.template_name, {"form": form}, status=400)
-        context = {"form": form, **dashboard_context(request.user, board)}
+        context = {"form": form, **dashboard_context(signed_in_user(request), board)}
         context["query"] = request.GET.urlencode()
         return render(request, self.template_name, context)
 
@@ -66,7 +68,7 @@ class DashboardChartView(DashboardPage):
         form, board = self.chosen(request)
         if board is None:
             return HttpResponse(form.errors.as_text(), status=400, content_type="text/plain")
-        charts = {chart.id: chart for chart in dashboard_charts(request.user, board)}
+        charts = {chart.id: chart for chart in dashboard_charts(signed_in_user(request), board)}
         if chart_id not in charts:
             raise Http404
         return chart_download_response(charts[chart_id], fmt)
@@ -78,7 +80,7 @@ class ReportsView(LeaderView):
     template_name = "reports/reports.html"
 
     def get(self, request: HttpRequest) -> HttpResponseBase:
-        user = request.user
+        user = signed_in_user(request)
         form = ReportForm(request.GET or None, user=user, today=local_date(timezone.now()))
         if form.is_bound and form.is_valid():
             data = form.cleaned_data

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import time
-from typing import Any
 
 from django_otp.oath import hotp
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from core.models import User
 
 
 def totp_code(device: TOTPDevice) -> str:
@@ -26,5 +27,5 @@ def wrong_code(device: TOTPDevice) -> str:
     return f"{(right + 1) % 10**device.digits:0{device.digits}d}"
 
 
-def enrol_device(user: Any) -> TOTPDevice:
+def enrol_device(user: User) -> TOTPDevice:
     return TOTPDevice.objects.create(user=user, name="phone", confirmed=True)

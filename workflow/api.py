@@ -55,7 +55,7 @@ class TransitionPermission(ModelPermissions):
 def posted(request: Request) -> Posted:
     """The body as JSON `{"version", "data"}` or as a form; the version is required either way."""
     if request.content_type.startswith(("multipart/", "application/x-www-form-urlencoded")):
-        form = posted_form(request.POST, request.FILES)  # type: ignore[arg-type]
+        form = posted_form(request.POST, request.FILES)
         body = {"version": form.version, "data": form.data}
     else:
         form, body = Posted(data={}), request.data

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from core.audit import record_change, snapshot
 from core.bulk import build
-from core.models import Region
+from core.models import Region, User
 from workflow.calendar import Deadline, deadline_after, local_date, units_paused
 from workflow.choices import OPEN_CLOCK_STATES, ClockState, DayCount, EscalationStep
 from workflow.errors import ClockError, ExtensionRefused
@@ -182,7 +182,7 @@ def _close_pause(clock: Clock, at: dt.datetime) -> None:
     clock.paused_at = None
 
 
-def extend_clock(clock: Clock, days: int, reason: str, approver: Any) -> Clock:
+def extend_clock(clock: Clock, days: int, reason: str, approver: User) -> Clock:
     """Extend an open clock by `days` within the rule's limit (e.g. Letters and Visits
     Regulations 2022, Art. 34: at most 30 days, approved by the unit head, reason given)."""
     limit = clock.rule.max_extension_days

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from core.attachments import store_attachment
 from core.audit import record_change, snapshot
+from core.models import User
 from core.observers import observed
 from core.scoping import RestrictedQuerySet, get_restricted
 from workflow import clocks as clock_service
@@ -50,13 +51,13 @@ def _restricted(model: type[models.Model]) -> RestrictedQuerySet:
     return model._default_manager.all()  # type: ignore[return-value]
 
 
-def has_role(user: Any, roles: tuple[str, ...]) -> bool:
+def has_role(user: User, roles: tuple[str, ...]) -> bool:
     if user.is_superuser or not roles:
         return True
     return user.groups.filter(name__in=roles).exists()
 
 
-def may_fire(transition: Transition, obj: models.Model, user: Any) -> bool:
+def may_fire(transition: Transition, obj: models.Model, user: User) -> bool:
     """What the UI asks before offering a button (fire() checks again, with the row)."""
     if obj.state not in transition.source or not has_role(user, transition.roles):  # type: ignore[attr-defined]
         return False
@@ -65,7 +66,7 @@ def may_fire(transition: Transition, obj: models.Model, user: Any) -> bool:
     return _refusal_by_guard(machine_for(obj), transition, obj, user) is None
 
 
-def _refusal_by_guard(machine: Machine, transition: Transition, obj: Any, user: Any) -> Any:
+def _refusal_by_guard(machine: Machine, transition: Transition, obj: Any, user: User) -> Any:
     for guard in (*machine.guards, *transition.guards):
         message = guard(obj, user)
         if message:
@@ -73,13 +74,13 @@ def _refusal_by_guard(machine: Machine, transition: Transition, obj: Any, user: 
     return None
 
 
-def available_transitions(obj: models.Model, user: Any) -> list[Transition]:
+def available_transitions(obj: models.Model, user: User) -> list[Transition]:
     machine = machine_for(obj)
     return [t for t in machine.leaving(obj.state) if may_fire(t, obj, user)]  # type: ignore[attr-defined]
 
 
 def _check_permission(
-    machine: Machine, transition: Transition, obj: models.Model, user: Any
+    machine: Machine, transition: Transition, obj: models.Model, user: User
 ) -> None:
     rows = _restricted(type(obj))
     get_restricted(rows, user, "view", obj.pk)
@@ -124,7 +125,7 @@ def _set_value(obj: models.Model, field: Any, value: Any) -> None:
         ) from error
 
 
-def _stamp(transition: Transition, obj: models.Model, user: Any) -> list[str]:
+def _stamp(transition: Transition, obj: models.Model, user: User) -> list[str]:
     written = []
     if transition.stamp_user:
         setattr(obj, transition.stamp_user, user)
@@ -136,7 +137,7 @@ def _stamp(transition: Transition, obj: models.Model, user: Any) -> list[str]:
 
 
 def _check_preconditions(
-    machine: Machine, transition: Transition, obj: Any, user: Any, data: dict[str, Any]
+    machine: Machine, transition: Transition, obj: Any, user: User, data: dict[str, Any]
 ) -> None:
     missing = [name for name in transition.required if getattr(obj, name, None) in (None, "")]
     if transition.extend:
@@ -166,7 +167,7 @@ def _write(obj: models.Model, expected_version: int, attnames: list[str], state:
 
 
 def _move_clocks(
-    machine: Machine, transition: Transition, obj: models.Model, user: Any, data: dict[str, Any]
+    machine: Machine, transition: Transition, obj: models.Model, user: User, data: dict[str, Any]
 ) -> None:
     now = timezone.now()
     for clock in clock_service.open_clocks(obj, transition.stop):
@@ -194,7 +195,7 @@ def _start(machine: Machine, start: StartClock, obj: models.Model, now: Any) -> 
     clock_service.start_clock(obj, kind, at=at or now, region=machine.region_of(obj), due=due)
 
 
-def _notify(transition: Transition, obj: Any, user: Any) -> None:
+def _notify(transition: Transition, obj: Any, user: User) -> None:
     for rule in transition.notify:
         audience = rule.audience
         people = audience(obj) if callable(audience) else audience_by_name(obj, audience)
@@ -217,7 +218,7 @@ def _check_files(transition: Transition, files: Files) -> None:
         )
 
 
-def _store_files(stored: models.Model, user: Any, files: Files) -> None:
+def _store_files(stored: models.Model, user: User, files: Files) -> None:
     """The step's files, attached to the record inside the step's own transaction: a refused
     step keeps no orphan file (core.attachments checks size and content)."""
     for kind, uploads in files.items():
@@ -235,7 +236,7 @@ def step_of(machine: Machine, name: str) -> Transition:
 def perform[Stateful: StatefulModel](
     transition: str,
     obj: Stateful,
-    user: Any,
+    user: User,
     data: dict[str, Any] | None = None,
     expected_version: int | str | None = None,
     files: Files | None = None,
@@ -253,7 +254,7 @@ def perform[Stateful: StatefulModel](
     door = machine.door_function
     if door is None:
         return fire(transition, obj, user, data, expected_version, files)
-    return door(transition, obj, user, data, expected_version, files)  # type: ignore[no-any-return]
+    return door(transition, obj, user, data, expected_version, files)
 
 
 def check_inputs(data: dict[str, Any], accepted: Iterable[str]) -> None:
@@ -269,7 +270,7 @@ def check_inputs(data: dict[str, Any], accepted: Iterable[str]) -> None:
 def fire[Stateful: StatefulModel](
     transition: str,
     obj: Stateful,
-    user: Any,
+    user: User,
     data: dict[str, Any] | None = None,
     expected_version: int | str | None = None,
     files: Files | None = None,
@@ -305,7 +306,7 @@ def fire[Stateful: StatefulModel](
 
 
 def update_versioned[Stateful: StatefulModel](
-    user: Any,
+    user: User,
     obj: Stateful,
     data: dict[str, Any],
     expected_version: int,

@@ -16,13 +16,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import cast
+from typing import Any, cast
 
 from django.db import connection, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import DateTimeField, F, Func, Q, QuerySet
+from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 
+from core.models import User
 from workflow.audiences import default_audience
 from workflow.calendar import format_due
 from workflow.choices import STEP_LEVEL, ClockState, EscalationStep
@@ -40,7 +44,7 @@ class ScanResult:
     by_step: dict[int, int] = field(default_factory=lambda: defaultdict(int))
 
 
-def due_clocks(now: dt.datetime):  # type: ignore[no-untyped-def]
+def due_clocks(now: dt.datetime) -> QuerySet[Clock]:
     """Running clocks whose next step is due: exactly the partial index's rows up to `now`."""
     return Clock.objects.filter(
         state=ClockState.RUNNING, next_escalation_at__isnull=False, next_escalation_at__lte=now
@@ -195,21 +199,25 @@ class Shifted(Func):
         super().__init__(F(column))
         self.seconds = int(delta.total_seconds())
 
-    def as_sql(self, compiler, connection, **extra):  # type: ignore[no-untyped-def, override]
+    def as_sql(  # type: ignore[override]  # Func.as_sql also takes a template; none is used
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any
+    ) -> tuple[str, tuple[Any, ...]]:
         sql, params = compiler.compile(self.source_expressions[0])
-        return f"({sql} + %s * INTERVAL '1 second')", [*params, self.seconds]
+        return f"({sql} + %s * INTERVAL '1 second')", (*params, self.seconds)
 
-    def as_sqlite(self, compiler, connection, **extra):  # type: ignore[no-untyped-def, override]
+    def as_sqlite(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any
+    ) -> tuple[str, tuple[Any, ...]]:
         sql, params = compiler.compile(self.source_expressions[0])
         # Django keeps SQLite datetimes as UTC text 'YYYY-MM-DD HH:MM:SS' plus '.ffffff' when
         # there are microseconds; the result must be in exactly that form, or comparisons
         # with values Django writes go wrong on equal times. A whole-second shift leaves the
         # fraction as it was, so it is carried over from the original text.
-        return f"(datetime({sql}, %s) || substr({sql}, 20))", [
+        return f"(datetime({sql}, %s) || substr({sql}, 20))", (
             *params,
             f"{self.seconds:+d} seconds",
             *params,
-        ]
+        )
 
 
 def _record_events(clocks: QuerySet[Clock], step: int, level: int, now: dt.datetime) -> int:
@@ -295,7 +303,7 @@ def _subjects_of(clocks: list[Clock]) -> dict[tuple[int, int], object]:
     return found
 
 
-def _audience(subject: object, level: int):  # type: ignore[no-untyped-def]
+def _audience(subject: object, level: int) -> Iterable[User]:
     try:
         custom = machine_for(type(subject)).audience  # type: ignore[arg-type]
     except LookupError:

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import record_change
-from core.models import Department, Region
+from core.models import Department, Region, User
 from core.scoping import NotFound
 from core.services import OutOfScopeError
 from workflow.audiences import covering
@@ -30,7 +30,7 @@ from workflow.models import Clock, SupervisionNotice
 from workflow.notifications import notify
 
 
-def _visible(user: Any, subject: models.Model) -> bool:
+def _visible(user: User, subject: models.Model) -> bool:
     manager = type(subject)._default_manager
     if not hasattr(manager, "restrict"):
         return bool(user.is_superuser)
@@ -45,7 +45,7 @@ def _next_number(now: Any) -> str:
 
 
 def issue_notice(
-    user: Any,
+    user: User,
     subject: models.Model,
     *,
     request: str,
@@ -100,7 +100,7 @@ def notices_on(subject: models.Model) -> models.QuerySet[SupervisionNotice]:
     return SupervisionNotice.objects.filter(content_type=content_type, object_id=subject.pk)
 
 
-def counts_by_unit(user: Any) -> list[Mapping[str, Any]]:
+def counts_by_unit(user: User) -> list[Mapping[str, Any]]:
     """Per unit: notices issued, still open, replied, and with the reply overdue."""
     notices = SupervisionNotice.objects.restrict(user, "view")
     overdue_clock = Clock.objects.filter(

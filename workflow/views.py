@@ -45,7 +45,7 @@ class TransitionView(RefusalMessages, RestrictedView):
         assert isinstance(obj, StatefulModel)
         body = posted_form(request.POST, request.FILES)
         fired = self.attempt(
-            lambda: perform(transition, obj, request.user, body.data, body.version, body.files)
+            lambda: perform(transition, obj, self.user, body.data, body.version, body.files)
         )
         if fired is None:
             return redirect(self.return_url(obj.get_absolute_url()))  # type: ignore[attr-defined]
@@ -70,38 +70,41 @@ def transition_path(prefix: str, model: type[models.Model], name: str) -> URLPat
 
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
-    rows = Notification.objects.filter(recipient=signed_in_user(request))[:100]
-    context = {"notifications": rows, "unread": unread_count(request.user)}
+    user = signed_in_user(request)
+    rows = Notification.objects.filter(recipient=user)[:100]
+    context = {"notifications": rows, "unread": unread_count(user)}
     return render(request, "workflow/inbox.html", context)
 
 
 @login_required
 def unread(request: HttpRequest) -> JsonResponse:
-    return JsonResponse({"unread": unread_count(request.user)})
+    return JsonResponse({"unread": unread_count(signed_in_user(request))})
 
 
 @login_required
 @require_POST
 def read_all(request: HttpRequest) -> HttpResponse:
-    mark_read(request.user)
+    mark_read(signed_in_user(request))
     return redirect("workflow:inbox")
 
 
 @login_required
 def supervision_list(request: HttpRequest) -> HttpResponse:
-    notices = SupervisionNotice.objects.restrict(request.user, "view").select_related(
+    user = signed_in_user(request)
+    notices = SupervisionNotice.objects.restrict(user, "view").select_related(
         "department", "region"
     )[:200]
-    context = {"notices": notices, "counts": counts_by_unit(request.user)}
+    context = {"notices": notices, "counts": counts_by_unit(user)}
     return render(request, "workflow/supervision_list.html", context)
 
 
 @login_required
 def supervision_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    notice = get_object_or_404(SupervisionNotice.objects.restrict(request.user, "view"), pk=pk)
+    user = signed_in_user(request)
+    notice = get_object_or_404(SupervisionNotice.objects.restrict(user, "view"), pk=pk)
     context = {
         "notice": notice,
         "reply_due": format_due(notice.reply_due),
-        "transitions": available_transitions(notice, request.user),
+        "transitions": available_transitions(notice, user),
     }
     return render(request, "workflow/supervision_detail.html", context)

@@ -8,7 +8,7 @@ from bench.dashboard import FIELDS, dashboard_results
 from bench.databases import manage, recreate
 
 
-def test_the_dashboard_and_the_quarterly_report_are_measured(tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
+def test_the_dashboard_and_the_quarterly_report_are_measured(tmp_path, monkeypatch):
     url = f"sqlite:///{tmp_path / 'dashboard-bench.sqlite3'}"
     recreate("sqlite", url)
     manage(url, "migrate", "--noinput", "-v", "0")

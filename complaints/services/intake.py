@@ -282,11 +282,13 @@ def store_original_files(
     from complaints.services.channels import channel_account
     from core.attachments import store_attachment
 
-    if uploads and user is None:
-        user = channel_account(channel)  # an attachment names who uploaded it
+    if not uploads:
+        return
+    # An attachment names who uploaded it.
+    uploader = user if user is not None else channel_account(channel)
     for upload in uploads:
         try:
-            store_attachment(subject=original, upload=upload, kind=ORIGINAL_KIND, user=user)
+            store_attachment(subject=original, upload=upload, kind=ORIGINAL_KIND, user=uploader)
         except ValidationError as error:
             name = getattr(upload, "name", "")
             raise ValidationError(

@@ -250,7 +250,7 @@ class ComplaintNoticeView(RefusalMessages, ComplaintPage):
             raise PermissionDenied
         notice = self.attempt(
             lambda: issue_notice(
-                request.user,
+                self.user,
                 complaint,
                 request=request.POST.get("request", ""),
                 department=complaint.department,

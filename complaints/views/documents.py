@@ -79,7 +79,7 @@ class DocumentDetailView(DocumentPage):
         return render(request, self.template_name, self.context(document))
 
     def context(self, document: CaseDocument) -> dict[str, Any]:
-        user = self.request.user
+        user = self.user
         names = {t.name for t in available_transitions(document, user)}
         may_write = user.has_perm("complaints.change_casedocument") and not _shielded(
             user, document.complaint

@@ -45,7 +45,7 @@ class InboxView(RestrictedView):
     template_name = "complaints/inbox.html"
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        user, now = request.user, timezone.now()
+        user, now = self.user, timezone.now()
         units = scope_of(user).department_ids
         cases = (
             Complaint.objects.restrict(user)

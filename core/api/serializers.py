@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import AnonymousUser, Group
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -35,7 +35,9 @@ from core.roles import grantable_roles
 from core.scoping import permission_name
 
 
-def user_of(serializer: serializers.Field | serializers.BaseSerializer) -> Any:
+def user_of(
+    serializer: serializers.Field | serializers.BaseSerializer,
+) -> User | AnonymousUser | None:
     request = serializer.context.get("request")
     return getattr(request, "user", None)
 
@@ -179,24 +181,24 @@ class ResponsibilitySerializer(serializers.ModelSerializer):
 # read through `restrict()` only the permission is left to check. Running restrict()'s premises
 # subquery again cost ~100 ms per nested list at 1 M premises on SQLite;
 # test_nested_rows_are_exactly_the_restricted_rows guards the equivalence.
-def nested_rows(model: type[models.Model], user: Any) -> QuerySet:
+def nested_rows(model: type[models.Model], user: User) -> QuerySet:
     if user is None or not user.has_perm(permission_name(model, "view")):
         return model._default_manager.none()
     return model._default_manager.all()
 
 
 # Ordered within a premises only: the models' default ordering joins the premises table.
-def visible_licences(user: Any) -> QuerySet:
+def visible_licences(user: User) -> QuerySet:
     rows = nested_rows(Licence, user).select_related("licence_type")
     return rows.order_by("licence_type__code", "pk")
 
 
-def current_responsibilities(user: Any) -> QuerySet:
+def current_responsibilities(user: User) -> QuerySet:
     rows = nested_rows(Responsibility, user).current()  # type: ignore[attr-defined]
     return rows.select_related("region", "department").order_by("kind", "-is_lead", "pk")
 
 
-def premises_prefetches(user: Any) -> list[Prefetch]:
+def premises_prefetches(user: User) -> list[Prefetch]:
     return [
         Prefetch("licences", queryset=visible_licences(user), to_attr="visible_licences"),
         Prefetch(

@@ -92,7 +92,7 @@ class RestrictedModelViewSet(
     viewsets.ReadOnlyModelViewSet,
 ):
     def perform_create(self, serializer: BaseSerializer) -> None:
-        model = serializer.Meta.model  # type: ignore[attr-defined]
+        model = serializer.Meta.model
         save_in_scope(self.request.user, model(), serializer.save)
 
     def perform_update(self, serializer: BaseSerializer) -> None:

@@ -64,7 +64,7 @@ class AuditEntry(Restricted):
             raise ReadOnlyError("audit entries are never changed")
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):  # type: ignore[override]
+    def delete(self, *args, **kwargs):
         raise ReadOnlyError("audit entries are never deleted")
 
     @classmethod

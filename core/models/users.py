@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cached_property
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
@@ -54,6 +56,11 @@ class User(AbstractUser):
 
     def get_absolute_url(self) -> str:
         return reverse("core:user_detail", args=[self.pk])
+
+    @cached_property
+    def scope(self) -> Scope:
+        """What the user reaches, read once per user object (a request keeps the same object)."""
+        return Scope.for_user(self)
 
     @property
     def role_names(self) -> list[str]:

@@ -20,7 +20,7 @@ PDF = b"%PDF-1.7\n" + b"x" * 100
 
 
 @pytest.fixture(autouse=True)
-def media_in_tmp(settings, tmp_path):  # type: ignore[no-untyped-def]
+def media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
 
 
@@ -73,7 +73,7 @@ def test_the_type_is_read_from_the_content_not_the_name(world: World) -> None:
     assert refused.value.code == "file_type"
 
 
-def test_a_file_over_the_limit_is_refused_and_nothing_is_stored(world: World, settings) -> None:  # type: ignore[no-untyped-def]
+def test_a_file_over_the_limit_is_refused_and_nothing_is_stored(world: World, settings) -> None:
     settings.ATTACHMENT_MAX_BYTES = 100
     before = AuditEntry.objects.count()
     with pytest.raises(ValidationError) as refused:

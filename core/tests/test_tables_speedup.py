@@ -6,7 +6,7 @@ from core.tables_speedup import remembered_signature
 
 
 class Column:
-    def render(self, value, record):  # type: ignore[no-untyped-def]
+    def render(self, value, record):
         return value
 
 
@@ -14,7 +14,7 @@ def test_signature_is_looked_up_once_per_function_and_stays_correct(monkeypatch)
     calls = []
     original = utils.inspect.signature
 
-    def counting(fn, **kwargs):  # type: ignore[no-untyped-def]
+    def counting(fn, **kwargs):
         calls.append(fn)
         return original(fn, **kwargs)
 

@@ -30,6 +30,7 @@ from core.accounts import (
     qr_code_svg,
     session_is_verified,
     set_user_language,
+    signed_in_user,
 )
 
 
@@ -85,9 +86,10 @@ class SecondFactorSetupView(SecondFactorView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        if has_second_factor(self.request.user):
+        user = signed_in_user(self.request)
+        if has_second_factor(user):
             return {**context, "enabled": True}
-        device = pending_totp_device(self.request.user)
+        device = pending_totp_device(user)
         return {**context, "qr_svg": qr_code_svg(device), "secret": manual_entry_secret(device)}
 
     def form_valid(self, form: OneTimeCodeForm) -> HttpResponse:
@@ -125,5 +127,5 @@ class UserLanguageView(LoginRequiredMixin, View):
         form = LanguageForm(request.POST)
         if not form.is_valid():
             return HttpResponseBadRequest(_("Unknown language."))
-        set_user_language(request.user, form.cleaned_data["language"])
+        set_user_language(signed_in_user(request), form.cleaned_data["language"])
         return set_language(request)

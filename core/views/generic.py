@@ -24,9 +24,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
 
+from core.accounts import signed_in_user
 from core.exports import EXPORT_FORMATS, export_response
 from core.forms import style_for_bootstrap
-from core.models import AuditEntry
+from core.models import AuditEntry, User
 from core.scoping import permission_name
 from core.services import OutOfScopeError, ServiceError, delete_in_scope, save_in_scope
 from core.views.presentation import DetailRow, detail_rows, history_rows
@@ -66,6 +67,11 @@ class RestrictedView(View):
 
     def required_action(self) -> str:
         return self.action
+
+    @property
+    def user(self) -> User:
+        """The signed-in user: `dispatch` has sent everyone else to the login page."""
+        return signed_in_user(self.request)
 
     def restricted_queryset(self, action: str | None = None) -> QuerySet:
         queryset = self.model.objects.restrict(self.request.user, action or self.action)  # type: ignore[attr-defined]
@@ -188,7 +194,7 @@ class ObjectDetailView(RestrictedView):
         return render(request, self.template_name, context)
 
     def get_rows(self, obj: Model) -> list[DetailRow]:
-        return detail_rows(obj, self.detail_fields, self.request.user, self.detail_labels)
+        return detail_rows(obj, self.detail_fields, self.user, self.detail_labels)
 
     def extra_context(self, obj: Model) -> dict[str, Any]:
         """Related panels a model's detail page adds (its own template shows them)."""
@@ -224,7 +230,7 @@ class ObjectEditView(RestrictedView):
             return self.render_form(form)
         is_new = instance.pk is None
         try:
-            saved = save_in_scope(request.user, form.instance, form.save)
+            saved = save_in_scope(self.user, form.instance, form.save)
         except OutOfScopeError as error:
             if is_new:
                 form.instance.pk = None  # the insert was rolled back
@@ -253,7 +259,7 @@ class ObjectDeleteView(RestrictedView):
         obj = self.get_object()
         name, after_delete = str(obj), self.success_url(obj)
         try:
-            delete_in_scope(request.user, obj)
+            delete_in_scope(self.user, obj)
         except ProtectedError as error:
             return self.render_confirm(obj, protected=protected_summary(error), status=409)
         messages.success(request, _("Deleted %(object)s.") % {"object": name})
@@ -297,7 +303,7 @@ class ObjectHistoryView(RestrictedView):
         context = self.page_context(
             object=obj,
             page=page,
-            history=history_rows(self.model, page.object_list, request.user),
+            history=history_rows(self.model, page.object_list, self.user),
             active_tab="history",
         )
         return render(request, self.template_name, context)

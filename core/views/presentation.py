@@ -11,7 +11,7 @@ from django.db.models import Field, Model
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from core.models import AuditEntry
+from core.models import AuditEntry, User
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,7 @@ def link_to(obj: Any) -> Link:
     return Link(str(obj), url)
 
 
-def visible_related(obj: Model, name: str, user: Any) -> Iterable[Any]:
+def visible_related(obj: Model, name: str, user: User) -> Iterable[Any]:
     """Many-to-many values, limited to the ones the viewer may see themselves."""
     related = getattr(obj, name).all()
     manager = related.model.objects
@@ -41,7 +41,7 @@ def visible_related(obj: Model, name: str, user: Any) -> Iterable[Any]:
     return related
 
 
-def detail_row(obj: Model, name: str, user: Any, label: str = "") -> DetailRow:
+def detail_row(obj: Model, name: str, user: User, label: str = "") -> DetailRow:
     model_field = obj._meta.get_field(name)
     if not isinstance(model_field, Field):
         raise TypeError(f"{name}: a detail row shows a field, not a reverse relation")
@@ -60,7 +60,7 @@ def detail_row(obj: Model, name: str, user: Any, label: str = "") -> DetailRow:
 
 
 def detail_rows(
-    obj: Model, names: Iterable[str], user: Any, labels: dict[str, str] | None = None
+    obj: Model, names: Iterable[str], user: User, labels: dict[str, str] | None = None
 ) -> list[DetailRow]:
     labels = labels or {}
     return [detail_row(obj, name, user, str(labels.get(name, ""))) for name in names]
@@ -92,7 +92,7 @@ def model_field(model: type[Model], key: str) -> Any:
 class RelatedNames:
     """Names for the ids a history shows, limited to rows the viewer may see themselves."""
 
-    def __init__(self, user: Any) -> None:
+    def __init__(self, user: User) -> None:
         self.user = user
         self.cache: dict[tuple[type[Model], Any], str] = {}
 
@@ -121,7 +121,7 @@ def field_change(model: type[Model], key: str, values: list[Any], names: Related
     return FieldChange(label, names.show(related, before), names.show(related, after))
 
 
-def history_rows(model: type[Model], entries: Iterable[AuditEntry], user: Any) -> list[HistoryRow]:
+def history_rows(model: type[Model], entries: Iterable[AuditEntry], user: User) -> list[HistoryRow]:
     names = RelatedNames(user)
     return [
         HistoryRow(

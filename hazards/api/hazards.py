@@ -173,14 +173,14 @@ class GovernancePlanViewSet(
     filterset_fields = ["hazard"]
 
     def perform_create(self, serializer: BaseSerializer) -> None:
-        data = dict(serializer.validated_data)  # type: ignore[attr-defined]
+        data = dict(serializer.validated_data)
         hazard = data.pop("hazard")
         serializer.instance = self.save(hazard, data)
 
     def perform_update(self, serializer: BaseSerializer) -> None:
-        data = dict(serializer.validated_data)  # type: ignore[attr-defined]
+        data = dict(serializer.validated_data)
         data.pop("hazard", None)
-        serializer.instance = self.save(serializer.instance.hazard, data)  # type: ignore[union-attr]
+        serializer.instance = self.save(serializer.instance.hazard, data)
 
     def save(self, hazard: Hazard, parts: dict[str, Any]) -> GovernancePlan:
         return save_governance_plan(user=self.request.user, hazard=hazard, **parts)
@@ -216,7 +216,7 @@ class InterimControlViewSet(mixins.CreateModelMixin, RestrictedReadOnlyModelView
     filterset_fields = ["hazard", "kind"]
 
     def perform_create(self, serializer: BaseSerializer) -> None:
-        data = dict(serializer.validated_data)  # type: ignore[attr-defined]
+        data = dict(serializer.validated_data)
         serializer.instance = record_interim_control(user=self.request.user, **data)
 
     def scope_action(self) -> str:

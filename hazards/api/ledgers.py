@@ -43,7 +43,7 @@ class ImportJobSerializer(serializers.ModelSerializer):
 
     def get_problems(self, job: ImportJob) -> list[dict[str, Any]]:
         first = ImportProblem.objects.filter(job=job).order_by("row", "pk")[:PROBLEMS_SHOWN]
-        return ImportProblemSerializer(first, many=True).data  # type: ignore[return-value]
+        return ImportProblemSerializer(first, many=True).data
 
 
 class ImportJobListSerializer(ImportJobSerializer):
@@ -90,7 +90,7 @@ class LedgerImportViewSet(RestrictedReadOnlyModelViewSet):
         upload = LedgerUploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
         job = service.create_import_job(
-            user=request.user,  # type: ignore[arg-type]
+            user=request.user,
             upload=upload.validated_data["file"],
             valid_rows_only=upload.validated_data["valid_rows_only"],
         )

@@ -117,12 +117,12 @@ class RiskPointViewSet(
     select_related = ("premises",)
 
     def perform_create(self, serializer: BaseSerializer) -> None:
-        serializer.instance = self.assess(serializer.validated_data, None)  # type: ignore[arg-type]
+        serializer.instance = self.assess(serializer.validated_data, None)
 
     def perform_update(self, serializer: BaseSerializer) -> None:
         instance = serializer.instance
         assert isinstance(instance, RiskPoint)
-        serializer.instance = self.assess(serializer.validated_data, instance)  # type: ignore[arg-type]
+        serializer.instance = self.assess(serializer.validated_data, instance)
 
     def assess(self, data: dict[str, Any], point: RiskPoint | None) -> RiskPoint:
         def value(name: str) -> Any:

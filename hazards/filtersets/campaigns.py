@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import django_filters
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from core.filtersets import SearchFilterSet, SubtreeFilter, visible
@@ -20,7 +23,7 @@ class CampaignFilterSet(SearchFilterSet):
         model = Campaign
         fields = ["q", "region", "sectors", "active_on"]
 
-    def active(self, queryset, name, value):  # type: ignore[no-untyped-def]
+    def active(self, queryset: QuerySet[Campaign], name: str, value: dt.date) -> QuerySet[Campaign]:
         return queryset.filter(starts_on__lte=value, ends_on__gte=value)
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import DateInput, RestrictedModelForm, style_for_bootstrap
 from core.models import Region, Sector, User
 from hazards.models import Campaign
+from hazards.services.campaigns import inspector_candidates
 from workflow.calendar import local_date
 
 
@@ -32,13 +33,11 @@ class AssignmentForm(forms.Form):
     grid = forms.ModelChoiceField(queryset=Region.objects.none(), label=_("Grid"))
     inspector = forms.ModelChoiceField(queryset=User.objects.none(), label=_("Inspector"))
 
-    def __init__(self, *args: Any, user: Any, campaign: Campaign, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, campaign: Campaign, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["grid"].queryset = Region.objects.restrict(user, "view").filter(  # type: ignore[attr-defined]
             path__startswith=campaign.region.path
         )
-        from hazards.services.campaigns import inspector_candidates
-
         self.fields["inspector"].queryset = inspector_candidates(user, campaign.region)  # type: ignore[attr-defined]
         style_for_bootstrap(self)
 
@@ -59,7 +58,7 @@ class DrawForm(forms.Form):
         help_text=_("Leave empty for a new random draw; enter a recorded seed to re-check one."),
     )
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"planned_on": local_date(timezone.now())})
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = Region.objects.restrict(user, "view")  # type: ignore[attr-defined]

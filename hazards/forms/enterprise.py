@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import style_for_bootstrap
-from core.models import Premises
+from core.models import Premises, User
 from hazards.choices import PeriodKind
 
 QUARTERS = [(0, _("The whole year")), (1, "Q1"), (2, "Q2"), (3, "Q3"), (4, "Q4")]
@@ -32,7 +32,7 @@ class GenerateStatisticsForm(forms.Form):
         choices=QUARTERS, coerce=int, required=False, empty_value=None, label=_("Quarter")
     )
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         kwargs.pop("instance", None)
         super().__init__(*args, **kwargs)
         # Statistics are written for a premises the user answers for (enterprise officers:

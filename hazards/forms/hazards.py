@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateInput, style_for_bootstrap
-from core.models import Premises
+from core.models import Premises, User
 from hazards.choices import HazardGrade, HazardSource, InterimControlKind
 from hazards.models import GovernancePlan
 
@@ -39,7 +39,7 @@ class HazardReportForm(forms.Form):
     )
     rectify_by = forms.DateTimeField(label=_("Rectify by"), required=False, widget=DateTimeInput())
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
         premises = Premises.objects.restrict(user, "view").only("pk", "name")

@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import style_for_bootstrap
-from core.models import Premises
+from core.models import Premises, User
 from hazards.choices import InspectionKind, Outcome
 from hazards.models import Campaign, ChecklistTemplate
 
@@ -26,7 +26,7 @@ class StartInspectionForm(forms.Form):
         queryset=Campaign.objects.none(), label=_("Campaign"), required=False
     )
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["premises"].queryset = Premises.objects.restrict(user, "view").order_by("name")  # type: ignore[attr-defined]
         self.fields["campaign"].queryset = Campaign.objects.restrict(user, "view")  # type: ignore[attr-defined]

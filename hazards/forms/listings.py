@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateInput, style_for_bootstrap
+from core.models import User
 from hazards.choices import HazardGrade, HazardState, ListingLevel
 from hazards.models import Hazard
 
@@ -19,7 +20,7 @@ class HazardListingForm(forms.Form):
     deadline = forms.DateField(label=_("Deadline"), widget=DateInput())
     public_notice = forms.CharField(label=_("Public notice"), widget=forms.Textarea, required=False)
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         majors = (
             Hazard.objects.restrict(user, "view")

@@ -12,24 +12,21 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from hazards.choices import EnforcementState
+from core.models import User
+from hazards.choices import POWER_CUT_CLOCK, EnforcementState
 from hazards.models import EnforcementAction
+from hazards.services.enforcement import LIFTABLE_KINDS, issue_rules_met
 from workflow.machine import Machine, Transition, register
 
-POWER_CUT_CLOCK = "hazards.power_cut_notice"
 # Who issues and lifts: the regulators (REGULATE in core.roles).
 REGULATORS = ("department_staff", "directory_admin")
 
 
-def _issue_rules(action: EnforcementAction, user: Any, data: dict[str, Any]) -> Any:
-    from hazards.services.enforcement import issue_rules_met
-
+def _issue_rules(action: EnforcementAction, user: User, data: dict[str, Any]) -> Any:
     return issue_rules_met(action, user, data)
 
 
-def _liftable(action: EnforcementAction, user: Any, data: dict[str, Any]) -> Any:
-    from hazards.services.enforcement import LIFTABLE_KINDS
-
+def _liftable(action: EnforcementAction, user: User, data: dict[str, Any]) -> Any:
     if action.kind not in LIFTABLE_KINDS:
         return _("A %(kind)s stays in force once issued; it is not lifted.") % {
             "kind": action.get_kind_display()

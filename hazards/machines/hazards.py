@@ -18,11 +18,10 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from core.models import User
-from hazards.choices import HazardGrade, HazardState
+from hazards.choices import RECTIFY_CLOCK, HazardGrade, HazardState
 from hazards.models import GovernancePlan, Hazard
 from workflow.machine import Machine, Notify, StartClock, Transition, register
 
-RECTIFY_CLOCK = "hazards.rectify"
 OFFICIALS = (
     "grid_inspector",
     "township_staff",
@@ -57,7 +56,7 @@ def regulators(hazard: Hazard) -> Iterable[User]:
 # Conditions: None when satisfied, else the message that says why not
 
 
-def major_has_plan(hazard: Hazard, user: Any, data: dict[str, Any]) -> str | Promise | None:
+def major_has_plan(hazard: Hazard, user: User, data: dict[str, Any]) -> str | Promise | None:
     # SAWS Order 16 Art. 15: a major hazard is rectified under a six-part governance plan.
     if (
         hazard.grade == HazardGrade.MAJOR
@@ -67,27 +66,27 @@ def major_has_plan(hazard: Hazard, user: Any, data: dict[str, Any]) -> str | Pro
     return None
 
 
-def criterion_keeps_major(hazard: Hazard, user: Any, data: dict[str, Any]) -> str | Promise | None:
+def criterion_keeps_major(hazard: Hazard, user: User, data: dict[str, Any]) -> str | Promise | None:
     # SAWS Order 16 Art. 3 and the sector criteria: a matched criterion cannot be graded down.
     if hazard.major_criterion_id is not None and hazard.grade != HazardGrade.MAJOR:
         return _("This hazard meets a major-hazard criterion; it must stay major.")
     return None
 
 
-def deadline_ahead(hazard: Hazard, user: Any, data: dict[str, Any]) -> str | Promise | None:
+def deadline_ahead(hazard: Hazard, user: User, data: dict[str, Any]) -> str | Promise | None:
     # Work Safety Law Art. 65: rectify "by the deadline set"; a deadline already past is none.
     if hazard.rectify_by is not None and hazard.rectify_by <= timezone.now():
         return _("Set a rectification deadline in the future.")
     return None
 
 
-def reason_given(hazard: Hazard, user: Any, data: dict[str, Any]) -> str | Promise | None:
+def reason_given(hazard: Hazard, user: User, data: dict[str, Any]) -> str | Promise | None:
     if not str(data.get("verification_note") or "").strip():
         return _("Give the reason the rectification is not accepted.")
     return None
 
 
-def four_eyes(hazard: Hazard, user: Any, data: dict[str, Any]) -> str | Promise | None:
+def four_eyes(hazard: Hazard, user: User, data: dict[str, Any]) -> str | Promise | None:
     # DESIGN.md §5 closed loop: verified by someone other than the rectifier, and not by the
     # enterprise whose hazard it is (SAWS Order 16 Art. 18: the regulator checks the result).
     if hazard.rectified_by_id == user.pk:

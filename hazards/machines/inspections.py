@@ -13,6 +13,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from core.models import User
 from hazards.choices import InspectionState
 from hazards.models import Inspection
 from workflow.machine import Machine, Transition, register
@@ -26,7 +27,7 @@ INSPECTOR_ROLES = (
 )
 
 
-def every_item_answered(inspection: Any, user: Any, data: dict[str, Any]) -> str | None:
+def every_item_answered(inspection: Any, user: User, data: dict[str, Any]) -> str | None:
     unanswered = inspection.template.items.exclude(
         pk__in=inspection.results.values("item_id")
     ).count()

@@ -14,12 +14,11 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from core.models import User
-from hazards.choices import HazardState, ListingState
+from hazards.choices import RESUME_REVIEW_CLOCK, HazardState, ListingState
 from hazards.machines.hazards import OFFICIALS, regulators
 from hazards.models import HazardListing
 from workflow.machine import Machine, Notify, StartClock, Transition, register
 
-RESUME_REVIEW_CLOCK = "hazards.resume_review"
 # Listing is the regulator's act (Work Safety Law Art. 65; SAWS Order 16 Art. 21).
 REGULATOR = ("department_staff", "directory_admin", "unit_leader")
 
@@ -33,7 +32,7 @@ def listing_regulators(listing: HazardListing) -> Iterable[User]:
 
 
 def hazard_rectified(
-    listing: HazardListing, user: Any, data: dict[str, Any]
+    listing: HazardListing, user: User, data: dict[str, Any]
 ) -> str | Promise | None:
     # SAWS Order 16 Art. 23: the unit applies to resume once the rectification is done.
     done = (HazardState.RECTIFIED, HazardState.VERIFIED, HazardState.CLOSED)
@@ -42,7 +41,7 @@ def hazard_rectified(
     return None
 
 
-def note_given(listing: HazardListing, user: Any, data: dict[str, Any]) -> str | Promise | None:
+def note_given(listing: HazardListing, user: User, data: dict[str, Any]) -> str | Promise | None:
     if not str(data.get("review_note") or "").strip():
         return _("Record what the on-site review found.")
     return None

@@ -7,7 +7,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from core.models import User
+from core.models import Attachment, User
 from core.models.scoped import AtPremises, PremisesScoped
 from hazards.choices import HazardGrade, HazardSource, InterimControlKind
 from hazards.models.checklists import ChecklistItem
@@ -94,8 +94,6 @@ class Hazard(AtPremises, StatefulModel):
         return reverse("hazards:hazard_detail", args=[self.pk])
 
     def attachment_count(self, kind: str) -> int:
-        from core.models import Attachment
-
         return Attachment.objects.of(self, kind).count()
 
 

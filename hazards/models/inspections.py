@@ -6,7 +6,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from core.models import User
+from core.models import Attachment, User
 from core.models.scoped import AtPremises, PremisesScoped
 from hazards.choices import InspectionKind, Outcome
 from hazards.models.campaigns import Campaign
@@ -56,8 +56,6 @@ class Inspection(AtPremises, StatefulModel):
         return reverse("hazards:inspection_detail", args=[self.pk])
 
     def attachment_count(self, kind: str) -> int:
-        from core.models import Attachment
-
         return Attachment.objects.of(self, kind).count()
 
 

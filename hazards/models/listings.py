@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from core.models import User
+from core.models import Region, User
 from core.models.scoped import PremisesScoped
 from hazards.choices import ListingLevel
 from hazards.models.hazards import Hazard
@@ -64,5 +64,5 @@ class HazardListing(PremisesScoped, StatefulModel):
         return reverse("hazards:hazardlisting_detail", args=[self.pk])
 
     @property
-    def region(self):  # type: ignore[no-untyped-def]
+    def region(self) -> Region:
         return self.hazard.region

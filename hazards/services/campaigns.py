@@ -12,7 +12,6 @@ import random
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -51,7 +50,7 @@ def today() -> dt.date:
 
 
 def assign_inspector(
-    *, user: Any, campaign: Campaign, grid: Region, inspector: User
+    *, user: User, campaign: Campaign, grid: Region, inspector: User
 ) -> CampaignAssignment:
     """Assign `inspector` to cover `grid` for the campaign (inside the campaign's region)."""
     if not grid.path.startswith(campaign.region.path):
@@ -69,7 +68,7 @@ def assign_inspector(
     return assignment
 
 
-def remove_assignment(*, user: Any, assignment: CampaignAssignment) -> None:
+def remove_assignment(*, user: User, assignment: CampaignAssignment) -> None:
     with transaction.atomic():
         get_restricted(Campaign, user, "change", assignment.campaign_id)
         before, pk = snapshot(assignment), assignment.pk
@@ -154,14 +153,14 @@ class TodayList:
     planned: list[Inspection] = field(default_factory=list)
 
 
-def my_grids(user: Any) -> QuerySet[Region]:
+def my_grids(user: User) -> QuerySet[Region]:
     """The grids the user covers: their own regions' subtrees and their campaign grids."""
     scoped = Region.objects.restrict(user, "view")
     assigned = CampaignAssignment.objects.filter(inspector=user).values("grid_id")
     return scoped.filter(Q(pk__in=user.regions.values("pk")) | Q(pk__in=assigned))
 
 
-def inspections_today(user: Any, on: dt.date | None = None) -> TodayList:
+def inspections_today(user: User, on: dt.date | None = None) -> TodayList:
     """Premises in the user's grids due on or before today, today's campaign targets in their
     assigned grids, and the inspections they planned for today."""
     day = on or today()
@@ -186,7 +185,7 @@ def inspections_today(user: Any, on: dt.date | None = None) -> TodayList:
     return result
 
 
-def never_scheduled(user: Any, in_grids: Q, day: dt.date, limit: int) -> list[InspectionSchedule]:
+def never_scheduled(user: User, in_grids: Q, day: dt.date, limit: int) -> list[InspectionSchedule]:
     """Premises in the grids without a schedule row yet: never inspected, so due today. Shown
     as unsaved schedules (a page view writes nothing); completing an inspection stores one."""
     if limit <= 0:
@@ -208,7 +207,7 @@ def never_scheduled(user: Any, in_grids: Q, day: dt.date, limit: int) -> list[In
     ]
 
 
-def _campaign_targets_for(user: Any, day: dt.date) -> list[tuple[Campaign, Premises]]:
+def _campaign_targets_for(user: User, day: dt.date) -> list[tuple[Campaign, Premises]]:
     rows: list[tuple[Campaign, Premises]] = []
     assignments = CampaignAssignment.objects.filter(
         inspector=user, campaign__starts_on__lte=day, campaign__ends_on__gte=day
@@ -238,7 +237,7 @@ class Draw:
     inspections: list[Inspection]
 
 
-def draw_candidates(user: Any, region: Region, sector: Sector | None) -> QuerySet[Premises]:
+def draw_candidates(user: User, region: Region, sector: Sector | None) -> QuerySet[Premises]:
     """Premises the draw may pick: in the region (and the sector), within the user's scope,
     in a stable order so that a seed always picks the same ones."""
     rows = Premises.objects.restrict(user, "view").filter(region__path__startswith=region.path)
@@ -247,7 +246,7 @@ def draw_candidates(user: Any, region: Region, sector: Sector | None) -> QuerySe
     return rows.order_by("pk")
 
 
-def inspector_candidates(user: Any, region: Region) -> QuerySet[User]:
+def inspector_candidates(user: User, region: Region) -> QuerySet[User]:
     """Active inspectors whose territory covers the region (at, above or inside it) and lies
     within the drawing user's own scope, in a stable order."""
     ancestors = region.path.strip("/").split("/")
@@ -272,7 +271,7 @@ def pick(
 
 def unannounced_draw(
     *,
-    user: Any,
+    user: User,
     region: Region,
     sector: Sector | None,
     premises_count: int,
@@ -301,7 +300,7 @@ def unannounced_draw(
 
 
 def _plan_draw(
-    user: Any,
+    user: User,
     seed: int,
     region: Region,
     sector: Sector | None,
@@ -310,6 +309,7 @@ def _plan_draw(
     planned_on: dt.date,
     campaign: Campaign | None,
 ) -> list[Inspection]:
+    # hazards.services.inspections imports this module (refresh_schedule): a cycle.
     from hazards.services.inspections import open_inspection
 
     note = _(

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -14,7 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from core.audit import record_bulk_create, record_change, snapshot
-from core.models import Sector
+from core.models import Sector, User
 from hazards.choices import Outcome
 from hazards.models import ChecklistItem, ChecklistTemplate, Inspection
 
@@ -44,7 +43,7 @@ def score(results: Iterable[tuple[ChecklistItem, str]]) -> Decimal | None:
 
 def score_inspection(inspection: Inspection) -> Decimal | None:
     """The inspection's score from its recorded results (unanswered items are left out)."""
-    results = inspection.results.select_related("item")  # type: ignore[attr-defined]
+    results = inspection.results.select_related("item")
     return score((result.item, result.outcome) for result in results)
 
 
@@ -102,7 +101,7 @@ def template_for(sector: Sector, on_date: datetime.date) -> ChecklistTemplate | 
 
 def new_version(
     *,
-    user: Any,
+    user: User,
     template: ChecklistTemplate,
     effective_from: datetime.date,
     name: str = "",
@@ -153,7 +152,7 @@ def copied_items(source: ChecklistTemplate, target: ChecklistTemplate) -> list[C
             major_exceptions=item.major_exceptions,
             default_rectify_days=item.default_rectify_days,
         )
-        for item in source.items.order_by("number")  # type: ignore[attr-defined]
+        for item in source.items.order_by("number")
     ]
 
 

@@ -26,22 +26,22 @@ from django.utils.translation import gettext as _
 
 from core.audit import record_change, snapshot
 from core.choices import PremisesStatus
-from core.models import Premises, next_number
+from core.models import Premises, User, next_number
 from core.scoping import get_restricted
 from core.services import save_in_scope
 from hazards.choices import (
     OPEN_HAZARD_STATES,
+    POWER_CUT_CLOCK,
     EnforcementKind,
     EnforcementState,
     HazardGrade,
     ListingState,
 )
-from hazards.machines.enforcement import POWER_CUT_CLOCK
 from hazards.models import EnforcementAction, Hazard, HazardListing
 from workflow.calendar import local_date, local_zone
 from workflow.clocks import start_clock
 from workflow.engine import check_inputs, fire
-from workflow.errors import PreconditionFailed
+from workflow.errors import InvalidState, PreconditionFailed, VersionConflict
 from workflow.machine import Files
 
 K = EnforcementKind
@@ -136,7 +136,7 @@ def default_legal_basis(kind: str) -> str:
     return DEFAULT_LEGAL_BASIS.get(kind, "")
 
 
-def _check_may_draft(user: Any, premises: Premises, hazard: Hazard | None) -> None:
+def _check_may_draft(user: User, premises: Premises, hazard: Hazard | None) -> None:
     if not user.has_perm("hazards.add_enforcementaction"):
         raise PermissionDenied(_("You may not draft enforcement documents."))
     get_restricted(Premises, user, "view", premises.pk)
@@ -160,7 +160,7 @@ def _clean_amount(amount: Any) -> Decimal | None:
 
 def draft_action(
     *,
-    user: Any,
+    user: User,
     premises: Premises,
     kind: str,
     facts: str,
@@ -338,7 +338,7 @@ def issue_problems(action: EnforcementAction, now: dt.datetime | None = None) ->
     return [problem for problem in checks if problem is not None]
 
 
-def issue_rules_met(action: EnforcementAction, user: Any, data: dict[str, Any]) -> str | None:
+def issue_rules_met(action: EnforcementAction, user: User, data: dict[str, Any]) -> str | None:
     """The machine's condition on issuing (the service checks the same rules first)."""
     problems = issue_problems(action)
     return problems[0][1] if problems else None
@@ -354,12 +354,12 @@ def document_number(kind: str, year: int) -> str:
     return f"〔{year}〕{prefix} 第{next_number(prefix, year)}号"
 
 
-def _check_may_change(user: Any) -> None:
+def _check_may_change(user: User) -> None:
     if not user.has_perm("hazards.change_enforcementaction"):
         raise PermissionDenied(_("You may not issue or lift enforcement documents."))
 
 
-def issue_action(user: Any, action: EnforcementAction, expected_version: Any = None) -> Any:
+def issue_action(user: User, action: EnforcementAction, expected_version: Any = None) -> Any:
     """Issue a draft: check its rules, number it, stamp it, start the power-cut clock, and
     set the premises' status. Raises a WorkflowError (EnforcementRefused with a code when a
     rule of its kind is not met); then nothing is written and no number is used."""
@@ -386,7 +386,7 @@ def issue_action(user: Any, action: EnforcementAction, expected_version: Any = N
 
 
 def lift_action(
-    user: Any, action: EnforcementAction, reason: str, expected_version: Any = None
+    user: User, action: EnforcementAction, reason: str, expected_version: Any = None
 ) -> Any:
     """Lift an order in force (the hazard is removed, the review passed); the premises'
     status follows."""
@@ -397,7 +397,7 @@ def lift_action(
     return lifted
 
 
-def cancel_action(user: Any, action: EnforcementAction, expected_version: Any = None) -> Any:
+def cancel_action(user: User, action: EnforcementAction, expected_version: Any = None) -> Any:
     """Withdraw a draft; it never had a number and never took effect."""
     _check_may_change(user)
     return fire("cancel", action, user, {}, expected_version)
@@ -406,7 +406,7 @@ def cancel_action(user: Any, action: EnforcementAction, expected_version: Any = 
 def transition_action(
     name: str,
     action: EnforcementAction,
-    user: Any,
+    user: User,
     data: dict[str, Any],
     expected_version: Any,
     files: Files,
@@ -539,12 +539,10 @@ DRAFT_FIELDS = (
 
 
 def update_draft(
-    user: Any, action: EnforcementAction, data: dict[str, Any], expected_version: Any
+    user: User, action: EnforcementAction, data: dict[str, Any], expected_version: Any
 ) -> Any:
     """Change a draft's text and terms (an issued document is never edited, only lifted).
     Compare-and-set on the version: a stale form or API call is a VersionConflict (409)."""
-    from workflow.errors import InvalidState, VersionConflict
-
     if not user.has_perm("hazards.change_enforcementaction"):
         raise PermissionDenied(_("You may not edit enforcement documents."))
     changes = {name: value for name, value in data.items() if name in DRAFT_FIELDS}

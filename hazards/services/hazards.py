@@ -20,12 +20,11 @@ from django.utils.translation import gettext as _
 
 from core import bulk
 from core.audit import record_change, snapshot
-from core.models import Premises, Region, next_numbers
+from core.models import Premises, Region, User, next_numbers
 from core.observers import observed
 from core.responsibilities import lead_regulator_ids
 from core.scoping import get_restricted
-from hazards.choices import HazardGrade, HazardSource, HazardState
-from hazards.machines.hazards import RECTIFY_CLOCK
+from hazards.choices import RECTIFY_CLOCK, HazardGrade, HazardSource, HazardState
 from hazards.models import (
     ChecklistItem,
     GovernancePlan,
@@ -95,7 +94,7 @@ def entry_state(grade: str | None, rectify_by: dt.datetime | None) -> str:
     return HazardState.GRADED
 
 
-def _check_may_report(user: Any, premises: Premises) -> None:
+def _check_may_report(user: User, premises: Premises) -> None:
     if not Premises.objects.restrict(user, "view").filter(pk=premises.pk).exists():
         raise PermissionDenied(_("The premises is outside your scope."))
     if not user.has_perm("hazards.add_hazard"):
@@ -193,7 +192,7 @@ def write_new_hazards(hazards: Sequence[Hazard], *, at: dt.datetime) -> None:
 
 def report_hazard(
     *,
-    user: Any,
+    user: User,
     premises: Premises,
     title: str,
     source: str,
@@ -264,7 +263,7 @@ PLAN_FIELDS = (
 )
 
 
-def save_governance_plan(*, user: Any, hazard: Hazard, **parts: Any) -> GovernancePlan:
+def save_governance_plan(*, user: User, hazard: Hazard, **parts: Any) -> GovernancePlan:
     """Write (or revise) the six-part plan of a major hazard; audited."""
     unknown = set(parts) - set(PLAN_FIELDS)
     if unknown:
@@ -295,7 +294,7 @@ def save_governance_plan(*, user: Any, hazard: Hazard, **parts: Any) -> Governan
 
 def record_interim_control(
     *,
-    user: Any,
+    user: User,
     hazard: Hazard,
     kind: str,
     description: str = "",
@@ -320,7 +319,7 @@ def record_interim_control(
     return control
 
 
-def lift_interim_control(*, user: Any, control: InterimControl) -> InterimControl:
+def lift_interim_control(*, user: User, control: InterimControl) -> InterimControl:
     with transaction.atomic():
         stored = get_restricted(InterimControl, user, "change", control.pk, lock=True)
         if stored.lifted_at is not None:
@@ -338,7 +337,7 @@ def lift_interim_control(*, user: Any, control: InterimControl) -> InterimContro
 def transition_hazard(
     name: str,
     hazard: Hazard,
-    user: Any,
+    user: User,
     data: dict[str, Any] | None = None,
     expected_version: int | str | None = None,
     files: Files | None = None,

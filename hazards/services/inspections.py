@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from core.attachments import store_attachment
 from core.audit import record_change, snapshot
-from core.models import Attachment, Premises
+from core.models import Attachment, Premises, User
 from core.scoping import get_restricted
 from hazards.choices import HazardSource, InspectionKind, InspectionState, Outcome
 from hazards.models import (
@@ -29,6 +29,9 @@ from hazards.models import (
     Inspection,
     InspectionResult,
 )
+from hazards.services.campaigns import refresh_schedule
+from hazards.services.checklists import score_inspection, template_for
+from hazards.services.hazards import report_hazard
 from workflow.calendar import end_of_day, local_date
 from workflow.engine import check_inputs, fire
 from workflow.machine import Files
@@ -37,18 +40,16 @@ PHOTO = "photo"
 SIGNATURE = "signature"
 
 
-def is_enterprise_officer(user: Any) -> bool:
+def is_enterprise_officer(user: User) -> bool:
     return bool(user.groups.filter(name="enterprise_officer").exists())
 
 
 def default_template(premises: Premises) -> ChecklistTemplate | None:
     """The checklist in force today for the premises' sector (or the nearest sector above)."""
-    from hazards.services.checklists import template_for
-
     return template_for(premises.sector, local_date(timezone.now()))
 
 
-def _check_may_inspect(user: Any, premises: Premises) -> None:
+def _check_may_inspect(user: User, premises: Premises) -> None:
     if not user.has_perm("hazards.add_inspection"):
         raise PermissionDenied(_("You may not run inspections."))
     get_restricted(Premises, user, "view", premises.pk)
@@ -56,12 +57,12 @@ def _check_may_inspect(user: Any, premises: Premises) -> None:
 
 def open_inspection(
     *,
-    user: Any,
+    user: User,
     premises: Premises,
     template: ChecklistTemplate | None = None,
     kind: str = InspectionKind.ROUTINE,
     campaign: Campaign | None = None,
-    inspector: Any = None,
+    inspector: User | None = None,
     planned_on: dt.date | None = None,
     notes: str = "",
 ) -> Inspection:
@@ -100,7 +101,7 @@ def open_inspection(
     return inspection
 
 
-def _in_progress_for(user: Any, inspection: Inspection) -> Inspection:
+def _in_progress_for(user: User, inspection: Inspection) -> Inspection:
     """The stored inspection, locked, if the user may change it and it is still running."""
     stored = (
         Inspection.objects.restrict(user, "change")
@@ -120,7 +121,7 @@ def _in_progress_for(user: Any, inspection: Inspection) -> Inspection:
 
 
 def record_result(
-    *, user: Any, inspection: Inspection, item: ChecklistItem, outcome: str, note: str = ""
+    *, user: User, inspection: Inspection, item: ChecklistItem, outcome: str, note: str = ""
 ) -> InspectionResult:
     """Record (or correct) one item's outcome and note; saved item by item so nothing is lost."""
     if outcome not in Outcome.values:
@@ -142,7 +143,7 @@ def record_result(
 
 
 def add_photo(
-    *, user: Any, result: InspectionResult, upload: Any, taken_at: dt.datetime | None = None
+    *, user: User, result: InspectionResult, upload: Any, taken_at: dt.datetime | None = None
 ) -> Attachment:
     """A photo of one item, stored with its time, size and hash."""
     with transaction.atomic():
@@ -152,7 +153,9 @@ def add_photo(
         )
 
 
-def sign(*, user: Any, inspection: Inspection, representative_name: str, upload: Any) -> Attachment:
+def sign(
+    *, user: User, inspection: Inspection, representative_name: str, upload: Any
+) -> Attachment:
     """The premises representative's name and drawn signature (a PNG)."""
     name = representative_name.strip()
     if not name:
@@ -168,14 +171,12 @@ def sign(*, user: Any, inspection: Inspection, representative_name: str, upload:
 
 def score_of(inspection: Inspection) -> tuple[Decimal | None, int]:
     """Score (%) by the checklists' scoring rule, and the number of failed items."""
-    from hazards.services.checklists import score_inspection
-
     failed = inspection.results.filter(outcome=Outcome.FAIL).count()
     return score_inspection(inspection), failed
 
 
 def complete_inspection(
-    *, user: Any, inspection: Inspection, version: int | None = None, notes: str | None = None
+    *, user: User, inspection: Inspection, version: int | None = None, notes: str | None = None
 ) -> Inspection:
     """Complete the inspection with its score (engine transition `complete`)."""
     score, failed = score_of(inspection)
@@ -183,8 +184,6 @@ def complete_inspection(
     if notes is not None:
         data["notes"] = notes
     completed = fire("complete", inspection, user, data, version)
-    from hazards.services.campaigns import refresh_schedule
-
     refresh_schedule(completed.premises)
     return completed
 
@@ -192,7 +191,7 @@ def complete_inspection(
 def transition_inspection(
     name: str,
     inspection: Inspection,
-    user: Any,
+    user: User,
     data: dict[str, Any],
     expected_version: Any,
     files: Files,
@@ -215,10 +214,8 @@ def hazard_deadline(item: ChecklistItem, now: dt.datetime | None = None) -> dt.d
     return end_of_day(today + dt.timedelta(days=item.default_rectify_days))
 
 
-def record_failed_item_as_hazard(*, user: Any, result: InspectionResult) -> Any:
+def record_failed_item_as_hazard(*, user: User, result: InspectionResult) -> Any:
     """Register the failed item as a hazard, prefilled; a second call returns the same hazard."""
-    from hazards.services.hazards import report_hazard
-
     existing = getattr(result, "hazard", None) if result.pk else None
     if existing is not None:
         return existing

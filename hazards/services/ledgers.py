@@ -21,6 +21,7 @@ from pathlib import PurePath
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.core.files import File
 from django.db import transaction
 from django.db.models import (
     Count,
@@ -373,6 +374,7 @@ def create_import_job(*, user: User, upload: Any, valid_rows_only: bool = False)
 
 
 def enqueue_import(job_id: int) -> None:
+    # hazards.jobs imports this module (the task runs run_ledger_import): a cycle.
     from hazards.jobs import import_ledger
 
     import_ledger.enqueue(job_id)
@@ -387,8 +389,6 @@ def import_file(
     path: str, *, user: User, valid_rows_only: bool = False, progress: Progress | None = None
 ) -> ImportJob:
     """The same job from a file on disk, run here and now (the command and the benchmark)."""
-    from django.core.files import File
-
     with open(path, "rb") as handle:
         job = store_import_job(
             user=user,
@@ -405,7 +405,7 @@ def local_day(moment: dt.datetime | None) -> str:
     return timezone.localtime(moment).date().isoformat() if moment else ""
 
 
-def person(user: Any) -> str:
+def person(user: User | None) -> str:
     return (user.get_full_name() or user.get_username()) if user is not None else ""
 
 

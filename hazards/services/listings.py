@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import record_change
-from core.models import Premises, next_number
+from core.models import Premises, User, next_number
 from core.scoping import get_restricted
 from hazards.choices import HazardGrade, HazardState, ListingLevel, ListingState
 from hazards.machines.listings import CHANGES_STATUS
@@ -38,7 +38,7 @@ def refresh_premises_status(premises: Premises) -> None:
 
 def list_hazard(
     *,
-    user: Any,
+    user: User,
     hazard: Hazard,
     level: str,
     office: str,
@@ -90,7 +90,7 @@ def list_hazard(
 def transition_listing(
     name: str,
     listing: HazardListing,
-    user: Any,
+    user: User,
     data: dict[str, Any] | None = None,
     expected_version: int | str | None = None,
     files: Files | None = None,

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import record_change, snapshot
-from core.models import Premises, Region
+from core.models import Premises, Region, User
 from core.observers import observed
 from core.services import save_in_scope
 from hazards.choices import (
@@ -231,7 +231,7 @@ def _reassessed(
 
 def assess_risk_point(
     *,
-    user: Any,
+    user: User,
     premises: Premises,
     name: str,
     method: str,
@@ -288,7 +288,7 @@ def subtree_ids(region: Region) -> list[int]:
     return list(Region.objects.filter(path__startswith=region.path).values_list("pk", flat=True))
 
 
-def region_colour_summary(user: Any, region: Region) -> dict[str, int]:
+def region_colour_summary(user: User, region: Region) -> dict[str, int]:
     """Risk points by live colour, most severe first, in the region's subtree and the user's
     scope (zeros included, so the table always has four columns)."""
     rows = (
@@ -302,7 +302,7 @@ def region_colour_summary(user: Any, region: Region) -> dict[str, int]:
     return {colour: counts.get(colour, 0) for colour in SEVERE_FIRST}
 
 
-def child_colour_summaries(user: Any, region: Region) -> list[tuple[Region, dict[str, int]]]:
+def child_colour_summaries(user: User, region: Region) -> list[tuple[Region, dict[str, int]]]:
     """The same counts per child region of `region`, in one grouped query over the subtree."""
     children = list(Region.objects.filter(parent=region).order_by("code"))
     rows = (

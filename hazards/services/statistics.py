@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -19,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import record_change, snapshot
-from core.models import Premises
+from core.models import Premises, User
 from core.services import save_in_scope
 from hazards.choices import HazardGrade, InspectionState, PeriodKind
 from hazards.models import EnterpriseStatistics, Hazard, Inspection
@@ -123,7 +122,7 @@ def ledger_figures(premises: Premises, period: Period) -> Figures:
 
 
 def generate_statistics(
-    *, user: Any, premises: Premises, kind: str, year: int, quarter: int = 0
+    *, user: User, premises: Premises, kind: str, year: int, quarter: int = 0
 ) -> EnterpriseStatistics:
     """Create or regenerate a period's statistics from the ledger; scope-checked and audited.
     A signed period is frozen: regenerating it is refused."""
@@ -193,7 +192,7 @@ def draft_due_statistics(today: dt.date) -> int:
 
 
 def sign_statistics(
-    *, user: Any, statistics: EnterpriseStatistics, principal_name: str
+    *, user: User, statistics: EnterpriseStatistics, principal_name: str
 ) -> EnterpriseStatistics:
     """The principal signs (SAWS Order 16 Art. 14: 主要负责人签字): name and time recorded, the
     figures frozen from then on. A period that has not ended cannot be signed."""

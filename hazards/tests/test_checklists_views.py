@@ -8,10 +8,13 @@ from typing import ClassVar
 
 import pytest
 from django.db import models
+from django.template.loader import render_to_string
 from django.urls import reverse
 
-from core.models import Sector
+from core.models import AuditEntry, Sector, User
 from hazards.models import ChecklistItem, ChecklistTemplate
+from hazards.services.checklists import new_version
+from hazards.views.checklists import checklists_panel
 from testing.api import APIViewTestCases
 from testing.views import UNSCOPED, DetailViewTests, ExportTests, ListViewTests, Rows
 from testing.world import World
@@ -55,8 +58,6 @@ class TestChecklistTemplatePages(ChecklistPageTests, ListViewTests, ExportTests,
         assert "Major-hazard criterion" in content
 
     def test_detail_links_the_other_versions(self, client, world, rows):
-        from hazards.services.checklists import new_version
-
         old = rows.in_scope
         new = new_version(
             user=world.user("county"), template=old, effective_from=datetime.date(2027, 1, 1)
@@ -158,8 +159,6 @@ def admin_form_data(template: ChecklistTemplate, **item_changes: dict[str, str])
 
 @pytest.mark.django_db
 def test_admin_edit_of_an_item_is_audited(client, world):
-    from core.models import AuditEntry, User
-
     root = User.objects.create_superuser("root_admin", password="x-Pass-1234", language="en")
     client.force_login(root)
     template = seeded("schools")
@@ -179,10 +178,6 @@ def test_admin_edit_of_an_item_is_audited(client, world):
 
 @pytest.mark.django_db
 def test_premises_panel_names_the_checklist_in_force(world):
-    from django.template.loader import render_to_string
-
-    from hazards.views.checklists import checklists_panel
-
     context = checklists_panel(world.user("township_a"), world.premises_a)
     assert context["checklist"] == seeded("schools")
     assert context["checklist_majors"] >= 2
@@ -193,8 +188,6 @@ def test_premises_panel_names_the_checklist_in_force(world):
 
 @pytest.mark.django_db
 def test_admin_action_copies_a_template_as_the_next_version(client, world):
-    from core.models import User
-
     root = User.objects.create_superuser("root_admin", password="x-Pass-1234", language="en")
     client.force_login(root)
     template = seeded("schools")

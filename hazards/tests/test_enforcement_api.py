@@ -23,6 +23,7 @@ from testing.api import (
     ListTests,
     RetrieveTests,
     UpdateTests,
+    add_api_personas,
     token_client,
 )
 
@@ -132,8 +133,6 @@ def test_a_stale_version_is_409(world):
 
 
 def test_transitions_in_the_four_permission_cases(world):
-    from testing.api import add_api_personas
-
     add_api_personas(world)
     order_b = draft(world, K.IMMEDIATE_REMOVAL, world.premises_b)
     url = transition_url(order_b, "issue")

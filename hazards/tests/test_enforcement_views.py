@@ -9,12 +9,13 @@ import subprocess
 from typing import Any
 
 import pytest
+from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from core.choices import PremisesStatus
-from core.models import Premises
+from core.models import Premises, User
 from hazards.choices import EnforcementKind as K
 from hazards.choices import EnforcementState
 from hazards.models import EnforcementAction
@@ -75,7 +76,7 @@ class TestEnforcementActionPages(ListViewTests, ExportTests, DetailViewTests, Cr
         return EnforcementAction.objects.filter(facts=data["facts"]).first()
 
 
-def login(client: Client, user: Any) -> None:
+def login(client: Client, user: User) -> None:
     client.force_login(user)
 
 
@@ -298,8 +299,6 @@ def test_the_panel_shows_history_status_and_the_penalty_counter(client, world):
     counter = context["penalty_counter"]
     assert (counter.in_180_days, counter.in_one_year) == (1, 2)
     login(client, world.user("enterprise"))
-    from django.template.loader import render_to_string
-
     html = render_to_string(
         "hazards/premises/enforcement.html", {"object": world.premises_a, **context}
     )
@@ -322,8 +321,6 @@ def test_lifted_order_leaves_history(world):
 
 
 def make_superuser() -> Any:
-    from core.models import User
-
     return User.objects.create_superuser("root_enf", password=PASSWORD, language="en")
 
 

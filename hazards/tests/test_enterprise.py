@@ -25,6 +25,7 @@ from hazards.services.statistics import (
 from hazards.tests.test_risk import make_hazard
 from testing.world import World
 from workflow.calendar import local_zone
+from workflow.worker import periodic_jobs
 
 pytestmark = pytest.mark.django_db
 
@@ -251,8 +252,6 @@ def test_the_worker_drafts_each_officers_enterprise_once(world, ledger):
 
 
 def test_the_worker_runs_the_drafting_nightly(world, ledger, monkeypatch):
-    from workflow.worker import periodic_jobs
-
     nightly = {spec.name: spec for spec in periodic_jobs()}["hazards.draft_enterprise_statistics"]
     assert nightly.daily_at_hour is not None
     monkeypatch.setattr(timezone, "now", lambda: at(2026, 4, 2, 2, 0))

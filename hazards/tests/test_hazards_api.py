@@ -14,7 +14,7 @@ from django.utils import timezone
 from core.models import Attachment, AuditEntry
 from hazards.choices import HazardState
 from hazards.models import GovernancePlan, Hazard, InterimControl
-from hazards.services.hazards import report_hazard
+from hazards.services.hazards import record_interim_control, report_hazard, save_governance_plan
 from hazards.tests.test_inspections import PNG
 from testing.api import UNSCOPED, CreateTests, ListTests, RetrieveTests
 from testing.world import World
@@ -193,8 +193,6 @@ class TestGovernancePlanAPI(ListTests, RetrieveTests):
         self.plan_b = self.plan(self.major_b)
 
     def plan(self, hazard: Hazard) -> GovernancePlan:
-        from hazards.services.hazards import save_governance_plan
-
         return save_governance_plan(user=self.world.user(UNSCOPED), hazard=hazard, **self.parts())
 
     def parts(self) -> dict[str, Any]:
@@ -247,8 +245,6 @@ class TestInterimControlAPI(ListTests, RetrieveTests):
     basename = "interimcontrol"
 
     def set_up(self, world: World) -> None:
-        from hazards.services.hazards import record_interim_control
-
         root = world.user(UNSCOPED)
         major_a = hazard_at(world, "township_a", "危房甲", grade="major")
         major_b = hazard_at(world, "township_b", "危房乙", grade="major")

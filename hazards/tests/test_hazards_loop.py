@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from core.attachments import store_attachment
 from core.models import AuditEntry, User
 from hazards.choices import HazardGrade, HazardSource, HazardState, InterimControlKind
 from hazards.models import ChecklistItem, ChecklistTemplate, Hazard
@@ -18,6 +19,7 @@ from hazards.services.hazards import (
     save_governance_plan,
     transition_hazard,
 )
+from hazards.services.risk import assess_risk_point
 from testing.world import World, make_user
 from workflow.choices import ClockState
 from workflow.clocks import open_clocks
@@ -29,8 +31,6 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
 def evidence(hazard: Hazard, user: User) -> None:
-    from core.attachments import store_attachment
-
     upload = SimpleUploadedFile("after.png", PNG, content_type="image/png")
     store_attachment(subject=hazard, upload=upload, kind="evidence", user=user)
 
@@ -215,8 +215,6 @@ def test_a_stale_version_is_refused(world, inspectors):
 
 
 def test_an_open_hazard_raises_its_risk_point_until_closed(world, inspectors):
-    from hazards.services.risk import assess_risk_point
-
     first, second = inspectors
     point = assess_risk_point(
         user=world.user("county"),

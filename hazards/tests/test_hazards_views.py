@@ -7,7 +7,8 @@ import datetime as dt
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import models
+from django.db import connection, models
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -27,7 +28,7 @@ def in_days(days: int) -> dt.datetime:
     return timezone.now() + dt.timedelta(days=days)
 
 
-def hazard_at(world: World, township: str, title: str, **extra) -> Hazard:  # type: ignore[no-untyped-def]
+def hazard_at(world: World, township: str, title: str, **extra) -> Hazard:
     premises = world.premises_a if township == "township_a" else world.premises_b
     return report_hazard(
         user=world.user(township), premises=premises, title=title, source="ad_hoc", **extra
@@ -209,9 +210,6 @@ def test_the_premises_panel_shows_open_hazards_in_scope(world):
 
 @pytest.mark.parametrize("page", ["hazard_list", "hazard_board", "hazard_overdue"])
 def test_page_queries_do_not_grow_with_the_rows(client, world, page):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     client.force_login(world.user("township_a"))
     late = timezone.now() - dt.timedelta(hours=1)
     hazard_at(world, "township_a", "一", rectify_by=late)

@@ -24,6 +24,7 @@ from hazards.models import (
     InspectionSchedule,
 )
 from hazards.services import inspections as service
+from hazards.views.inspections import inspections_panel
 from testing.views import UNSCOPED, DetailViewTests, ExportTests, ListViewTests, Rows
 from testing.world import World, make_user
 from workflow.calendar import end_of_day, local_date
@@ -33,7 +34,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
 @pytest.fixture(autouse=True)
-def media_in_tmp(settings, tmp_path):  # type: ignore[no-untyped-def]
+def media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
 
 
@@ -339,8 +340,6 @@ def test_the_start_page_opens_an_inspection_and_goes_to_the_checklist(
 
 
 def test_the_premises_panel_shows_recent_inspections_and_the_next_due_date(world: World) -> None:
-    from hazards.views.inspections import inspections_panel
-
     make_template(world)
     user = inspector(world)
     inspection = service.open_inspection(user=user, premises=world.premises_a)

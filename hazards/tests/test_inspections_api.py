@@ -10,7 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from core.models import Sector
+from core.models import Sector, User
 from hazards.models import Campaign, Inspection, InspectionSchedule
 from hazards.services import campaigns as campaigns_service
 from hazards.services import inspections as service
@@ -22,6 +22,7 @@ from testing.api import (
     ListTests,
     RetrieveTests,
     UpdateTests,
+    token_client,
 )
 from testing.world import World, make_user
 
@@ -29,7 +30,7 @@ TODAY = dt.date(2026, 6, 1)
 
 
 @pytest.fixture(autouse=True)
-def media_in_tmp(settings, tmp_path):  # type: ignore[no-untyped-def]
+def media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
 
 
@@ -123,8 +124,6 @@ class TestInspectionScheduleAPI(APIViewTestCases.ReadOnlyAPIViewTestCase):
 
 
 def api(world: World, persona: str) -> Any:
-    from testing.api import token_client
-
     return token_client(world.user(persona))
 
 
@@ -211,8 +210,6 @@ def test_campaigns_are_not_deleted_over_the_api(world: World) -> None:
     campaign = Campaign.objects.create(
         name="甲镇专项", region=world.township_a, starts_on=TODAY, ends_on=TODAY
     )
-    from core.models import User
-
     root = User.objects.create_superuser("root_delete", password="x-Pass-1234", language="en")
     world.users["root_delete"] = root
     response = api(world, "root_delete").delete(reverse("api:campaign-detail", args=[campaign.pk]))

@@ -15,6 +15,7 @@ from core.choices import AuditAction
 from core.imports import ImportFileError
 from core.models import AuditEntry, ImportJob, ImportProblem
 from hazards.choices import HazardGrade, HazardSource, HazardState
+from hazards.jobs import import_ledger
 from hazards.models import Hazard
 from hazards.services import ledgers
 from hazards.tests.ledger_files import HEADERS, csv_bytes, ledger_row, ledger_rows, write_xlsx
@@ -235,8 +236,6 @@ def test_a_job_runs_once_even_when_the_task_is_delivered_twice(world, officer, c
     job = ledgers.store_import_job(
         user=officer, upload=upload("l.csv", csv_bytes(ledger_rows(2, code), "utf-8"))
     )
-    from hazards.jobs import import_ledger
-
     assert import_ledger.call(job.pk) == ImportJob.State.DONE
     assert import_ledger.call(job.pk) == ImportJob.State.DONE
     assert Hazard.objects.count() == 2

@@ -13,7 +13,7 @@ from testing.world import World
 pytestmark = pytest.mark.django_db
 
 
-def import_job(world: World, persona: str, region) -> ImportJob:  # type: ignore[no-untyped-def]
+def import_job(world: World, persona: str, region) -> ImportJob:
     job = ImportJob(
         kind=IMPORT_KIND,
         original_name="台账.csv",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -57,8 +58,6 @@ def test_a_workbook_with_gaps_shared_strings_and_odd_cells_reads_as_openpyxl_rea
     path = tmp_path / "odd.xlsx"
     workbook.save(path)
     if not dimension:  # some exporters write no <dimension>: rows are as long as they are
-        import zipfile
-
         stripped = tmp_path / "no_dimension.xlsx"
         with zipfile.ZipFile(path) as source, zipfile.ZipFile(stripped, "w") as target:
             for item in source.infolist():

@@ -12,6 +12,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from core.attachments import store_attachment
 from core.choices import PremisesStatus
 from core.models import Premises
 from hazards.choices import ListingState
@@ -67,8 +68,6 @@ def rectify_major(world: World, hazard: Hazard) -> Hazard:
         safety_and_emergency="停用",
     )
     hazard = transition_hazard("start_rectifying", hazard, officer)
-    from core.attachments import store_attachment
-
     store_attachment(
         subject=hazard,
         upload=SimpleUploadedFile("done.png", PNG, content_type="image/png"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.utils import timezone
 
 from hazards.services.hazards import report_hazard
@@ -43,9 +44,7 @@ def test_premises_page_hides_safety_panels_from_a_user_without_safety_permission
     assert "电线私拉乱接" not in response.content.decode()
 
 
-def _view_premises_permissions():  # type: ignore[no-untyped-def]
-    from django.contrib.auth.models import Permission
-
+def _view_premises_permissions():
     return Permission.objects.filter(
         content_type__app_label="core", codename__in=["view_premises", "view_licence"]
     )

@@ -6,12 +6,11 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from decimal import Decimal
-from typing import Any
 
 import pytest
 from django.utils import timezone
 
-from core.models import AuditEntry, Premises
+from core.models import AuditEntry, Premises, User
 from core.services import OutOfScopeError
 from hazards.choices import HazardGrade, HazardSource, HazardState, RiskColour, RiskMethod
 from hazards.models import Hazard, RiskBandSet, RiskPoint
@@ -50,7 +49,7 @@ def make_point(
     name: str = "配电房",
     method: str = RiskMethod.LEC,
     inputs: dict[str, Decimal] | None = None,
-    user: Any = None,
+    user: User | None = None,
 ) -> RiskPoint:
     """A risk point assessed through the service (LEC 1 × 6 × 7 = 42: blue by default)."""
     return assess_risk_point(

@@ -14,7 +14,7 @@ from django.utils import timezone
 from core.models import AuditEntry, Premises
 from hazards.choices import RiskColour, RiskMethod
 from hazards.models import RiskBandSet, RiskPoint
-from hazards.services.risk import band_set_in_force
+from hazards.services.risk import band_set_in_force, refresh_live_colour
 from hazards.tests.test_risk import lec, make_hazard, make_point
 from hazards.views.risk import risk_panel
 from testing.api import (
@@ -143,8 +143,6 @@ class TestRiskPointViews(
         client.force_login(world.user("township_a"))
         raised = make_point(world, name="甲镇小学锅炉")
         make_hazard(world, world.premises_a, risk_point=raised)
-        from hazards.services.risk import refresh_live_colour
-
         refresh_live_colour(raised)
         content = client.get(self.url("list"), {"colour": "yellow"}).content.decode()
         assert "甲镇小学锅炉" in content
@@ -199,8 +197,6 @@ class TestRiskSummary:
 def test_the_premises_panel_shows_live_colours_within_scope(world):
     point = make_point(world, name="甲镇小学配电房")
     make_hazard(world, world.premises_a, risk_point=point, grade="major")
-    from hazards.services.risk import refresh_live_colour
-
     refresh_live_colour(point)
     panel = risk_panel(world.user("township_a"), world.premises_a)
     assert [(row["point"].name, row["point"].live_colour) for row in panel["risk_points"]] == [

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 
+from core.models import Premises, User
 from core.views.generic import (
     REFUSALS,
     ObjectDetailView,
@@ -46,7 +47,7 @@ class CampaignDetailView(CampaignPages, ObjectDetailView):
     select_related = ("region", "organiser")
 
     def extra_context(self, obj: Any) -> dict[str, Any]:
-        user = self.request.user
+        user = self.user
         return {
             "assignments": CampaignAssignment.objects.restrict(user, "view")
             .filter(campaign=obj)
@@ -63,9 +64,7 @@ class CampaignDetailView(CampaignPages, ObjectDetailView):
         }
 
 
-def _visible_premises(user: Any) -> Any:
-    from core.models import Premises
-
+def _visible_premises(user: User) -> Any:
     return Premises.objects.restrict(user, "view").values("pk")
 
 
@@ -86,12 +85,12 @@ class CampaignAssignView(CampaignPages, RestrictedView):
         campaign = cast(Campaign, self.get_object())
         if not request.user.has_perm("hazards.add_campaignassignment"):
             raise PermissionDenied
-        form = AssignmentForm(request.POST, user=request.user, campaign=campaign)
+        form = AssignmentForm(request.POST, user=self.user, campaign=campaign)
         if not form.is_valid():
             messages.error(request, _("Choose a grid of the campaign and an inspector."))
             return redirect(campaign.get_absolute_url())
         try:
-            service.assign_inspector(user=request.user, campaign=campaign, **form.cleaned_data)
+            service.assign_inspector(user=self.user, campaign=campaign, **form.cleaned_data)
         except REFUSALS as error:
             messages.error(request, refusal_text(error))
         else:
@@ -109,7 +108,7 @@ class CampaignUnassignView(CampaignPages, RestrictedView):
             pk=kwargs["assignment"],
             campaign=campaign,
         )
-        service.remove_assignment(user=request.user, assignment=assignment)
+        service.remove_assignment(user=self.user, assignment=assignment)
         messages.success(request, _("Assignment removed."))
         return redirect(campaign.get_absolute_url())
 
@@ -123,7 +122,7 @@ class InspectionsTodayView(RestrictedView):
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         today = service.today()
-        context = {"today": today, "work": service.inspections_today(request.user, today)}
+        context = {"today": today, "work": service.inspections_today(self.user, today)}
         return render(request, self.template_name, context)
 
 
@@ -135,14 +134,14 @@ class UnannouncedDrawView(RestrictedView):
     template_name = "hazards/campaign_draw.html"
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        return self.render_page(DrawForm(user=request.user))
+        return self.render_page(DrawForm(user=self.user))
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        form = DrawForm(request.POST, user=request.user)
+        form = DrawForm(request.POST, user=self.user)
         if not form.is_valid():
             return self.render_page(form)
         try:
-            draw = service.unannounced_draw(user=request.user, **form.cleaned_data)
+            draw = service.unannounced_draw(user=self.user, **form.cleaned_data)
         except REFUSALS as error:
             form.add_error(None, refusal_text(error))
             return self.render_page(form)
@@ -150,7 +149,7 @@ class UnannouncedDrawView(RestrictedView):
             request,
             _("Drawn with seed %(seed)s; the inspections are planned.") % {"seed": draw.seed},
         )
-        return self.render_page(DrawForm(user=request.user), draw=draw)
+        return self.render_page(DrawForm(user=self.user), draw=draw)
 
     def render_page(self, form: DrawForm, **extra: Any) -> HttpResponse:
         return render(self.request, self.template_name, {"form": form, **extra})

@@ -9,7 +9,7 @@ from django.db.models import Count, Model, Q, QuerySet
 from django.urls import URLPattern, path
 from django.utils import timezone
 
-from core.models import Premises
+from core.models import Premises, User
 from core.views.generic import ObjectDetailView, ObjectHistoryView, ObjectListView
 from hazards.filtersets.checklists import ChecklistTemplateFilterSet
 from hazards.models import ChecklistTemplate
@@ -78,7 +78,7 @@ class ChecklistTemplateHistoryView(ChecklistPages, ObjectHistoryView):
     pass
 
 
-def checklists_panel(user: Any, premises: Premises) -> dict[str, Any]:
+def checklists_panel(user: User, premises: Premises) -> dict[str, Any]:
     """The premises page's card: the checklist an inspection there would run today
     (the sector's version in force, or its nearest ancestor sector's)."""
     template = None

@@ -19,7 +19,7 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
 from core.choices import PremisesStatus
-from core.models import Premises
+from core.models import Premises, User
 from core.pdf import pdf_response, render_pdf
 from core.views.generic import (
     REFUSALS,
@@ -98,7 +98,7 @@ class EnforcementActionDetailView(EnforcementPages, ObjectDetailView):
         assert isinstance(obj, EnforcementAction)
         rows = []
         for name in self.detail_fields:
-            row = detail_row(obj, name, self.request.user)
+            row = detail_row(obj, name, self.user)
             value = getattr(obj, name)
             if name == "state":
                 row = DetailRow(row.label, text=state_label(obj.state))
@@ -109,7 +109,7 @@ class EnforcementActionDetailView(EnforcementPages, ObjectDetailView):
 
     def extra_context(self, obj: Model) -> dict[str, Any]:
         assert isinstance(obj, EnforcementAction)
-        user = self.request.user
+        user = self.user
         may_change = user.has_perm("hazards.change_enforcementaction")
         names = {t.name for t in available_transitions(obj, user)} if may_change else set()
         return {
@@ -142,7 +142,7 @@ class EnforcementActionAddView(EnforcementPages, ObjectEditView):
         data = form.cleaned_data
         try:
             action = service.draft_action(
-                user=request.user,
+                user=self.user,
                 premises=data["premises"],
                 kind=data["kind"],
                 facts=data["facts"],
@@ -244,7 +244,7 @@ DOCUMENT_TITLES: dict[str, str] = {
 # The premises page's panel
 
 
-def enforcement_panel(user: Any, premises: Premises) -> dict[str, Any]:
+def enforcement_panel(user: User, premises: Premises) -> dict[str, Any]:
     """History of the premises' documents, its status and the Art. 113 penalty counter."""
     visible = EnforcementAction.objects.restrict(user, "view").filter(premises=premises)
     actions = visible.select_related("issued_by").order_by("-created", "-pk")[:PANEL_ROWS]

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.exports import XLSX_TYPE, xlsx_file
-from core.models import Premises
+from core.models import Premises, User
 from core.pdf import pdf_response, render_pdf, safe_filename
 from core.views.generic import (
     REFUSALS,
@@ -46,13 +46,13 @@ from hazards.views.risk import SafetyPage, with_state_labels
 HOME_ROWS = 20
 
 
-def own_premises(user: Any) -> QuerySet[Premises]:
+def own_premises(user: User) -> QuerySet[Premises]:
     """The premises the user is assigned to as the enterprise's safety officer."""
     assigned = user.premises.values("pk")
     return Premises.objects.restrict(user, "view").filter(pk__in=assigned).order_by("name", "pk")
 
 
-def due_periods(user: Any, premises: list[Premises]) -> list[dict[str, Any]]:
+def due_periods(user: User, premises: list[Premises]) -> list[dict[str, Any]]:
     """The periods being reported now: last quarter, and last year while January lasts."""
     today = timezone.localdate()
     year, quarter = last_quarter(today)
@@ -85,7 +85,7 @@ class EnterpriseHomeView(SafetyPage):
     template_name = "hazards/enterprise_home.html"
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        user = request.user
+        user = self.user
         premises = list(own_premises(user))
         context = self.page_context(
             premises_list=premises,
@@ -192,7 +192,7 @@ class EnterpriseStatisticsDocumentView(SafetyPage):
         assert isinstance(statistics, EnterpriseStatistics)
         rows = [
             (row.label, row.text or ", ".join(link.text for link in row.links))
-            for row in detail_rows(statistics, ("premises", *STATISTICS_FIGURES), request.user)
+            for row in detail_rows(statistics, ("premises", *STATISTICS_FIGURES), self.user)
         ]
         title = _("Hazard investigation and governance statistics")
         name = f"{statistics.premises.name} {period_label(statistics)} {title}"
@@ -230,16 +230,16 @@ class EnterpriseStatisticsGenerateView(SafetyPage):
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         initial = {key: value for key, value in request.GET.items()}
-        return self.render_form(GenerateStatisticsForm(initial=initial, user=request.user))
+        return self.render_form(GenerateStatisticsForm(initial=initial, user=self.user))
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        form = GenerateStatisticsForm(request.POST, user=request.user)
+        form = GenerateStatisticsForm(request.POST, user=self.user)
         if not form.is_valid():
             return self.render_form(form)
         data = form.cleaned_data
         try:
             statistics = generate_statistics(
-                user=request.user,
+                user=self.user,
                 premises=data["premises"],
                 kind=data["period_kind"],
                 year=data["year"],
@@ -270,7 +270,7 @@ class EnterpriseStatisticsSignView(SafetyPage):
             return redirect(self.url_for("detail", statistics))
         try:
             sign_statistics(
-                user=request.user,
+                user=self.user,
                 statistics=statistics,
                 principal_name=form.cleaned_data["principal_name"],
             )

@@ -18,7 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 
-from core.models import Attachment, Premises
+from core.models import Attachment, Premises, User
 from core.views.generic import (
     REFUSALS,
     ObjectDetailView,
@@ -181,7 +181,7 @@ class HazardDetailView(HazardPage, ObjectDetailView):
 
     def extra_context(self, obj: Model) -> dict[str, Any]:
         assert isinstance(obj, Hazard)
-        user = self.request.user
+        user = self.user
         transitions = available_transitions(obj, user)
         return {
             "hazard": obj,
@@ -214,16 +214,16 @@ class HazardAddView(HazardPage):
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         initial = {key: value for key, value in request.GET.items()}
-        return self.render_form(HazardReportForm(initial=initial, user=request.user))
+        return self.render_form(HazardReportForm(initial=initial, user=self.user))
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        form = HazardReportForm(request.POST, user=request.user)
+        form = HazardReportForm(request.POST, user=self.user)
         if not form.is_valid():
             return self.render_form(form)
         data = form.cleaned_data
         try:
             hazard = report_hazard(
-                user=request.user,
+                user=self.user,
                 premises=data["premises"],
                 title=data["title"],
                 source=form.source(),
@@ -263,7 +263,7 @@ class HazardPlanView(HazardPage):
         if not form.is_valid():
             return self.render_form(hazard, form)
         try:
-            save_governance_plan(user=request.user, hazard=hazard, **form.cleaned_data)
+            save_governance_plan(user=self.user, hazard=hazard, **form.cleaned_data)
         except REFUSALS as error:
             form.add_error(None, refusal_text(error))
             return self.render_form(hazard, form)
@@ -290,13 +290,13 @@ class HazardControlView(HazardPage):
                     pk=request.POST["lift"],
                     hazard=hazard,
                 )
-                lift_interim_control(user=request.user, control=control)
+                lift_interim_control(user=self.user, control=control)
             else:
                 form = InterimControlForm(request.POST)
                 if not form.is_valid():
                     messages.error(request, _("Choose the measure taken."))
                     return redirect(hazard.get_absolute_url())
-                record_interim_control(user=request.user, hazard=hazard, **form.cleaned_data)
+                record_interim_control(user=self.user, hazard=hazard, **form.cleaned_data)
         except REFUSALS as error:
             messages.error(request, refusal_text(error))
         return redirect(hazard.get_absolute_url())
@@ -305,7 +305,7 @@ class HazardControlView(HazardPage):
 # The premises page's panel
 
 
-def hazards_panel(user: Any, premises: Premises) -> dict[str, Any]:
+def hazards_panel(user: User, premises: Premises) -> dict[str, Any]:
     """Open hazards at the premises and counts by state, as far as the user may see."""
     rows = Hazard.objects.restrict(user, "view").filter(premises=premises)
     counts = dict(

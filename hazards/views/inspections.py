@@ -8,16 +8,17 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import URLPattern, path
+from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
 from core.attachments import attachment_response
-from core.models import Attachment, Premises
+from core.models import Attachment, Premises, User
 from core.views.generic import (
     REFUSALS,
     ObjectDetailView,
@@ -47,8 +48,6 @@ class InspectionListView(InspectionPages, ObjectListView):
     select_related = ("premises", "template", "inspector", "region")
 
     def page_context(self, **extra: Any) -> dict[str, Any]:
-        from django.urls import reverse
-
         return super().page_context(**{"add_url": reverse("hazards:inspection_start"), **extra})
 
 
@@ -64,8 +63,6 @@ def result_rows(inspection: Inspection) -> list[dict[str, Any]]:
     }
     photos: dict[int, list[Attachment]] = {}
     if results:
-        from django.contrib.contenttypes.models import ContentType
-
         for attachment in Attachment.objects.filter(
             content_type=ContentType.objects.get_for_model(InspectionResult),
             object_id__in=[result.pk for result in results.values()],
@@ -131,16 +128,16 @@ class InspectionStartView(InspectionPages, RestrictedView):
     template_name = "hazards/inspection_start.html"
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        form = StartInspectionForm(initial=request.GET.dict(), user=request.user)
+        form = StartInspectionForm(initial=request.GET.dict(), user=self.user)
         return self.render_form(form)
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        form = StartInspectionForm(request.POST, user=request.user)
+        form = StartInspectionForm(request.POST, user=self.user)
         if not form.is_valid():
             return self.render_form(form)
         try:
             inspection = service.open_inspection(
-                user=request.user,
+                user=self.user,
                 premises=form.cleaned_data["premises"],
                 template=form.cleaned_data["template"],
                 kind=form.cleaned_data["kind"],
@@ -186,8 +183,6 @@ class RunningInspectionView(InspectionPages, RestrictedView):
         return redirect(f"{self._run_url(inspection)}#item-{item.pk}")
 
     def _run_url(self, inspection: Inspection) -> str:
-        from django.urls import reverse
-
         return reverse("hazards:inspection_run", args=[inspection.pk])
 
 
@@ -223,7 +218,7 @@ class InspectionResultView(RunningInspectionView):
             return self.done(inspection, item, _("Choose pass, fail or not applicable."))
         try:
             service.record_result(
-                user=request.user,
+                user=self.user,
                 inspection=inspection,
                 item=item,
                 outcome=form.cleaned_data["outcome"],
@@ -245,7 +240,7 @@ class InspectionPhotoView(RunningInspectionView):
         if not form.is_valid():
             return self.done(inspection, item, _("Choose a photo."))
         try:
-            service.add_photo(user=request.user, result=result, upload=form.cleaned_data["photo"])
+            service.add_photo(user=self.user, result=result, upload=form.cleaned_data["photo"])
         except REFUSALS as error:
             return self.done(inspection, item, refusal_text(error))
         return self.done(inspection, item)
@@ -263,7 +258,7 @@ class InspectionHazardView(RunningInspectionView):
         if result is None:
             return self.done(inspection, item, _("Only a failed item becomes a hazard."))
         try:
-            hazard = service.record_failed_item_as_hazard(user=request.user, result=result)
+            hazard = service.record_failed_item_as_hazard(user=self.user, result=result)
         except REFUSALS as error:
             return self.done(inspection, item, refusal_text(error))
         if not request.headers.get("HX-Request"):
@@ -280,7 +275,7 @@ class InspectionSignView(RunningInspectionView):
             return redirect(self._run_url(inspection))
         try:
             service.sign(
-                user=request.user,
+                user=self.user,
                 inspection=inspection,
                 representative_name=form.cleaned_data["representative_name"],
                 upload=form.cleaned_data["signature"],
@@ -301,7 +296,7 @@ class AttachmentView(View):
         return attachment_response(request.user, pk)
 
 
-def inspections_panel(user: Any, premises: Premises) -> dict[str, Any]:
+def inspections_panel(user: User, premises: Premises) -> dict[str, Any]:
     """The premises page's inspections card: recent inspections and the next due date."""
     if not user.has_perm("hazards.view_inspection"):
         raise PermissionDenied

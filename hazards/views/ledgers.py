@@ -15,8 +15,10 @@ from django.utils.translation import gettext as _
 
 from core.exports import EXPORT_FORMATS, csv_response, rows_response
 from core.forms import style_for_bootstrap
-from core.models import ImportJob, ImportProblem
+from core.models import ImportJob, ImportProblem, User
 from core.views.generic import RestrictedView
+from hazards.filtersets.hazards import HazardFilterSet
+from hazards.filtersets.inspections import InspectionFilterSet
 from hazards.forms.ledgers import LedgerImportForm
 from hazards.models import Hazard, Inspection
 from hazards.services import ledgers as service
@@ -144,9 +146,6 @@ class LedgerExportView(RestrictedView):
         return render(request, self.template_name, context)
 
     def filterset(self, ledger: str) -> Any:
-        from hazards.filtersets.hazards import HazardFilterSet
-        from hazards.filtersets.inspections import InspectionFilterSet
-
         user = self.request.user
         if ledger == "hazards":
             queryset: QuerySet = service.hazard_ledger(user)  # type: ignore[arg-type]
@@ -168,7 +167,7 @@ class LedgerExportView(RestrictedView):
         return rows_response(export_format, rows, stem, title)
 
 
-def ledger_panel(user: Any, premises: Any) -> dict[str, Any]:
+def ledger_panel(user: User, premises: Any) -> dict[str, Any]:
     """The premises page's ledger card: its imports and links to its ledgers."""
     jobs = ImportJob.objects.restrict(user, "view").filter(
         kind=service.IMPORT_KIND, premises=premises

@@ -66,7 +66,7 @@ class HazardListingDetailView(ListingPage, ObjectDetailView):
 
     def extra_context(self, obj: Model) -> dict[str, Any]:
         return {
-            "transitions": available_transitions(obj, self.request.user),
+            "transitions": available_transitions(obj, self.user),
             "clocks": clocks_of(obj),
             "state_label": state_label(obj),
         }
@@ -78,14 +78,14 @@ class HazardListingAddView(ListingPage):
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         initial = {key: value for key, value in request.GET.items()}
-        return self.render_form(HazardListingForm(initial=initial, user=request.user))
+        return self.render_form(HazardListingForm(initial=initial, user=self.user))
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        form = HazardListingForm(request.POST, user=request.user)
+        form = HazardListingForm(request.POST, user=self.user)
         if not form.is_valid():
             return self.render_form(form)
         try:
-            listing = list_hazard(user=request.user, **form.cleaned_data)
+            listing = list_hazard(user=self.user, **form.cleaned_data)
         except REFUSALS as error:
             form.add_error(None, refusal_text(error))
             return self.render_form(form)

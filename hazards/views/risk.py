@@ -14,7 +14,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from core.models import Premises, Region
+from core.models import Premises, Region, User
 from core.views.generic import (
     REFUSALS,
     ObjectDetailView,
@@ -129,7 +129,7 @@ class RiskPointEditView(SafetyPage, ObjectEditView):
         data = form.cleaned_data
         try:
             saved = assess_risk_point(
-                user=request.user,
+                user=self.user,
                 premises=data["premises"],
                 name=data["name"],
                 method=data["method"],
@@ -203,7 +203,7 @@ def drill_down_url(region: Region, colour: str | None = None) -> str:
     return f"{reverse('hazards:riskpoint_list')}?{urlencode(query)}"
 
 
-def default_region(user: Any) -> Region | None:
+def default_region(user: User) -> Region | None:
     """The top of the user's territory, else the top of the tree."""
     own = user.regions.order_by("depth", "code").first()
     if own is not None:
@@ -221,13 +221,11 @@ class RiskSummaryView(SafetyPage):
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         wanted = request.GET.get("region", "")
         region = (
-            get_object_or_404(Region, pk=wanted)
-            if wanted.isdigit()
-            else default_region(request.user)
+            get_object_or_404(Region, pk=wanted) if wanted.isdigit() else default_region(self.user)
         )
         context = self.page_context(region=region, colours=SEVERE_FIRST_CHOICES)
         if region is not None:
-            context.update(summary_context(request.user, region))
+            context.update(summary_context(self.user, region))
         return render(request, self.template_name, context)
 
 
@@ -247,7 +245,7 @@ def summary_row(region: Region, counts: dict[str, int]) -> dict[str, Any]:
     }
 
 
-def summary_context(user: Any, region: Region) -> dict[str, Any]:
+def summary_context(user: User, region: Region) -> dict[str, Any]:
     children = [
         summary_row(child, counts) for child, counts in child_colour_summaries(user, region)
     ]
@@ -261,7 +259,7 @@ def summary_context(user: Any, region: Region) -> dict[str, Any]:
     }
 
 
-def risk_panel(user: Any, premises: Premises) -> dict[str, Any]:
+def risk_panel(user: User, premises: Premises) -> dict[str, Any]:
     """The premises page's card: its risk points with live colours (read through restrict)."""
     points = (
         RiskPoint.objects.restrict(user, "view")

@@ -42,7 +42,7 @@ def test_anonymous_is_sent_to_log_in(client: Client) -> None:
     assert reverse("login") in response["Location"]
 
 
-def test_a_role_without_the_dashboard_gets_403(client: Client, world) -> None:  # type: ignore[no-untyped-def]
+def test_a_role_without_the_dashboard_gets_403(client: Client, world) -> None:
     client.force_login(world.user("enterprise"))
     assert client.get(DASHBOARD).status_code == 403
 
@@ -111,7 +111,7 @@ def test_an_area_narrows_every_figure(client: Client, county: ComplaintWorld) ->
     assert listed(client, in_b["hazards_found"].url) == in_b["hazards_found"].value
 
 
-def test_a_township_user_cannot_choose_another_township(client: Client, world) -> None:  # type: ignore[no-untyped-def]
+def test_a_township_user_cannot_choose_another_township(client: Client, world) -> None:
     user = make_user("township_b_leader", "government_leader", regions=[world.township_b])
     client.force_login(user)
     response = client.get(DASHBOARD, {"area": world.township_a.pk})
@@ -128,7 +128,7 @@ def test_a_township_user_cannot_choose_another_township(client: Client, world) -
         ({"period": "custom", "start": "2026-13", "end": "2026-02"}, "valid date"),
     ],
 )
-def test_a_bad_period_is_refused_with_a_reason(client: Client, world, query, message) -> None:  # type: ignore[no-untyped-def]
+def test_a_bad_period_is_refused_with_a_reason(client: Client, world, query, message) -> None:
     client.force_login(county_leader(world))
     response = client.get(DASHBOARD, query)
     assert response.status_code == 400
@@ -149,7 +149,7 @@ def test_a_custom_period_counts_only_its_months(client: Client, county: Complain
     assert f"found_before={end_of_month.isoformat()}" in shown["hazards_found"].url
 
 
-def test_the_menu_offers_the_dashboard_to_leaders(client: Client, world) -> None:  # type: ignore[no-untyped-def]
+def test_the_menu_offers_the_dashboard_to_leaders(client: Client, world) -> None:
     client.force_login(county_leader(world))
     assert DASHBOARD in client.get(reverse("core:home")).content.decode()
 

@@ -27,7 +27,7 @@ from workflow.calendar import local_date
 pytestmark = pytest.mark.django_db
 
 
-def overdue_figures(leader) -> tuple[int, int, int]:  # type: ignore[no-untyped-def]
+def overdue_figures(leader) -> tuple[int, int, int]:
     board = build_dashboard(leader, Period.year_to_date(local_date(timezone.now())))
     return board.hazards["overdue"], board.complaints["overdue"], board.rates.counts.acceptance_due
 
@@ -126,11 +126,11 @@ def test_what_falls_due_is_read_with_sql_compiled_once(county: ComplaintWorld) -
     assert found > 0, "the fixture has open work due in the range"
 
 
-def plain(rows) -> list:  # type: ignore[no-untyped-def]
+def plain(rows) -> list:
     """Rows with their dates as ISO text: raw SQL gives the database's own types (text on
     SQLite, a timestamp for a truncated month on PostgreSQL)."""
 
-    def day(value):  # type: ignore[no-untyped-def]
+    def day(value):
         if isinstance(value, dt.datetime):
             return value.date().isoformat()
         return value.isoformat() if isinstance(value, dt.date) else value

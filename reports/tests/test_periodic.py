@@ -43,7 +43,7 @@ CHART_RED = (0xDC, 0x35, 0x45)  # the overdue bars (reports.figures.overdue_by_a
         ("year", 2026, 1, dt.date(2026, 1, 1), dt.date(2026, 12, 31)),
     ],
 )
-def test_a_report_period_covers_its_calendar_days(cadence, year, number, start, end) -> None:  # type: ignore[no-untyped-def]
+def test_a_report_period_covers_its_calendar_days(cadence, year, number, start, end) -> None:
     period = ReportPeriod(cadence, year, number).period
     assert (period.start, period.end) == (start, end)
 
@@ -86,7 +86,7 @@ def test_quarterly_safety_pdf_shows_its_chart_and_chinese_text(
     text = pdf_text(pdf)
     assert "测试县" in text and "安全生产" in text and "发现隐患数" in text
     assert "CJK" in pdf_fonts(pdf), "the Chinese text is set in the embedded Noto CJK font"
-    pixels: list[tuple[int, int, int]] = list(pdf_page_image(pdf).getdata())  # type: ignore[arg-type]
+    pixels: list[tuple[int, int, int]] = list(pdf_page_image(pdf).getdata())
     red = sum(1 for pixel in pixels if close_to(pixel, CHART_RED))
     assert red > 200, "the overdue bars are drawn on the first page"
     dark = sum(1 for pixel in pixels if max(pixel) < 80)
@@ -150,7 +150,7 @@ def test_download_page_gives_the_pdf_and_the_workbook(
         ({"kind": "gossip"}, "Select a valid choice"),
     ],
 )
-def test_a_bad_report_request_is_refused_with_a_reason(client: Client, world, changes, message):  # type: ignore[no-untyped-def]
+def test_a_bad_report_request_is_refused_with_a_reason(client: Client, world, changes, message):
     client.force_login(county_leader(world))
     query = {"kind": "safety", "cadence": "quarter", "year": 2026, "number": 1,
              "area": world.county.pk, "format": "pdf", **changes}  # fmt: skip
@@ -160,7 +160,7 @@ def test_a_bad_report_request_is_refused_with_a_reason(client: Client, world, ch
 
 
 @pytest.mark.django_db
-def test_a_township_user_cannot_make_the_countys_report(client: Client, world) -> None:  # type: ignore[no-untyped-def]
+def test_a_township_user_cannot_make_the_countys_report(client: Client, world) -> None:
     user = make_user("township_a_leader", "government_leader", regions=[world.township_a])
     client.force_login(user)
     query = {"kind": "safety", "cadence": "year", "year": 2026, "area": world.county.pk,
@@ -173,7 +173,7 @@ def test_a_township_user_cannot_make_the_countys_report(client: Client, world) -
 @pytest.mark.django_db
 def test_the_nightly_job_queues_each_due_report_once_and_the_tasks_file_them(
     client: Client, world, settings, tmp_path
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     settings.MEDIA_ROOT = tmp_path
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     assert "reports.file_reports" in {spec.name for spec in periodic_jobs()}
@@ -200,7 +200,7 @@ def test_the_nightly_job_queues_each_due_report_once_and_the_tasks_file_them(
 
 
 @pytest.mark.django_db
-def test_the_nightly_job_puts_one_task_per_due_report_on_the_queue(world) -> None:  # type: ignore[no-untyped-def]
+def test_the_nightly_job_puts_one_task_per_due_report_on_the_queue(world) -> None:
 
     queued_before = DBTaskResult.objects.count()
     assert enqueue_due_reports.call() == 3 * 2 * 3

@@ -33,7 +33,7 @@ from workflow.calendar import local_date
 pytestmark = pytest.mark.django_db
 
 
-def county_leader(world: World):  # type: ignore[no-untyped-def]
+def county_leader(world: World):
     return make_user("county_leader_r", "government_leader", regions=[world.county])
 
 
@@ -45,7 +45,7 @@ def all_contents() -> dict[str, dict]:
     return {table._meta.label: table_contents(table) for table in tables()}
 
 
-def hazard_at(world: World, rng: random.Random, inspector) -> Hazard:  # type: ignore[no-untyped-def]
+def hazard_at(world: World, rng: random.Random, inspector) -> Hazard:
     """A hazard found some days ago with a deadline before or after now, at either premises."""
     return report_hazard(
         user=inspector,
@@ -58,7 +58,7 @@ def hazard_at(world: World, rng: random.Random, inspector) -> Hazard:  # type: i
     )
 
 
-def move_hazard(world: World, hazard: Hazard, rng: random.Random, verifier) -> None:  # type: ignore[no-untyped-def]
+def move_hazard(world: World, hazard: Hazard, rng: random.Random, verifier) -> None:
     """Take the hazard a random distance round the loop: rectified, verified, closed."""
     at_officers_premises = hazard.premises_id == world.premises_a.pk
     if hazard.state != HazardState.RECTIFYING or not at_officers_premises or rng.random() < 0.3:

@@ -16,13 +16,14 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.models import User
 from workflow.choices import DeliveryState, EscalationLevel
 from workflow.models import Notification, NotificationPreference
 from workflow.notifications.channels import send_email, sms_backend
 
 
 def notify(
-    recipients: Iterable[Any],
+    recipients: Iterable[User],
     *,
     topic: str,
     title: str,
@@ -64,18 +65,18 @@ def enqueue_delivery(ids: list[int]) -> None:
     deliver_notifications.enqueue(ids)
 
 
-def unread_count(user: Any) -> int:
+def unread_count(user: User) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
 
 
-def mark_read(user: Any, ids: Iterable[int] | None = None) -> int:
+def mark_read(user: User, ids: Iterable[int] | None = None) -> int:
     rows = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if ids is not None:
         rows = rows.filter(pk__in=list(ids))
     return rows.update(read_at=timezone.now())
 
 
-def preference_of(user: Any) -> NotificationPreference:
+def preference_of(user: User) -> NotificationPreference:
     preference = NotificationPreference.objects.filter(user=user).first()
     return preference or NotificationPreference(user=user)
 

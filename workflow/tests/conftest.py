@@ -26,7 +26,7 @@ def at(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> dt.da
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         if Ticket._meta.db_table not in connection.introspection.table_names():
             with connection.schema_editor() as editor:
@@ -42,7 +42,7 @@ class Toy:
     outsider: User  # township B staff: the ticket is outside their scope
     viewer: User  # township A, no role that may fire
 
-    def ticket(self, state: str = TicketState.DRAFT, **fields) -> Ticket:  # type: ignore[no-untyped-def]
+    def ticket(self, state: str = TicketState.DRAFT, **fields) -> Ticket:
         return Ticket.objects.create(
             title="路灯不亮", region=self.world.grid_a, state=state, **fields
         )

@@ -18,7 +18,7 @@ from workflow.tests.test_engine import handling
 from workflow.tests.toy import HANDLE
 
 
-def handle_clock(ticket) -> Clock:  # type: ignore[no-untyped-def]
+def handle_clock(ticket) -> Clock:
     return Clock.objects.get(kind=HANDLE, object_id=ticket.pk)
 
 

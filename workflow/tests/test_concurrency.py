@@ -17,15 +17,15 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @pytest.fixture(autouse=True)
-def postgresql_only():  # type: ignore[no-untyped-def]
+def postgresql_only():
     if connection.vendor != "postgresql":
         pytest.skip("needs two real connections writing at once: PostgreSQL only")
 
 
-def in_threads(*jobs):  # type: ignore[no-untyped-def]
+def in_threads(*jobs):
     errors: list[BaseException] = []
 
-    def run(job):  # type: ignore[no-untyped-def]
+    def run(job):
         try:
             job()
         except BaseException as error:
@@ -46,7 +46,7 @@ def test_two_transitions_from_the_same_version_one_wins_one_conflicts(toy):
     start = threading.Barrier(2)
     outcomes: list[str] = []
 
-    def accept_as(handler):  # type: ignore[no-untyped-def]
+    def accept_as(handler):
         def job() -> None:
             copy = Ticket.objects.get(pk=ticket.pk)
             start.wait()
@@ -68,7 +68,7 @@ def test_concurrent_edits_with_retry_never_lose_an_update(toy):
     ticket = toy.ticket()
     rounds = 15
 
-    def appender(mark: str):  # type: ignore[no-untyped-def]
+    def appender(mark: str):
         def job() -> None:
             for _ in range(rounds):
                 while True:  # read, modify, compare-and-set; on conflict read again

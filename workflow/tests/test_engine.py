@@ -28,12 +28,12 @@ from workflow.tests.conftest import at
 from workflow.tests.toy import ACK, HANDLE, Ticket, TicketState
 
 
-def submitted(toy):  # type: ignore[no-untyped-def]
+def submitted(toy):
     ticket = toy.ticket()
     return fire("submit", ticket, toy.staff, {"received_at": at(2026, 3, 2, 9)})
 
 
-def handling(toy):  # type: ignore[no-untyped-def]
+def handling(toy):
     return fire("accept", submitted(toy), toy.staff, {"handler": toy.other_staff.pk})
 
 
@@ -156,14 +156,14 @@ class TicketSerializer(ModelSerializer):
         fields = ["id", "state", "version"]
 
 
-def api_transition(user, ticket, name, body):  # type: ignore[no-untyped-def]
+def api_transition(user, ticket, name, body):
     class TicketViewSet(TransitionEndpoint, viewsets.GenericViewSet):
         serializer_class = TicketSerializer
 
-        def get_permissions(self):  # type: ignore[no-untyped-def]
+        def get_permissions(self):
             return [IsAuthenticated()]
 
-        def get_queryset(self):  # type: ignore[no-untyped-def]
+        def get_queryset(self):
             return Ticket.objects.restrict(self.request.user, "view")
 
     request = APIRequestFactory().post("/", body, format="json")

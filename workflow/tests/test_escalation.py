@@ -19,13 +19,13 @@ from workflow.tests.toy import HANDLE
 
 
 @pytest.fixture
-def overdue_ticket(toy):  # type: ignore[no-untyped-def]
+def overdue_ticket(toy):
     ticket = toy.ticket(state="handling", handler=toy.other_staff)
     start_clock(ticket, HANDLE, at=at(2026, 3, 2, 9), region=toy.world.grid_a)  # due 03-17 24:00
     return ticket
 
 
-def steps_of(ticket) -> list[int]:  # type: ignore[no-untyped-def]
+def steps_of(ticket) -> list[int]:
     clock = Clock.objects.get(object_id=ticket.pk, kind=HANDLE)
     return list(clock.escalations.order_by("step").values_list("step", flat=True))
 

@@ -18,7 +18,7 @@ from workflow.notifications.channels import LoggingSMSBackend
 
 
 @pytest.fixture
-def person(toy):  # type: ignore[no-untyped-def]
+def person(toy):
     user = toy.leader
     user.phone = "13800000000"
     user.save()

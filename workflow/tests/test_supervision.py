@@ -21,12 +21,12 @@ from workflow.tests.conftest import at
 
 
 @pytest.fixture
-def supervisor(toy):  # type: ignore[no-untyped-def]
+def supervisor(toy):
     return make_user("duban_a", "supervisor", regions=[toy.world.county])
 
 
 @pytest.fixture
-def premises(toy):  # type: ignore[no-untyped-def]
+def premises(toy):
     return toy.world.premises_a
 
 

@@ -15,6 +15,7 @@ from tqdm import tqdm
 from core.audit import audit_context
 from core.imports import ImportFileError
 from core.models import ImportJob, ImportProblem, User
+from hazards.services.ledgers import import_file
 
 
 class Command(BaseCommand):
@@ -30,8 +31,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from hazards.services.ledgers import import_file
-
         user = User.objects.filter(username=options["user"], is_active=True).first()
         if user is None:
             raise CommandError(f"There is no user {options['user']!r}.")

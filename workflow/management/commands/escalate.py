@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
 
 from core.audit import audit_context
 from workflow import escalation
@@ -12,12 +14,12 @@ class Command(BaseCommand):
         "and tell each step's audience. Idempotent: a second run sends nothing twice."
     )
 
-    def add_arguments(self, parser) -> None:  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--no-notify", action="store_true", help="only climb the ladder; the worker tells"
         )
 
-    def handle(self, *args, **options) -> None:  # type: ignore[no-untyped-def]
+    def handle(self, *args: Any, **options: Any) -> None:
         with audit_context(source="escalate"):
             result = escalation.scan()
             told = 0 if options["no_notify"] else escalation.notify_escalations()

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
 
 from core.audit import audit_context
 from workflow.worker import Worker
@@ -12,14 +14,14 @@ class Command(BaseCommand):
         "(escalation scan, notification catch-up, daily digest, provisional deadlines)."
     )
 
-    def add_arguments(self, parser) -> None:  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--backend", default="default", help="TASKS alias to serve")
         parser.add_argument("--interval", type=float, default=1.0, help="seconds between polls")
         parser.add_argument(
             "--once", action="store_true", help="run due jobs and the queue dry, then exit"
         )
 
-    def handle(self, *args, **options) -> None:  # type: ignore[no-untyped-def]
+    def handle(self, *args: Any, **options: Any) -> None:
         worker = Worker(options["backend"], options["interval"])
         with audit_context(source="worker"):
             if options["once"]:
