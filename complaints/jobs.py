@@ -12,7 +12,7 @@ from typing import Any
 from django.tasks import task
 
 # The review windows end at 24:00 of their last day (Arts 35–36); an hourly run concludes a
-# case within the hour after its window ended.
+# complaint within the hour after its window ended.
 WINDOWS_EVERY = dt.timedelta(hours=1)
 # Backlog thresholds are whole days overdue or a repeat count: a run every few hours is enough
 # (a repeat linked by the desk designates at once through link_repeat).
@@ -21,7 +21,7 @@ BACKLOG_EVERY = dt.timedelta(hours=3)
 
 @task()
 def close_expired_windows() -> int:
-    """Conclude cases whose review or re-review window ended unused."""
+    """Conclude complaints whose review or re-review window ended unused."""
     from complaints.services.reviews import close_expired_windows as close
 
     return close()
@@ -29,7 +29,7 @@ def close_expired_windows() -> int:
 
 @task()
 def designate_backlog() -> int:
-    """Make overdue or repeated cases backlog cases (积案); returns how many were designated."""
+    """Make overdue or repeated complaints backlog cases (积案); returns how many were made."""
     from complaints.services.backlog import designate_due_backlog
 
     return len(designate_due_backlog())

@@ -51,6 +51,7 @@ def product_machines() -> list[Machine]:
     """The machines of installed apps (the engine's own tests register a toy one beside them)."""
     return [m for m in registered_machines() if m.model._meta.app_config is not None]
 
+
 # What a transition answers when it is reached: done, or refused by the workflow with a code.
 REACHED = {200, 400, 403, 409}
 

@@ -63,7 +63,7 @@ class CallbackFilterSet(django_filters.FilterSet):
 
 
 class RatesForm(forms.Form):
-    """How the rates page groups and limits the cases (also the API's query parameters)."""
+    """How the rates page groups and limits the complaints (also the API's query parameters)."""
 
     group_by = forms.ChoiceField(
         label=_("Group by"), choices=list(GROUPINGS.items()), required=False

@@ -30,7 +30,7 @@ from core.forms import style_for_bootstrap
 from core.models import Department, Premises, Region, User
 from core.scoping import scope_of, within_paths
 
-# The channels a clerk registers; the portal and Open311 create their own cases.
+# The channels a clerk registers; the portal and Open311 create their own complaints.
 DESK_CHANNELS = (Channel.LETTER, Channel.VISIT, Channel.PHONE, Channel.HOTLINE, Channel.WEB)
 PHONE = re.compile(r"^[0-9+\-() ]{3,32}$")
 ID_NUMBER = re.compile(r"^[0-9A-Za-z]{6,32}$")
@@ -142,7 +142,7 @@ class IntakeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("A matter concluded after re-review (Art. 36): why it is accepted again."),
     )  # fmt: skip
-    # "" (not decided yet), "new", or the pk of the open case to link the contact to.
+    # "" (not decided yet), "new", or the pk of the open complaint to link the contact to.
     decision = forms.CharField(required=False, widget=forms.HiddenInput())
     repeat_note = forms.CharField(label=_("Note on the repeat"), required=False, max_length=500)
 

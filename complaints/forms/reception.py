@@ -1,4 +1,4 @@
-"""Forms of the reception-day pages: the schedule, booking a case, and the record."""
+"""Forms of the reception-day pages: the schedule, booking a complaint, and the record."""
 
 from __future__ import annotations
 
@@ -43,7 +43,7 @@ class ReceptionDayForm(RestrictedModelForm):
 
 
 class BookingForm(forms.Form):
-    """The desk books a case (by its number) for a time on the day."""
+    """The desk books a complaint (by its number) for a time on the day."""
 
     number = forms.CharField(label=_("Case number"), max_length=32)
     at = forms.TimeField(label=_("Time"), widget=TimeInput())

@@ -8,9 +8,9 @@ to the desk); a matter may be referred to another procedure (诉访分离, Art. 
 Review and re-review windows run from the recorded delivery of the written opinion; the
 re-review clock pauses for a hearing. Services (complaints.services) wrap these transitions
 with the records they need (transfers, documents) in the same transaction; the machine's door
-(complaints.services.case_transitions) leads every page and API call to them.
+(complaints.services.complaint_transitions) leads every page and API call to them.
 
-Who may act is declared here and checked by the engine only: the unit or person a case is
+Who may act is declared here and checked by the engine only: the unit or person a complaint is
 about, and staff who stepped aside, never act on it (a guard of the whole machine, Arts 30,
 46); accepting, objecting and extending are the lead unit's own acts (a guard of those steps).
 """
@@ -88,7 +88,8 @@ def not_shielded(complaint: Complaint, user: Any) -> str | Promise | None:
 
 def member_of_lead_unit(complaint: Complaint, user: Any) -> str | Promise | None:
     """Accepting, objecting and extending are the lead unit's own acts (Arts 23, 34): a user
-    of another unit that merely sees the case (an assisting or a named unit) cannot take them."""
+    of another unit that merely sees the complaint (an assisting or a named unit) cannot take
+    them."""
     scope = scope_of(user)
     # The stored lead unit: an objection has cleared `department` on the record by now.
     stored = Complaint.objects.filter(pk=complaint.pk).values_list("department_id", flat=True)
@@ -146,7 +147,7 @@ def extension_allowed(
 
 
 def opinion_approved(kind: str) -> Any:
-    """The case moves on only with an approved opinion of the stage's own kind (an opinion
+    """The complaint moves on only with an approved opinion of the stage's own kind (an opinion
     delivered earlier does not stand in for the review opinion)."""
 
     def check(complaint: Complaint, user: Any, data: dict[str, Any]) -> str | Promise | None:
@@ -174,7 +175,7 @@ def _within(window: str, requested_field: str) -> Any:
 COMPLAINT = register(
     Machine(
         model=Complaint,
-        door="complaints.services.case_transitions.fire_case_transition",
+        door="complaints.services.complaint_transitions.fire_complaint_transition",
         guards=(not_shielded,),
         states=ComplaintState,
         initial=ComplaintState.RECEIVED,
@@ -188,7 +189,7 @@ COMPLAINT = register(
                 start=(StartClock(REMIT_OBJECTION, anchor="routed_at"),),
                 notify=(Notify(unit_staff, "complaint.assigned"),),
             ),
-            # The desk moves a case to another unit with a reason (complaints.services.handling
+            # The desk moves a complaint to another unit with a reason (complaints.services.handling
             # .transfer records it and counts it): the new unit accepts it afresh.
             Transition(
                 "transfer", _("Transfer to another unit"),

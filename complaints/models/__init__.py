@@ -6,7 +6,7 @@ from complaints.models.complaints import (
     HANDLING_CLOCKS,
     Complaint,
     ComplaintAttributeValue,
-    complaint_matter_scope,
+    complaint_scope,
 )
 from complaints.models.documents import CaseDocument
 from complaints.models.handling import CaseNote, HandlingTask, RepeatContact, Transfer
@@ -40,5 +40,5 @@ __all__ = [
     "RepeatContact",
     "Respondent",
     "Transfer",
-    "complaint_matter_scope",
+    "complaint_scope",
 ]

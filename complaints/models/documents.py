@@ -1,4 +1,4 @@
-"""Written documents of a case: notices, and the written opinions with their four parts.
+"""Written documents of a complaint: notices, and the written opinions with their four parts.
 
 An opinion is drafted by the handling unit, approved by its leader and delivered; the review
 windows run from the recorded delivery (Letters and Visits Regulations 2022, Arts 35–36).

@@ -1,4 +1,4 @@
-"""What a complainant sees of their own case on the portal, and what they may do there.
+"""What a complainant sees of their own complaint on the portal, and what they may do there.
 
 Only the matter's progress reaches these pages: a plain-language status, the deadlines that
 concern the complainant, notes written for them and the documents delivered to them. Internal

@@ -1,12 +1,12 @@
-"""Handling a case: routing, transfers, objections, acceptance, unit tasks, notes, referral
+"""Handling a complaint: routing, transfers, objections, acceptance, unit tasks, notes, referral
 (诉访分离) and extension — Letters and Visits Regulations 2022, Arts 22–23, 31 and 34.
 
 Every state change goes through `workflow.engine.fire`, inside one transaction with the
 records it needs (a Transfer row, the counted transfer, a notice for the complainant), so a
-refusal anywhere leaves nothing half-written. Who may take a step on the case (never the unit
+refusal anywhere leaves nothing half-written. Who may take a step on the complaint (never the unit
 it is about; the lead unit's own acts) is declared on the machine
 (complaints.machines.complaints) and checked by the engine alone. Refusals are WorkflowErrors
-with a stable code and a message the page or the API shows as it is; a case outside the scope
+with a stable code and a message the page or the API shows as it is; a complaint outside the scope
 is a 404.
 """
 
@@ -61,14 +61,14 @@ TASK_STATES = (ComplaintState.HANDLING, ComplaintState.REVIEWING, ComplaintState
 # --- who may act -------------------------------------------------------------------------
 
 
-def visible_case(user: Any, complaint: Complaint) -> Complaint:
-    """The case as the user may see it; outside the scope it does not exist (404)."""
+def visible_complaint(user: Any, complaint: Complaint) -> Complaint:
+    """The complaint as the user may see it; outside the scope it does not exist (404)."""
     return get_restricted(Complaint, user, "view", complaint.pk)
 
 
-def answers_for_case(user: Any, complaint: Complaint) -> bool:
-    """The desk or territory over the case's place, or the lead unit — never a unit or person
-    the case is about (Arts 30, 46), nor an assisting unit, which only does its own task."""
+def answers_for_complaint(user: Any, complaint: Complaint) -> bool:
+    """The desk or territory over the complaint's place, or the lead unit — never a unit or person
+    the complaint is about (Arts 30, 46), nor an assisting unit, which only does its own task."""
     scope = scope_of(user)
     reach = (
         scope.unlimited
@@ -81,10 +81,10 @@ def answers_for_case(user: Any, complaint: Complaint) -> bool:
 def _require(user: Any, permission: str, complaint: Complaint) -> Complaint:
     if not user.has_perm(permission):
         raise TransitionForbidden()
-    case = visible_case(user, complaint)
-    if not answers_for_case(user, case):
+    complaint = visible_complaint(user, complaint)
+    if not answers_for_complaint(user, complaint):
         raise TransitionForbidden(_("Only the desk and the lead unit can do this on the case."))
-    return case
+    return complaint
 
 
 def is_respondent_unit(complaint: Complaint, department: Department | int | None) -> bool:
@@ -136,17 +136,17 @@ def transfer(
     reason: str,
     expected_version: int | str | None = None,
 ) -> Complaint:
-    """The desk moves an assigned or accepted case to another unit, with its reason.
+    """The desk moves an assigned or accepted complaint to another unit, with its reason.
 
     How the state and clocks behave, and why:
-    - The case goes back to "assigned" and the new unit must accept it itself: acceptance
+    - The complaint goes back to "assigned" and the new unit must accept it itself: acceptance
       (受理) is each unit's own act, and Art. 34 counts the 60 days "from acceptance" by the
       unit that handles and answers. The old unit's handling clock is therefore cancelled (it
       fell away, it was not met) and a new one starts when the new unit accepts.
     - The new unit gets its own 5 working days to say the matter is not its remit (Art. 23
       gives that right to whichever unit receives the matter), running from the transfer.
-    - So that moving a case cannot quietly buy time, every transfer is recorded with its
-      reason and counted (DESIGN.md §6: transfers per case is a published rate), and the old
+    - So that moving a complaint cannot quietly buy time, every transfer is recorded with its
+      reason and counted (DESIGN.md §6: transfers per complaint is a published rate), and the old
       handling clock stays in the history with its due date and whether it was already late.
     - The old unit's open lead task is cancelled; assisting units keep theirs.
     """
@@ -174,7 +174,7 @@ def object_to_remit(
     expected_version: int | str | None = None,
 ) -> Complaint:
     """The unit says the matter is not its remit (Art. 23: within 5 working days of receiving
-    it); the case goes back to the desk without a unit, and the return is counted."""
+    it); the complaint goes back to the desk without a unit, and the return is counted."""
     with transaction.atomic():
         from_id = _stored_unit(complaint)
         back = fire(
@@ -260,13 +260,13 @@ def assign_task(
     instructions: str,
     due: dt.datetime,
 ) -> HandlingTask:
-    """Give the lead unit or an assisting unit its own task and deadline on the case. A unit
-    the case is about is never given a task: it would see the matter's file (Arts 30, 46)."""
+    """Give the lead unit or an assisting unit its own task and deadline on the complaint. A unit
+    the complaint is about is never given a task: it would see the matter's file (Arts 30, 46)."""
     with transaction.atomic():
-        case = _require(user, "complaints.add_handlingtask", complaint)
-        _check_task(case, department, role, instructions, due)
+        complaint = _require(user, "complaints.add_handlingtask", complaint)
+        _check_task(complaint, department, role, instructions, due)
         task = HandlingTask.objects.create(
-            complaint=case,
+            complaint=complaint,
             department=department,
             role=role,
             instructions=instructions.strip(),
@@ -280,36 +280,37 @@ def assign_task(
 
 
 def _check_task(
-    case: Complaint, department: Department, role: str, instructions: str, due: dt.datetime
+    complaint: Complaint, department: Department, role: str, instructions: str, due: dt.datetime
 ) -> None:
-    if case.state not in TASK_STATES:
+    if complaint.state not in TASK_STATES:
         raise InvalidState(_("Tasks are given once the lead unit has accepted the case."))
     if role not in TaskRole.values:
         raise PreconditionFailed(_("Choose lead or assisting unit."), fields=["role"])
     if not (instructions or "").strip():
         raise MissingFields(_("Say what the unit is to do."), fields=["instructions"])
-    if is_respondent_unit(case, department):
+    if is_respondent_unit(complaint, department):
         raise PreconditionFailed(
             _("This unit is the one complained about; it cannot be given a task on the case."),
             fields=["department"],
         )
-    _check_role(case, department, role)
-    _check_due(case, due)
+    _check_role(complaint, department, role)
+    _check_due(complaint, due)
 
 
-def _check_role(case: Complaint, department: Department, role: str) -> None:
-    if role == TaskRole.LEAD and department.pk != case.department_id:
+def _check_role(complaint: Complaint, department: Department, role: str) -> None:
+    if role == TaskRole.LEAD and department.pk != complaint.department_id:
         raise PreconditionFailed(
-            _("The lead task goes to the case's lead unit (%(unit)s).") % {"unit": case.department},
+            _("The lead task goes to the case's lead unit (%(unit)s).")
+            % {"unit": complaint.department},
             fields=["department"],
         )
-    if role == TaskRole.ASSISTING and department.pk == case.department_id:
+    if role == TaskRole.ASSISTING and department.pk == complaint.department_id:
         raise PreconditionFailed(
             _("The lead unit has the lead task; choose another unit to assist."),
             fields=["department"],
         )
     open_same = HandlingTask.objects.filter(
-        complaint=case, department=department, state=TaskState.OPEN
+        complaint=complaint, department=department, state=TaskState.OPEN
     )
     if open_same.exists():
         raise PreconditionFailed(
@@ -318,10 +319,10 @@ def _check_role(case: Complaint, department: Department, role: str) -> None:
         )
 
 
-def _check_due(case: Complaint, due: dt.datetime) -> None:
+def _check_due(complaint: Complaint, due: dt.datetime) -> None:
     if due <= timezone.now():
         raise PreconditionFailed(_("The task's deadline must be in the future."), fields=["due"])
-    clock = open_clocks(case, HANDLING_CLOCKS).first()
+    clock = open_clocks(complaint, HANDLING_CLOCKS).first()
     if clock is not None and due > clock.due:
         raise PreconditionFailed(
             _("A task cannot be due after the case itself (%(due)s).")
@@ -367,13 +368,13 @@ def add_note(complaint: Complaint, user: Any, text: str, for_complainant: bool =
     if not (text or "").strip():
         raise MissingFields(_("Write the note."), fields=["text"])
     with transaction.atomic():
-        case = visible_case(user, complaint)
-        if for_complainant and not answers_for_case(user, case):
+        complaint = visible_complaint(user, complaint)
+        if for_complainant and not answers_for_complaint(user, complaint):
             raise TransitionForbidden(
                 _("Only the desk and the lead unit write what the complainant is told.")
             )
         note = CaseNote.objects.create(
-            complaint=case, text=text.strip(), for_complainant=for_complainant, author=user
+            complaint=complaint, text=text.strip(), for_complainant=for_complainant, author=user
         )
         record_change(note, None)
     return note
@@ -381,7 +382,7 @@ def add_note(complaint: Complaint, user: Any, text: str, for_complainant: bool =
 
 def notes_for(user: Any) -> QuerySet[CaseNote]:
     """Notes the user may read (CaseNote.protection_filter keeps internal notes from the unit
-    or person the case is about)."""
+    or person the complaint is about)."""
     return CaseNote.objects.restrict(user, "view")
 
 
@@ -417,13 +418,13 @@ def record_referral_result(
     if not (result or "").strip():
         raise MissingFields(_("Say what became of the referral."), fields=["result"])
     with transaction.atomic():
-        case = _require(user, "complaints.change_complaint", complaint)
-        if case.state != ComplaintState.REFERRED:
+        complaint = _require(user, "complaints.change_complaint", complaint)
+        if complaint.state != ComplaintState.REFERRED:
             raise InvalidState(_("Only a referred case has a referral result."))
-        version = case.version if expected_version is None else int(expected_version)
+        version = complaint.version if expected_version is None else int(expected_version)
         data = {"referral_result": result.strip(), "referral_result_at": timezone.now()}
         return update_versioned(
-            user, case, data, version, fields=("referral_result", "referral_result_at")
+            user, complaint, data, version, fields=("referral_result", "referral_result_at")
         )
 
 

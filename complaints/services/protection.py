@@ -21,8 +21,8 @@ from core.scoping import scope_of
 
 
 def is_shielded_from(user: Any, complaint: Complaint) -> bool:
-    """True for a user the case is about, or who recused: they never see who complained."""
-    unshielded = identity_protection(scope_of(user), case_field="pk")
+    """True for a user the complaint is about, or who recused: they never see who complained."""
+    unshielded = identity_protection(scope_of(user), complaint_field="pk")
     return not Complaint.objects.filter(unshielded, pk=complaint.pk).exists()
 
 
@@ -37,7 +37,7 @@ def may_see_identity(user: Any, complaint: Complaint) -> bool:
 @transaction.atomic
 def reveal(user: Any, complaint: Complaint) -> list[Complainant]:
     """The complainants of `complaint` the user may see, each showing recorded in the audit
-    log (empty for a user the case is about, who is never told whether anyone is hidden)."""
+    log (empty for a user the complaint is about, who is never told whether anyone is hidden)."""
     people = list(Complainant.objects.restrict(user).filter(complaint=complaint))
     for person in people:
         record_view(person, IDENTITY_FIELDS)
@@ -54,7 +54,8 @@ def reveal_original(user: Any, complaint: Complaint) -> ComplaintOriginal | None
 
 @transaction.atomic
 def recuse(user: Any, complaint: Complaint, reason: str) -> Recusal:
-    """Step aside from a case (a direct interest, Art. 46): from now on the user is shielded."""
+    """Step aside from a complaint (a direct interest, Art. 46): from now on the user is
+    shielded."""
     if not reason.strip():
         raise ValidationError({"reason": _("Say why you step aside.")})
     recusal, created = Recusal.objects.get_or_create(

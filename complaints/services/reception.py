@@ -1,9 +1,9 @@
-"""Leader reception days (领导接访日): booking cases onto a day, marking who came, and the
-record of the day linked to the cases received.
+"""Leader reception days (领导接访日): booking complaints onto a day, marking who came, and the
+record of the day linked to the complaints received.
 
 Letters and Visits Regulations 2022, Art. 11 (leaders receive visitors in person): the desk
-books a case for a slot within the day's hours and capacity, a case at most once a day; the
-leader's instructions from the record reach each case received as an internal note.
+books a complaint for a slot within the day's hours and capacity, a complaint at most once a day;
+the leader's instructions from the record reach each complaint received as an internal note.
 """
 
 from __future__ import annotations
@@ -77,7 +77,7 @@ def _check_day_in_scope(day: ReceptionDay, user: Any) -> None:
 
 
 def book(day: ReceptionDay, complaint: Complaint, at: dt.time, user: Any) -> ReceptionAppointment:
-    """Book `complaint` on `day` at `at` (the desk; the case must be one the user may see)."""
+    """Book `complaint` on `day` at `at` (the desk; the complaint must be one the user may see)."""
     if not user.has_perm("complaints.add_receptionappointment"):
         raise PermissionDenied(_("You may not book appointments."))
     _check_day_in_scope(day, user)
@@ -85,7 +85,7 @@ def book(day: ReceptionDay, complaint: Complaint, at: dt.time, user: Any) -> Rec
     with transaction.atomic():
         day = _lock_day(day)
         _check_bookable(day, complaint, at)
-        # A cancelled booking of the same case on the day is booked again in place.
+        # A cancelled booking of the same complaint on the day is booked again in place.
         appointment = day.appointments.filter(complaint=complaint).first()
         before = snapshot(appointment) if appointment is not None else None
         if appointment is None:
@@ -135,8 +135,8 @@ def _instruction_note(record: ReceptionRecord, complaint: Complaint, user: Any) 
 def save_record(
     day: ReceptionDay, user: Any, summary: str, instructions: str = ""
 ) -> ReceptionRecord:
-    """Write (or rewrite) the record of `day`, linked to the cases received that day. Each
-    linked case gets the leader's instructions as an internal note: once, and again when the
+    """Write (or rewrite) the record of `day`, linked to the complaints received that day. Each
+    linked complaint gets the leader's instructions as an internal note: once, and again when the
     instructions change."""
     if not summary.strip():
         raise ValidationError({"summary": _("Say what was discussed.")})
@@ -150,7 +150,7 @@ def save_record(
         day = _lock_day(day)
         record = ReceptionRecord.objects.filter(day=day).first()
         before = snapshot(record) if record is not None else None
-        old_cases = set(record.complaints.values_list("pk", flat=True)) if record else set()
+        old_complaints = set(record.complaints.values_list("pk", flat=True)) if record else set()
         old_instructions = record.instructions if record else ""
         if record is None:
             record = ReceptionRecord(day=day, recorded_by=user)
@@ -164,6 +164,6 @@ def save_record(
         if record.instructions:
             changed = record.instructions != old_instructions
             for complaint in received:
-                if changed or complaint.pk not in old_cases:
+                if changed or complaint.pk not in old_complaints:
                     _instruction_note(record, complaint, user)
     return record

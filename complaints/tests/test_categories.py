@@ -1,4 +1,4 @@
-"""Matter categories: the tree's pages and API in the generic cases, routes and questions
+"""Matter categories: the tree's pages and API in the generic complaints, routes and questions
 editable by administrators, and the "test the routing" box."""
 
 from __future__ import annotations

@@ -28,8 +28,8 @@ def cw(world: Any) -> ComplaintWorld:
 
 @pytest.fixture
 def handling(cw: ComplaintWorld) -> Complaint:
-    case = file_complaint(cw, received_at=at(2026, 1, 30, 9)).complaint
-    return advance(case, cw, ComplaintState.HANDLING)
+    complaint = file_complaint(cw, received_at=at(2026, 1, 30, 9)).complaint
+    return advance(complaint, cw, ComplaintState.HANDLING)
 
 
 def download(cw: ComplaintWorld, persona: str, document: CaseDocument) -> Any:
@@ -88,8 +88,8 @@ def test_each_notice_prints_its_title_number_and_text(cw, handling, kind, title,
 
 
 def test_the_review_and_rereview_opinions_say_what_comes_next(cw):
-    case = advance(file_complaint(cw).complaint, cw, ComplaintState.REVIEWING)
-    review = approved(case, cw, DocumentKind.REVIEW_OPINION)
+    complaint = advance(file_complaint(cw).complaint, cw, ComplaintState.REVIEWING)
+    review = approved(complaint, cw, DocumentKind.REVIEW_OPINION)
     text = pdf_text(download(cw, "leader", review).content)
     assert "信访事项复查意见书" in text and "第三十六条" in text and "请求复核" in text
 

@@ -1,6 +1,6 @@
-"""The rates of a small, hand-counted set of cases: every figure worked out on paper first.
+"""The rates of a small, hand-counted set of complaints: every figure worked out on paper first.
 
-    case  state     latest callback                   other
+    complaint  state     latest callback                   other
     A     replied   reached, solved, satisfied        —
     B     replied   (unreached, then) reached, unsolved, unsatisfied
     C     replied   reached, solved, basically        one transfer
@@ -60,24 +60,24 @@ HAND_COUNTED = {
     "on_time_acceptance": D("80.00"),  # 4 / 5
     "on_time_completion": D("100.00"),  # 4 / 4
     "first_contact_resolution": D("33.33"),  # A only (C was transferred) / 3 reached
-    "repeat_rate": D("16.67"),  # D / 6 cases
-    "transfers_per_case": D("0.17"),  # 1 transfer / 6 cases
+    "repeat_rate": D("16.67"),  # D / 6 complaints
+    "transfers_per_case": D("0.17"),  # 1 transfer / 6 complaints
 }
 
 
 def test_rates_match_the_hand_count(cw):
     report = rates(cw.user("supervisor"), group_by="unit")
-    assert report.total.counts.cases == 6
+    assert report.total.counts.complaints == 6
     assert report.total.figures() == HAND_COUNTED
     assert report.formula is not None and report.formula.version == 1
 
 
-def test_grouped_by_unit_the_rows_add_up_and_unrouted_cases_have_their_own_row(cw):
+def test_grouped_by_unit_the_rows_add_up_and_unrouted_complaints_have_their_own_row(cw):
     report = rates(cw.user("supervisor"), group_by="unit")
     by_label = {row.label: row for row in report.rows}
     assert set(by_label) == {str(cw.unit), "Not yet routed"}
     unit, unrouted = by_label[str(cw.unit)], by_label["Not yet routed"]
-    assert (unit.counts.cases, unrouted.counts.cases) == (4, 2)
+    assert (unit.counts.complaints, unrouted.counts.complaints) == (4, 2)
     assert unit.figures()["repeat_rate"] == D("0.00")
     # Nothing to divide by is "no figure", never zero or an error.
     assert unrouted.figures()["response_rate"] is None
@@ -102,26 +102,26 @@ def test_a_later_formula_version_that_does_not_count_basically_satisfied(cw):
 def test_grouped_by_month_and_by_quarter(cw):
     today = timezone.localdate()
     monthly = rates(cw.user("supervisor"), group_by="period").rows
-    months = {row.label: row.counts.cases for row in monthly}
+    months = {row.label: row.counts.complaints for row in monthly}
     assert months["2026-01"] == 1 and sum(months.values()) == 6
     assert months[f"{today.year}-{today.month:02d}"] == 5 or today.month == 1
     quarters = rates(cw.user("supervisor"), group_by="period", period="quarter").rows
-    assert quarters[0].label == "2026 Q1" and quarters[0].counts.cases >= 1
+    assert quarters[0].label == "2026 Q1" and quarters[0].counts.complaints >= 1
 
 
 def test_grouped_by_region_rolls_grids_up_to_townships_for_a_county_user(cw):
     [row] = rates(cw.user("supervisor"), group_by="region").rows
-    assert (row.key, row.label, row.counts.cases) == (cw.world.township_a.code, "甲镇", 6)
+    assert (row.key, row.label, row.counts.complaints) == (cw.world.township_a.code, "甲镇", 6)
 
 
 def test_rates_are_scoped_and_need_the_permission(cw):
     report = rates(cw.user("clerk_b"))
-    assert report.total.counts.cases == 0 and report.rows == []
+    assert report.total.counts.complaints == 0 and report.rows == []
     assert all(value is None for value in report.total.figures().values())
     with pytest.raises(PermissionDenied):
         rates(make_user("nobody", None, regions=[cw.world.county]))
 
 
-def test_a_date_range_limits_the_cases(cw):
+def test_a_date_range_limits_the_complaints(cw):
     report = rates(cw.user("supervisor"), start=dt.date(2026, 1, 1), end=dt.date(2026, 1, 31))
-    assert report.total.counts.cases == 1
+    assert report.total.counts.complaints == 1

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy
 from complaints.choices import BacklogReason, BacklogState
 from complaints.forms.backlog import BacklogCaseFilterSet, BacklogPlanForm, BacklogResolveForm
 from complaints.models import HANDLING_CLOCKS, BacklogCase, Complaint
-from complaints.panels import case_panels
+from complaints.panels import complaint_panels
 from complaints.services.backlog import plan_backlog, resolve_backlog
 from core.exports import export_response
 from core.panels import Panel
@@ -107,7 +107,7 @@ def handling_clock(complaint: Complaint) -> Clock | None:
 
 
 class BacklogCaseDetailView(BacklogPage, ObjectDetailView):
-    """GET shows the case, its handling deadline and the forms; POST `action=plan|resolve`."""
+    """GET shows the complaint, its handling deadline and the forms; POST `action=plan|resolve`."""
 
     template_name = "complaints/backlogcase_detail.html"
     select_related = (
@@ -187,12 +187,12 @@ def detail_url(backlog: BacklogCase) -> str:
 
 
 def backlog_panel(user: Any, complaint: Complaint) -> dict[str, Any]:
-    """The case page's backlog section: whether (and why) the case is a backlog case."""
+    """The complaint page's backlog section: whether (and why) the complaint is a backlog case."""
     backlog = BacklogCase.objects.restrict(user, "view").filter(complaint=complaint).first()
     return {"backlog": backlog}
 
 
-case_panels.register(
+complaint_panels.register(
     Panel(
         key="backlog",
         template_name="complaints/backlog_panel.html",

@@ -1,8 +1,8 @@
-"""The clerk's desk: today's intake, and the statutory clocks of the desk's cases that are due
-soon or overdue (DESIGN.md §6), each row linking to the case.
+"""The clerk's desk: today's intake, and the statutory clocks of the desk's complaints that are due
+soon or overdue (DESIGN.md §6), each row linking to the complaint.
 
 Clocks are read from the one Clock table (content type Complaint, the kinds of
-complaints.machines.complaints.ALL_CLOCKS) for the cases the user may view, so every list is
+complaints.machines.complaints.ALL_CLOCKS) for the complaints the user may view, so every list is
 a fixed number of queries whatever its length. A paused clock (hearing time, Art. 36) is not
 running and is left out: its due time moves when it resumes.
 """
@@ -54,7 +54,8 @@ class Desk:
 
 
 def detail_url_maker() -> Any:
-    """pk → the case page's URL (reversed once; "" while the case page is not installed)."""
+    """pk → the complaint page's URL (reversed once; "" while the complaint page is not
+    installed)."""
     try:
         template = reverse("complaints:complaint_detail", args=[0])
     except NoReverseMatch:
@@ -63,15 +64,15 @@ def detail_url_maker() -> Any:
     return lambda pk: f"{head}/{pk}/{tail}"
 
 
-def cases_in_scope(user: Any) -> QuerySet[Complaint]:
+def complaints_in_scope(user: Any) -> QuerySet[Complaint]:
     return Complaint.objects.restrict(user, "view")
 
 
 def received_today(user: Any, now: dt.datetime) -> QuerySet[Complaint]:
-    """Cases received since local midnight (the desk's working day)."""
+    """Complaints received since local midnight (the desk's working day)."""
     midnight = dt.datetime.combine(local_date(now), dt.time.min, tzinfo=local_zone())
     return (
-        cases_in_scope(user)
+        complaints_in_scope(user)
         .filter(received_at__gte=midnight, received_at__lte=now)
         .select_related(*CASE_JOINS)
         .order_by("-received_at", "-pk")
@@ -79,12 +80,12 @@ def received_today(user: Any, now: dt.datetime) -> QuerySet[Complaint]:
 
 
 def running_clocks(user: Any) -> QuerySet[Clock]:
-    """Running statutory clocks of the cases the user may view."""
+    """Running statutory clocks of the complaints the user may view."""
     return Clock.objects.filter(
         content_type=ContentType.objects.get_for_model(Complaint),
         kind__in=ALL_CLOCKS,
         state=ClockState.RUNNING,
-        object_id__in=cases_in_scope(user).values("pk"),
+        object_id__in=complaints_in_scope(user).values("pk"),
     ).select_related("rule")
 
 
@@ -97,14 +98,14 @@ def overdue_clocks(user: Any, now: dt.datetime) -> QuerySet[Clock]:
 
 
 def clock_rows(clocks: list[Clock], url_of: Any) -> list[ClockRow]:
-    """Each clock with its case, the cases read in one query."""
-    cases = Complaint.objects.select_related(*CASE_JOINS).in_bulk(
+    """Each clock with its complaint, the complaints read in one query."""
+    complaints = Complaint.objects.select_related(*CASE_JOINS).in_bulk(
         {clock.object_id for clock in clocks}
     )
     return [
-        ClockRow(clock, cases[clock.object_id], format_due(clock.due), url_of(clock.object_id))
+        ClockRow(clock, complaints[clock.object_id], format_due(clock.due), url_of(clock.object_id))
         for clock in clocks
-        if clock.object_id in cases
+        if clock.object_id in complaints
     ]
 
 
@@ -114,9 +115,9 @@ def desk_for(user: Any, now: dt.datetime | None = None) -> Desk:
     today = received_today(user, now)
     soon, late = due_soon_clocks(user, now), overdue_clocks(user, now)
     today_rows = list(today[:ROWS])
-    for case in today_rows:
-        case.url = url_of(case.pk)  # type: ignore[attr-defined]
-        case.state_label = STATE_LABELS.get(case.state, case.state)  # type: ignore[attr-defined]
+    for complaint in today_rows:
+        complaint.url = url_of(complaint.pk)  # type: ignore[attr-defined]
+        complaint.state_label = STATE_LABELS.get(complaint.state, complaint.state)  # type: ignore[attr-defined]
     return Desk(
         today=today_rows,
         today_count=today.count(),

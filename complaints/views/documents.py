@@ -1,8 +1,8 @@
-"""Written documents of a case under /complaints/: the document page (its text, the submit /
+"""Written documents of a complaint under /complaints/: the document page (its text, the submit /
 approve / send back / deliver buttons, the PDF), drafting an opinion and issuing a notice from
-the case page, the complainant's review requests and the hearing pause; and the case page's
-documents panel. Every change goes through complaints.services.documents / .reviews, which the
-API calls too; a refusal comes back as a message on the page, never a 500."""
+the complaint page, the complainant's review requests and the hearing pause; and the complaint
+page's documents panel. Every change goes through complaints.services.documents / .reviews, which
+the API calls too; a refusal comes back as a message on the page, never a 500."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ from complaints.forms.documents import (
     SendBackForm,
 )
 from complaints.models import CaseDocument, Complaint
-from complaints.panels import actions_in_panels, case_panels
+from complaints.panels import actions_in_panels, complaint_panels
 from complaints.services import documents as service
 from complaints.services import reviews
 from complaints.services.protection import is_shielded_from, may_see_identity, reveal
@@ -45,7 +45,7 @@ WINDOW_FOR_STATE: dict[str, str] = {
     ComplaintState.REPLIED: "review",
     ComplaintState.REVIEWED: "rereview",
 }
-# The opinion a case awaits in each state (Arts 34–36).
+# The opinion a complaint awaits in each state (Arts 34–36).
 KIND_FOR_STATE = {state: kind for kind, state in service.OPINION_STATE.items()}
 
 
@@ -218,7 +218,7 @@ def document_pdf_response(user: Any, document: CaseDocument) -> HttpResponse:
 
 
 def document_pdf(document: CaseDocument, people: list[Any]) -> bytes:
-    """The PDF addressed to `people` (the portal passes the complainants of the case whose
+    """The PDF addressed to `people` (the portal passes the complainants of the complaint whose
     receipt code and password were given; staff pages pass what protection.reveal showed)."""
     template = "opinion" if document.kind in OPINION_KINDS else "notice"
     return render_pdf(f"complaints/pdf/{template}.html", pdf_context(document, people))
@@ -232,8 +232,8 @@ class DocumentPDFView(DocumentPage):
         return document_pdf_response(request.user, self.document())
 
 
-class CasePage(RestrictedView):
-    """A POST on the case (complaint) in the user's reach."""
+class ComplaintPage(RestrictedView):
+    """A POST on the complaint (complaint) in the user's reach."""
 
     model = Complaint
     http_method_names = ["post"]
@@ -242,7 +242,7 @@ class CasePage(RestrictedView):
     def url_prefix(self) -> str:
         return "complaints:complaint"
 
-    def case(self) -> Complaint:
+    def complaint(self) -> Complaint:
         obj = self.get_object("view")
         assert isinstance(obj, Complaint)
         return obj
@@ -251,8 +251,8 @@ class CasePage(RestrictedView):
         return redirect(complaint.get_absolute_url())
 
 
-class OpinionAddView(CasePage):
-    """GET the form, POST a new draft opinion of the kind the case awaits."""
+class OpinionAddView(ComplaintPage):
+    """GET the form, POST a new draft opinion of the kind the complaint awaits."""
 
     http_method_names = ["get", "post"]
     template_name = "complaints/document_add.html"
@@ -261,7 +261,7 @@ class OpinionAddView(CasePage):
         return "view"
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        complaint = self.case()
+        complaint = self.complaint()
         return self.render_form(complaint, OpinionForm())
 
     def render_form(self, complaint: Complaint, form: OpinionForm) -> HttpResponse:
@@ -274,7 +274,7 @@ class OpinionAddView(CasePage):
         return render(self.request, self.template_name, context)
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        complaint = self.case()
+        complaint = self.complaint()
         if not request.user.has_perm("complaints.add_casedocument"):
             raise PermissionDenied
         form = OpinionForm(request.POST)
@@ -292,9 +292,9 @@ class OpinionAddView(CasePage):
         return self.render_form(complaint, form)
 
 
-class NoticeAddView(CasePage):
+class NoticeAddView(ComplaintPage):
     def post(self, request: HttpRequest, pk: int) -> HttpResponseBase:
-        complaint = self.case()
+        complaint = self.complaint()
         if not request.user.has_perm("complaints.add_casedocument"):
             raise PermissionDenied
         form = NoticeForm(request.POST)
@@ -312,7 +312,7 @@ class NoticeAddView(CasePage):
         return redirect(document_url(notice))
 
 
-# The case page's documents panel
+# The complaint page's documents panel
 
 
 def panel_context(user: Any, complaint: Model) -> dict[str, Any]:
@@ -353,7 +353,7 @@ def _window_end(complaint: Complaint, window: str | None) -> str:
 
 
 def _hearing(user: Any, complaint: Complaint, shielded: bool) -> str:
-    """The hearing step the panel offers: the case's transition `hold_hearing` or
+    """The hearing step the panel offers: the complaint's transition `hold_hearing` or
     `end_hearing`, or none."""
     if complaint.state != ComplaintState.REREVIEWING or shielded:
         return ""
@@ -362,7 +362,7 @@ def _hearing(user: Any, complaint: Complaint, shielded: bool) -> str:
     return "end_hearing" if reviews.hearing_in_progress(complaint) else "hold_hearing"
 
 
-case_panels.register(
+complaint_panels.register(
     Panel(
         key="documents",
         template_name="complaints/document_panel.html",

@@ -1,9 +1,9 @@
 """The clerk's intake page: register a letter, a visit (one person, several, or a joint visit of
 up to 5 representatives), a phone or 12345 call or a web message.
 
-While the clerk types, the page shows open cases that are likely the same matter (htmx). On
-submit, when there are such cases, the clerk decides: link the contact as a repeat of one of
-them (Letters and Visits Regulations 2022, Art. 19) or register a new case. A matter concluded
+While the clerk types, the page shows open complaints that are likely the same matter (htmx). On
+submit, when there are such complaints, the clerk decides: link the contact as a repeat of one of
+them (Letters and Visits Regulations 2022, Art. 19) or register a new complaint. A matter concluded
 after re-review is refused (Art. 36) unless a supervisor gives a reason. The receipt page shows
 the receipt code and the query password once, and the unit routing suggests.
 
@@ -40,17 +40,17 @@ from core.views.generic import RestrictedView
 RECEIPT_SESSION_KEY = "complaints.intake.receipt"
 
 
-def case_url(case: Complaint) -> str:
-    """The case page, when that feature is installed (the intake works without it)."""
+def complaint_url(complaint: Complaint) -> str:
+    """The complaint page, when that feature is installed (the intake works without it)."""
     try:
-        return reverse("complaints:complaint_detail", args=[case.pk])
+        return reverse("complaints:complaint_detail", args=[complaint.pk])
     except NoReverseMatch:
         return ""
 
 
 def with_urls(matches: list[Match]) -> list[Match]:
     for match in matches:
-        match.complaint.url = case_url(match.complaint)  # type: ignore[attr-defined]
+        match.complaint.url = complaint_url(match.complaint)  # type: ignore[attr-defined]
     return matches
 
 
@@ -98,7 +98,7 @@ class IntakeView(IntakePage):
             return self.link(form, people, intake, int(decision))
         matches = likely_matches(intake, request.user)
         if matches and decision != "new":
-            # Art. 19: the clerk decides before a second case is opened for the same matter.
+            # Art. 19: the clerk decides before a second complaint is opened for the same matter.
             return self.render_page(form, people, matches=with_urls(matches), must_decide=True)
         return self.register(form, people, intake)
 
@@ -117,10 +117,10 @@ class IntakeView(IntakePage):
     def link(
         self, form: IntakeForm, people: BaseComplainantFormSet, intake: Intake, pk: int
     ) -> HttpResponseBase:
-        case = get_object_or_404(Complaint.objects.restrict(self.request.user, "view"), pk=pk)
+        complaint = get_object_or_404(Complaint.objects.restrict(self.request.user, "view"), pk=pk)
         try:
             repeat = link_repeat(
-                case, self.request.user, intake.channel, intake.received_at,
+                complaint, self.request.user, intake.channel, intake.received_at,
                 intake.complainants, form.cleaned_data["repeat_note"],
                 original_text=intake.original_text, attachments=intake.attachments,
             )  # fmt: skip
@@ -130,7 +130,7 @@ class IntakeView(IntakePage):
         messages.success(
             self.request,
             _("Linked to %(case)s as a repeat; it has now been brought %(count)s more times.")
-            % {"case": case, "count": case.repeat_count},
+            % {"case": complaint, "count": complaint.repeat_count},
         )
         return redirect("complaints:intake_repeat", pk=repeat.pk)
 
@@ -148,7 +148,7 @@ def add_errors(form: IntakeForm, error: Exception) -> None:
 
 
 def remember_receipt(request: HttpRequest, receipt: Receipt) -> None:
-    """Keep the password for the one page that shows it (it is never stored with the case)."""
+    """Keep the password for the one page that shows it (it is never stored with the complaint)."""
     request.session[RECEIPT_SESSION_KEY] = {
         "pk": receipt.complaint.pk,
         "password": receipt.query_password,
@@ -158,37 +158,37 @@ def remember_receipt(request: HttpRequest, receipt: Receipt) -> None:
 @method_decorator(never_cache, name="dispatch")
 class IntakeReceiptView(IntakePage):
     """The receipt code, the query password (shown once), and where routing suggests sending
-    the matter (the clerk routes it on the case page)."""
+    the matter (the clerk routes it on the complaint page)."""
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        case = get_object_or_404(
+        complaint = get_object_or_404(
             Complaint.objects.restrict(request.user, "view").select_related("category", "region"),
             pk=kwargs["pk"],
         )
         kept = request.session.get(RECEIPT_SESSION_KEY) or {}
         password = ""
-        if kept.get("pk") == case.pk:
+        if kept.get("pk") == complaint.pk:
             password = kept.get("password", "")
             del request.session[RECEIPT_SESSION_KEY]
         context = {
-            "case": case,
+            "case": complaint,
             "password": password,
-            "suggested": route_for(case.category, case.region),
-            "case_url": case_url(case),
+            "suggested": route_for(complaint.category, complaint.region),
+            "complaint_url": complaint_url(complaint),
         }
         return render(request, "complaints/intake_receipt.html", context)
 
 
 class IntakeRepeatView(IntakePage):
-    """What a linked repeat looks like: the case it joined, and how often it was brought."""
+    """What a linked repeat looks like: the complaint it joined, and how often it was brought."""
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         repeat = get_object_or_404(
             RepeatContact.objects.restrict(request.user, "view").select_related("complaint"),
             pk=kwargs["pk"],
         )
-        case = repeat.complaint
-        context = {"repeat": repeat, "case": case, "case_url": case_url(case)}
+        complaint = repeat.complaint
+        context = {"repeat": repeat, "case": complaint, "complaint_url": complaint_url(complaint)}
         return render(request, "complaints/intake_repeat.html", context)
 
 
@@ -201,7 +201,7 @@ class IntakeQuestionsView(IntakePage):
 
 
 class IntakeMatchesView(IntakePage):
-    """htmx: open cases likely the same matter as what the clerk has typed so far."""
+    """htmx: open complaints likely the same matter as what the clerk has typed so far."""
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         form = IntakeForm(user=request.user)

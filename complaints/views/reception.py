@@ -84,10 +84,10 @@ class ReceptionDayDetailView(ReceptionPage):
         context = self.page_context(
             object=day,
             appointments=appointments,
-            visible_cases=visible,
+            visible_complaints=visible,
             taken=reception.places_taken(day),
             record=record,
-            received_cases=record.complaints.order_by("number") if record else [],
+            received_complaints=record.complaints.order_by("number") if record else [],
             may_book=user.has_perm("complaints.add_receptionappointment") and not day.cancelled,
             may_mark=user.has_perm("complaints.change_receptionappointment"),
             may_record=may_record,
@@ -100,7 +100,7 @@ class ReceptionDayDetailView(ReceptionPage):
 
 
 class BookView(ReceptionDayDetailView):
-    """POST a case number and a time: the desk books the case on the day."""
+    """POST a complaint number and a time: the desk books the complaint on the day."""
 
     http_method_names = ["post"]
 

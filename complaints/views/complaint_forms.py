@@ -1,4 +1,4 @@
-"""The inputs of each action on the case page, read off the machine's transitions: a field of
+"""The inputs of each action on the complaint page, read off the machine's transitions: a field of
 the complaint becomes a select, a date-time, a text box or a check box; an extension asks for
 its days and reason. The page posts them to `complaint_transition` with the version it showed.
 """
@@ -14,7 +14,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from complaints.models import Complaint
-from complaints.services.case_transitions import DELIVERED_WITH_A_DOCUMENT, choices_for
+from complaints.services.complaint_transitions import DELIVERED_WITH_A_DOCUMENT, choices_for
 from workflow.machine import Transition
 
 # Choice lists longer than this are not offered in full (a county has a few hundred units).
@@ -50,14 +50,14 @@ class TransitionForm:
         return self.name in ("not_accept", "object_remit", "refer")
 
 
-# What the services behind these steps read (complaints.services.case_transitions); fields
+# What the services behind these steps read (complaints.services.complaint_transitions); fields
 # of the machine they set themselves are not asked for.
 SHOWN_FIELDS = {
     "route": ("department", "summary", "routing_note"),
     "transfer": ("department",),
     "object_remit": ("objection_reason",),
 }
-# Steps on the case recorded elsewhere: a written opinion's delivery is recorded on the
+# Steps on the complaint recorded elsewhere: a written opinion's delivery is recorded on the
 # document itself, with its date, method and proof (the documents section).
 NOT_ON_THE_CASE = frozenset(DELIVERED_WITH_A_DOCUMENT)
 
