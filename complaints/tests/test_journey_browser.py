@@ -264,6 +264,6 @@ def test_portal_complaint_to_review_in_the_browser(
     for identity in (NAME, PHONE_NUMBER, HOME, "多次向城管局反映"):
         assert identity not in html
     assert respondent.locator("[data-show-identity]").count() == 0
-    identity = respondent.request.get(f"{base}/complaints/cases/{complaint.pk}/identity/")
+    identity = respondent.request.get(f"{base}/complaints/{complaint.pk}/identity/")
     assert identity.status == 404
     assert browsers.violations == [], "\n".join(browsers.violations)

@@ -264,11 +264,11 @@ class ComplaintNoticeView(RefusalMessages, ComplaintPage):
 
 
 urlpatterns: list[URLPattern] = [
-    path("cases/", ComplaintListView.as_view(), name="complaint_list"),
-    path("cases/export/", ComplaintExportView.as_view(), name="complaint_export"),
-    path("cases/<int:pk>/", ComplaintDetailView.as_view(), name="complaint_detail"),
-    path("cases/<int:pk>/identity/", ComplaintIdentityView.as_view(), name="complaint_identity"),
-    transition_path("cases", Complaint, "complaint_transition"),
-    path("cases/<int:pk>/recuse/", ComplaintRecuseView.as_view(), name="complaint_recuse"),
-    path("cases/<int:pk>/notice/", ComplaintNoticeView.as_view(), name="complaint_notice"),
+    path("", ComplaintListView.as_view(), name="complaint_list"),
+    path("export/", ComplaintExportView.as_view(), name="complaint_export"),
+    path("<int:pk>/", ComplaintDetailView.as_view(), name="complaint_detail"),
+    path("<int:pk>/identity/", ComplaintIdentityView.as_view(), name="complaint_identity"),
+    transition_path("", Complaint, "complaint_transition"),
+    path("<int:pk>/recuse/", ComplaintRecuseView.as_view(), name="complaint_recuse"),
+    path("<int:pk>/notice/", ComplaintNoticeView.as_view(), name="complaint_notice"),
 ]

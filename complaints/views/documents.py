@@ -382,6 +382,6 @@ urlpatterns: list[URLPattern] = [
     path("documents/<int:pk>/edit/", DocumentEditView.as_view(), name="document_edit"),
     path("documents/<int:pk>/pdf/", DocumentPDFView.as_view(), name="document_pdf"),
     transition_path("documents", CaseDocument, "document_transition"),
-    path("cases/<int:pk>/documents/new/", OpinionAddView.as_view(), name="document_add"),
-    path("cases/<int:pk>/notices/new/", NoticeAddView.as_view(), name="document_notice_add"),
+    path("<int:pk>/documents/new/", OpinionAddView.as_view(), name="document_add"),
+    path("<int:pk>/notices/new/", NoticeAddView.as_view(), name="document_notice_add"),
 ]

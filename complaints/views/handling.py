@@ -240,7 +240,7 @@ complaint_panels.register(
 
 
 def complaint_path(suffix: str) -> str:
-    return f"cases/<int:pk>/{suffix}/"
+    return f"<int:pk>/{suffix}/"
 
 
 urlpatterns: list[URLPattern] = [
