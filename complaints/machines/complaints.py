@@ -25,8 +25,21 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from complaints.choices import ComplaintState, DocumentKind, DocumentState
-from complaints.models import HANDLE_CLOCK, HANDLING_CLOCKS, Complaint
+from complaints.choices import (
+    HANDLE_CLOCK,
+    HANDLING_CLOCKS,
+    RECEIPT_NOTICE,
+    REGISTER_ROUTE,
+    REMIT_OBJECTION,
+    REREVIEW_OPINION,
+    REREVIEW_REQUEST,
+    REVIEW_OPINION,
+    REVIEW_REQUEST,
+    ComplaintState,
+    DocumentKind,
+    DocumentState,
+)
+from complaints.models import Complaint
 from complaints.services.protection import is_shielded_from
 from core.models import Department, User
 from core.scoping import scope_of
@@ -34,13 +47,6 @@ from workflow.calendar import format_due
 from workflow.clocks import open_clocks
 from workflow.machine import Machine, Notify, StartClock, Transition, register
 
-REGISTER_ROUTE = "complaints.register_route"
-RECEIPT_NOTICE = "complaints.receipt_notice"
-REMIT_OBJECTION = "complaints.remit_objection"
-REVIEW_REQUEST = "complaints.review_request"
-REVIEW_OPINION = "complaints.review_opinion"
-REREVIEW_REQUEST = "complaints.rereview_request"
-REREVIEW_OPINION = "complaints.rereview_opinion"
 ALL_CLOCKS = (
     REGISTER_ROUTE, RECEIPT_NOTICE, REMIT_OBJECTION, *HANDLING_CLOCKS, REVIEW_REQUEST,
     REVIEW_OPINION, REREVIEW_REQUEST, REREVIEW_OPINION,

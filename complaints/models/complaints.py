@@ -13,16 +13,12 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from complaints.choices import Channel, HotlineLimit, OpinionOutcome, ReferralBody
+from complaints.choices import HANDLE_CLOCK, Channel, HotlineLimit, OpinionOutcome, ReferralBody
 from complaints.models.categories import Category
 from core.models import Department, Premises, Region, User
 from core.models.scoped import Restricted
 from core.scoping import Scope
 from workflow.models import StatefulModel
-
-HANDLE_CLOCK = "complaints.handle"
-# Every clock kind a complaint may be handled on: the statutory 60 days or a 12345 limit.
-HANDLING_CLOCKS = (HANDLE_CLOCK, *HotlineLimit.values)
 
 
 def complaint_scope(scope: Scope, via: str = "", action: str = "view") -> Q:

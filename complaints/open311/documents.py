@@ -15,15 +15,15 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext as _
 
-from complaints.choices import OPEN_STATES, ComplaintState
-from complaints.machines.complaints import REGISTER_ROUTE, REREVIEW_OPINION, REVIEW_OPINION
-from complaints.models import (
+from complaints.choices import (
     HANDLING_CLOCKS,
-    CaseNote,
-    Category,
-    CategoryAttribute,
-    Complaint,
+    OPEN_STATES,
+    REGISTER_ROUTE,
+    REREVIEW_OPINION,
+    REVIEW_OPINION,
+    ComplaintState,
 )
+from complaints.models import CaseNote, Category, CategoryAttribute, Complaint
 from complaints.open311.formats import w3_datetime
 from workflow.choices import OPEN_CLOCK_STATES
 from workflow.models import Clock

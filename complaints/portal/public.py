@@ -17,15 +17,18 @@ from django.db.models import QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from complaints.choices import CallbackSource, Channel, ComplaintState
-from complaints.machines.complaints import (
+from complaints.choices import (
+    HANDLING_CLOCKS,
     REGISTER_ROUTE,
     REREVIEW_OPINION,
     REREVIEW_REQUEST,
     REVIEW_OPINION,
     REVIEW_REQUEST,
+    CallbackSource,
+    Channel,
+    ComplaintState,
 )
-from complaints.models import HANDLING_CLOCKS, Callback, CaseDocument, CaseNote, Complaint
+from complaints.models import Callback, CaseDocument, CaseNote, Complaint
 from complaints.services.callbacks import record_portal_rating
 from complaints.services.channels import channel_account
 from complaints.services.documents import public_replies

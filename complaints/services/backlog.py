@@ -19,8 +19,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from complaints.choices import BacklogReason, BacklogState
-from complaints.models import HANDLING_CLOCKS, BacklogCase, BacklogRule, Complaint
+from complaints.choices import HANDLING_CLOCKS, BacklogReason, BacklogState
+from complaints.models import BacklogCase, BacklogRule, Complaint
 from core.audit import record_change, snapshot
 from core.models import Region, User
 from core.scoping import get_restricted

@@ -17,8 +17,8 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from complaints.choices import ANSWERED_STATES, CallbackSource, Satisfaction
-from complaints.models import HANDLING_CLOCKS, Callback, Complaint, HandlingTask, Respondent
+from complaints.choices import ANSWERED_STATES, HANDLING_CLOCKS, CallbackSource, Satisfaction
+from complaints.models import Callback, Complaint, HandlingTask, Respondent
 from core.audit import record_change
 from core.observers import observed
 from core.scoping import scope_of

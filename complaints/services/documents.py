@@ -29,7 +29,9 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from complaints.choices import (
+    HANDLING_CLOCKS,
     OPINION_KINDS,
+    RECEIPT_NOTICE,
     ComplaintState,
     DeliveryMethod,
     DocumentKind,
@@ -37,9 +39,8 @@ from complaints.choices import (
     OpinionOutcome,
     ReferralBody,
 )
-from complaints.machines.complaints import RECEIPT_NOTICE
 from complaints.machines.documents import FOUR_PARTS
-from complaints.models import HANDLING_CLOCKS, CaseDocument, Complaint
+from complaints.models import CaseDocument, Complaint
 from complaints.services.protection import is_shielded_from
 from core.audit import record_change, snapshot
 from core.models import next_number

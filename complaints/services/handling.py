@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from complaints.choices import (
+    HANDLING_CLOCKS,
     ComplaintState,
     DocumentKind,
     ReferralBody,
@@ -29,13 +30,7 @@ from complaints.choices import (
     TransferKind,
 )
 from complaints.machines.complaints import HANDLERS
-from complaints.models import (
-    HANDLING_CLOCKS,
-    CaseNote,
-    Complaint,
-    HandlingTask,
-    Transfer,
-)
+from complaints.models import CaseNote, Complaint, HandlingTask, Transfer
 from complaints.services import documents
 from complaints.services.protection import is_shielded_from
 from complaints.services.routing import route_for

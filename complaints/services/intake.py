@@ -20,8 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from complaints.choices import ComplaintState, RespondentKind
-from complaints.machines.complaints import RECEIPT_NOTICE, REGISTER_ROUTE
+from complaints.choices import RECEIPT_NOTICE, REGISTER_ROUTE, ComplaintState, RespondentKind
 from complaints.models import (
     Category,
     CategoryAttribute,

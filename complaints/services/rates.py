@@ -30,15 +30,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from complaints.choices import Satisfaction
-from complaints.models import HANDLING_CLOCKS, Callback, Category, Complaint, RateFormula
+from complaints.choices import HANDLING_CLOCKS, REGISTER_ROUTE, Satisfaction
+from complaints.models import Callback, Category, Complaint, RateFormula
 from complaints.services.backlog import rule_in_force
 from core.models import Department, Region
 from workflow.calendar import local_date
 from workflow.choices import ClockState
 from workflow.models import Clock
 
-REGISTER_ROUTE = "complaints.register_route"
 GROUPINGS = {
     "unit": gettext_lazy("Lead unit"),
     "category": gettext_lazy("Category"),

@@ -26,12 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from complaints.choices import ComplaintState
-from complaints.machines.complaints import (
-    REREVIEW_OPINION,
-    REREVIEW_REQUEST,
-    REVIEW_REQUEST,
-)
+from complaints.choices import REREVIEW_OPINION, REREVIEW_REQUEST, REVIEW_REQUEST, ComplaintState
 from complaints.models import Complaint
 from complaints.services.documents import CLOCK_SKEW, DocumentRefused
 from core.audit import audit_context

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from complaints.choices import BacklogReason, BacklogState, Channel, ComplaintState
+from complaints.choices import BacklogReason, BacklogState, Channel, ComplaintState, HotlineLimit
 from complaints.models import BacklogCase, BacklogRule, Category, Complaint
 from complaints.services.backlog import (
     designate,
@@ -76,7 +76,7 @@ def test_hotline_complaint_on_its_24_hour_limit_is_counted_in_exact_hours(cw):
     # A water outage taken during the holiday: 24 hours run straight through it.
     complaint = handled_since(cw, hotline(cw, at(2026, 2, 16, 8)), at(2026, 2, 16, 9))
     clock = running_handling_clock(complaint)
-    assert clock is not None and clock.kind == "hotline.utilities"
+    assert clock is not None and clock.kind == HotlineLimit.UTILITIES
     assert clock.due == at(2026, 2, 17, 9)
     assert designate_due_backlog(at(2026, 3, 19, 8, 59)) == []
     [backlog] = designate_due_backlog(at(2026, 3, 19, 9))

@@ -24,8 +24,8 @@ import chinese_calendar
 import pytest
 from django.contrib.contenttypes.models import ContentType
 
-from complaints.choices import Channel, ComplaintState, DocumentKind
-from complaints.machines.complaints import (
+from complaints.choices import (
+    HANDLE_CLOCK,
     RECEIPT_NOTICE,
     REGISTER_ROUTE,
     REMIT_OBJECTION,
@@ -33,8 +33,12 @@ from complaints.machines.complaints import (
     REREVIEW_REQUEST,
     REVIEW_OPINION,
     REVIEW_REQUEST,
+    Channel,
+    ComplaintState,
+    DocumentKind,
+    HotlineLimit,
 )
-from complaints.models import HANDLE_CLOCK, Category, Complaint
+from complaints.models import Category, Complaint
 from complaints.services import documents, reviews
 from complaints.services.handling import extend
 from complaints.tests.factories import ComplaintWorld, complaint_world, file_complaint
@@ -290,12 +294,12 @@ def test_rereview_opinion_with_a_hearing_moves_by_the_days_paused(cw):
     ("category", "answers", "kind", "expected"),
     [
         # hours run through the holiday: 09-30 16:00 + 2 h, + 24 h
-        ("EMERG-DANGER", {"people_at_risk": "yes"}, "hotline.emergency", "2026-09-30 18:00"),
-        ("UTIL-WATER", {}, "hotline.utilities", "2026-10-01 16:00"),
+        ("EMERG-DANGER", {"people_at_risk": "yes"}, HotlineLimit.EMERGENCY, "2026-09-30 18:00"),
+        ("UTIL-WATER", {}, HotlineLimit.UTILITIES, "2026-10-01 16:00"),
         # 7 days: 10-07 is a holiday → 10-08 24:00
-        ("CITY-NOISE", {"when": "night"}, "hotline.general", "2026-10-08 24:00"),
+        ("CITY-NOISE", {"when": "night"}, HotlineLimit.GENERAL, "2026-10-08 24:00"),
         # 15 days: 10-15, a Thursday
-        ("LABOUR-WAGES", {}, "hotline.complex", "2026-10-15 24:00"),
+        ("LABOUR-WAGES", {}, HotlineLimit.COMPLEX, "2026-10-15 24:00"),
     ],
 )
 def test_hotline_limits_by_category(cw, category, answers, kind, expected):

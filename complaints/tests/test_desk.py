@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from complaints.machines.complaints import RECEIPT_NOTICE, REGISTER_ROUTE
+from complaints.choices import RECEIPT_NOTICE, REGISTER_ROUTE
 from complaints.tests.factories import ComplaintWorld, complaint_world, file_complaint
 from complaints.views.desk import desk_for
 from core.models import User

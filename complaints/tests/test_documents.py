@@ -9,8 +9,13 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from complaints.choices import ComplaintState, DocumentKind, DocumentState
-from complaints.machines.complaints import RECEIPT_NOTICE, REVIEW_REQUEST
+from complaints.choices import (
+    RECEIPT_NOTICE,
+    REVIEW_REQUEST,
+    ComplaintState,
+    DocumentKind,
+    DocumentState,
+)
 from complaints.models import CaseDocument, Complaint
 from complaints.services import documents as service
 from complaints.services.protection import recuse

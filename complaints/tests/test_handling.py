@@ -10,16 +10,14 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
-from complaints.choices import ComplaintState, DocumentKind, TransferKind
-from complaints.machines.complaints import REMIT_OBJECTION
-from complaints.models import (
+from complaints.choices import (
     HANDLE_CLOCK,
-    CaseDocument,
-    Category,
-    CategoryRoute,
-    Complaint,
-    Transfer,
+    REMIT_OBJECTION,
+    ComplaintState,
+    DocumentKind,
+    TransferKind,
 )
+from complaints.models import CaseDocument, Category, CategoryRoute, Complaint, Transfer
 from complaints.services import handling
 from complaints.services.protection import reveal
 from complaints.tests.factories import ComplaintWorld, complaint_world, file_complaint

@@ -18,8 +18,14 @@ import pytest
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from complaints.choices import CallbackSource, Channel, ComplaintState, DocumentKind
-from complaints.machines.complaints import REVIEW_OPINION, REVIEW_REQUEST
+from complaints.choices import (
+    REVIEW_OPINION,
+    REVIEW_REQUEST,
+    CallbackSource,
+    Channel,
+    ComplaintState,
+    DocumentKind,
+)
 from complaints.models import Callback, CaseDocument, Category, Complainant, Complaint
 from complaints.services.intake import password_matches
 from complaints.tests.factories import ComplaintWorld, complaint_world

@@ -16,13 +16,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from complaints.choices import (
+    RECEIPT_NOTICE,
+    REVIEW_OPINION,
+    REVIEW_REQUEST,
     CallbackSource,
     Channel,
     ComplaintState,
     DocumentKind,
     DocumentState,
 )
-from complaints.machines.complaints import RECEIPT_NOTICE, REVIEW_OPINION, REVIEW_REQUEST
 from complaints.models import (
     Callback,
     CaseDocument,

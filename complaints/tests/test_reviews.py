@@ -8,8 +8,13 @@ from typing import Any
 
 import pytest
 
-from complaints.choices import ComplaintState, DocumentKind
-from complaints.machines.complaints import REREVIEW_OPINION, REVIEW_OPINION, REVIEW_REQUEST
+from complaints.choices import (
+    REREVIEW_OPINION,
+    REVIEW_OPINION,
+    REVIEW_REQUEST,
+    ComplaintState,
+    DocumentKind,
+)
 from complaints.models import Complaint
 from complaints.services import reviews
 from complaints.services.channels import channel_account

@@ -5,9 +5,15 @@ from __future__ import annotations
 
 import pytest
 
-from complaints.choices import ComplaintState, TaskRole, TaskState, TransferKind
-from complaints.machines.complaints import REMIT_OBJECTION
-from complaints.models import HANDLE_CLOCK, Complaint, HandlingTask, Transfer
+from complaints.choices import (
+    HANDLE_CLOCK,
+    REMIT_OBJECTION,
+    ComplaintState,
+    TaskRole,
+    TaskState,
+    TransferKind,
+)
+from complaints.models import Complaint, HandlingTask, Transfer
 from complaints.services import handling
 from complaints.tests.factories import ComplaintWorld, complaint_world, file_complaint
 from core.models import AuditEntry

@@ -20,9 +20,9 @@ from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from complaints.choices import BacklogReason, BacklogState
+from complaints.choices import HANDLING_CLOCKS, BacklogReason, BacklogState
 from complaints.forms.backlog import BacklogCaseFilterSet, BacklogPlanForm, BacklogResolveForm
-from complaints.models import HANDLING_CLOCKS, BacklogCase, Complaint
+from complaints.models import BacklogCase, Complaint
 from complaints.panels import complaint_panels
 from complaints.services.backlog import plan_backlog, resolve_backlog
 from core.exports import export_response

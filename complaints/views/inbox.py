@@ -16,9 +16,15 @@ from django.shortcuts import render
 from django.urls import URLPattern, path
 from django.utils import timezone
 
-from complaints.choices import ComplaintState, TaskState
-from complaints.machines.complaints import REMIT_OBJECTION, REREVIEW_OPINION, REVIEW_OPINION
-from complaints.models import HANDLING_CLOCKS, Complaint, HandlingTask
+from complaints.choices import (
+    HANDLING_CLOCKS,
+    REMIT_OBJECTION,
+    REREVIEW_OPINION,
+    REVIEW_OPINION,
+    ComplaintState,
+    TaskState,
+)
+from complaints.models import Complaint, HandlingTask
 from complaints.tables import with_next_due
 from core.scoping import scope_of
 from core.views.generic import RestrictedView
