@@ -11,6 +11,9 @@ from typing import Any
 
 from django.tasks import task
 
+from complaints.services import backlog, reviews
+from workflow.worker import PeriodicSpec
+
 # The review windows end at 24:00 of their last day (Arts 35–36); an hourly run concludes a
 # complaint within the hour after its window ended.
 WINDOWS_EVERY = dt.timedelta(hours=1)
@@ -22,21 +25,16 @@ BACKLOG_EVERY = dt.timedelta(hours=3)
 @task()
 def close_expired_windows() -> int:
     """Conclude complaints whose review or re-review window ended unused."""
-    from complaints.services.reviews import close_expired_windows as close
-
-    return close()
+    return reviews.close_expired_windows()
 
 
 @task()
 def designate_backlog() -> int:
     """Make overdue or repeated complaints backlog cases (积案); returns how many were made."""
-    from complaints.services.backlog import designate_due_backlog
-
-    return len(designate_due_backlog())
+    return len(backlog.designate_due_backlog())
 
 
 def periodic_jobs() -> list[Any]:
-    from workflow.worker import PeriodicSpec
 
     return [
         PeriodicSpec(

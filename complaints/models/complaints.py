@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from complaints.choices import HANDLE_CLOCK, Channel, HotlineLimit, OpinionOutcome, ReferralBody
 from complaints.models.categories import Category
-from core.models import Department, Premises, Region, User
+from core.models import Attachment, Department, Premises, Region, User
 from core.models.scoped import Restricted
 from core.scoping import Scope
 from workflow.models import StatefulModel
@@ -26,6 +26,7 @@ def complaint_scope(scope: Scope, via: str = "", action: str = "view") -> Q:
     is, the lead unit, a unit with a task on it, and, to read only, the unit complained about
     (it may open the complaint to explain itself, never act on it nor see the complainant: see
     Complainant.protection_filter)."""
+    # complaints.models.handling and .identity import Complaint from this module.
     from complaints.models.handling import HandlingTask
     from complaints.models.identity import Respondent
 
@@ -162,7 +163,6 @@ class Complaint(Restricted, StatefulModel):
         return HotlineLimit.GENERAL.value
 
     def attachment_count(self, kind: str) -> int:
-        from core.models import Attachment
 
         return Attachment.objects.of(self, kind).count()
 

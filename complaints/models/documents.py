@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from complaints.choices import DeliveryMethod, DocumentKind, OpinionOutcome
 from complaints.models.complaints import Complaint, ComplaintScoped
-from core.models import User
+from core.models import Attachment, User
 from workflow.models import StatefulModel
 
 
@@ -71,6 +71,5 @@ class CaseDocument(ComplaintScoped, StatefulModel):
         return self.complaint.get_absolute_url()
 
     def attachment_count(self, kind: str) -> int:
-        from core.models import Attachment
 
         return Attachment.objects.of(self, kind).count()

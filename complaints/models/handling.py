@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from complaints.choices import Channel, TaskRole, TransferKind
 from complaints.models.complaints import Complaint, OnComplaint, complaint_scope
+from complaints.models.identity import identity_protection
 from core.models import Department, User
 from core.models.scoped import Restricted
 from core.scoping import Scope
@@ -116,7 +117,6 @@ class CaseNote(OnComplaint):
         """Internal notes may quote the complainant (Arts 30, 46): the unit or person the complaint
         is about, and staff who stepped aside, read only what the complainant is told and
         their own notes."""
-        from complaints.models.identity import identity_protection
 
         mine = Q(author_id=scope.user_id) if scope.user_id is not None else Q(pk__in=[])
         return identity_protection(scope) | Q(for_complainant=True) | mine

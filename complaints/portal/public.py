@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.functional import Promise
@@ -137,7 +138,6 @@ def window_clock(complaint: Complaint, kind: str) -> Clock | None:
     running = open_clocks(complaint, (kind,)).first()
     if running is not None:
         return running
-    from django.contrib.contenttypes.models import ContentType
 
     content_type = ContentType.objects.get_for_model(Complaint)
     return (

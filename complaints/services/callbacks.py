@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from complaints.choices import ANSWERED_STATES, HANDLING_CLOCKS, CallbackSource, Satisfaction
 from complaints.models import Callback, Complaint, HandlingTask, Respondent
+from complaints.services.protection import is_shielded_from
 from core.audit import record_change
 from core.observers import observed
 from core.scoping import scope_of
@@ -88,7 +89,6 @@ def handling_units(complaint: Complaint) -> set[int]:
 
 def refusal(user: Any, complaint: Complaint) -> str | None:
     """Why `user` may not call back on `complaint`, or None."""
-    from complaints.services.protection import is_shielded_from
 
     if not user.has_perm("complaints.add_callback"):
         return _("You may not record callbacks.")

@@ -30,6 +30,8 @@ from django.utils.translation import gettext as _
 from complaints.choices import OPEN_STATES, ComplaintState
 from complaints.models import Category, Complainant, Complaint, ComplaintOriginal, RepeatContact
 from complaints.models.identity import identity_protection
+from complaints.services.channels import CHANNEL_ROLE
+from complaints.services.intake import identity_digest, store_original_files
 from core.audit import record_change, snapshot
 from core.models import Region
 from core.observers import observed
@@ -99,7 +101,6 @@ class Probe:
     @classmethod
     def from_intake(cls, intake: Any) -> Probe:
         """From an `Intake` (services.intake): the desk, the portal, Open311 and the API."""
-        from complaints.services.intake import identity_digest
 
         people = list(intake.complainants)
         return cls(
@@ -115,7 +116,6 @@ class Probe:
     def from_fields(cls, fields: Mapping[str, Any]) -> Probe:
         """From loose fields (a half-filled form): category, region, title, summary, phones,
         id_numbers; anything missing just narrows what can be found."""
-        from complaints.services.intake import identity_digest
 
         phones = _as_list(fields.get("phones") or fields.get("phone"))
         ids = _as_list(fields.get("id_numbers") or fields.get("id_number"))
@@ -314,7 +314,6 @@ def link_repeat(
 def _store_repeat_people(
     complaint: Complaint, repeat: RepeatContact, people: Iterable[Any]
 ) -> None:
-    from complaints.services.intake import identity_digest
 
     for person in people:
         if not any(getattr(person, f, "") for f in ("name", "id_number", "phone", "address")):
@@ -332,7 +331,6 @@ def _store_repeat_people(
 def _add_original_material(
     complaint: Complaint, repeat: RepeatContact, user: Any, text: str, uploads: list[Any]
 ) -> None:
-    from complaints.services.intake import store_original_files
 
     if not text.strip() and not uploads:
         return
@@ -391,7 +389,6 @@ def check_not_concluded(source: Any, user: Any, override_reason: str = "") -> Co
 
 
 def _is_public_channel(user: Any) -> bool:
-    from complaints.services.channels import CHANNEL_ROLE
 
     return user is None or user.groups.filter(name=CHANNEL_ROLE).exists()
 

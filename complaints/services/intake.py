@@ -31,6 +31,8 @@ from complaints.models import (
     Open311Client,
     Respondent,
 )
+from complaints.services.channels import channel_account
+from core.attachments import store_attachment
 from core.audit import deferred_audit, record_change
 from core.models import Department, Premises, Region, User, next_number
 from core.observers import observed
@@ -204,6 +206,7 @@ def register_complaint(intake: Intake, user: User | None) -> Receipt:
     Refused (ValidationError, nothing stored) for bad input, a region outside the user's
     area, and a matter already concluded after re-review (Art. 36) unless overridden.
     """
+    # complaints.services.duplicates imports this module (identity digests, original files).
     from complaints.services.duplicates import check_not_concluded
 
     questions = category_questions(intake.category)
@@ -278,8 +281,6 @@ def store_original_files(
 ) -> None:
     """Store the complainant's files on the complaint's original material (kind "original"): they
     are then served only to those who may read the original (core.attachments)."""
-    from complaints.services.channels import channel_account
-    from core.attachments import store_attachment
 
     if uploads and user is None:
         user = channel_account(channel)  # an attachment names who uploaded it

@@ -34,6 +34,7 @@ from complaints.choices import HANDLING_CLOCKS, REGISTER_ROUTE, Satisfaction
 from complaints.models import Callback, Category, Complaint, RateFormula
 from complaints.services.backlog import rule_in_force
 from core.models import Department, Region
+from core.scoping import scope_of
 from workflow.calendar import local_date
 from workflow.choices import ClockState
 from workflow.models import Clock
@@ -351,7 +352,6 @@ def rates(
 
 def _top_depth(user: Any) -> int:
     """One level below the user's widest region (a county user sees townships)."""
-    from core.scoping import scope_of
 
     scope = scope_of(user)
     if scope.unlimited or not scope.region_paths:

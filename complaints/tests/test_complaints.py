@@ -16,9 +16,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from complaints.choices import Channel, ComplaintState
-from complaints.models import CaseNote, Complaint, HandlingTask
+from complaints.models import CaseNote, Complaint, HandlingTask, Transfer
 from complaints.panels import actions_in_panels, complaint_panels
 from complaints.tests.factories import ComplaintWorld, advance, complaint_world, file_complaint
+from core.audit import record_change
 from core.models import AuditEntry
 from core.panels import Panel
 from testing.views import DetailViewTests, ExportTests, ListViewTests, Rows, export_text
@@ -216,7 +217,6 @@ def test_internal_notes_and_notes_for_the_complainant_are_apart(client, cw):
 
 
 def test_tasks_and_their_timeline_entries_show_on_the_complaint(client, cw):
-    from core.audit import record_change
 
     complaint = advance(file_complaint(cw).complaint, cw, ComplaintState.HANDLING)
     task = HandlingTask.objects.create(
@@ -315,7 +315,6 @@ def test_identity_is_shown_on_demand_and_each_showing_is_audited(client, cw):
 
 
 def test_a_transfer_from_the_page_records_its_reason_and_is_counted(client, cw):
-    from complaints.models import Transfer
 
     complaint = advance(file_complaint(cw).complaint, cw, ComplaintState.HANDLING)
     signed_in(client, cw, "clerk")

@@ -7,6 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from complaints.api.serializers import PROTECTED_FIELDS
@@ -213,8 +215,6 @@ class TestComplaintAPI(ListTests, RetrieveTests):
 
 
 def test_list_query_count_is_constant_for_a_clerk(world: World) -> None:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
     cw: ComplaintWorld = complaint_world(world)
     client = token_client(cw.user("clerk"))

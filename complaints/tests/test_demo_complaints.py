@@ -16,6 +16,7 @@ from complaints.choices import ComplaintState
 from complaints.models import (
     CaseNote,
     CategoryRoute,
+    Complainant,
     Complaint,
     ReceptionRecord,
     Respondent,
@@ -99,7 +100,6 @@ def test_cg_staff_is_listed_and_opens_its_complaints_without_the_identity(client
     response = client.get(complaint.get_absolute_url())
     assert response.status_code == 200
     content = response.content.decode()
-    from complaints.models import Complainant
 
     for person in Complainant.objects.filter(complaint=complaint):
         assert person.name not in content

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from complaints.choices import ComplaintState, DocumentState
 from complaints.models import CaseDocument, Complaint
+from complaints.services import documents
 from complaints.tests.factories import ComplaintWorld, advance, complaint_world, file_complaint
 from complaints.tests.test_documents import PARTS, approved, at
 from complaints.tests.test_pdf import pdf_text
@@ -114,7 +115,6 @@ def test_pdf_through_the_api(cw, handling):
 
 
 def test_review_request_and_hearing_through_the_api(cw, handling):
-    from complaints.services import documents
 
     documents.deliver(approved(handling, cw), cw.user("handler"), at(2026, 1, 31, 10), "post")
     complaint = Complaint.objects.get(pk=handling.pk)  # window ends 03-02 24:00

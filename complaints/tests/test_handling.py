@@ -13,13 +13,14 @@ from django.utils import timezone
 from complaints.choices import (
     HANDLE_CLOCK,
     REMIT_OBJECTION,
+    Channel,
     ComplaintState,
     DocumentKind,
     TransferKind,
 )
 from complaints.models import CaseDocument, Category, CategoryRoute, Complaint, Transfer
 from complaints.services import handling
-from complaints.services.protection import reveal
+from complaints.services.protection import recuse, reveal
 from complaints.tests.factories import ComplaintWorld, complaint_world, file_complaint
 from core.models import AuditEntry
 from core.scoping import NotFound
@@ -193,7 +194,6 @@ def test_accept_by_a_unit_that_is_not_the_lead_unit_is_refused(cw: ComplaintWorl
 
 
 def test_a_clerk_who_stepped_aside_cannot_route(cw: ComplaintWorld) -> None:
-    from complaints.services.protection import recuse
 
     complaint = file_complaint(cw).complaint
     recuse(cw.user("clerk"), complaint, "亲属关系")
@@ -308,7 +308,6 @@ def test_a_note_on_a_complaint_out_of_scope_is_not_found(cw: ComplaintWorld) -> 
 def test_a_hotline_complaint_keeps_its_category_limit_and_is_not_extended(
     cw: ComplaintWorld,
 ) -> None:
-    from complaints.choices import Channel
 
     complaint = file_complaint(cw, channel=Channel.HOTLINE).complaint
     complaint = handling.route(complaint, cw.user("clerk"), cw.unit, "摘要", "")

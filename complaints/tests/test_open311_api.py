@@ -9,12 +9,14 @@ import json
 from typing import Any
 
 import pytest
+from django.http import QueryDict
 from django.test import Client
 from django.utils import timezone
 
 from complaints.choices import ComplaintState
 from complaints.models import CaseNote, Category, Complaint
 from complaints.open311.conformance import parse_xml, schema_errors
+from complaints.open311.documents import public_requests
 from complaints.open311.keys import forget_keys, issue_key
 from complaints.open311.queries import MAX_RESULTS, filter_requests
 from complaints.open311.submissions import forget_configuration
@@ -281,9 +283,6 @@ def test_requests_xml_list(cw: ComplaintWorld) -> None:
 
 
 def test_at_most_1000_requests_are_returned(cw: ComplaintWorld) -> None:
-    from django.http import QueryDict
-
-    from complaints.open311.documents import public_requests
 
     assert MAX_RESULTS == 1000
     assert filter_requests(public_requests(), QueryDict()).query.high_mark == 1000

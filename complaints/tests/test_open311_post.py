@@ -9,11 +9,15 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.http import QueryDict
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from complaints.choices import Channel, ComplaintState
 from complaints.models import (
+    AttributeOption,
+    Category,
+    CategoryAttribute,
     Complainant,
     Complaint,
     ComplaintAttributeValue,
@@ -21,6 +25,8 @@ from complaints.models import (
     Open311Client,
 )
 from complaints.open311.conformance import parse_xml, schema_errors
+from complaints.open311.submissions import build_intake
+from complaints.services.intake import register_complaint
 from complaints.tests import test_open311_api as shared
 from complaints.tests.factories import ComplaintWorld
 from complaints.tests.test_open311_api import BASE, assert_no_identity
@@ -123,8 +129,6 @@ def test_region_from_address_id_or_address_or_the_default(cw: ComplaintWorld, ap
 
 
 def test_multivaluelist_answers_are_kept_each(cw: ComplaintWorld, api_key: str) -> None:
-    from complaints.models import AttributeOption, Category, CategoryAttribute
-
     question = CategoryAttribute.objects.create(
         category=Category.objects.get(code="CITY-SANITATION"), code="kinds",
         description="什么垃圾？", datatype="multivaluelist",
@@ -233,10 +237,6 @@ def test_garbage_posts_never_500(cw: ComplaintWorld, api_key: str) -> None:
 def test_post_adds_a_handful_of_queries_to_the_intake(cw: ComplaintWorld, api_key: str) -> None:
     """POST is benchmarked: beyond the intake itself (shared by every channel) it reads the
     channel account only; the key, categories and regions are kept in the process."""
-    from django.http import QueryDict
-
-    from complaints.open311.submissions import build_intake
-    from complaints.services.intake import register_complaint
 
     post({**NOISE, "api_key": api_key})  # warms the per-process caches, as a running server is
     form = QueryDict(mutable=True)

@@ -12,6 +12,7 @@ from django.urls import reverse
 from complaints.choices import ComplaintState, DocumentKind
 from complaints.models import CaseDocument, Complaint
 from complaints.services import documents as service
+from complaints.services.protection import recuse
 from complaints.tests.factories import ComplaintWorld, advance, complaint_world, file_complaint
 from complaints.tests.test_documents import PARTS, approved, at
 from core.choices import AuditAction
@@ -112,7 +113,6 @@ def test_out_of_scope_is_404(cw, handling):
 
 
 def test_staff_who_stepped_aside_get_404(cw, handling):
-    from complaints.services.protection import recuse
 
     document = approved(handling, cw)
     recuse(cw.user("handler"), handling, "与信访人系亲属")

@@ -43,7 +43,7 @@ from complaints.tests.factories import (
     complaint_world,
     file_complaint,
 )
-from core.models import Attachment
+from core.models import Attachment, AuditEntry
 from testing.images import png_bytes
 from testing.world import World
 from workflow.clocks import open_clocks
@@ -359,7 +359,6 @@ def test_categories_not_offered_to_citizens_are_refused(cw: ComplaintWorld) -> N
 
 
 def test_channel_account_is_the_audited_actor(cw: ComplaintWorld) -> None:
-    from core.models import AuditEntry
 
     assert post_submit(Client(), noise_form(cw)).status_code == 302
     complaint = Complaint.objects.get()

@@ -24,11 +24,13 @@ from complaints.choices import ComplaintState
 from complaints.models import Complainant, Complaint, ComplaintOriginal
 from complaints.services import protection
 from complaints.services.complaint_transitions import fire_complaint_transition
+from complaints.services.handling import add_note
 from complaints.tests.factories import ComplaintWorld, advance, complaint_world, file_complaint
+from core.attachments import store_attachment
 from core.models import AuditEntry
 from testing.api import token_client
 from testing.views import export_text
-from workflow.errors import PreconditionFailed
+from workflow.errors import PreconditionFailed, TransitionForbidden
 from workflow.models import Clock, Notification
 from workflow.supervision import issue_notice
 
@@ -53,7 +55,6 @@ def cw(world: Any) -> ComplaintWorld:
 @pytest.fixture
 def complaint(cw: ComplaintWorld) -> Complaint:
     """A complaint in hand at the unit, naming the respondent unit, with a scanned letter."""
-    from core.attachments import store_attachment
 
     handled = advance(file_complaint(cw).complaint, cw, ComplaintState.HANDLING)
     original = ComplaintOriginal.objects.get(complaint=handled)
@@ -237,7 +238,6 @@ def test_transferring_to_the_respondent_unit_is_refused_on_the_page(client, cw, 
 
 
 def test_the_respondent_and_a_recused_handler_take_no_step_on_the_complaint(client, cw, complaint):
-    from workflow.errors import TransitionForbidden
 
     routed = advance(file_complaint(cw).complaint, cw, ComplaintState.ASSIGNED)
     as_user(client, cw, "respondent")
@@ -258,7 +258,6 @@ def test_the_respondent_and_a_recused_handler_take_no_step_on_the_complaint(clie
 
 
 def test_internal_notes_quoting_the_complainant_never_reach_the_respondent(client, cw, complaint):
-    from complaints.services.handling import add_note
 
     add_note(complaint, cw.user("handler"), f"已电话联系{NAME}（{PHONE}）", for_complainant=False)
     add_note(complaint, cw.user("handler"), "已受理，正在调查核实。", for_complainant=True)

@@ -12,6 +12,8 @@ from django.utils import timezone
 
 from complaints.choices import AppointmentState
 from complaints.models import CaseNote, ReceptionAppointment, ReceptionDay, ReceptionRecord
+from complaints.services.reception import book as book_complaint
+from complaints.services.reception import mark, save_record
 from complaints.tests.factories import ComplaintWorld, complaint_world, file_complaint
 from core.models import AuditEntry
 from testing.api import CreateTests, ListTests, RetrieveTests, UpdateTests, token_client
@@ -116,8 +118,6 @@ def test_record_links_received_complaints_and_notes_the_instructions(client, cw)
 
 
 def test_rewriting_the_record_notes_new_instructions_once(cw):
-    from complaints.services.reception import book as book_complaint
-    from complaints.services.reception import mark, save_record
 
     day = reception_day(cw, days=0)
     complaint = file_complaint(cw).complaint

@@ -3,7 +3,10 @@ complained about; the new unit accepts afresh (its own objection window and 60 d
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from complaints.choices import (
     HANDLE_CLOCK,
@@ -20,7 +23,7 @@ from core.models import AuditEntry
 from testing.world import World
 from workflow.choices import ClockState
 from workflow.clocks import open_clocks
-from workflow.errors import MissingFields, PreconditionFailed, TransitionForbidden
+from workflow.errors import MissingFields, PreconditionFailed, TransitionForbidden, VersionConflict
 
 pytestmark = pytest.mark.django_db
 
@@ -107,7 +110,6 @@ def test_only_the_desk_transfers(cw: ComplaintWorld) -> None:
 
 def test_a_stale_form_cannot_transfer(cw: ComplaintWorld) -> None:
     complaint = accepted(cw)
-    from workflow.errors import VersionConflict
 
     with pytest.raises(VersionConflict):
         handling.transfer(complaint, cw.user("clerk"), cw.other_unit, "改交", complaint.version - 1)
@@ -116,9 +118,6 @@ def test_a_stale_form_cannot_transfer(cw: ComplaintWorld) -> None:
 def test_transfer_cancels_the_old_lead_task_and_keeps_the_assisting_one(
     cw: ComplaintWorld,
 ) -> None:
-    from datetime import timedelta
-
-    from django.utils import timezone
 
     complaint = accepted(cw)
     soon = timezone.now() + timedelta(days=5)

@@ -30,6 +30,7 @@ from complaints.forms.categories import (
     RoutingTestForm,
 )
 from complaints.models import AttributeOption, Category, CategoryAttribute, CategoryRoute
+from complaints.services.routing import _codes, route_for
 from core.filtersets import SearchFilterSet
 from core.models import Department, Region
 from core.tables import DirectoryTable
@@ -223,7 +224,6 @@ class RoutingAnswer:
 
 
 def explain_route(category: Category, region: Region) -> RoutingAnswer:
-    from complaints.services.routing import _codes, route_for
 
     department = route_for(category, region)
     routes = CategoryRoute.objects.filter(

@@ -14,7 +14,9 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from complaints.models import Complaint
+from complaints.panels import actions_in_panels
 from complaints.services.complaint_transitions import DELIVERED_WITH_A_DOCUMENT, choices_for
+from complaints.services.handling import suggested_unit
 from workflow.machine import Transition
 
 # Choice lists longer than this are not offered in full (a county has a few hundred units).
@@ -64,7 +66,6 @@ NOT_ON_THE_CASE = frozenset(DELIVERED_WITH_A_DOCUMENT)
 
 def transition_forms(complaint: Complaint, user: Any, transitions: list[Transition]) -> list:
     """A form per step the user may take, except those a feature panel offers itself."""
-    from complaints.panels import actions_in_panels
 
     return [
         TransitionForm(t, inputs_of(complaint, user, t))
@@ -95,7 +96,6 @@ def inputs_of(complaint: Complaint, user: Any, transition: Transition) -> list[F
 
 def suggest_unit(complaint: Complaint, inputs: list[FormInput]) -> None:
     """Preselect the unit the category and place route to (the desk may choose another)."""
-    from complaints.services.handling import suggested_unit
 
     for entry in inputs:
         if entry.name == "department" and not entry.value:
