@@ -141,7 +141,7 @@ class CaseNoteViewSet(mixins.CreateModelMixin, RestrictedReadOnlyModelViewSet):
 # --- the complaint's handling actions -----------------------------------------------------------
 
 
-class ComplaintStateSerializer(serializers.ModelSerializer):
+class CaseStateSerializer(serializers.ModelSerializer):
     """The complaint after a handling step: the matter's state, never who complained."""
 
     class Meta:
@@ -173,7 +173,7 @@ class ReferralViewSet(RestrictedReadOnlyModelViewSet):
     recorded; `POST …/{id}/result/` records what became of one."""
 
     model = Complaint
-    serializer_class = ComplaintStateSerializer
+    serializer_class = CaseStateSerializer
     ordering_fields = ["updated", "number"]
 
     def get_queryset(self) -> QuerySet:
@@ -190,7 +190,7 @@ class ReferralViewSet(RestrictedReadOnlyModelViewSet):
             return [ReferralResultPermission()]
         return super().get_permissions()
 
-    @extend_schema(request=ReferralResultSerializer, responses={200: ComplaintStateSerializer})
+    @extend_schema(request=ReferralResultSerializer, responses={200: CaseStateSerializer})
     @action(detail=True, methods=["post"])
     def result(self, request: Request, pk: Any = None) -> Response:
         """Record what the court, arbitrator or body did with the referred matter."""
@@ -201,7 +201,7 @@ class ReferralViewSet(RestrictedReadOnlyModelViewSet):
         done = handling.record_referral_result(
             complaint, request.user, values["result"], values.get("version")
         )
-        return Response(ComplaintStateSerializer(done).data)
+        return Response(CaseStateSerializer(done).data)
 
 
 def register(router: BaseRouter) -> None:

@@ -54,7 +54,7 @@ CENT = Decimal("0.01")
 class Counts:
     """The whole numbers every rate of a group is made of (additive, so groups roll up)."""
 
-    complaints: int = 0
+    cases: int = 0
     called: int = 0
     contacted: int = 0
     solved: int = 0
@@ -116,8 +116,8 @@ class RateRow:
             "on_time_acceptance": self.percent(c.accepted_on_time, c.acceptance_due),
             "on_time_completion": self.percent(c.completed_on_time, c.completion_due),
             "first_contact_resolution": self.percent(c.first_contact, c.contacted),
-            "repeat_rate": self.percent(c.repeated, c.complaints),
-            "transfers_per_case": ratio(c.transfers, c.complaints),
+            "repeat_rate": self.percent(c.repeated, c.cases),
+            "transfers_per_case": ratio(c.transfers, c.cases),
         }
         figures["composite"] = composite(figures, self.formula)
         return figures
