@@ -35,7 +35,6 @@ def designate_backlog() -> int:
 
 
 def periodic_jobs() -> list[Any]:
-
     return [
         PeriodicSpec(
             "complaints.close_expired_windows", close_expired_windows.call, every=WINDOWS_EVERY

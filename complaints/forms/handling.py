@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from complaints.choices import TaskRole
 from complaints.models import Complaint
 from core.forms import style_for_bootstrap
-from core.models import Department
+from core.models import Department, User
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -31,7 +31,7 @@ class HandlingForm(forms.Form):
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args: Any, user: Any, complaint: Complaint | None = None, **kwargs: Any):
+    def __init__(self, *args: Any, user: User, complaint: Complaint | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.user = user
         for field in self.fields.values():
@@ -40,7 +40,7 @@ class HandlingForm(forms.Form):
         style_for_bootstrap(self)
 
 
-def units_for(user: Any, complaint: Complaint | None) -> QuerySet[Department]:
+def units_for(user: User, complaint: Complaint | None) -> QuerySet[Department]:
     """Units the user may name on the complaint: those in the user's view, and every unit of the
     governments over the place of the matter (a unit leader asks the water bureau to assist
     without having the water bureau in scope; naming a unit reads nothing of it)."""

@@ -73,7 +73,7 @@ class RegionChoiceField(forms.ModelChoiceField):
         return f"{'\u3000' * max(obj.depth - 2, 0)}{obj.name}"
 
 
-def regions_in_area(user: Any) -> QuerySet[Region]:
+def regions_in_area(user: User) -> QuerySet[Region]:
     """Regions a user's desk covers: their scope regions and everything below (never the
     regions above, which `restrict("view")` shows for breadcrumbs)."""
     scope = scope_of(user)
@@ -89,7 +89,7 @@ class StaffChoiceField(forms.ModelMultipleChoiceField):
         return f"{full_name} ({obj.username})" if full_name else obj.username
 
 
-def staff_choices(user: Any) -> QuerySet[User]:
+def staff_choices(user: User) -> QuerySet[User]:
     """Staff of the units the clerk can see (a respondent may be a named official)."""
     units = Department.objects.restrict(user, "view")
     return (
@@ -146,7 +146,7 @@ class IntakeForm(forms.Form):
     decision = forms.CharField(required=False, widget=forms.HiddenInput())
     repeat_note = forms.CharField(label=_("Note on the repeat"), required=False, max_length=500)
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
         fields: Any = self.fields

@@ -75,7 +75,9 @@ def desk_clerks(complaint: Complaint) -> Iterable[User]:
     ).distinct()
 
 
-def not_a_respondent(complaint: Complaint, user: Any, data: dict[str, Any]) -> str | Promise | None:
+def not_a_respondent(
+    complaint: Complaint, user: User, data: dict[str, Any]
+) -> str | Promise | None:
     # Arts 30 and 46: the matter never goes to the unit it is about.
     unit = data.get("department") or complaint.department
     unit_id: Any = getattr(unit, "pk", unit)
@@ -84,7 +86,7 @@ def not_a_respondent(complaint: Complaint, user: Any, data: dict[str, Any]) -> s
     return None
 
 
-def not_shielded(complaint: Complaint, user: Any) -> str | Promise | None:
+def not_shielded(complaint: Complaint, user: User) -> str | Promise | None:
     # Arts 30, 46: the unit or person complained about, or staff who stepped aside, may read
     # the matter but take no step on it.
     if is_shielded_from(user, complaint):
@@ -92,7 +94,7 @@ def not_shielded(complaint: Complaint, user: Any) -> str | Promise | None:
     return None
 
 
-def member_of_lead_unit(complaint: Complaint, user: Any) -> str | Promise | None:
+def member_of_lead_unit(complaint: Complaint, user: User) -> str | Promise | None:
     """Accepting, objecting and extending are the lead unit's own acts (Arts 23, 34): a user
     of another unit that merely sees the complaint (an assisting or a named unit) cannot take
     them."""
@@ -106,7 +108,7 @@ def member_of_lead_unit(complaint: Complaint, user: Any) -> str | Promise | None
     return _("Only the staff of the lead unit (%(unit)s) can do this.") % {"unit": unit or "—"}
 
 
-def another_unit(complaint: Complaint, user: Any, data: dict[str, Any]) -> str | Promise | None:
+def another_unit(complaint: Complaint, user: User, data: dict[str, Any]) -> str | Promise | None:
     # Compared with the stored lead unit: data["department"] has been applied by now.
     stored = Complaint.objects.filter(pk=complaint.pk).values_list("department_id", flat=True)
     if complaint.department_id is not None and complaint.department_id == stored.first():
@@ -115,7 +117,7 @@ def another_unit(complaint: Complaint, user: Any, data: dict[str, Any]) -> str |
 
 
 def within_objection_window(
-    complaint: Complaint, user: Any, data: dict[str, Any]
+    complaint: Complaint, user: User, data: dict[str, Any]
 ) -> str | Promise | None:
     # Art. 23: a unit that holds the matter is not its remit says so within 5 working days.
     clock = open_clocks(complaint, (REMIT_OBJECTION,)).first()
@@ -128,7 +130,7 @@ def within_objection_window(
 
 
 def extension_allowed(
-    complaint: Complaint, user: Any, data: dict[str, Any]
+    complaint: Complaint, user: User, data: dict[str, Any]
 ) -> str | Promise | None:
     # Art. 34: at most 30 days more in total, and only on the 60-day handling time.
     clock = open_clocks(complaint, (HANDLE_CLOCK,)).first()
@@ -156,7 +158,7 @@ def opinion_approved(kind: str) -> Any:
     """The complaint moves on only with an approved opinion of the stage's own kind (an opinion
     delivered earlier does not stand in for the review opinion)."""
 
-    def check(complaint: Complaint, user: Any, data: dict[str, Any]) -> str | Promise | None:
+    def check(complaint: Complaint, user: User, data: dict[str, Any]) -> str | Promise | None:
         approved = complaint.documents.filter(
             kind=kind, state__in=(DocumentState.APPROVED, DocumentState.DELIVERED)
         )
@@ -168,7 +170,7 @@ def opinion_approved(kind: str) -> Any:
 
 
 def _within(window: str, requested_field: str) -> Any:
-    def check(complaint: Complaint, user: Any, data: dict[str, Any]) -> str | Promise | None:
+    def check(complaint: Complaint, user: User, data: dict[str, Any]) -> str | Promise | None:
         clock = open_clocks(complaint, (window,)).first()
         requested = getattr(complaint, requested_field)
         if clock is not None and requested is not None and requested > clock.due:

@@ -163,7 +163,6 @@ class Complaint(Restricted, StatefulModel):
         return HotlineLimit.GENERAL.value
 
     def attachment_count(self, kind: str) -> int:
-
         return Attachment.objects.of(self, kind).count()
 
 

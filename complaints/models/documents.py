@@ -71,5 +71,4 @@ class CaseDocument(ComplaintScoped, StatefulModel):
         return self.complaint.get_absolute_url()
 
     def attachment_count(self, kind: str) -> int:
-
         return Attachment.objects.of(self, kind).count()

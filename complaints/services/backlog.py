@@ -165,13 +165,13 @@ def designate_due_backlog(now: dt.datetime | None = None) -> list[BacklogCase]:
     return designated
 
 
-def _backlog_in_scope(user: Any, backlog: BacklogCase) -> BacklogCase:
+def _backlog_in_scope(user: User, backlog: BacklogCase) -> BacklogCase:
     if not user.has_perm("complaints.change_backlogcase"):
         raise PermissionDenied(_("You may not manage backlog cases."))
     return get_restricted(BacklogCase, user, "change", backlog.pk, lock=True)
 
 
-def leader_choices(user: Any, backlog: BacklogCase) -> models.QuerySet[User]:
+def leader_choices(user: User, backlog: BacklogCase) -> models.QuerySet[User]:
     """Who may be made responsible: active leaders (unit, government) or supervisors whom the
     editor can see, or who lead the complaint's own unit."""
     leaders = User.objects.filter(is_active=True, groups__name__in=LEADER_ROLES)
@@ -182,7 +182,7 @@ def leader_choices(user: Any, backlog: BacklogCase) -> models.QuerySet[User]:
 
 def plan_backlog(
     backlog: BacklogCase,
-    user: Any,
+    user: User,
     *,
     responsible_leader: User | None,
     plan: str,
@@ -217,7 +217,7 @@ def plan_backlog(
 
 
 def resolve_backlog(
-    backlog: BacklogCase, user: Any, *, resolution: str, resolved_at: dt.datetime | None = None
+    backlog: BacklogCase, user: User, *, resolution: str, resolved_at: dt.datetime | None = None
 ) -> BacklogCase:
     """Close the backlog case, saying how it was resolved."""
     if not resolution.strip():

@@ -21,6 +21,7 @@ from complaints.choices import ANSWERED_STATES, HANDLING_CLOCKS, CallbackSource,
 from complaints.models import Callback, Complaint, HandlingTask, Respondent
 from complaints.services.protection import is_shielded_from
 from core.audit import record_change
+from core.models import User
 from core.observers import observed
 from core.scoping import scope_of
 from workflow.models import Clock
@@ -55,7 +56,7 @@ def is_callback_due(complaint: Complaint, now: dt.datetime | None = None) -> boo
     return Complaint.objects.filter(Exists(late_handling_clocks(now)), pk=complaint.pk).exists()
 
 
-def callbacks_due(user: Any, now: dt.datetime | None = None) -> QuerySet[Complaint]:
+def callbacks_due(user: User, now: dt.datetime | None = None) -> QuerySet[Complaint]:
     """Complaints in the user's scope that need a callback: past the handling limit or answered,
     and nobody has reached the complainant yet. Complaints the user's unit handles or is named in
     are left out: a unit does not call back on its own work or on a complaint about itself."""
@@ -87,7 +88,7 @@ def handling_units(complaint: Complaint) -> set[int]:
     return units
 
 
-def refusal(user: Any, complaint: Complaint) -> str | None:
+def refusal(user: User, complaint: Complaint) -> str | None:
     """Why `user` may not call back on `complaint`, or None."""
 
     if not user.has_perm("complaints.add_callback"):
@@ -125,14 +126,14 @@ def _check_time(complaint: Complaint, at: dt.datetime) -> None:
         raise ValidationError({"at": _("A callback cannot be before the case was received.")})
 
 
-def _caller_unit(user: Any) -> int | None:
+def _caller_unit(user: User) -> int | None:
     units = sorted(scope_of(user).department_ids)
     return units[0] if units else None
 
 
 def record_callback(
     complaint: Complaint,
-    user: Any,
+    user: User,
     *,
     contacted: bool,
     solved: bool | None = None,

@@ -29,7 +29,7 @@ from workflow.errors import MissingFields, PreconditionFailed
 from workflow.machine import Files
 
 
-def choices_for(complaint: Complaint, user: Any, field: ForeignKey) -> QuerySet:
+def choices_for(complaint: Complaint, user: User, field: ForeignKey) -> QuerySet:
     """The rows a transition's related field may name."""
     model = field.related_model
     if model is User:
@@ -39,7 +39,7 @@ def choices_for(complaint: Complaint, user: Any, field: ForeignKey) -> QuerySet:
     return manager.restrict(user, "view") if hasattr(manager, "restrict") else manager.all()
 
 
-def resolve_references(complaint: Complaint, user: Any, name: str, data: dict[str, Any]) -> dict:
+def resolve_references(complaint: Complaint, user: User, name: str, data: dict[str, Any]) -> dict:
     """`data` with the ids of related fields replaced by rows the user may name."""
     resolved = dict(data)
     for field_name in step_of(COMPLAINT, name).fields:
@@ -76,7 +76,7 @@ DELIVERED_WITH_A_DOCUMENT = (
 def fire_complaint_transition(
     name: str,
     complaint: Complaint,
-    user: Any,
+    user: User,
     data: dict[str, Any],
     version: Any,
     files: Files | None = None,
@@ -122,51 +122,55 @@ def _days(data: dict[str, Any]) -> int:
         ) from None
 
 
-def _route(complaint: Complaint, user: Any, data: dict[str, Any], version: Any) -> Complaint:
+def _route(complaint: Complaint, user: User, data: dict[str, Any], version: Any) -> Complaint:
     summary = data.get("summary") or None
     return handling.route(complaint, user, data.get("department"), summary, _text(data,
     "routing_note"),
                           version)  # fmt: skip
 
 
-def _transfer(complaint: Complaint, user: Any, data: dict[str, Any], version: Any) -> Complaint:
+def _transfer(complaint: Complaint, user: User, data: dict[str, Any], version: Any) -> Complaint:
     if data.get("department") is None:
         raise MissingFields(fields=["department"])
     return handling.transfer(complaint, user, data["department"], _text(data, "reason"), version)
 
 
-def _object_remit(complaint: Complaint, user: Any, data: dict[str, Any], version: Any) -> Complaint:
+def _object_remit(
+    complaint: Complaint, user: User, data: dict[str, Any], version: Any
+) -> Complaint:
     return handling.object_to_remit(complaint, user, _text(data, "objection_reason"), version)
 
 
-def _accept(complaint: Complaint, user: Any, data: dict[str, Any], version: Any) -> Complaint:
+def _accept(complaint: Complaint, user: User, data: dict[str, Any], version: Any) -> Complaint:
     return handling.accept(complaint, user, data.get("handler"), version)
 
 
-def _refer(complaint: Complaint, user: Any, data: dict[str, Any], version: Any) -> Complaint:
+def _refer(complaint: Complaint, user: User, data: dict[str, Any], version: Any) -> Complaint:
     body, reason = _text(data, "referral_body"), _text(data, "referral_reason")
     return handling.refer(complaint, user, body, reason, version)
 
 
-def _extend(complaint: Complaint, user: Any, data: dict[str, Any], version: Any) -> Complaint:
+def _extend(complaint: Complaint, user: User, data: dict[str, Any], version: Any) -> Complaint:
     return handling.extend(complaint, user, _days(data), _text(data, "extension_reason"), version)
 
 
 def _request_review(
-    complaint: Complaint, user: Any, data: dict[str, Any], version: Any
+    complaint: Complaint, user: User, data: dict[str, Any], version: Any
 ) -> Complaint:
     return reviews.request_review(complaint, user, _moment(data, "review_requested_at"), version)
 
 
 def _request_rereview(
-    complaint: Complaint, user: Any, data: dict[str, Any], version: Any
+    complaint: Complaint, user: User, data: dict[str, Any], version: Any
 ) -> Complaint:
     return reviews.request_rereview(
         complaint, user, _moment(data, "rereview_requested_at"), version
     )
 
 
-def _hold_hearing(complaint: Complaint, user: Any, data: dict[str, Any], version: Any) -> Complaint:
+def _hold_hearing(
+    complaint: Complaint, user: User, data: dict[str, Any], version: Any
+) -> Complaint:
     return reviews.hold_hearing(complaint, user, _text(data, "pause_reason"), version)
 
 

@@ -43,7 +43,7 @@ from complaints.machines.documents import FOUR_PARTS
 from complaints.models import CaseDocument, Complaint
 from complaints.services.protection import is_shielded_from
 from core.audit import record_change, snapshot
-from core.models import next_number
+from core.models import User, next_number
 from core.scoping import get_restricted
 from workflow.calendar import format_due, local_date
 from workflow.clocks import open_clocks, stop_clock
@@ -97,7 +97,7 @@ class DocumentRefused(PreconditionFailed):
 # Who may act on a complaint's documents
 
 
-def check_may_write(user: Any, complaint: Complaint) -> None:
+def check_may_write(user: User, complaint: Complaint) -> None:
     """The complaint is in the user's reach (else 404), the user may write documents, and the user
     is not the one complained about (nor stepped aside): Arts 30 and 46 keep the answer to a
     complaint out of the hands of the unit or person it is about."""
@@ -115,7 +115,7 @@ def check_may_write(user: Any, complaint: Complaint) -> None:
         raise TransitionForbidden()
 
 
-def _check_may_add(user: Any, complaint: Complaint) -> None:
+def _check_may_add(user: User, complaint: Complaint) -> None:
     check_may_write(user, complaint)
     if not user.has_perm("complaints.add_casedocument"):
         raise TransitionForbidden()
@@ -176,7 +176,7 @@ def _check_opinion_kind(complaint: Complaint, kind: str) -> None:
 @transaction.atomic
 def draft_opinion(
     complaint: Complaint,
-    user: Any,
+    user: User,
     kind: str,
     request: str = "",
     facts_and_reasons: str = "",
@@ -211,7 +211,7 @@ def editable_fields(document: CaseDocument) -> tuple[str, ...]:
 
 
 def update_draft(
-    document: CaseDocument, user: Any, data: dict[str, Any], expected_version: int | str
+    document: CaseDocument, user: User, data: dict[str, Any], expected_version: int | str
 ) -> CaseDocument:
     """Edit the text of a draft opinion or an undelivered notice (the version guards it)."""
     check_may_write(user, document.complaint)
@@ -234,7 +234,7 @@ def update_draft(
 
 
 def submit(
-    document: CaseDocument, user: Any, expected_version: int | str | None = None
+    document: CaseDocument, user: User, expected_version: int | str | None = None
 ) -> CaseDocument:
     check_may_write(user, document.complaint)
     return fire("submit", document, user, {}, expected_version)
@@ -242,7 +242,7 @@ def submit(
 
 @transaction.atomic
 def approve(
-    document: CaseDocument, user: Any, expected_version: int | str | None = None
+    document: CaseDocument, user: User, expected_version: int | str | None = None
 ) -> CaseDocument:
     """A leader other than the drafter approves; the document gets its number now."""
     check_may_write(user, document.complaint)
@@ -251,7 +251,7 @@ def approve(
 
 
 def send_back(
-    document: CaseDocument, user: Any, reason: str, expected_version: int | str | None = None
+    document: CaseDocument, user: User, reason: str, expected_version: int | str | None = None
 ) -> CaseDocument:
     check_may_write(user, document.complaint)
     return fire("send_back", document, user, {"return_reason": reason.strip()}, expected_version)
@@ -284,7 +284,7 @@ def _clean_delivery(document: CaseDocument, delivered_at: Any, method: str) -> d
 @transaction.atomic
 def deliver(
     document: CaseDocument,
-    user: Any,
+    user: User,
     delivered_at: dt.datetime,
     method: str,
     proof: str = "",
@@ -312,7 +312,7 @@ def deliver(
     return delivered
 
 
-def _move_complaint_on(document: CaseDocument, user: Any, delivered_at: dt.datetime) -> Complaint:
+def _move_complaint_on(document: CaseDocument, user: User, delivered_at: dt.datetime) -> Complaint:
     transition, stamp = DELIVERY_TRANSITION[document.kind]
     complaint = Complaint.objects.get(pk=document.complaint_id)
     data: dict[str, Any] = {stamp: delivered_at, "outcome": document.outcome}
@@ -325,7 +325,7 @@ def _move_complaint_on(document: CaseDocument, user: Any, delivered_at: dt.datet
 def transition_document(
     name: str,
     document: CaseDocument,
-    user: Any,
+    user: User,
     data: dict[str, Any],
     expected_version: Any,
     files: Files,
@@ -359,7 +359,7 @@ def _moment(value: Any) -> Any:
 
 
 @transaction.atomic
-def issue_notice(complaint: Complaint, user: Any, kind: str, body: str = "") -> CaseDocument:
+def issue_notice(complaint: Complaint, user: User, kind: str, body: str = "") -> CaseDocument:
     """A notice of the desk or the unit, approved as issued and numbered; `body` blank takes
     the default text for the complaint, which the user can edit until it is delivered."""
     complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)

@@ -33,7 +33,7 @@ from complaints.models.identity import identity_protection
 from complaints.services.channels import CHANNEL_ROLE
 from complaints.services.intake import identity_digest, store_original_files
 from core.audit import record_change, snapshot
-from core.models import Region
+from core.models import Region, User
 from core.observers import observed
 from core.scoping import get_restricted, scope_of
 
@@ -168,11 +168,13 @@ def complaints_of_person(probe: Probe) -> QuerySet:
     return Complainant.objects.filter(where).values("complaint_id")
 
 
-def _visible(complaints: QuerySet, user: Any) -> QuerySet:
+def _visible(complaints: QuerySet, user: User | None) -> QuerySet:
     return complaints if user is None else complaints & Complaint.objects.restrict(user, "view")
 
 
-def likely_matches(source: Any, user: Any = None, *, limit: int = MATCH_LIMIT) -> list[Match]:
+def likely_matches(
+    source: Any, user: User | None = None, *, limit: int = MATCH_LIMIT
+) -> list[Match]:
     """Open complaints that are likely the same matter as `source` (an Intake, a Probe or a mapping
     of form fields), best first, among the complaints `user` may view (None: all, for the public
     channels' own checks). Same complainant ranks above same place with similar text."""
@@ -197,7 +199,9 @@ def _text(complaint: Complaint) -> str:
     return complaint_text(complaint.title, complaint.summary)
 
 
-def _person_candidates(probe: Probe, open_complaints: QuerySet, user: Any) -> list[Complaint]:
+def _person_candidates(
+    probe: Probe, open_complaints: QuerySet, user: User | None
+) -> list[Complaint]:
     if not probe.has_person:
         return []
     complaints = _visible(open_complaints.filter(pk__in=complaints_of_person(probe)), user)
@@ -211,7 +215,7 @@ def _person_candidates(probe: Probe, open_complaints: QuerySet, user: Any) -> li
 
 
 def _place_candidates(
-    probe: Probe, open_complaints: QuerySet, user: Any
+    probe: Probe, open_complaints: QuerySet, user: User | None
 ) -> list[tuple[Complaint, float]]:
     if probe.category is None or probe.region is None or not probe.text.strip():
         return []
@@ -267,7 +271,7 @@ class RepeatPerson:
 @transaction.atomic
 def link_repeat(
     complaint: Complaint,
-    user: Any,
+    user: User,
     channel: str,
     received_at: dt.datetime | None,
     complainants: Iterable[Any] = (),
@@ -314,7 +318,6 @@ def link_repeat(
 def _store_repeat_people(
     complaint: Complaint, repeat: RepeatContact, people: Iterable[Any]
 ) -> None:
-
     for person in people:
         if not any(getattr(person, f, "") for f in ("name", "id_number", "phone", "address")):
             continue
@@ -329,9 +332,8 @@ def _store_repeat_people(
 
 
 def _add_original_material(
-    complaint: Complaint, repeat: RepeatContact, user: Any, text: str, uploads: list[Any]
+    complaint: Complaint, repeat: RepeatContact, user: User, text: str, uploads: list[Any]
 ) -> None:
-
     if not text.strip() and not uploads:
         return
     original, created = ComplaintOriginal.objects.select_for_update().get_or_create(
@@ -376,7 +378,9 @@ class ConcludedAfterRereview(ValidationError):
         self.earlier = earlier
 
 
-def check_not_concluded(source: Any, user: Any, override_reason: str = "") -> Complaint | None:
+def check_not_concluded(
+    source: Any, user: User | None, override_reason: str = ""
+) -> Complaint | None:
     """Refuse a matter concluded after re-review, unless `user` may override and gives a
     reason; returns the earlier complaint when an override applies (stored on the new complaint)."""
     earlier = concluded_after_rereview_match(source)
@@ -388,12 +392,11 @@ def check_not_concluded(source: Any, user: Any, override_reason: str = "") -> Co
     raise ConcludedAfterRereview(_refusal(earlier, user, may_override), earlier)
 
 
-def _is_public_channel(user: Any) -> bool:
-
+def _is_public_channel(user: User | None) -> bool:
     return user is None or user.groups.filter(name=CHANNEL_ROLE).exists()
 
 
-def _refusal(earlier: Complaint, user: Any, may_override: bool) -> str:
+def _refusal(earlier: Complaint, user: User | None, may_override: bool) -> str:
     if _is_public_channel(user):
         # A public channel: the citizen's own earlier complaint is named by its number only.
         return _(

@@ -56,12 +56,12 @@ TASK_STATES = (ComplaintState.HANDLING, ComplaintState.REVIEWING, ComplaintState
 # --- who may act -------------------------------------------------------------------------
 
 
-def visible_complaint(user: Any, complaint: Complaint) -> Complaint:
+def visible_complaint(user: User, complaint: Complaint) -> Complaint:
     """The complaint as the user may see it; outside the scope it does not exist (404)."""
     return get_restricted(Complaint, user, "view", complaint.pk)
 
 
-def answers_for_complaint(user: Any, complaint: Complaint) -> bool:
+def answers_for_complaint(user: User, complaint: Complaint) -> bool:
     """The desk or territory over the complaint's place, or the lead unit — never a unit or person
     the complaint is about (Arts 30, 46), nor an assisting unit, which only does its own task."""
     scope = scope_of(user)
@@ -73,7 +73,7 @@ def answers_for_complaint(user: Any, complaint: Complaint) -> bool:
     return reach and not is_shielded_from(user, complaint)
 
 
-def _require(user: Any, permission: str, complaint: Complaint) -> Complaint:
+def _require(user: User, permission: str, complaint: Complaint) -> Complaint:
     if not user.has_perm(permission):
         raise TransitionForbidden()
     complaint = visible_complaint(user, complaint)
@@ -97,7 +97,7 @@ def suggested_unit(complaint: Complaint) -> Department | None:
 
 def route(
     complaint: Complaint,
-    user: Any,
+    user: User,
     department: Department | None = None,
     summary: str | None = None,
     note: str = "",
@@ -126,7 +126,7 @@ def route(
 
 def transfer(
     complaint: Complaint,
-    user: Any,
+    user: User,
     to_department: Department,
     reason: str,
     expected_version: int | str | None = None,
@@ -164,7 +164,7 @@ def transfer(
 
 def object_to_remit(
     complaint: Complaint,
-    user: Any,
+    user: User,
     reason: str,
     expected_version: int | str | None = None,
 ) -> Complaint:
@@ -186,7 +186,7 @@ def object_to_remit(
 
 def accept(
     complaint: Complaint,
-    user: Any,
+    user: User,
     handler: Any = None,
     expected_version: int | str | None = None,
 ) -> Complaint:
@@ -202,7 +202,7 @@ def _stored_unit(complaint: Complaint) -> int | None:
 
 def record_move(
     complaint: Complaint,
-    user: Any,
+    user: User,
     kind: str,
     from_id: int | None,
     to_department: Department | None,
@@ -234,7 +234,7 @@ def count_transfer(complaint: Complaint) -> Complaint:
     return counted
 
 
-def _cancel_lead_tasks(complaint: Complaint, user: Any, unit_id: int | None) -> None:
+def _cancel_lead_tasks(complaint: Complaint, user: User, unit_id: int | None) -> None:
     if unit_id is None:
         return
     open_lead = HandlingTask.objects.filter(
@@ -249,7 +249,7 @@ def _cancel_lead_tasks(complaint: Complaint, user: Any, unit_id: int | None) -> 
 
 def assign_task(
     complaint: Complaint,
-    user: Any,
+    user: User,
     department: Department,
     role: str,
     instructions: str,
@@ -326,7 +326,7 @@ def _check_due(complaint: Complaint, due: dt.datetime) -> None:
         )
 
 
-def _tell_unit(task: HandlingTask, user: Any) -> None:
+def _tell_unit(task: HandlingTask, user: User) -> None:
     staff = User.objects.filter(
         departments=task.department_id, groups__name__in=HANDLERS, is_active=True
     ).exclude(pk=user.pk)
@@ -340,14 +340,14 @@ def _tell_unit(task: HandlingTask, user: Any) -> None:
 
 
 def complete_task(
-    task: HandlingTask, user: Any, result: str, expected_version: int | str | None = None
+    task: HandlingTask, user: User, result: str, expected_version: int | str | None = None
 ) -> HandlingTask:
     """The unit reports its task done, with the result."""
     return fire("complete", task, user, {"result": result}, expected_version)
 
 
 def cancel_task(
-    task: HandlingTask, user: Any, expected_version: int | str | None = None
+    task: HandlingTask, user: User, expected_version: int | str | None = None
 ) -> HandlingTask:
     return fire("cancel", task, user, {}, expected_version)
 
@@ -355,7 +355,9 @@ def cancel_task(
 # --- notes -------------------------------------------------------------------------------
 
 
-def add_note(complaint: Complaint, user: Any, text: str, for_complainant: bool = False) -> CaseNote:
+def add_note(
+    complaint: Complaint, user: User, text: str, for_complainant: bool = False
+) -> CaseNote:
     """An internal note, or (for_complainant) progress the complainant reads on the portal.
     Only the desk and the lead unit speak to the complainant."""
     if not user.has_perm("complaints.add_casenote"):
@@ -375,7 +377,7 @@ def add_note(complaint: Complaint, user: Any, text: str, for_complainant: bool =
     return note
 
 
-def notes_for(user: Any) -> QuerySet[CaseNote]:
+def notes_for(user: User) -> QuerySet[CaseNote]:
     """Notes the user may read (CaseNote.protection_filter keeps internal notes from the unit
     or person the complaint is about)."""
     return CaseNote.objects.restrict(user, "view")
@@ -386,7 +388,7 @@ def notes_for(user: Any) -> QuerySet[CaseNote]:
 
 def refer(
     complaint: Complaint,
-    user: Any,
+    user: User,
     body: str,
     reason: str,
     expected_version: int | str | None = None,
@@ -405,7 +407,7 @@ def refer(
 
 def record_referral_result(
     complaint: Complaint,
-    user: Any,
+    user: User,
     result: str,
     expected_version: int | str | None = None,
 ) -> Complaint:
@@ -423,7 +425,7 @@ def record_referral_result(
         )
 
 
-def referrals_awaiting_result(user: Any) -> QuerySet[Complaint]:
+def referrals_awaiting_result(user: User) -> QuerySet[Complaint]:
     return Complaint.objects.restrict(user, "view").filter(
         state=ComplaintState.REFERRED, referral_result=""
     )
@@ -431,7 +433,7 @@ def referrals_awaiting_result(user: Any) -> QuerySet[Complaint]:
 
 def extend(
     complaint: Complaint,
-    user: Any,
+    user: User,
     days: int,
     reason: str,
     expected_version: int | str | None = None,

@@ -33,7 +33,7 @@ from django.utils.translation import gettext_lazy
 from complaints.choices import HANDLING_CLOCKS, REGISTER_ROUTE, Satisfaction
 from complaints.models import Callback, Category, Complaint, RateFormula
 from complaints.services.backlog import rule_in_force
-from core.models import Department, Region
+from core.models import Department, Region, User
 from core.scoping import scope_of
 from workflow.calendar import local_date
 from workflow.choices import ClockState
@@ -299,7 +299,7 @@ def period_label(start: Any, period: str) -> str:
 
 
 def scoped_complaints(
-    user: Any,
+    user: User,
     start: dt.date | None = None,
     end: dt.date | None = None,
     region: Region | None = None,
@@ -319,7 +319,7 @@ def scoped_complaints(
 
 
 def rates(
-    user: Any,
+    user: User,
     *,
     group_by: str = "unit",
     period: str = "month",
@@ -350,7 +350,7 @@ def rates(
     return RateReport(group_by, period, formula, rows, RateRow(None, _("Total"), total, formula))
 
 
-def _top_depth(user: Any) -> int:
+def _top_depth(user: User) -> int:
     """One level below the user's widest region (a county user sees townships)."""
 
     scope = scope_of(user)

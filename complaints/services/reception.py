@@ -9,7 +9,6 @@ the leader's instructions from the record reach each complaint received as an in
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -25,6 +24,7 @@ from complaints.models import (
     ReceptionRecord,
 )
 from core.audit import record_change, snapshot
+from core.models import User
 from core.scoping import get_restricted
 
 # Appointments that take a place on the day (a cancelled one frees its place).
@@ -72,11 +72,11 @@ def _check_bookable(day: ReceptionDay, complaint: Complaint, at: dt.time) -> Non
         )  # fmt: skip
 
 
-def _check_day_in_scope(day: ReceptionDay, user: Any) -> None:
+def _check_day_in_scope(day: ReceptionDay, user: User) -> None:
     get_restricted(ReceptionDay, user, "view", day.pk)
 
 
-def book(day: ReceptionDay, complaint: Complaint, at: dt.time, user: Any) -> ReceptionAppointment:
+def book(day: ReceptionDay, complaint: Complaint, at: dt.time, user: User) -> ReceptionAppointment:
     """Book `complaint` on `day` at `at` (the desk; the complaint must be one the user may see)."""
     if not user.has_perm("complaints.add_receptionappointment"):
         raise PermissionDenied(_("You may not book appointments."))
@@ -103,7 +103,7 @@ def book(day: ReceptionDay, complaint: Complaint, at: dt.time, user: Any) -> Rec
     return appointment
 
 
-def mark(appointment: ReceptionAppointment, state: str, user: Any) -> ReceptionAppointment:
+def mark(appointment: ReceptionAppointment, state: str, user: User) -> ReceptionAppointment:
     """Received, did not come, or cancelled; only a booked appointment is marked."""
     if state not in MARKS:
         raise ValidationError({"state": _("Mark an appointment received, missed or cancelled.")})
@@ -121,7 +121,7 @@ def mark(appointment: ReceptionAppointment, state: str, user: Any) -> ReceptionA
     return locked
 
 
-def _instruction_note(record: ReceptionRecord, complaint: Complaint, user: Any) -> CaseNote:
+def _instruction_note(record: ReceptionRecord, complaint: Complaint, user: User) -> CaseNote:
     day = record.day
     text = _("Leader's instructions at the reception of %(day)s (%(leader)s): %(text)s") % {
         "day": f"{day.day:%Y-%m-%d}", "leader": day.leader, "text": record.instructions.strip(),
@@ -133,7 +133,7 @@ def _instruction_note(record: ReceptionRecord, complaint: Complaint, user: Any) 
 
 
 def save_record(
-    day: ReceptionDay, user: Any, summary: str, instructions: str = ""
+    day: ReceptionDay, user: User, summary: str, instructions: str = ""
 ) -> ReceptionRecord:
     """Write (or rewrite) the record of `day`, linked to the complaints received that day. Each
     linked complaint gets the leader's instructions as an internal note: once, and again when the

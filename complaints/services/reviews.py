@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from typing import Any
 
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
@@ -82,7 +81,7 @@ def _clean_requested_at(complaint: Complaint, requested_at: dt.datetime | None) 
 def _ask(
     which: str,
     complaint: Complaint,
-    user: Any,
+    user: User,
     requested_at: dt.datetime | None,
     expected_version: int | str | None,
 ) -> Complaint:
@@ -121,7 +120,7 @@ def _not_open(complaint: Complaint, which: str, clock_kind: str) -> WorkflowErro
 
 def request_review(
     complaint: Complaint,
-    user: Any,
+    user: User,
     requested_at: dt.datetime | None = None,
     expected_version: int | str | None = None,
 ) -> Complaint:
@@ -132,7 +131,7 @@ def request_review(
 
 def request_rereview(
     complaint: Complaint,
-    user: Any,
+    user: User,
     requested_at: dt.datetime | None = None,
     expected_version: int | str | None = None,
 ) -> Complaint:
@@ -141,7 +140,7 @@ def request_rereview(
 
 
 def hold_hearing(
-    complaint: Complaint, user: Any, reason: str = "", expected_version: int | str | None = None
+    complaint: Complaint, user: User, reason: str = "", expected_version: int | str | None = None
 ) -> Complaint:
     """Art. 36: the hearing's time is not counted; the re-review opinion clock pauses."""
     data = {"pause_reason": reason.strip()} if reason.strip() else {}
@@ -149,7 +148,7 @@ def hold_hearing(
 
 
 def end_hearing(
-    complaint: Complaint, user: Any, expected_version: int | str | None = None
+    complaint: Complaint, user: User, expected_version: int | str | None = None
 ) -> Complaint:
     """The clock runs again; its due time moves later by the days the hearing took."""
     return fire("end_hearing", complaint, user, {}, expected_version)

@@ -174,7 +174,6 @@ def test_handling_staff_and_other_townships_cannot_plan(cw):
 
 
 def test_the_periodic_job_designates_what_is_due(cw):
-
     complaint = handled_since(cw, letter(cw, at(2025, 12, 16, 9)), at(2025, 12, 17, 10))
     assert designate_backlog.call() == 1  # today is long past 2026-03-27
     assert designate_backlog.call() == 0

@@ -216,7 +216,6 @@ def test_admin_edits_a_question_and_its_options(client, world):
 
 
 def test_a_category_in_use_is_not_deleted_and_says_why(client, world):
-
     cw = complaint_world(world)
     file_complaint(cw, category=leaf("CITY-USED"))
     client.force_login(world.user("county"))

@@ -217,7 +217,6 @@ def test_internal_notes_and_notes_for_the_complainant_are_apart(client, cw):
 
 
 def test_tasks_and_their_timeline_entries_show_on_the_complaint(client, cw):
-
     complaint = advance(file_complaint(cw).complaint, cw, ComplaintState.HANDLING)
     task = HandlingTask.objects.create(
         complaint=complaint, department=cw.other_unit, role="assisting", instructions="测量噪声",
@@ -315,7 +314,6 @@ def test_identity_is_shown_on_demand_and_each_showing_is_audited(client, cw):
 
 
 def test_a_transfer_from_the_page_records_its_reason_and_is_counted(client, cw):
-
     complaint = advance(file_complaint(cw).complaint, cw, ComplaintState.HANDLING)
     signed_in(client, cw, "clerk")
     content = client.get(complaint_url(complaint)).content.decode()

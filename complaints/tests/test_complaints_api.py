@@ -215,7 +215,6 @@ class TestComplaintAPI(ListTests, RetrieveTests):
 
 
 def test_list_query_count_is_constant_for_a_clerk(world: World) -> None:
-
     cw: ComplaintWorld = complaint_world(world)
     client = token_client(cw.user("clerk"))
     url = reverse("api:complaint-list")

@@ -115,7 +115,6 @@ def test_pdf_through_the_api(cw, handling):
 
 
 def test_review_request_and_hearing_through_the_api(cw, handling):
-
     documents.deliver(approved(handling, cw), cw.user("handler"), at(2026, 1, 31, 10), "post")
     complaint = Complaint.objects.get(pk=handling.pk)  # window ends 03-02 24:00
 

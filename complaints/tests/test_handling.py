@@ -194,7 +194,6 @@ def test_accept_by_a_unit_that_is_not_the_lead_unit_is_refused(cw: ComplaintWorl
 
 
 def test_a_clerk_who_stepped_aside_cannot_route(cw: ComplaintWorld) -> None:
-
     complaint = file_complaint(cw).complaint
     recuse(cw.user("clerk"), complaint, "亲属关系")
     with pytest.raises(TransitionForbidden, match="stepped aside"):
@@ -308,7 +307,6 @@ def test_a_note_on_a_complaint_out_of_scope_is_not_found(cw: ComplaintWorld) -> 
 def test_a_hotline_complaint_keeps_its_category_limit_and_is_not_extended(
     cw: ComplaintWorld,
 ) -> None:
-
     complaint = file_complaint(cw, channel=Channel.HOTLINE).complaint
     complaint = handling.route(complaint, cw.user("clerk"), cw.unit, "摘要", "")
     complaint = handling.accept(complaint, cw.user("handler"))

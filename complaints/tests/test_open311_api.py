@@ -283,7 +283,6 @@ def test_requests_xml_list(cw: ComplaintWorld) -> None:
 
 
 def test_at_most_1000_requests_are_returned(cw: ComplaintWorld) -> None:
-
     assert MAX_RESULTS == 1000
     assert filter_requests(public_requests(), QueryDict()).query.high_mark == 1000
 

@@ -113,7 +113,6 @@ def test_out_of_scope_is_404(cw, handling):
 
 
 def test_staff_who_stepped_aside_get_404(cw, handling):
-
     document = approved(handling, cw)
     recuse(cw.user("handler"), handling, "与信访人系亲属")
     assert download(cw, "handler", document).status_code == 404

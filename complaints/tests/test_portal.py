@@ -359,7 +359,6 @@ def test_categories_not_offered_to_citizens_are_refused(cw: ComplaintWorld) -> N
 
 
 def test_channel_account_is_the_audited_actor(cw: ComplaintWorld) -> None:
-
     assert post_submit(Client(), noise_form(cw)).status_code == 302
     complaint = Complaint.objects.get()
     entry = AuditEntry.objects.filter(

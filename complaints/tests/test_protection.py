@@ -238,7 +238,6 @@ def test_transferring_to_the_respondent_unit_is_refused_on_the_page(client, cw, 
 
 
 def test_the_respondent_and_a_recused_handler_take_no_step_on_the_complaint(client, cw, complaint):
-
     routed = advance(file_complaint(cw).complaint, cw, ComplaintState.ASSIGNED)
     as_user(client, cw, "respondent")
     assert 'data-transition="' not in page(client, routed.get_absolute_url())
@@ -258,7 +257,6 @@ def test_the_respondent_and_a_recused_handler_take_no_step_on_the_complaint(clie
 
 
 def test_internal_notes_quoting_the_complainant_never_reach_the_respondent(client, cw, complaint):
-
     add_note(complaint, cw.user("handler"), f"已电话联系{NAME}（{PHONE}）", for_complainant=False)
     add_note(complaint, cw.user("handler"), "已受理，正在调查核实。", for_complainant=True)
 

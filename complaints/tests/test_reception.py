@@ -118,7 +118,6 @@ def test_record_links_received_complaints_and_notes_the_instructions(client, cw)
 
 
 def test_rewriting_the_record_notes_new_instructions_once(cw):
-
     day = reception_day(cw, days=0)
     complaint = file_complaint(cw).complaint
     appointment = book_complaint(day, complaint, dt.time(9), cw.user("clerk"))

@@ -118,7 +118,6 @@ def test_a_stale_form_cannot_transfer(cw: ComplaintWorld) -> None:
 def test_transfer_cancels_the_old_lead_task_and_keeps_the_assisting_one(
     cw: ComplaintWorld,
 ) -> None:
-
     complaint = accepted(cw)
     soon = timezone.now() + timedelta(days=5)
     lead = handling.assign_task(complaint, cw.user("leader"), cw.unit, TaskRole.LEAD, "牵头", soon)

@@ -30,6 +30,8 @@ from complaints.services.callbacks import (
 )
 from complaints.tables import with_next_due
 from complaints.views.backlog import add_errors
+from core.accounts import signed_in_user
+from core.models import User
 from core.panels import Panel
 from core.views.generic import PAGE_SIZE, RestrictedView
 from workflow.calendar import format_due
@@ -48,7 +50,7 @@ class CallbackDueView(CallbackPage):
     template_name = "complaints/callback_due.html"
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        complaints = with_next_due(callbacks_due(request.user)).select_related(
+        complaints = with_next_due(callbacks_due(signed_in_user(request))).select_related(
             "category", "region", "department"
         )
         page = Paginator(complaints, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -78,7 +80,7 @@ class CallbackAddView(CallbackPage):
         if not form.is_valid():
             return self.render_form(complaint, form, status=400)
         try:
-            record_callback(complaint, request.user, **form.answers())
+            record_callback(complaint, signed_in_user(request), **form.answers())
         except CallbackRefused as error:
             form.add_error(None, str(error))
             return self.render_form(complaint, form, status=403)
@@ -91,7 +93,7 @@ class CallbackAddView(CallbackPage):
     def render_form(
         self, complaint: Complaint, form: CallbackForm, status: int = 200
     ) -> HttpResponse:
-        user = self.request.user
+        user = signed_in_user(self.request)
         refused = refusal(user, complaint)
         due = is_callback_due(complaint)
         context = {
@@ -106,7 +108,7 @@ class CallbackAddView(CallbackPage):
         return render(self.request, self.template_name, context, status=status)
 
 
-def callbacks_panel(user: Any, complaint: Complaint) -> dict[str, Any]:
+def callbacks_panel(user: User, complaint: Complaint) -> dict[str, Any]:
     """The complaint page's callbacks: the answers so far and, for a caller, the form's link."""
     return {
         "callbacks": Callback.objects.restrict(user).filter(complaint=complaint),

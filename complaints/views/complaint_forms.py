@@ -17,6 +17,7 @@ from complaints.models import Complaint
 from complaints.panels import actions_in_panels
 from complaints.services.complaint_transitions import DELIVERED_WITH_A_DOCUMENT, choices_for
 from complaints.services.handling import suggested_unit
+from core.models import User
 from workflow.machine import Transition
 
 # Choice lists longer than this are not offered in full (a county has a few hundred units).
@@ -64,7 +65,7 @@ SHOWN_FIELDS = {
 NOT_ON_THE_CASE = frozenset(DELIVERED_WITH_A_DOCUMENT)
 
 
-def transition_forms(complaint: Complaint, user: Any, transitions: list[Transition]) -> list:
+def transition_forms(complaint: Complaint, user: User, transitions: list[Transition]) -> list:
     """A form per step the user may take, except those a feature panel offers itself."""
 
     return [
@@ -74,7 +75,7 @@ def transition_forms(complaint: Complaint, user: Any, transitions: list[Transiti
     ]
 
 
-def inputs_of(complaint: Complaint, user: Any, transition: Transition) -> list[FormInput]:
+def inputs_of(complaint: Complaint, user: User, transition: Transition) -> list[FormInput]:
     required = set(transition.required)
     inputs = [
         field_input(complaint, user, Complaint._meta.get_field(name), name in required)
@@ -103,7 +104,7 @@ def suggest_unit(complaint: Complaint, inputs: list[FormInput]) -> None:
             entry.value = str(unit.pk) if unit is not None else ""
 
 
-def field_input(complaint: Complaint, user: Any, model_field: Any, required: bool) -> FormInput:
+def field_input(complaint: Complaint, user: User, model_field: Any, required: bool) -> FormInput:
     name, label = model_field.name, capfirst(str(model_field.verbose_name))
     current = getattr(complaint, model_field.attname, None)
     if isinstance(model_field, models.ForeignKey):

@@ -40,8 +40,9 @@ from complaints.panels import complaint_panels
 from complaints.services import protection
 from complaints.tables import LIST_JOINS, ComplaintTable, with_next_due
 from complaints.views.complaint_forms import transition_forms
+from core.accounts import signed_in_user
 from core.exports import EXPORT_FORMATS
-from core.models import Attachment
+from core.models import Attachment, User
 from core.views.generic import ObjectDetailView, ObjectListView, RefusalMessages, RestrictedView
 from workflow.calendar import format_due
 from workflow.engine import available_transitions
@@ -105,7 +106,7 @@ def clocks_of(complaint: Complaint) -> list[dict[str, Any]]:
     ]
 
 
-def complaint_timeline(complaint: Complaint, user: Any) -> list[TimelineRow]:
+def complaint_timeline(complaint: Complaint, user: User) -> list[TimelineRow]:
     """The complaint's steps and those of its tasks, transfers, notes, documents and repeats, as
     far as the user may see them. Never the complainant or the original material: their audit
     entries (and every showing of them) stay in the audit log for auditors."""
@@ -127,7 +128,7 @@ class ComplaintDetailView(ComplaintPage, ObjectDetailView):
 
     def extra_context(self, obj: Model) -> dict[str, Any]:
         assert isinstance(obj, Complaint)
-        user = self.request.user
+        user = signed_in_user(self.request)
         late = is_overdue(obj)
         return {
             "complaint": obj,
@@ -153,11 +154,11 @@ class ComplaintDetailView(ComplaintPage, ObjectDetailView):
             "panels": complaint_panels.render(self.request, obj),
         }
 
-    def actions(self, obj: Complaint, user: Any) -> list[Any]:
+    def actions(self, obj: Complaint, user: User) -> list[Any]:
         # The machine's guards leave no step to the unit complained about (Arts 30, 46).
         return transition_forms(obj, user, available_transitions(obj, user))
 
-    def handling_context(self, obj: Complaint, user: Any) -> dict[str, Any]:
+    def handling_context(self, obj: Complaint, user: User) -> dict[str, Any]:
         notes = CaseNote.objects.restrict(user).filter(complaint=obj).select_related("author")
         return {
             "tasks": HandlingTask.objects.restrict(user)
@@ -171,7 +172,7 @@ class ComplaintDetailView(ComplaintPage, ObjectDetailView):
             "documents": with_links(CaseDocument.objects.restrict(user).filter(complaint=obj)),
         }
 
-    def notices(self, obj: Complaint, user: Any) -> QuerySet[SupervisionNotice]:
+    def notices(self, obj: Complaint, user: User) -> QuerySet[SupervisionNotice]:
         visible = SupervisionNotice.objects.restrict(user, "view").values("pk")
         return notices_on(obj).filter(pk__in=visible).select_related("department")
 
@@ -197,10 +198,10 @@ class ComplaintIdentityView(ComplaintPage):
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         complaint = self.get_object()
         assert isinstance(complaint, Complaint)
-        if not protection.may_see_identity(request.user, complaint):
+        if not protection.may_see_identity(signed_in_user(request), complaint):
             raise Http404
-        people = protection.reveal(request.user, complaint)
-        original = protection.reveal_original(request.user, complaint)
+        people = protection.reveal(signed_in_user(request), complaint)
+        original = protection.reveal_original(signed_in_user(request), complaint)
         context = {
             "complaint": complaint,
             "complainants": people,
@@ -228,7 +229,9 @@ class ComplaintRecuseView(RefusalMessages, ComplaintPage):
             raise PermissionDenied
         if (
             self.attempt(
-                lambda: protection.recuse(request.user, complaint, request.POST.get("reason", ""))
+                lambda: protection.recuse(
+                    signed_in_user(request), complaint, request.POST.get("reason", "")
+                )
             )
             is None
         ):

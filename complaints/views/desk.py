@@ -23,6 +23,8 @@ from django.utils import timezone
 from complaints.choices import ComplaintState
 from complaints.machines.complaints import ALL_CLOCKS
 from complaints.models import Complaint
+from core.accounts import signed_in_user
+from core.models import User
 from core.views.generic import RestrictedView
 from workflow.calendar import format_due, local_date, local_zone
 from workflow.choices import ClockState
@@ -64,11 +66,11 @@ def detail_url_maker() -> Any:
     return lambda pk: f"{head}/{pk}/{tail}"
 
 
-def complaints_in_scope(user: Any) -> QuerySet[Complaint]:
+def complaints_in_scope(user: User) -> QuerySet[Complaint]:
     return Complaint.objects.restrict(user, "view")
 
 
-def received_today(user: Any, now: dt.datetime) -> QuerySet[Complaint]:
+def received_today(user: User, now: dt.datetime) -> QuerySet[Complaint]:
     """Complaints received since local midnight (the desk's working day)."""
     midnight = dt.datetime.combine(local_date(now), dt.time.min, tzinfo=local_zone())
     return (
@@ -79,7 +81,7 @@ def received_today(user: Any, now: dt.datetime) -> QuerySet[Complaint]:
     )
 
 
-def running_clocks(user: Any) -> QuerySet[Clock]:
+def running_clocks(user: User) -> QuerySet[Clock]:
     """Running statutory clocks of the complaints the user may view."""
     return Clock.objects.filter(
         content_type=ContentType.objects.get_for_model(Complaint),
@@ -89,11 +91,11 @@ def running_clocks(user: Any) -> QuerySet[Clock]:
     ).select_related("rule")
 
 
-def due_soon_clocks(user: Any, now: dt.datetime) -> QuerySet[Clock]:
+def due_soon_clocks(user: User, now: dt.datetime) -> QuerySet[Clock]:
     return running_clocks(user).filter(due__gte=now, due__lt=now + DUE_SOON).order_by("due", "pk")
 
 
-def overdue_clocks(user: Any, now: dt.datetime) -> QuerySet[Clock]:
+def overdue_clocks(user: User, now: dt.datetime) -> QuerySet[Clock]:
     return running_clocks(user).filter(due__lt=now).order_by("due", "pk")
 
 
@@ -109,7 +111,7 @@ def clock_rows(clocks: list[Clock], url_of: Any) -> list[ClockRow]:
     ]
 
 
-def desk_for(user: Any, now: dt.datetime | None = None) -> Desk:
+def desk_for(user: User, now: dt.datetime | None = None) -> Desk:
     now = now or timezone.now()
     url_of = detail_url_maker()
     today = received_today(user, now)
@@ -137,7 +139,7 @@ class DeskView(RestrictedView):
         return "add"
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        context = {"desk": desk_for(request.user), "soon_days": DUE_SOON.days}
+        context = {"desk": desk_for(signed_in_user(request)), "soon_days": DUE_SOON.days}
         return render(request, "complaints/desk.html", context)
 
 

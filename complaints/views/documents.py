@@ -32,6 +32,8 @@ from complaints.panels import actions_in_panels, complaint_panels
 from complaints.services import documents as service
 from complaints.services import reviews
 from complaints.services.protection import is_shielded_from, may_see_identity, reveal
+from core.accounts import signed_in_user
+from core.models import User
 from core.panels import Panel
 from core.pdf import pdf_response, render_pdf
 from core.views.generic import RestrictedView, refusal_text
@@ -79,7 +81,7 @@ class DocumentDetailView(DocumentPage):
         return render(request, self.template_name, self.context(document))
 
     def context(self, document: CaseDocument) -> dict[str, Any]:
-        user = self.request.user
+        user = signed_in_user(self.request)
         names = {t.name for t in available_transitions(document, user)}
         may_write = user.has_perm("complaints.change_casedocument") and not _shielded(
             user, document.complaint
@@ -112,7 +114,7 @@ class DocumentDetailView(DocumentPage):
         }
 
 
-def _shielded(user: Any, complaint: Complaint) -> bool:
+def _shielded(user: User, complaint: Complaint) -> bool:
     return is_shielded_from(user, complaint)
 
 
@@ -133,7 +135,9 @@ class DocumentEditView(DocumentPage):
             return redirect(document_url(document))
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
-            service.update_draft(document, request.user, data, form.cleaned_data["version"])
+            service.update_draft(
+                document, signed_in_user(request), data, form.cleaned_data["version"]
+            )
         except WorkflowError as error:
             messages.error(request, refusal_text(error))
         else:
@@ -204,7 +208,7 @@ def pdf_context(document: CaseDocument, people: list[Any]) -> dict[str, Any]:
     }
 
 
-def document_pdf_response(user: Any, document: CaseDocument) -> HttpResponse:
+def document_pdf_response(user: User, document: CaseDocument) -> HttpResponse:
     """The PDF names the complainant: the unit complained about gets a 404 (it is never told
     that anyone is hidden), a role without sight of identity a 403; each download is audited
     (protection.reveal writes one entry per complainant shown)."""
@@ -229,7 +233,7 @@ class DocumentPDFView(DocumentPage):
     complained (404 for the unit complained about); each download is audited."""
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        return document_pdf_response(request.user, self.document())
+        return document_pdf_response(signed_in_user(request), self.document())
 
 
 class ComplaintPage(RestrictedView):
@@ -281,7 +285,9 @@ class OpinionAddView(ComplaintPage):
         kind = KIND_FOR_STATE.get(complaint.state, DocumentKind.OPINION)
         if form.is_valid():
             try:
-                draft = service.draft_opinion(complaint, request.user, kind, **form.cleaned_data)
+                draft = service.draft_opinion(
+                    complaint, signed_in_user(request), kind, **form.cleaned_data
+                )
             except WorkflowError as error:
                 form.add_error(None, refusal_text(error))
             else:
@@ -303,7 +309,10 @@ class NoticeAddView(ComplaintPage):
             return self.back(complaint)
         try:
             notice = service.issue_notice(
-                complaint, request.user, form.cleaned_data["kind"], form.cleaned_data["body"]
+                complaint,
+                signed_in_user(request),
+                form.cleaned_data["kind"],
+                form.cleaned_data["body"],
             )
         except WorkflowError as error:
             messages.error(request, refusal_text(error))
@@ -315,7 +324,7 @@ class NoticeAddView(ComplaintPage):
 # The complaint page's documents panel
 
 
-def panel_context(user: Any, complaint: Model) -> dict[str, Any]:
+def panel_context(user: User, complaint: Model) -> dict[str, Any]:
     assert isinstance(complaint, Complaint)
     rows = CaseDocument.objects.restrict(user, "view").filter(complaint=complaint)
     shielded = _shielded(user, complaint)
@@ -352,7 +361,7 @@ def _window_end(complaint: Complaint, window: str | None) -> str:
     return format_due(end) if end is not None else ""
 
 
-def _hearing(user: Any, complaint: Complaint, shielded: bool) -> str:
+def _hearing(user: User, complaint: Complaint, shielded: bool) -> str:
     """The hearing step the panel offers: the complaint's transition `hold_hearing` or
     `end_hearing`, or none."""
     if complaint.state != ComplaintState.REREVIEWING or shielded:

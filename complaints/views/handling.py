@@ -31,6 +31,8 @@ from complaints.forms.handling import (
 from complaints.models import Complaint, HandlingTask
 from complaints.panels import complaint_panels
 from complaints.services import handling
+from core.accounts import signed_in_user
+from core.models import User
 from core.panels import Panel
 from core.views.generic import REFUSALS, RestrictedView, refusal_text
 from workflow.views import transition_path
@@ -61,13 +63,17 @@ class HandlingPage(RestrictedView):
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         obj = self.get_object()
         form = self.form_class(
-            initial=self.initial(obj), user=request.user, complaint=self.complaint_of(obj)
+            initial=self.initial(obj),
+            user=signed_in_user(request),
+            complaint=self.complaint_of(obj),
         )
         return self.render_form(obj, form)
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         obj = self.get_object()
-        form = self.form_class(request.POST, user=request.user, complaint=self.complaint_of(obj))
+        form = self.form_class(
+            request.POST, user=signed_in_user(request), complaint=self.complaint_of(obj)
+        )
         if not form.is_valid():
             return self.render_form(obj, form, status=400)
         try:
@@ -107,7 +113,7 @@ class ReferralResultView(HandlingPage):
 
     def perform(self, obj: Model, data: dict[str, Any]) -> Any:
         return handling.record_referral_result(
-            self.complaint_of(obj), self.request.user, data["result"], data["version"]
+            self.complaint_of(obj), signed_in_user(self.request), data["result"], data["version"]
         )
 
 
@@ -123,7 +129,7 @@ class TaskAddView(HandlingPage):
 
     def perform(self, obj: Model, data: dict[str, Any]) -> Any:
         return handling.assign_task(
-            self.complaint_of(obj), self.request.user, data["department"], data["role"],
+            self.complaint_of(obj), signed_in_user(self.request), data["department"], data["role"],
             data["instructions"], data["due"],
         )  # fmt: skip
 
@@ -136,7 +142,10 @@ class NoteAddView(HandlingPage):
 
     def perform(self, obj: Model, data: dict[str, Any]) -> Any:
         return handling.add_note(
-            self.complaint_of(obj), self.request.user, data["text"], data["for_complainant"]
+            self.complaint_of(obj),
+            signed_in_user(self.request),
+            data["text"],
+            data["for_complainant"],
         )
 
 
@@ -195,7 +204,7 @@ class ReferralListView(RestrictedView):
         rows = (
             Complaint.objects.restrict(request.user).filter(state=ComplaintState.REFERRED)
             if show_all
-            else handling.referrals_awaiting_result(request.user)
+            else handling.referrals_awaiting_result(signed_in_user(request))
         )
         rows = rows.select_related("category", "region").order_by("-updated", "-pk")[:500]
         context = self.page_context(complaints=rows, show_all=show_all)
@@ -205,7 +214,7 @@ class ReferralListView(RestrictedView):
 # --- the panel on the complaint page ----------------------------------------------------------
 
 
-def panel_context(user: Any, complaint: Complaint) -> dict[str, Any]:
+def panel_context(user: User, complaint: Complaint) -> dict[str, Any]:
     answers = handling.answers_for_complaint(user, complaint)
     open_tasks = HandlingTask.objects.restrict(user, "change").filter(
         complaint=complaint, state=TaskState.OPEN

@@ -34,6 +34,7 @@ from complaints.models import Complaint, RepeatContact
 from complaints.services.duplicates import Match, Probe, likely_matches, link_repeat
 from complaints.services.intake import Intake, Receipt, register_complaint
 from complaints.services.routing import route_for
+from core.accounts import signed_in_user
 from core.models import User
 from core.views.generic import RestrictedView
 
@@ -84,11 +85,11 @@ class IntakeView(IntakePage):
             "received_at": timezone.localtime().replace(second=0, microsecond=0),
             "channel": request.GET.get("channel", ""),
         }
-        form = IntakeForm(initial=initial, user=request.user)
+        form = IntakeForm(initial=initial, user=signed_in_user(request))
         return self.render_page(form, complainant_formset())
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        form = IntakeForm(request.POST, request.FILES, user=request.user)
+        form = IntakeForm(request.POST, request.FILES, user=signed_in_user(request))
         people = complainant_formset(request.POST, channel=request.POST.get("channel", ""))
         if not (form.is_valid() and people.is_valid()):
             return self.render_page(form, people, status_message=_("Nothing was saved."))
@@ -96,7 +97,7 @@ class IntakeView(IntakePage):
         decision = form.cleaned_data["decision"]
         if decision.isdigit():
             return self.link(form, people, intake, int(decision))
-        matches = likely_matches(intake, request.user)
+        matches = likely_matches(intake, signed_in_user(request))
         if matches and decision != "new":
             # Art. 19: the clerk decides before a second complaint is opened for the same matter.
             return self.render_page(form, people, matches=with_urls(matches), must_decide=True)
@@ -120,7 +121,7 @@ class IntakeView(IntakePage):
         complaint = get_object_or_404(Complaint.objects.restrict(self.request.user, "view"), pk=pk)
         try:
             repeat = link_repeat(
-                complaint, self.request.user, intake.channel, intake.received_at,
+                complaint, signed_in_user(self.request), intake.channel, intake.received_at,
                 intake.complainants, form.cleaned_data["repeat_note"],
                 original_text=intake.original_text, attachments=intake.attachments,
             )  # fmt: skip
@@ -196,7 +197,9 @@ class IntakeQuestionsView(IntakePage):
     """htmx: the chosen category's questions."""
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        form = IntakeForm(initial={"category": request.GET.get("category", "")}, user=request.user)
+        form = IntakeForm(
+            initial={"category": request.GET.get("category", "")}, user=signed_in_user(request)
+        )
         return render(request, "complaints/intake_questions.html", {"form": form})
 
 
@@ -204,7 +207,7 @@ class IntakeMatchesView(IntakePage):
     """htmx: open complaints likely the same matter as what the clerk has typed so far."""
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        form = IntakeForm(user=request.user)
+        form = IntakeForm(user=signed_in_user(request))
         fields = {
             "category": chosen(form, "category", request.GET.get("category")),
             "region": chosen(form, "region", request.GET.get("region")),
@@ -213,7 +216,7 @@ class IntakeMatchesView(IntakePage):
             "phones": person_values(request, "phone"),
             "id_numbers": person_values(request, "id_number"),
         }
-        matches = with_urls(likely_matches(Probe.from_fields(fields), request.user))
+        matches = with_urls(likely_matches(Probe.from_fields(fields), signed_in_user(request)))
         context = {"matches": matches, "decision": request.GET.get("decision", "")}
         return render(request, "complaints/intake_matches.html", context)
 
