@@ -64,7 +64,7 @@ def _lookup(rows: QuerySet, value: Any) -> Model | None:
         return None
 
 
-# Written opinions move the case when their delivery is recorded on the document (date,
+# Written opinions move the complaint when their delivery is recorded on the document (date,
 # method, proof: the review windows run from it, Arts 35-36), never by a bare button.
 DELIVERED_WITH_A_DOCUMENT = (
     "deliver_opinion",

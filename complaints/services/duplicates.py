@@ -371,7 +371,7 @@ def concluded_after_rereview_match(source: Any) -> Complaint | None:
 
 
 class ConcludedAfterRereview(ValidationError):
-    """Refusal of Art. 36; `earlier` is the case that concluded the matter."""
+    """Refusal of Art. 36; `earlier` is the complaint that concluded the matter."""
 
     def __init__(self, message: str, earlier: Complaint) -> None:
         super().__init__(message, code="concluded_after_rereview")

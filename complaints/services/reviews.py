@@ -213,6 +213,6 @@ def _conclude(pk: int, state: str, account: User) -> bool:
                 return False
             fire("conclude", complaint, account)
     except WorkflowError as error:  # moved or concluded meanwhile: nothing to do
-        logger.info("window of case %s not closed: %s", pk, error.code)
+        logger.info("window of complaint %s not closed: %s", pk, error.code)
         return False
     return True
