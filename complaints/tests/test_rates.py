@@ -67,7 +67,7 @@ HAND_COUNTED = {
 
 def test_rates_match_the_hand_count(cw):
     report = rates(cw.user("supervisor"), group_by="unit")
-    assert report.total.counts.complaints == 6
+    assert report.total.counts.cases == 6
     assert report.total.figures() == HAND_COUNTED
     assert report.formula is not None and report.formula.version == 1
 
@@ -77,7 +77,7 @@ def test_grouped_by_unit_the_rows_add_up_and_unrouted_complaints_have_their_own_
     by_label = {row.label: row for row in report.rows}
     assert set(by_label) == {str(cw.unit), "Not yet routed"}
     unit, unrouted = by_label[str(cw.unit)], by_label["Not yet routed"]
-    assert (unit.counts.complaints, unrouted.counts.complaints) == (4, 2)
+    assert (unit.counts.cases, unrouted.counts.cases) == (4, 2)
     assert unit.figures()["repeat_rate"] == D("0.00")
     # Nothing to divide by is "no figure", never zero or an error.
     assert unrouted.figures()["response_rate"] is None
@@ -102,21 +102,21 @@ def test_a_later_formula_version_that_does_not_count_basically_satisfied(cw):
 def test_grouped_by_month_and_by_quarter(cw):
     today = timezone.localdate()
     monthly = rates(cw.user("supervisor"), group_by="period").rows
-    months = {row.label: row.counts.complaints for row in monthly}
+    months = {row.label: row.counts.cases for row in monthly}
     assert months["2026-01"] == 1 and sum(months.values()) == 6
     assert months[f"{today.year}-{today.month:02d}"] == 5 or today.month == 1
     quarters = rates(cw.user("supervisor"), group_by="period", period="quarter").rows
-    assert quarters[0].label == "2026 Q1" and quarters[0].counts.complaints >= 1
+    assert quarters[0].label == "2026 Q1" and quarters[0].counts.cases >= 1
 
 
 def test_grouped_by_region_rolls_grids_up_to_townships_for_a_county_user(cw):
     [row] = rates(cw.user("supervisor"), group_by="region").rows
-    assert (row.key, row.label, row.counts.complaints) == (cw.world.township_a.code, "甲镇", 6)
+    assert (row.key, row.label, row.counts.cases) == (cw.world.township_a.code, "甲镇", 6)
 
 
 def test_rates_are_scoped_and_need_the_permission(cw):
     report = rates(cw.user("clerk_b"))
-    assert report.total.counts.complaints == 0 and report.rows == []
+    assert report.total.counts.cases == 0 and report.rows == []
     assert all(value is None for value in report.total.figures().values())
     with pytest.raises(PermissionDenied):
         rates(make_user("nobody", None, regions=[cw.world.county]))
@@ -124,4 +124,4 @@ def test_rates_are_scoped_and_need_the_permission(cw):
 
 def test_a_date_range_limits_the_complaints(cw):
     report = rates(cw.user("supervisor"), start=dt.date(2026, 1, 1), end=dt.date(2026, 1, 31))
-    assert report.total.counts.complaints == 1
+    assert report.total.counts.cases == 1
