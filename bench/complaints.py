@@ -6,7 +6,7 @@ by `manage.py demo_data`, which writes one complaint per two premises: 1 M premi
 complaints) and returns result rows in the DESIGN.md §3 shape:
 
 - `api_complaint_list` / `html_complaint_list`: `GET /api/v1/complaints/?state=handling&
-  ordering=-received_at&limit=50` and `/complaints/cases/?state=handling&sort=-received_at`
+  ordering=-received_at&limit=50` and `/complaints/?state=handling&sort=-received_at`
   as `handling_staff` (a unit-scoped user: lead unit, tasks on the unit and the unit complained
   about all go through the scope filter), timed like the premises and hazard lists; the count
   and page SQL typed into the database gives `raw_sql_ms`.
@@ -411,7 +411,7 @@ def list_results(db: str, url: str, config: Any) -> list[dict[str, Any]]:
         )  # fmt: skip
         html = None
         jar = session_cookies(server, BENCH_USER, BENCH_PASSWORD)
-        page = f"/complaints/cases/?{found['html_query']}"
+        page = f"/complaints/?{found['html_query']}"
         if jar is not None and page_exists(server, page, cookie_header(jar)):
             html = time_requests(server, page, cookie_header(jar), config)
         peak = server.worker_peak_mb()

@@ -104,12 +104,13 @@ def _scenario(db: str, scale: int, share: float) -> dict[str, Any]:
     from django.contrib.contenttypes.models import ContentType
     from django.db import connection, transaction
 
+    from complaints.choices import HANDLE_CLOCK
     from core.models import Premises
     from workflow import escalation
     from workflow.models import ClockRule
 
     vendor, due = connection.vendor, int(scale * share)
-    rule = ClockRule.objects.get(kind="complaints.handle", rule_set__version=1)
+    rule = ClockRule.objects.get(kind=HANDLE_CLOCK, rule_set__version=1)
     type_id = ContentType.objects.get_for_model(Premises).pk
     with connection.cursor() as cursor:
         _cleanup(cursor)

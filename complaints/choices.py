@@ -53,6 +53,22 @@ class HotlineLimit(ColouredChoices):
     COMPLEX = "hotline.complex", _("Complex")
 
 
+# Kinds of the complaint's statutory clocks (workflow.models.Clock.kind; their lengths are
+# ClockRule rows). Letters and Visits Regulations 2022: routing and the receipt notice (Art. 22),
+# the unit's objection to its remit (Art. 23), handling (Art. 34, 60 days, or a 12345 limit),
+# review and re-review requests and opinions (Arts 35, 36).
+REGISTER_ROUTE = "complaints.register_route"
+RECEIPT_NOTICE = "complaints.receipt_notice"
+REMIT_OBJECTION = "complaints.remit_objection"
+HANDLE_CLOCK = "complaints.handle"
+REVIEW_REQUEST = "complaints.review_request"
+REVIEW_OPINION = "complaints.review_opinion"
+REREVIEW_REQUEST = "complaints.rereview_request"
+REREVIEW_OPINION = "complaints.rereview_opinion"
+# Every clock kind a complaint may be handled on: the statutory 60 days or a 12345 limit.
+HANDLING_CLOCKS = (HANDLE_CLOCK, *HotlineLimit.values)
+
+
 class RespondentKind(ColouredChoices):
     UNIT = "unit", _("Unit")
     PREMISES = "premises", _("Premises")

@@ -1,4 +1,4 @@
-"""Filters of the case list, its exports and the complaints API (one definition for all three).
+"""Filters of the complaint list, its exports and the complaints API (one definition for all three).
 
 Every filter reads the matter only: nothing here joins the complainant's identity, so a filter
 cannot be used to find out who complained.
@@ -21,8 +21,8 @@ from workflow.models import Clock
 
 
 def late_clocks() -> QuerySet[Clock]:
-    """Running clocks of each case (OuterRef) whose deadline has passed: any statutory step
-    (routing, notice, handling, a review opinion) overdue makes the case overdue."""
+    """Running clocks of each complaint (OuterRef) whose deadline has passed: any statutory step
+    (routing, notice, handling, a review opinion) overdue makes the complaint overdue."""
     content_type = ContentType.objects.get_for_model(Complaint)
     return Clock.objects.filter(
         content_type=content_type,

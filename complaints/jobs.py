@@ -11,8 +11,11 @@ from typing import Any
 
 from django.tasks import task
 
+from complaints.services import backlog, reviews
+from workflow.worker import PeriodicSpec
+
 # The review windows end at 24:00 of their last day (Arts 35–36); an hourly run concludes a
-# case within the hour after its window ended.
+# complaint within the hour after its window ended.
 WINDOWS_EVERY = dt.timedelta(hours=1)
 # Backlog thresholds are whole days overdue or a repeat count: a run every few hours is enough
 # (a repeat linked by the desk designates at once through link_repeat).
@@ -21,23 +24,17 @@ BACKLOG_EVERY = dt.timedelta(hours=3)
 
 @task()
 def close_expired_windows() -> int:
-    """Conclude cases whose review or re-review window ended unused."""
-    from complaints.services.reviews import close_expired_windows as close
-
-    return close()
+    """Conclude complaints whose review or re-review window ended unused."""
+    return reviews.close_expired_windows()
 
 
 @task()
 def designate_backlog() -> int:
-    """Make overdue or repeated cases backlog cases (积案); returns how many were designated."""
-    from complaints.services.backlog import designate_due_backlog
-
-    return len(designate_due_backlog())
+    """Make overdue or repeated complaints backlog cases (积案); returns how many were made."""
+    return len(backlog.designate_due_backlog())
 
 
 def periodic_jobs() -> list[Any]:
-    from workflow.worker import PeriodicSpec
-
     return [
         PeriodicSpec(
             "complaints.close_expired_windows", close_expired_windows.call, every=WINDOWS_EVERY

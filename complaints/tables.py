@@ -1,7 +1,7 @@
-"""The case list table; its columns are also the export's columns.
+"""The complaint list table; its columns are also the export's columns.
 
 Only the matter is listed: no column reads the complainant's identity or original words, so the
-list and its CSV/XLSX are the same for every user who may see the case (the unit complained
+list and its CSV/XLSX are the same for every user who may see the complaint (the unit complained
 about included, Letters and Visits Regulations 2022, Arts 30 and 46).
 """
 
@@ -28,7 +28,7 @@ LIST_JOINS = ("category", "region", "department")
 def with_next_due(
     queryset: QuerySet[Complaint], kinds: tuple[str, ...] | None = None
 ) -> QuerySet[Any]:
-    """Each case's soonest running deadline (of `kinds`, else any) and whether it is
+    """Each complaint's soonest running deadline (of `kinds`, else any) and whether it is
     provisional, as two subqueries of the page's one query (no query per row)."""
     running = Clock.objects.filter(
         content_type=ContentType.objects.get_for_model(Complaint),

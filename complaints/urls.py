@@ -5,8 +5,8 @@ from __future__ import annotations
 from complaints.views import (
     backlog,
     callbacks,
-    cases,
     categories,
+    complaints,
     desk,
     documents,
     handling,
@@ -21,7 +21,7 @@ app_name = "complaints"
 urlpatterns = [
     *desk.urlpatterns,
     *intake.urlpatterns,
-    *cases.urlpatterns,
+    *complaints.urlpatterns,
     *inbox.urlpatterns,
     *handling.urlpatterns,
     *documents.urlpatterns,

@@ -38,13 +38,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from complaints.choices import (
-    Channel,
-    ComplaintState,
-    HotlineLimit,
-    ReferralBody,
-    Satisfaction,
-)
-from complaints.machines.complaints import (
+    HANDLE_CLOCK,
     RECEIPT_NOTICE,
     REGISTER_ROUTE,
     REMIT_OBJECTION,
@@ -52,9 +46,13 @@ from complaints.machines.complaints import (
     REREVIEW_REQUEST,
     REVIEW_OPINION,
     REVIEW_REQUEST,
+    Channel,
+    ComplaintState,
+    HotlineLimit,
+    ReferralBody,
+    Satisfaction,
 )
 from complaints.models import (
-    HANDLE_CLOCK,
     Callback,
     Category,
     CategoryRoute,

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from complaints.choices import (
+    HANDLING_CLOCKS,
     AppointmentState,
     BacklogReason,
     CallbackSource,
@@ -29,7 +30,6 @@ from complaints.choices import (
     Satisfaction,
 )
 from complaints.models import (
-    HANDLING_CLOCKS,
     BacklogCase,
     BacklogRule,
     Callback,

@@ -37,7 +37,7 @@ from django.utils import timezone
 
 from complaints.choices import OPEN_STATES
 from complaints.models import Complaint
-from complaints.services.rates import case_facts, count_expressions
+from complaints.services.rates import complaint_facts, count_expressions
 from hazards.choices import HazardGrade, HazardState
 from hazards.filtersets.hazards import AWAITING_RECTIFICATION
 from hazards.models import Hazard, RiskPoint
@@ -148,7 +148,7 @@ CASE_PLACE = {
 
 
 def with_case_facts(cases: QuerySet) -> QuerySet:
-    return case_facts(cases)
+    return complaint_facts(cases)
 
 
 def _rate_counts() -> dict[str, Any]:

@@ -60,9 +60,10 @@ def state_label(obj: Any) -> str:
 
 
 def transition_path(prefix: str, model: type[models.Model], name: str) -> URLPattern:
-    """The URL of `model`'s transitions under `prefix` (e.g. "hazards"), named `name`."""
+    """The URL of `model`'s transitions under `prefix` (e.g. "hazards"; "" for the app's own
+    rows at its root), named `name`."""
     return path(
-        f"{prefix}/<int:pk>/transitions/<slug:transition>/",
+        f"{prefix}/<int:pk>/transitions/<slug:transition>/".lstrip("/"),
         TransitionView.as_view(model=model),
         name=name,
     )

@@ -4,7 +4,7 @@
 - `PATCH`/`PUT backlog-cases/{id}/` sets the responsible leader, the plan and the target date
   (unit leaders and supervisors, through complaints.services.backlog.plan_backlog);
 - `POST backlog-cases/{id}/resolve/` `{"resolution"}` closes it.
-Cases become backlog cases by the periodic designation, never through the API.
+Complaints become backlog cases by the periodic designation, never through the API.
 """
 
 from __future__ import annotations
@@ -58,8 +58,8 @@ class ChangePermission(ModelPermissions):
 
 
 class BacklogCaseViewSet(mixins.UpdateModelMixin, RestrictedReadOnlyModelViewSet):
-    """Backlog cases (积案): overdue or repeated cases, each with a responsible leader, a
-    resolution plan and a target date. Update sets those three; `resolve` closes the case."""
+    """Backlog cases (积案): overdue or repeated complaints, each with a responsible leader, a
+    resolution plan and a target date. Update sets those three; `resolve` closes the complaint."""
 
     model = BacklogCase
     serializer_class = BacklogCaseSerializer

@@ -2,7 +2,7 @@
 
 - callbacks: list and retrieve within the user's scope; create records one through
   complaints.services.callbacks.record_callback, refused (403, `callback_refused`) to anyone
-  in a unit handling the case;
+  in a unit handling the complaint;
 - complaint-rates: `GET ?group_by=unit|category|region|period&period=month|quarter&start=&end=
   &region=`: the figures of the rates page, exact to two decimals as strings, "null" where
   there is nothing to divide by, with the formula version used.
@@ -118,8 +118,8 @@ RATE_PARAMETERS = [
 class ComplaintRatesViewSet(ScopedFiguresMixin, viewsets.ViewSet):
     """Complaint rates from the raw callback answers and the clocks, by the rate formula in
     force: response, resolution, satisfaction and their weighted score, on-time acceptance and
-    completion, first-contact resolution, repeat rate, transfers per case; grouped by unit,
-    category, region or period, over the cases in the user's scope."""
+    completion, first-contact resolution, repeat rate, transfers per complaint; grouped by unit,
+    category, region or period, over the complaints in the user's scope."""
 
     model = Callback
 

@@ -19,7 +19,7 @@ from complaints.models import AttributeOption, Category, CategoryAttribute, Cate
 from complaints.views.categories import explain_route
 from core.api.serializers import ScopedPrimaryKeyRelatedField, ValidatedModelSerializer
 from core.api.views import RestrictedModelViewSet
-from core.models import Department, Region
+from core.models import Department, Region, User
 
 
 class AttributeOptionSerializer(ValidatedModelSerializer):
@@ -88,7 +88,7 @@ class RouteAnswerSerializer(serializers.Serializer):
     by_sector = serializers.BooleanField(help_text="Found as the sector's lead regulator.")
 
 
-def options_prefetch(user: Any, lookup: str = "options") -> Prefetch:
+def options_prefetch(user: User, lookup: str = "options") -> Prefetch:
     return Prefetch(lookup, queryset=AttributeOption.objects.restrict(user, "view"))
 
 

@@ -1,10 +1,11 @@
-"""`/api/v1/complaints/`: cases within the user's scope, the matter only.
+"""`/api/v1/complaints/`: complaints within the user's scope, the matter only.
 
-- list (the case-list filters, `ordering`, `limit`/`offset` with `count`) and retrieve;
-- create: a clerk registers a case through `register_complaint` (all channels' one path); the
+- list (the complaint-list filters, `ordering`, `limit`/`offset` with `count`) and retrieve;
+- create: a clerk registers a complaint through `register_complaint` (all channels' one path); the
   answer carries the number, the receipt code and the query password, this once;
 - `POST complaints/{id}/transitions/{name}/` `{"version", "data"}` (workflow.api): every step
-  of the case, errors with stable codes (`version_conflict` 409, `transition_forbidden` 403, …);
+  of the complaint, errors with stable codes (`version_conflict` 409, `transition_forbidden` 403,
+  …);
 - `GET complaints/{id}/complainants/`: the identity, for staff who may see it, every showing
   audited; a 404 for the unit complained about (Letters and Visits Regulations, Arts 30, 46).
 """
@@ -99,25 +100,25 @@ class ComplaintViewSet(TransitionEndpoint, mixins.CreateModelMixin, RestrictedRe
         )
         incoming.is_valid(raise_exception=True)
         receipt = register_complaint(intake_from(incoming.validated_data), request.user)
-        case = receipt.complaint
+        complaint = receipt.complaint
         answer = {
-            "id": case.pk, "number": case.number, "receipt_code": receipt.receipt_code,
-            "query_password": receipt.query_password, "state": case.state,
-            "version": case.version,
+            "id": complaint.pk, "number": complaint.number, "receipt_code": receipt.receipt_code,
+            "query_password": receipt.query_password, "state": complaint.state,
+            "version": complaint.version,
         }  # fmt: skip
         return Response(ReceiptSerializer(answer).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses={200: ComplainantSerializer(many=True)})
     @action(detail=True, methods=["get"])
     def complainants(self, request: Request, pk: Any = None) -> Response:
-        """Who complained: each showing is written to the audit log. 404 for users the case
+        """Who complained: each showing is written to the audit log. 404 for users the complaint
         is about or who recused; 403 for roles without sight of identities."""
-        case = self.get_object()
+        complaint = self.get_object()
         if not request.user.has_perm("complaints.view_complainant"):
             raise PermissionDenied()
-        if not protection.may_see_identity(request.user, case):
+        if not protection.may_see_identity(request.user, complaint):
             raise Http404
-        people = protection.reveal(request.user, case)
+        people = protection.reveal(request.user, complaint)
         return Response(ComplainantSerializer(people, many=True).data)
 
 

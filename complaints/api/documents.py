@@ -1,4 +1,4 @@
-"""`/api/v1/case-documents/`: a case's written documents (notices, the four-part opinions).
+"""`/api/v1/case-documents/`: a complaint's written documents (notices, the four-part opinions).
 
 - list (`?complaint=`, `?kind=`, `?state=`) and retrieve, within the user's scope;
 - create: an opinion draft `{"complaint", "kind", "request", "facts_and_reasons", "decision",
@@ -6,12 +6,12 @@
 - PATCH `{"version", ...text}` edits a draft opinion or an undelivered notice;
 - `POST …/{id}/transitions/{submit|approve|send_back|deliver}/` `{"version", "data"}`
   (workflow.api); deliver takes `{"delivered_at", "delivery_method", "delivery_proof"}` (and
-  scans as multipart `proof` files) and, for an opinion, moves the case on with the review
+  scans as multipart `proof` files) and, for an opinion, moves the complaint on with the review
   window starting at `delivered_at` (Arts 35–36);
 - `GET …/{id}/pdf/`: the document, addressed to the complainant (404 for the unit complained
   about, 403 without sight of identity; each download audited).
 
-The complainant's review and re-review requests and a re-review hearing are the case's own
+The complainant's review and re-review requests and a re-review hearing are the complaint's own
 transitions (`/api/v1/complaints/{id}/transitions/request_review/` …). Errors carry stable
 codes; never a 500.
 """
@@ -104,7 +104,7 @@ class CaseDocumentViewSet(
     mixins.UpdateModelMixin,
     RestrictedReadOnlyModelViewSet,
 ):
-    """A case's written documents: drafted, approved, delivered; their PDF."""
+    """A complaint's written documents: drafted, approved, delivered; their PDF."""
 
     model = CaseDocument
     serializer_class = CaseDocumentSerializer

@@ -4,7 +4,7 @@
 Everything is read through `restrict(user)` (outside the scope: 404) and written through
 complaints.services.handling, the same functions the pages call. A task's steps (complete,
 cancel) are its machine's transitions (`POST …/{id}/transitions/{name}/`, workflow.api), as
-are the case's (`/complaints/{id}/transitions/{route|transfer|…}/`). A refusal answers with
+are the complaint's (`/complaints/{id}/transitions/{route|transfer|…}/`). A refusal answers with
 its status and a stable `code` (`{"detail", "code"}`, core.api.exceptions), and writes nothing.
 """
 
@@ -92,7 +92,7 @@ class TransferSerializer(serializers.ModelSerializer):
 
 
 class TransferViewSet(RestrictedReadOnlyModelViewSet):
-    """Every move of a case: routed by the desk, transferred (counted), or returned by a unit
+    """Every move of a complaint: routed by the desk, transferred (counted), or returned by a unit
     as not its remit (counted), each with its reason."""
 
     model = Transfer
@@ -111,8 +111,8 @@ class NoteSerializer(serializers.ModelSerializer):
 
 
 class CaseNoteViewSet(mixins.CreateModelMixin, RestrictedReadOnlyModelViewSet):
-    """Notes on a case: internal (staff only), or `for_complainant` (shown on the portal;
-    written only by the desk and the lead unit). A unit the case is about reads only the
+    """Notes on a complaint: internal (staff only), or `for_complainant` (shown on the portal;
+    written only by the desk and the lead unit). A unit the complaint is about reads only the
     notes meant for the complainant and its own."""
 
     model = CaseNote
@@ -138,11 +138,11 @@ class CaseNoteViewSet(mixins.CreateModelMixin, RestrictedReadOnlyModelViewSet):
         return Response(NoteSerializer(note).data, status=status.HTTP_201_CREATED)
 
 
-# --- the case's handling actions -----------------------------------------------------------
+# --- the complaint's handling actions -----------------------------------------------------------
 
 
 class CaseStateSerializer(serializers.ModelSerializer):
-    """The case after a handling step: the matter's state, never who complained."""
+    """The complaint after a handling step: the matter's state, never who complained."""
 
     class Meta:
         model = Complaint
@@ -162,7 +162,7 @@ class ReferralResultSerializer(serializers.Serializer):
 
 
 class ReferralResultPermission(ModelPermissions):
-    """Recording the result needs the case's view permission here; the service checks the
+    """Recording the result needs the complaint's view permission here; the service checks the
     change permission, the scope and that the desk or the lead unit records it."""
 
     perms_map = {**ModelPermissions.perms_map, "POST": ["%(app_label)s.view_%(model_name)s"]}
@@ -194,12 +194,12 @@ class ReferralViewSet(RestrictedReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def result(self, request: Request, pk: Any = None) -> Response:
         """Record what the court, arbitrator or body did with the referred matter."""
-        case = self.get_object()
+        complaint = self.get_object()
         body = ReferralResultSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         values = body.validated_data
         done = handling.record_referral_result(
-            case, request.user, values["result"], values.get("version")
+            complaint, request.user, values["result"], values.get("version")
         )
         return Response(CaseStateSerializer(done).data)
 

@@ -1,8 +1,8 @@
 """`/api/v1/reception-days/`, `reception-appointments/` and `reception-records/`: leader
-reception days, the cases booked on them and the record of each day (scoped by region).
+reception days, the complaints booked on them and the record of each day (scoped by region).
 
 Booking, marking and recording go through `complaints.services.reception`, as on the pages:
-capacity, one booking of a case a day and the instruction notes hold for both.
+capacity, one booking of a complaint a day and the instruction notes hold for both.
 """
 
 from __future__ import annotations
@@ -81,8 +81,8 @@ class MarkSerializer(serializers.Serializer):
 
 
 class ReceptionAppointmentViewSet(mixins.CreateModelMixin, RestrictedReadOnlyModelViewSet):
-    """Cases booked on reception days. Create books (the desk): the day's hours and capacity
-    hold and a case is booked once a day. `POST …/{id}/mark/` records received, missed or
+    """Complaints booked on reception days. Create books (the desk): the day's hours and capacity
+    hold and a complaint is booked once a day. `POST …/{id}/mark/` records received, missed or
     cancelled."""
 
     model = ReceptionAppointment
@@ -133,8 +133,8 @@ class RecordInputSerializer(serializers.Serializer):
 
 
 class ReceptionRecordViewSet(mixins.CreateModelMixin, RestrictedReadOnlyModelViewSet):
-    """The record of a reception day, linked to the cases received. Create (or post again to
-    rewrite) with the summary and the leader's instructions; each case received gets the
+    """The record of a reception day, linked to the complaints received. Create (or post again to
+    rewrite) with the summary and the leader's instructions; each complaint received gets the
     instructions as an internal note."""
 
     model = ReceptionRecord

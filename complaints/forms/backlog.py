@@ -63,7 +63,7 @@ class BacklogPlanForm(forms.Form):
     plan = forms.CharField(label=_("Resolution plan"), widget=forms.Textarea(attrs={"rows": 4}))
     target_date = forms.DateField(label=_("Target date"), widget=DateInput())
 
-    def __init__(self, *args: Any, user: Any, backlog: BacklogCase, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, backlog: BacklogCase, **kwargs: Any) -> None:
         kwargs.setdefault(
             "initial",
             {

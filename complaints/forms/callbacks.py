@@ -12,7 +12,7 @@ from complaints.choices import CallbackSource, Satisfaction
 from complaints.models import Callback
 from complaints.services.rates import GROUPINGS, PERIODS
 from core.forms import DateInput, style_for_bootstrap
-from core.models import Region
+from core.models import Region, User
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 
@@ -63,7 +63,7 @@ class CallbackFilterSet(django_filters.FilterSet):
 
 
 class RatesForm(forms.Form):
-    """How the rates page groups and limits the cases (also the API's query parameters)."""
+    """How the rates page groups and limits the complaints (also the API's query parameters)."""
 
     group_by = forms.ChoiceField(
         label=_("Group by"), choices=list(GROUPINGS.items()), required=False
@@ -75,7 +75,7 @@ class RatesForm(forms.Form):
         queryset=Region.objects.none(), label=_("Within"), required=False
     )
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         region = self.fields["region"]
         assert isinstance(region, forms.ModelChoiceField)

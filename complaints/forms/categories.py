@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from complaints.models import AttributeOption, Category, CategoryAttribute, CategoryRoute
 from core.forms import RestrictedModelForm, style_for_bootstrap
-from core.models import Region
+from core.models import Region, User
 
 
 class CategoryForm(RestrictedModelForm):
@@ -44,7 +44,7 @@ class RoutingTestForm(forms.Form):
     category = forms.ModelChoiceField(Category.objects.none(), label=_("Category"))
     region = forms.ModelChoiceField(Region.objects.none(), label=_("Where"))
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         category = self.fields["category"]
         region = self.fields["region"]

@@ -1,4 +1,4 @@
-"""Forms of a case's written documents: drafting and editing an opinion, a notice, sending
+"""Forms of a complaint's written documents: drafting and editing an opinion, a notice, sending
 back, recording delivery, and the complainant's review requests. Plain forms: the services in
 complaints.services.documents and .reviews check and write."""
 
@@ -82,7 +82,7 @@ class SendBackForm(VersionedForm):
     return_reason = _text(_("Why it is sent back"), required=True)
 
 
-# The forms of the document's and the case's transitions: their field names are the
+# The forms of the document's and the complaint's transitions: their field names are the
 # transitions' own (the API's `data` keys); files come under their attachment kind.
 class DeliveryForm(VersionedForm):
     delivered_at = forms.DateTimeField(

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from complaints.choices import TaskRole
 from complaints.models import Complaint
 from core.forms import style_for_bootstrap
-from core.models import Department
+from core.models import Department, User
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -27,26 +27,26 @@ class DateTimeInput(forms.DateTimeInput):
 
 
 class HandlingForm(forms.Form):
-    """Carries the version of the case the page showed: a stale page is refused."""
+    """Carries the version of the complaint the page showed: a stale page is refused."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args: Any, user: Any, case: Complaint | None = None, **kwargs: Any):
+    def __init__(self, *args: Any, user: User, complaint: Complaint | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.user = user
         for field in self.fields.values():
             if isinstance(field, forms.ModelChoiceField):
-                field.queryset = units_for(user, case)
+                field.queryset = units_for(user, complaint)
         style_for_bootstrap(self)
 
 
-def units_for(user: Any, case: Complaint | None) -> QuerySet[Department]:
-    """Units the user may name on the case: those in the user's view, and every unit of the
+def units_for(user: User, complaint: Complaint | None) -> QuerySet[Department]:
+    """Units the user may name on the complaint: those in the user's view, and every unit of the
     governments over the place of the matter (a unit leader asks the water bureau to assist
     without having the water bureau in scope; naming a unit reads nothing of it)."""
     units = Department.objects.restrict(user, "view")
-    if case is not None:
-        codes = case.region.path.strip("/").split("/")
+    if complaint is not None:
+        codes = complaint.region.path.strip("/").split("/")
         units = units | Department.objects.filter(region__code__in=codes)
     return units.distinct().order_by("name")
 

@@ -30,7 +30,7 @@ from core.forms import style_for_bootstrap
 from core.models import Department, Premises, Region, User
 from core.scoping import scope_of, within_paths
 
-# The channels a clerk registers; the portal and Open311 create their own cases.
+# The channels a clerk registers; the portal and Open311 create their own complaints.
 DESK_CHANNELS = (Channel.LETTER, Channel.VISIT, Channel.PHONE, Channel.HOTLINE, Channel.WEB)
 PHONE = re.compile(r"^[0-9+\-() ]{3,32}$")
 ID_NUMBER = re.compile(r"^[0-9A-Za-z]{6,32}$")
@@ -73,7 +73,7 @@ class RegionChoiceField(forms.ModelChoiceField):
         return f"{'\u3000' * max(obj.depth - 2, 0)}{obj.name}"
 
 
-def regions_in_area(user: Any) -> QuerySet[Region]:
+def regions_in_area(user: User) -> QuerySet[Region]:
     """Regions a user's desk covers: their scope regions and everything below (never the
     regions above, which `restrict("view")` shows for breadcrumbs)."""
     scope = scope_of(user)
@@ -89,7 +89,7 @@ class StaffChoiceField(forms.ModelMultipleChoiceField):
         return f"{full_name} ({obj.username})" if full_name else obj.username
 
 
-def staff_choices(user: Any) -> QuerySet[User]:
+def staff_choices(user: User) -> QuerySet[User]:
     """Staff of the units the clerk can see (a respondent may be a named official)."""
     units = Department.objects.restrict(user, "view")
     return (
@@ -142,11 +142,11 @@ class IntakeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("A matter concluded after re-review (Art. 36): why it is accepted again."),
     )  # fmt: skip
-    # "" (not decided yet), "new", or the pk of the open case to link the contact to.
+    # "" (not decided yet), "new", or the pk of the open complaint to link the contact to.
     decision = forms.CharField(required=False, widget=forms.HiddenInput())
     repeat_note = forms.CharField(label=_("Note on the repeat"), required=False, max_length=500)
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
         fields: Any = self.fields

@@ -1,4 +1,4 @@
-"""Forms of the reception-day pages: the schedule, booking a case, and the record."""
+"""Forms of the reception-day pages: the schedule, booking a complaint, and the record."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from complaints.models import Complaint, ReceptionDay
 from core.forms import DateInput, RestrictedModelForm, style_for_bootstrap
+from core.models import User
 
 LEADER_ROLE = "government_leader"
 
@@ -26,7 +27,7 @@ class ReceptionDayForm(RestrictedModelForm):
         fields = ["leader", "region", "day", "starts", "ends", "place", "capacity", "cancelled"]
         widgets = {"day": DateInput(), "starts": TimeInput(), "ends": TimeInput()}
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, user=user, **kwargs)
         # Leaders only: the people who hold the government-leader role.
         leader = cast(forms.ModelChoiceField, self.fields["leader"])
@@ -43,12 +44,12 @@ class ReceptionDayForm(RestrictedModelForm):
 
 
 class BookingForm(forms.Form):
-    """The desk books a case (by its number) for a time on the day."""
+    """The desk books a complaint (by its number) for a time on the day."""
 
     number = forms.CharField(label=_("Case number"), max_length=32)
     at = forms.TimeField(label=_("Time"), widget=TimeInput())
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
         style_for_bootstrap(self)

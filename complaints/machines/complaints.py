@@ -8,9 +8,9 @@ to the desk); a matter may be referred to another procedure (诉访分离, Art. 
 Review and re-review windows run from the recorded delivery of the written opinion; the
 re-review clock pauses for a hearing. Services (complaints.services) wrap these transitions
 with the records they need (transfers, documents) in the same transaction; the machine's door
-(complaints.services.case_transitions) leads every page and API call to them.
+(complaints.services.complaint_transitions) leads every page and API call to them.
 
-Who may act is declared here and checked by the engine only: the unit or person a case is
+Who may act is declared here and checked by the engine only: the unit or person a complaint is
 about, and staff who stepped aside, never act on it (a guard of the whole machine, Arts 30,
 46); accepting, objecting and extending are the lead unit's own acts (a guard of those steps).
 """
@@ -25,8 +25,21 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from complaints.choices import ComplaintState, DocumentKind, DocumentState
-from complaints.models import HANDLE_CLOCK, HANDLING_CLOCKS, Complaint
+from complaints.choices import (
+    HANDLE_CLOCK,
+    HANDLING_CLOCKS,
+    RECEIPT_NOTICE,
+    REGISTER_ROUTE,
+    REMIT_OBJECTION,
+    REREVIEW_OPINION,
+    REREVIEW_REQUEST,
+    REVIEW_OPINION,
+    REVIEW_REQUEST,
+    ComplaintState,
+    DocumentKind,
+    DocumentState,
+)
+from complaints.models import Complaint
 from complaints.services.protection import is_shielded_from
 from core.models import Department, User
 from core.scoping import scope_of
@@ -34,13 +47,6 @@ from workflow.calendar import format_due
 from workflow.clocks import open_clocks
 from workflow.machine import Machine, Notify, StartClock, Transition, register
 
-REGISTER_ROUTE = "complaints.register_route"
-RECEIPT_NOTICE = "complaints.receipt_notice"
-REMIT_OBJECTION = "complaints.remit_objection"
-REVIEW_REQUEST = "complaints.review_request"
-REVIEW_OPINION = "complaints.review_opinion"
-REREVIEW_REQUEST = "complaints.rereview_request"
-REREVIEW_OPINION = "complaints.rereview_opinion"
 ALL_CLOCKS = (
     REGISTER_ROUTE, RECEIPT_NOTICE, REMIT_OBJECTION, *HANDLING_CLOCKS, REVIEW_REQUEST,
     REVIEW_OPINION, REREVIEW_REQUEST, REREVIEW_OPINION,
@@ -69,7 +75,9 @@ def desk_clerks(complaint: Complaint) -> Iterable[User]:
     ).distinct()
 
 
-def not_a_respondent(complaint: Complaint, user: Any, data: dict[str, Any]) -> str | Promise | None:
+def not_a_respondent(
+    complaint: Complaint, user: User, data: dict[str, Any]
+) -> str | Promise | None:
     # Arts 30 and 46: the matter never goes to the unit it is about.
     unit = data.get("department") or complaint.department
     unit_id: Any = getattr(unit, "pk", unit)
@@ -78,7 +86,7 @@ def not_a_respondent(complaint: Complaint, user: Any, data: dict[str, Any]) -> s
     return None
 
 
-def not_shielded(complaint: Complaint, user: Any) -> str | Promise | None:
+def not_shielded(complaint: Complaint, user: User) -> str | Promise | None:
     # Arts 30, 46: the unit or person complained about, or staff who stepped aside, may read
     # the matter but take no step on it.
     if is_shielded_from(user, complaint):
@@ -86,9 +94,10 @@ def not_shielded(complaint: Complaint, user: Any) -> str | Promise | None:
     return None
 
 
-def member_of_lead_unit(complaint: Complaint, user: Any) -> str | Promise | None:
+def member_of_lead_unit(complaint: Complaint, user: User) -> str | Promise | None:
     """Accepting, objecting and extending are the lead unit's own acts (Arts 23, 34): a user
-    of another unit that merely sees the case (an assisting or a named unit) cannot take them."""
+    of another unit that merely sees the complaint (an assisting or a named unit) cannot take
+    them."""
     scope = scope_of(user)
     # The stored lead unit: an objection has cleared `department` on the record by now.
     stored = Complaint.objects.filter(pk=complaint.pk).values_list("department_id", flat=True)
@@ -99,7 +108,7 @@ def member_of_lead_unit(complaint: Complaint, user: Any) -> str | Promise | None
     return _("Only the staff of the lead unit (%(unit)s) can do this.") % {"unit": unit or "—"}
 
 
-def another_unit(complaint: Complaint, user: Any, data: dict[str, Any]) -> str | Promise | None:
+def another_unit(complaint: Complaint, user: User, data: dict[str, Any]) -> str | Promise | None:
     # Compared with the stored lead unit: data["department"] has been applied by now.
     stored = Complaint.objects.filter(pk=complaint.pk).values_list("department_id", flat=True)
     if complaint.department_id is not None and complaint.department_id == stored.first():
@@ -108,7 +117,7 @@ def another_unit(complaint: Complaint, user: Any, data: dict[str, Any]) -> str |
 
 
 def within_objection_window(
-    complaint: Complaint, user: Any, data: dict[str, Any]
+    complaint: Complaint, user: User, data: dict[str, Any]
 ) -> str | Promise | None:
     # Art. 23: a unit that holds the matter is not its remit says so within 5 working days.
     clock = open_clocks(complaint, (REMIT_OBJECTION,)).first()
@@ -121,7 +130,7 @@ def within_objection_window(
 
 
 def extension_allowed(
-    complaint: Complaint, user: Any, data: dict[str, Any]
+    complaint: Complaint, user: User, data: dict[str, Any]
 ) -> str | Promise | None:
     # Art. 34: at most 30 days more in total, and only on the 60-day handling time.
     clock = open_clocks(complaint, (HANDLE_CLOCK,)).first()
@@ -146,10 +155,10 @@ def extension_allowed(
 
 
 def opinion_approved(kind: str) -> Any:
-    """The case moves on only with an approved opinion of the stage's own kind (an opinion
+    """The complaint moves on only with an approved opinion of the stage's own kind (an opinion
     delivered earlier does not stand in for the review opinion)."""
 
-    def check(complaint: Complaint, user: Any, data: dict[str, Any]) -> str | Promise | None:
+    def check(complaint: Complaint, user: User, data: dict[str, Any]) -> str | Promise | None:
         approved = complaint.documents.filter(
             kind=kind, state__in=(DocumentState.APPROVED, DocumentState.DELIVERED)
         )
@@ -161,7 +170,7 @@ def opinion_approved(kind: str) -> Any:
 
 
 def _within(window: str, requested_field: str) -> Any:
-    def check(complaint: Complaint, user: Any, data: dict[str, Any]) -> str | Promise | None:
+    def check(complaint: Complaint, user: User, data: dict[str, Any]) -> str | Promise | None:
         clock = open_clocks(complaint, (window,)).first()
         requested = getattr(complaint, requested_field)
         if clock is not None and requested is not None and requested > clock.due:
@@ -174,7 +183,7 @@ def _within(window: str, requested_field: str) -> Any:
 COMPLAINT = register(
     Machine(
         model=Complaint,
-        door="complaints.services.case_transitions.fire_case_transition",
+        door="complaints.services.complaint_transitions.fire_complaint_transition",
         guards=(not_shielded,),
         states=ComplaintState,
         initial=ComplaintState.RECEIVED,
@@ -188,7 +197,7 @@ COMPLAINT = register(
                 start=(StartClock(REMIT_OBJECTION, anchor="routed_at"),),
                 notify=(Notify(unit_staff, "complaint.assigned"),),
             ),
-            # The desk moves a case to another unit with a reason (complaints.services.handling
+            # The desk moves a complaint to another unit with a reason (complaints.services.handling
             # .transfer records it and counts it): the new unit accepts it afresh.
             Transition(
                 "transfer", _("Transfer to another unit"),

@@ -11,12 +11,13 @@ from django.utils.translation import gettext_lazy as _
 from complaints.choices import OPINION_KINDS, DocumentState
 from complaints.machines.complaints import CLERK, HANDLERS, LEADER
 from complaints.models import CaseDocument
+from core.models import User
 from workflow.machine import Machine, Transition, register
 
 FOUR_PARTS = ("request", "facts_and_reasons", "decision", "legal_basis", "outcome")
 
 
-def four_parts_written(doc: CaseDocument, user: Any, data: dict[str, Any]) -> str | Promise | None:
+def four_parts_written(doc: CaseDocument, user: User, data: dict[str, Any]) -> str | Promise | None:
     # Letters and Visits Regulations 2022, Art. 33: request, facts and reasons, decision, basis.
     if doc.kind in OPINION_KINDS and any(not getattr(doc, part) for part in FOUR_PARTS):
         return _("An opinion needs all four parts and an outcome before it is submitted.")
@@ -25,7 +26,7 @@ def four_parts_written(doc: CaseDocument, user: Any, data: dict[str, Any]) -> st
     return None
 
 
-def not_the_drafter(doc: CaseDocument, user: Any, data: dict[str, Any]) -> str | Promise | None:
+def not_the_drafter(doc: CaseDocument, user: User, data: dict[str, Any]) -> str | Promise | None:
     if doc.drafted_by_id == user.pk:
         return _("Someone other than the drafter approves a document.")
     return None

@@ -1,4 +1,4 @@
-"""A unit's task on a case: open → done (with its result) or cancelled by the desk."""
+"""A unit's task on a complaint: open → done (with its result) or cancelled by the desk."""
 
 from __future__ import annotations
 

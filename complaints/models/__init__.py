@@ -1,13 +1,7 @@
 from complaints.models.backlog import BacklogCase, BacklogRule
 from complaints.models.callbacks import Callback, RateFormula
 from complaints.models.categories import AttributeOption, Category, CategoryAttribute, CategoryRoute
-from complaints.models.complaints import (
-    HANDLE_CLOCK,
-    HANDLING_CLOCKS,
-    Complaint,
-    ComplaintAttributeValue,
-    complaint_matter_scope,
-)
+from complaints.models.complaints import Complaint, ComplaintAttributeValue, complaint_scope
 from complaints.models.documents import CaseDocument
 from complaints.models.handling import CaseNote, HandlingTask, RepeatContact, Transfer
 from complaints.models.identity import Complainant, ComplaintOriginal, Recusal, Respondent
@@ -15,8 +9,6 @@ from complaints.models.open311 import Open311Client
 from complaints.models.reception import ReceptionAppointment, ReceptionDay, ReceptionRecord
 
 __all__ = [
-    "HANDLE_CLOCK",
-    "HANDLING_CLOCKS",
     "AttributeOption",
     "BacklogCase",
     "BacklogRule",
@@ -40,5 +32,5 @@ __all__ = [
     "RepeatContact",
     "Respondent",
     "Transfer",
-    "complaint_matter_scope",
+    "complaint_scope",
 ]

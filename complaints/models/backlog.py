@@ -15,7 +15,7 @@ from core.scoping import Scope
 
 
 class BacklogRule(models.Model):
-    """When a case becomes a backlog case; a region may set its own version."""
+    """When a complaint becomes a backlog case; a region may set its own version."""
 
     version = models.PositiveSmallIntegerField(_("version"), default=1)
     jurisdiction = models.ForeignKey(
@@ -52,7 +52,7 @@ class BacklogCase(Restricted):
     state = models.CharField(
         _("state"), max_length=16, choices=BacklogState.choices, default=BacklogState.OPEN
     )
-    # Copied from the case so the backlog list scopes with one filter.
+    # Copied from the complaint so the backlog list scopes with one filter.
     region = models.ForeignKey(
         Region, verbose_name=_("where"), on_delete=models.PROTECT, related_name="+"
     )

@@ -13,23 +13,20 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from complaints.choices import Channel, HotlineLimit, OpinionOutcome, ReferralBody
+from complaints.choices import HANDLE_CLOCK, Channel, HotlineLimit, OpinionOutcome, ReferralBody
 from complaints.models.categories import Category
-from core.models import Department, Premises, Region, User
+from core.models import Attachment, Department, Premises, Region, User
 from core.models.scoped import Restricted
 from core.scoping import Scope
 from workflow.models import StatefulModel
 
-HANDLE_CLOCK = "complaints.handle"
-# Every clock kind a case may be handled on: the statutory 60 days or a 12345 limit.
-HANDLING_CLOCKS = (HANDLE_CLOCK, *HotlineLimit.values)
 
-
-def complaint_matter_scope(scope: Scope, via: str = "", action: str = "view") -> Q:
-    """Cases (reached through `via`, e.g. "complaint__") a user answers for: where the matter
+def complaint_scope(scope: Scope, via: str = "", action: str = "view") -> Q:
+    """Complaints (reached through `via`, e.g. "complaint__") a user answers for: where the matter
     is, the lead unit, a unit with a task on it, and, to read only, the unit complained about
-    (it may open the case to explain itself, never act on it nor see the complainant: see
+    (it may open the complaint to explain itself, never act on it nor see the complainant: see
     Complainant.protection_filter)."""
+    # complaints.models.handling and .identity import Complaint from this module.
     from complaints.models.handling import HandlingTask
     from complaints.models.identity import Respondent
 
@@ -46,7 +43,7 @@ def complaint_matter_scope(scope: Scope, via: str = "", action: str = "view") ->
 
 class Complaint(Restricted, StatefulModel):
     number = models.CharField(_("number"), max_length=32, unique=True)
-    # What the complainant holds to track the case without an account (portal, Open311 token).
+    # What the complainant holds to track the complaint without an account (portal, Open311 token).
     receipt_code = models.CharField(_("receipt code"), max_length=16, unique=True)
     query_password = models.CharField(_("query password"), max_length=128)
     service_request_token = models.UUIDField(_("Open311 token"), unique=True, null=True, blank=True)
@@ -151,11 +148,11 @@ class Complaint(Restricted, StatefulModel):
 
     @classmethod
     def scope_filter(cls, scope: Scope, action: str) -> Q:
-        return complaint_matter_scope(scope, action=action)
+        return complaint_scope(scope, action=action)
 
     @property
     def handling_clock_kind(self) -> str:
-        """A 12345 case runs its category's hotline limit; any other the 60 days of Art. 34."""
+        """A 12345 complaint runs its category's hotline limit; any other the 60 days of Art. 34."""
         if self.channel != Channel.HOTLINE:
             return HANDLE_CLOCK
         node: Category | None = self.category
@@ -166,13 +163,12 @@ class Complaint(Restricted, StatefulModel):
         return HotlineLimit.GENERAL.value
 
     def attachment_count(self, kind: str) -> int:
-        from core.models import Attachment
-
         return Attachment.objects.of(self, kind).count()
 
 
 class ComplaintScoped(Restricted):
-    """Scoped as the case it belongs to (`scope_via`): whoever may see the case sees it."""
+    """Scoped as the complaint it belongs to (`scope_via`): whoever may see the complaint sees
+    it."""
 
     scope_via: ClassVar[str] = "complaint__"
 
@@ -181,11 +177,11 @@ class ComplaintScoped(Restricted):
 
     @classmethod
     def scope_filter(cls, scope: Scope, action: str) -> Q:
-        return complaint_matter_scope(scope, cls.scope_via, action)
+        return complaint_scope(scope, cls.scope_via, action)
 
 
 class OnComplaint(ComplaintScoped):
-    """A record of one case, not listed from the case's side."""
+    """A record of one complaint, not listed from the complaint's side."""
 
     complaint = models.ForeignKey(
         Complaint, verbose_name=_("complaint"), on_delete=models.CASCADE, related_name="+"

@@ -1,4 +1,4 @@
-"""Written documents of a case: notices, and the written opinions with their four parts.
+"""Written documents of a complaint: notices, and the written opinions with their four parts.
 
 An opinion is drafted by the handling unit, approved by its leader and delivered; the review
 windows run from the recorded delivery (Letters and Visits Regulations 2022, Arts 35–36).
@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from complaints.choices import DeliveryMethod, DocumentKind, OpinionOutcome
 from complaints.models.complaints import Complaint, ComplaintScoped
-from core.models import User
+from core.models import Attachment, User
 from workflow.models import StatefulModel
 
 
@@ -71,6 +71,4 @@ class CaseDocument(ComplaintScoped, StatefulModel):
         return self.complaint.get_absolute_url()
 
     def attachment_count(self, kind: str) -> int:
-        from core.models import Attachment
-
         return Attachment.objects.of(self, kind).count()

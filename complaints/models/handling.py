@@ -1,4 +1,4 @@
-"""Handling a case: unit tasks, transfers between units, notes, and repeats of the matter."""
+"""Handling a complaint: unit tasks, transfers between units, notes, and repeats of the matter."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from complaints.choices import Channel, TaskRole, TransferKind
-from complaints.models.complaints import Complaint, OnComplaint, complaint_matter_scope
+from complaints.models.complaints import Complaint, OnComplaint, complaint_scope
+from complaints.models.identity import identity_protection
 from core.models import Department, User
 from core.models.scoped import Restricted
 from core.scoping import Scope
@@ -15,7 +16,7 @@ from workflow.models import StatefulModel
 
 
 class HandlingTask(Restricted, StatefulModel):
-    """What one unit does on the case: the lead unit's and each assisting unit's own task."""
+    """What one unit does on the complaint: the lead unit's and each assisting unit's own task."""
 
     complaint = models.ForeignKey(
         Complaint, verbose_name=_("complaint"), on_delete=models.CASCADE, related_name="tasks"
@@ -43,7 +44,7 @@ class HandlingTask(Restricted, StatefulModel):
         verbose_name_plural = _("handling tasks")
         indexes = [
             models.Index(fields=["department", "state", "due"], name="task_unit_due"),
-            # The scope filter asks "cases this unit has a task on": answered from the index.
+            # The scope filter asks "complaints this unit has a task on": answered from the index.
             models.Index(fields=["department", "complaint"], name="task_unit_case"),
         ]
 
@@ -60,7 +61,7 @@ class HandlingTask(Restricted, StatefulModel):
     @classmethod
     def scope_filter(cls, scope: Scope, action: str) -> Q:
         if action == "view":
-            return complaint_matter_scope(scope, "complaint__", action)
+            return complaint_scope(scope, "complaint__", action)
         # Only the unit holding the task (and the territory) work it.
         return Q(department_id__in=scope.department_ids) | Q(
             complaint__region_id__in=scope.region_ids
@@ -68,7 +69,7 @@ class HandlingTask(Restricted, StatefulModel):
 
 
 class Transfer(OnComplaint):
-    """A move of the case to a unit, with its reason (transfers are counted, DESIGN.md §6)."""
+    """A move of the complaint to a unit, with its reason (transfers are counted, DESIGN.md §6)."""
 
     kind = models.CharField(_("kind"), max_length=16, choices=TransferKind.choices)
     from_department = models.ForeignKey(
@@ -113,17 +114,16 @@ class CaseNote(OnComplaint):
 
     @classmethod
     def protection_filter(cls, scope: Scope) -> Q:
-        """Internal notes may quote the complainant (Arts 30, 46): the unit or person the case
+        """Internal notes may quote the complainant (Arts 30, 46): the unit or person the complaint
         is about, and staff who stepped aside, read only what the complainant is told and
         their own notes."""
-        from complaints.models.identity import identity_protection
 
         mine = Q(author_id=scope.user_id) if scope.user_id is not None else Q(pk__in=[])
         return identity_protection(scope) | Q(for_complainant=True) | mine
 
 
 class RepeatContact(OnComplaint):
-    """The same matter brought again (any channel) while the case is open: linked, not opened
+    """The same matter brought again (any channel) while the complaint is open: linked, not opened
     twice (Letters and Visits Regulations 2022, Art. 19). Its complainants are protected."""
 
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)

@@ -21,9 +21,9 @@ from core.scoping import Scope
 IDENTITY_FIELDS = ("name", "id_number", "phone", "address", "email")
 
 
-def identity_protection(scope: Scope, case_field: str = "complaint_id") -> Q:
-    """Leave out cases (by `case_field`) that name the user, the user's unit or premises as
-    respondent, and cases the user recused from."""
+def identity_protection(scope: Scope, complaint_field: str = "complaint_id") -> Q:
+    """Leave out complaints (by `complaint_field`) that name the user, the user's unit or premises
+    as respondent, and complaints the user recused from."""
     named = Q(user_id=scope.user_id) if scope.user_id is not None else Q(pk__in=[])  # type: ignore[misc]
     if scope.department_ids:
         named |= Q(department_id__in=scope.department_ids)
@@ -31,11 +31,13 @@ def identity_protection(scope: Scope, case_field: str = "complaint_id") -> Q:
         named |= Q(premises_id__in=scope.premises_ids)
     respondent_of = Respondent.objects.filter(named).values("complaint_id")
     recused_from = Recusal.objects.filter(user_id=scope.user_id or 0).values("complaint_id")
-    return ~Q(**{f"{case_field}__in": respondent_of}) & ~Q(**{f"{case_field}__in": recused_from})
+    return ~Q(**{f"{complaint_field}__in": respondent_of}) & ~Q(
+        **{f"{complaint_field}__in": recused_from}
+    )
 
 
 class ProtectedRecord(OnComplaint):
-    """Identity or original material of one case."""
+    """Identity or original material of one complaint."""
 
     class Meta:
         abstract = True

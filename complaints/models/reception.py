@@ -1,5 +1,5 @@
 """Leader reception days (领导接访日): the schedule, appointments, and the record of the day
-linked to the cases received."""
+linked to the complaints received."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from complaints.choices import AppointmentState
-from complaints.models.complaints import Complaint, complaint_matter_scope
+from complaints.models.complaints import Complaint, complaint_scope
 from core.models import Region, User
 from core.models.scoped import InRegion, Restricted
 from core.scoping import Scope
@@ -68,7 +68,7 @@ class ReceptionAppointment(Restricted):
 
     @classmethod
     def scope_filter(cls, scope: Scope, action: str) -> Q:
-        return Q(day__region_id__in=scope.region_ids) | complaint_matter_scope(
+        return Q(day__region_id__in=scope.region_ids) | complaint_scope(
             scope, "complaint__", action
         )
 

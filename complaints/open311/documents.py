@@ -1,5 +1,5 @@
 """What Open311 shows: services (the public matter categories), service definitions (their
-questions) and service requests (cases), field by field as GeoReport v2 names them.
+questions) and service requests (complaints), field by field as GeoReport v2 names them.
 
 A request document is a public read of a public matter. It carries the matter as the desk
 registered it (the summary), never the complainant's own words, name, phone or email
@@ -15,15 +15,15 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext as _
 
-from complaints.choices import OPEN_STATES, ComplaintState
-from complaints.machines.complaints import REGISTER_ROUTE, REREVIEW_OPINION, REVIEW_OPINION
-from complaints.models import (
+from complaints.choices import (
     HANDLING_CLOCKS,
-    CaseNote,
-    Category,
-    CategoryAttribute,
-    Complaint,
+    OPEN_STATES,
+    REGISTER_ROUTE,
+    REREVIEW_OPINION,
+    REVIEW_OPINION,
+    ComplaintState,
 )
+from complaints.models import CaseNote, Category, CategoryAttribute, Complaint
 from complaints.open311.formats import w3_datetime
 from workflow.choices import OPEN_CLOCK_STATES
 from workflow.models import Clock
@@ -109,73 +109,81 @@ def service_notice(state: str) -> str:
 
 
 def public_requests() -> QuerySet[Complaint]:
-    """Cases of the categories offered to citizens, with what a request document reads."""
+    """Complaints of the categories offered to citizens, with what a request document reads."""
     return Complaint.objects.filter(category__public=True).select_related(
         "category", "department", "region"
     )
 
 
-def request_documents(cases: Iterable[Complaint]) -> list[dict[str, Any]]:
-    """Documents of `cases` in three queries whatever their number (cases, clocks, notes)."""
-    cases = list(cases)
-    due = expected_dues(cases)
-    notes = public_notes(cases)
-    return [request_document(case, due.get(case.pk), notes.get(case.pk)) for case in cases]
+def request_documents(complaints: Iterable[Complaint]) -> list[dict[str, Any]]:
+    """Documents of `complaints` in three queries whatever their number (complaints, clocks,
+    notes)."""
+    complaints = list(complaints)
+    due = expected_dues(complaints)
+    notes = public_notes(complaints)
+    return [
+        request_document(complaint, due.get(complaint.pk), notes.get(complaint.pk))
+        for complaint in complaints
+    ]
 
 
-def request_document(case: Complaint, due: Any, note: str | None) -> dict[str, Any]:
-    status = open311_status(case.state)
+def request_document(complaint: Complaint, due: Any, note: str | None) -> dict[str, Any]:
+    status = open311_status(complaint.state)
     return {
-        "service_request_id": case.number,
+        "service_request_id": complaint.number,
         "status": status,
         "status_notes": note,
-        "service_name": case.category.name,
-        "service_code": case.category.code,
-        "description": case.summary or None,
-        "agency_responsible": case.department.name if case.department else None,
-        "service_notice": service_notice(case.state),
-        "requested_datetime": w3_datetime(case.received_at),
-        "updated_datetime": w3_datetime(case.updated),
+        "service_name": complaint.category.name,
+        "service_code": complaint.category.code,
+        "description": complaint.summary or None,
+        "agency_responsible": complaint.department.name if complaint.department else None,
+        "service_notice": service_notice(complaint.state),
+        "requested_datetime": w3_datetime(complaint.received_at),
+        "updated_datetime": w3_datetime(complaint.updated),
         "expected_datetime": w3_datetime(due) if status == "open" else None,
-        "address": case.address or None,
-        "address_id": case.region.code,
+        "address": complaint.address or None,
+        "address_id": complaint.region.code,
         "zipcode": None,
-        "lat": float(case.lat) if case.lat is not None else None,
-        "long": float(case.long) if case.long is not None else None,
+        "lat": float(complaint.lat) if complaint.lat is not None else None,
+        "long": float(complaint.long) if complaint.long is not None else None,
         # Media sent with a request is the complainant's material and stays protected.
         "media_url": None,
     }
 
 
-def expected_dues(cases: Sequence[Complaint]) -> dict[int, Any]:
-    """When each open case is due an answer: its open handling or (re-)review opinion clock,
+def expected_dues(complaints: Sequence[Complaint]) -> dict[int, Any]:
+    """When each open complaint is due an answer: its open handling or (re-)review opinion clock,
     else its register-and-route clock (none while a unit decides whether to accept it)."""
-    if not cases:
+    if not complaints:
         return {}
     kinds = (REGISTER_ROUTE, *HANDLING_CLOCKS, REVIEW_OPINION, REREVIEW_OPINION)
     clocks = Clock.objects.filter(
         content_type=ContentType.objects.get_for_model(Complaint),
-        object_id__in=[case.pk for case in cases],
+        object_id__in=[complaint.pk for complaint in complaints],
         state__in=OPEN_CLOCK_STATES,
         kind__in=kinds,
     ).values_list("object_id", "kind", "due")
     dues: dict[int, Any] = {}
-    for case_id, _kind, due in sorted(clocks, key=lambda row: row[1] != REGISTER_ROUTE):
-        dues[case_id] = due  # handling clocks sort last and win
+    for complaint_id, _kind, due in sorted(clocks, key=lambda row: row[1] != REGISTER_ROUTE):
+        dues[complaint_id] = due  # handling clocks sort last and win
     return dues
 
 
-def public_notes(cases: Sequence[Complaint]) -> dict[int, str]:
-    """What each case tells the complainant: its public note, else the latest note written for
+def public_notes(complaints: Sequence[Complaint]) -> dict[int, str]:
+    """What each complaint tells the complainant: its public note, else the latest note written for
     the complainant. Internal notes never leave the building."""
-    notes = {case.pk: case.public_note for case in cases if case.public_note.strip()}
-    missing = [case.pk for case in cases if case.pk not in notes]
+    notes = {
+        complaint.pk: complaint.public_note
+        for complaint in complaints
+        if complaint.public_note.strip()
+    }
+    missing = [complaint.pk for complaint in complaints if complaint.pk not in notes]
     if missing:
         rows = (
             CaseNote.objects.filter(complaint_id__in=missing, for_complainant=True)
             .order_by("complaint_id", "at", "id")
             .values_list("complaint_id", "text")
         )
-        for case_id, text in rows:
-            notes[case_id] = text  # the latest one stays
+        for complaint_id, text in rows:
+            notes[complaint_id] = text  # the latest one stays
     return notes

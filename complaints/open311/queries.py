@@ -68,25 +68,25 @@ def date_range(data: QueryDict) -> tuple[dt.datetime, dt.datetime]:
     return start, end
 
 
-def filter_requests(cases: QuerySet[Complaint], data: QueryDict) -> QuerySet[Complaint]:
+def filter_requests(complaints: QuerySet[Complaint], data: QueryDict) -> QuerySet[Complaint]:
     ids = comma_list(data, "service_request_id")
     if ids:
         if len(ids) > MAX_IDS:
             raise Open311Error(
                 400, _("At most %(n)s service_request_id values at once.") % {"n": MAX_IDS}
             )
-        return cases.filter(number__in=ids).order_by("-received_at", "-id")
+        return complaints.filter(number__in=ids).order_by("-received_at", "-id")
     codes = comma_list(data, "service_code")
     if codes:
-        cases = cases.filter(category__code__in=codes)
+        complaints = complaints.filter(category__code__in=codes)
     statuses = comma_list(data, "status")
     unknown = set(statuses) - set(STATUSES)
     if unknown:
         raise Open311Error(400, _("status must be open or closed (comma-separated)."))
     if set(statuses) == {"open"}:
-        cases = cases.filter(state__in=OPEN_STATES)
+        complaints = complaints.filter(state__in=OPEN_STATES)
     elif set(statuses) == {"closed"}:
-        cases = cases.exclude(state__in=OPEN_STATES)
+        complaints = complaints.exclude(state__in=OPEN_STATES)
     start, end = date_range(data)
-    cases = cases.filter(received_at__gte=start, received_at__lte=end)
-    return cases.order_by("-received_at", "-id")[:MAX_RESULTS]
+    complaints = complaints.filter(received_at__gte=start, received_at__lte=end)
+    return complaints.order_by("-received_at", "-id")[:MAX_RESULTS]

@@ -106,18 +106,18 @@ def service_definition(request: HttpRequest, fmt: str, code: str) -> HttpRespons
 def service_requests(request: HttpRequest, fmt: str) -> HttpResponse:
     if request.method == "POST":
         return create_request(request, fmt)
-    cases = queries.filter_requests(documents.public_requests(), request.GET)
-    return render("service_requests", documents.request_documents(cases), fmt)
+    complaints = queries.filter_requests(documents.public_requests(), request.GET)
+    return render("service_requests", documents.request_documents(complaints), fmt)
 
 
 @open311_view("GET", "HEAD")
 def service_request(request: HttpRequest, fmt: str, number: str) -> HttpResponse:
-    case = documents.public_requests().filter(number=number).first()
-    if case is None:
+    complaint = documents.public_requests().filter(number=number).first()
+    if complaint is None:
         raise Open311Error(
             404, _("service_request_id %(id)s was not found.") % {"id": number[:100]}
         )
-    return render("service_requests", documents.request_documents([case]), fmt)
+    return render("service_requests", documents.request_documents([complaint]), fmt)
 
 
 @open311_view("GET", "HEAD")

@@ -1,4 +1,4 @@
-"""What a complainant sees of their own case on the portal, and what they may do there.
+"""What a complainant sees of their own complaint on the portal, and what they may do there.
 
 Only the matter's progress reaches these pages: a plain-language status, the deadlines that
 concern the complainant, notes written for them and the documents delivered to them. Internal
@@ -12,20 +12,24 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from complaints.choices import CallbackSource, Channel, ComplaintState
-from complaints.machines.complaints import (
+from complaints.choices import (
+    HANDLING_CLOCKS,
     REGISTER_ROUTE,
     REREVIEW_OPINION,
     REREVIEW_REQUEST,
     REVIEW_OPINION,
     REVIEW_REQUEST,
+    CallbackSource,
+    Channel,
+    ComplaintState,
 )
-from complaints.models import HANDLING_CLOCKS, Callback, CaseDocument, CaseNote, Complaint
+from complaints.models import Callback, CaseDocument, CaseNote, Complaint
 from complaints.services.callbacks import record_portal_rating
 from complaints.services.channels import channel_account
 from complaints.services.documents import public_replies
@@ -134,7 +138,6 @@ def window_clock(complaint: Complaint, kind: str) -> Clock | None:
     running = open_clocks(complaint, (kind,)).first()
     if running is not None:
         return running
-    from django.contrib.contenttypes.models import ContentType
 
     content_type = ContentType.objects.get_for_model(Complaint)
     return (

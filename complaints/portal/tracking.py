@@ -1,5 +1,5 @@
 """Tracking a matter with its receipt code and query password; rating the reply; asking for a
-review. The look-up opens a tracking session (the case id in the session, nothing in URLs);
+review. The look-up opens a tracking session (the complaint id in the session, nothing in URLs);
 every other page here acts only on the case that session holds.
 """
 
@@ -57,7 +57,7 @@ def _open_tracking(request: HttpRequest, form: TrackForm) -> bool:
     return True
 
 
-def case_context(complaint: Complaint) -> dict[str, object]:
+def complaint_context(complaint: Complaint) -> dict[str, object]:
     found = public.window(complaint)
     transition, clock = found if found else ("", None)
     return {
@@ -87,7 +87,7 @@ def track(request: HttpRequest) -> HttpResponse:
     complaint = tracked(request) if request.method == "GET" else None
     if complaint is None:
         return render(request, "portal/track_login.html", {"form": form})
-    return render(request, "portal/track.html", case_context(complaint))
+    return render(request, "portal/track.html", complaint_context(complaint))
 
 
 @require_POST
@@ -144,7 +144,7 @@ def review(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET"])
 def reply_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    """A document delivered to the complainant, as PDF, for the case this session tracks."""
+    """A document delivered to the complainant, as PDF, for the complaint this session tracks."""
     complaint = tracked_or_404(request)
     document = public.reply_for(complaint, pk)
     if document is None:

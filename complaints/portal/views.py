@@ -1,8 +1,8 @@
 """Submitting a matter on the public portal (no login), and the receipt shown once.
 
 A submission is checked in full (the form, the human check, every attachment) before anything
-is stored; then the case, the protected identity, the original words and the photos are
-stored in one transaction through `register_complaint`, the one way a case comes into being.
+is stored; then the complaint, the protected identity, the original words and the photos are
+stored in one transaction through `register_complaint`, the one way a complaint comes into being.
 The receipt code and query password are kept in the session only until the receipt page has
 shown them, never in a URL.
 """
@@ -75,7 +75,7 @@ def intake_of(form: SubmitForm) -> Intake:
 
 
 def file_from_portal(form: SubmitForm, request: HttpRequest) -> Receipt:
-    """Register the case as the portal's account (the audit log names the channel). The intake
+    """Register the complaint as the portal's account (the audit log names the channel). The intake
     service refuses, storing nothing, a matter concluded after re-review (Art. 36)."""
     account = channel_account(Channel.PORTAL)
     intake = intake_of(form)

@@ -1,9 +1,9 @@
-"""Backlog cases (积案): a case overdue or brought again beyond a threshold gets a responsible
+"""Backlog cases (积案): a complaint overdue or brought again beyond a threshold gets a responsible
 leader, a resolution plan and a target date (DESIGN.md §6).
 
 The thresholds are versioned `BacklogRule` rows; the version in force on the day of
 designation, in the nearest jurisdiction, applies (as workflow.rules.rule_for does for
-clocks) and stays on the backlog case. Designation is idempotent: a case is designated once
+clocks) and stays on the backlog case. Designation is idempotent: a complaint is designated once
 (one-to-one), so the periodic job and `link_repeat` may both call it.
 """
 
@@ -19,8 +19,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from complaints.choices import BacklogReason, BacklogState
-from complaints.models import HANDLING_CLOCKS, BacklogCase, BacklogRule, Complaint
+from complaints.choices import HANDLING_CLOCKS, BacklogReason, BacklogState
+from complaints.models import BacklogCase, BacklogRule, Complaint
 from core.audit import record_change, snapshot
 from core.models import Region, User
 from core.scoping import get_restricted
@@ -28,7 +28,7 @@ from workflow.calendar import local_date
 from workflow.choices import ClockState
 from workflow.models import Clock
 
-# A case that is over (or went to another procedure) is not a backlog any more.
+# A complaint that is over (or went to another procedure) is not a backlog any more.
 FINISHED_STATES = ("concluded", "referred", "not_accepted")
 LEADER_ROLES = ("unit_leader", "government_leader", "supervisor")
 
@@ -66,7 +66,7 @@ def _rules_in_force(on: dt.date) -> list[BacklogRule]:
 
 
 def running_handling_clock(complaint: Complaint) -> Clock | None:
-    """The case's running handling clock: the 60 days of Art. 34 or its 12345 limit."""
+    """The complaint's running handling clock: the 60 days of Art. 34 or its 12345 limit."""
     return (
         Clock.objects.filter(
             content_type=ContentType.objects.get_for_model(Complaint),
@@ -80,7 +80,7 @@ def running_handling_clock(complaint: Complaint) -> Clock | None:
 
 
 def overdue_since(clock: Clock | None, rule: BacklogRule) -> dt.datetime | None:
-    """When the case counts as overdue by the rule's days: that many whole days after the due
+    """When the complaint counts as overdue by the rule's days: that many whole days after the due
     time. The due time already holds the calendar (24:00 of the last day, moved past rest
     days, Civil Code Art. 203) or the exact hour of a 12345 limit, so one count serves both
     kinds of handling clock."""
@@ -90,7 +90,7 @@ def overdue_since(clock: Clock | None, rule: BacklogRule) -> dt.datetime | None:
 
 
 def backlog_reason(complaint: Complaint, rule: BacklogRule, now: dt.datetime) -> str | None:
-    """Why the case is a backlog case under `rule` at `now`, or None."""
+    """Why the complaint is a backlog case under `rule` at `now`, or None."""
     if complaint.state in FINISHED_STATES:
         return None
     since = overdue_since(running_handling_clock(complaint), rule)
@@ -102,7 +102,7 @@ def backlog_reason(complaint: Complaint, rule: BacklogRule, now: dt.datetime) ->
 
 
 def _candidates(now: dt.datetime, rules: list[BacklogRule]) -> list[Complaint]:
-    """Cases that may qualify under the most lenient rule in force; each is then checked
+    """Complaints that may qualify under the most lenient rule in force; each is then checked
     against its own jurisdiction's rule."""
     fewest_days = min(rule.overdue_days for rule in rules)
     fewest_repeats = min(rule.repeat_threshold for rule in rules)
@@ -124,7 +124,7 @@ def _candidates(now: dt.datetime, rules: list[BacklogRule]) -> list[Complaint]:
 def designate(
     complaint: Complaint, now: dt.datetime | None = None, rule: BacklogRule | None = None
 ) -> BacklogCase | None:
-    """Make the case a backlog case if a rule says so; None when it does not qualify or is
+    """Make the complaint a backlog case if a rule says so; None when it does not qualify or is
     already one. Safe to call twice, and from two workers at once."""
     now = now or timezone.now()
     if BacklogCase.objects.filter(complaint=complaint).exists():
@@ -149,7 +149,7 @@ def designate(
 
 
 def designate_due_backlog(now: dt.datetime | None = None) -> list[BacklogCase]:
-    """Designate every case that is due (the periodic job; idempotent)."""
+    """Designate every complaint that is due (the periodic job; idempotent)."""
     now = now or timezone.now()
     rules = _rules_in_force(local_date(now))
     if not rules:
@@ -165,15 +165,15 @@ def designate_due_backlog(now: dt.datetime | None = None) -> list[BacklogCase]:
     return designated
 
 
-def _backlog_in_scope(user: Any, backlog: BacklogCase) -> BacklogCase:
+def _backlog_in_scope(user: User, backlog: BacklogCase) -> BacklogCase:
     if not user.has_perm("complaints.change_backlogcase"):
         raise PermissionDenied(_("You may not manage backlog cases."))
     return get_restricted(BacklogCase, user, "change", backlog.pk, lock=True)
 
 
-def leader_choices(user: Any, backlog: BacklogCase) -> models.QuerySet[User]:
+def leader_choices(user: User, backlog: BacklogCase) -> models.QuerySet[User]:
     """Who may be made responsible: active leaders (unit, government) or supervisors whom the
-    editor can see, or who lead the case's own unit."""
+    editor can see, or who lead the complaint's own unit."""
     leaders = User.objects.filter(is_active=True, groups__name__in=LEADER_ROLES)
     visible = Q(pk__in=User.objects.restrict(user, "view").values("pk"))
     own_unit = Q(departments=backlog.department_id) if backlog.department_id else Q(pk__in=[])
@@ -182,7 +182,7 @@ def leader_choices(user: Any, backlog: BacklogCase) -> models.QuerySet[User]:
 
 def plan_backlog(
     backlog: BacklogCase,
-    user: Any,
+    user: User,
     *,
     responsible_leader: User | None,
     plan: str,
@@ -217,7 +217,7 @@ def plan_backlog(
 
 
 def resolve_backlog(
-    backlog: BacklogCase, user: Any, *, resolution: str, resolved_at: dt.datetime | None = None
+    backlog: BacklogCase, user: User, *, resolution: str, resolved_at: dt.datetime | None = None
 ) -> BacklogCase:
     """Close the backlog case, saying how it was resolved."""
     if not resolution.strip():

@@ -17,14 +17,16 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from complaints.choices import ANSWERED_STATES, CallbackSource, Satisfaction
-from complaints.models import HANDLING_CLOCKS, Callback, Complaint, HandlingTask, Respondent
+from complaints.choices import ANSWERED_STATES, HANDLING_CLOCKS, CallbackSource, Satisfaction
+from complaints.models import Callback, Complaint, HandlingTask, Respondent
+from complaints.services.protection import is_shielded_from
 from core.audit import record_change
+from core.models import User
 from core.observers import observed
 from core.scoping import scope_of
 from workflow.models import Clock
 
-# A case that went elsewhere or was not accepted gets no callback on its handling.
+# A complaint that went elsewhere or was not accepted gets no callback on its handling.
 NO_CALLBACK_STATES = ("referred", "not_accepted")
 
 
@@ -35,7 +37,7 @@ class CallbackRefused(PermissionDenied):
 
 
 def late_handling_clocks(now: dt.datetime) -> QuerySet[Clock]:
-    """Handling clocks (60 days or a 12345 limit) of the outer case whose due time passed."""
+    """Handling clocks (60 days or a 12345 limit) of the outer complaint whose due time passed."""
     return Clock.objects.filter(
         content_type=ContentType.objects.get_for_model(Complaint),
         object_id=OuterRef("pk"),
@@ -54,13 +56,13 @@ def is_callback_due(complaint: Complaint, now: dt.datetime | None = None) -> boo
     return Complaint.objects.filter(Exists(late_handling_clocks(now)), pk=complaint.pk).exists()
 
 
-def callbacks_due(user: Any, now: dt.datetime | None = None) -> QuerySet[Complaint]:
-    """Cases in the user's scope that need a callback: past the handling limit or answered,
-    and nobody has reached the complainant yet. Cases the user's unit handles or is named in
+def callbacks_due(user: User, now: dt.datetime | None = None) -> QuerySet[Complaint]:
+    """Complaints in the user's scope that need a callback: past the handling limit or answered,
+    and nobody has reached the complainant yet. Complaints the user's unit handles or is named in
     are left out: a unit does not call back on its own work or on a complaint about itself."""
     now = now or timezone.now()
     reached = Callback.objects.filter(complaint=OuterRef("pk"), contacted=True)
-    cases = (
+    complaints = (
         Complaint.objects.restrict(user, "view")
         .filter(Q(state__in=ANSWERED_STATES) | Exists(late_handling_clocks(now)))
         .exclude(state__in=NO_CALLBACK_STATES)
@@ -68,16 +70,16 @@ def callbacks_due(user: Any, now: dt.datetime | None = None) -> QuerySet[Complai
     )
     own_units = scope_of(user).department_ids
     if own_units:
-        # Neither the units handling the case nor the unit it is about call the complainant.
+        # Neither the units handling the complaint nor the unit it is about call the complainant.
         tasked = HandlingTask.objects.filter(department_id__in=own_units).values("complaint_id")
         named = Respondent.objects.filter(department_id__in=own_units).values("complaint_id")
-        cases = cases.exclude(department_id__in=own_units).exclude(pk__in=tasked)
-        cases = cases.exclude(pk__in=named)
-    return cases.annotate(attempts=Count("callbacks")).order_by("received_at", "pk")
+        complaints = complaints.exclude(department_id__in=own_units).exclude(pk__in=tasked)
+        complaints = complaints.exclude(pk__in=named)
+    return complaints.annotate(attempts=Count("callbacks")).order_by("received_at", "pk")
 
 
 def handling_units(complaint: Complaint) -> set[int]:
-    """The lead unit and every unit with a task on the case."""
+    """The lead unit and every unit with a task on the complaint."""
     units = set(
         HandlingTask.objects.filter(complaint=complaint).values_list("department_id", flat=True)
     )
@@ -86,9 +88,8 @@ def handling_units(complaint: Complaint) -> set[int]:
     return units
 
 
-def refusal(user: Any, complaint: Complaint) -> str | None:
+def refusal(user: User, complaint: Complaint) -> str | None:
     """Why `user` may not call back on `complaint`, or None."""
-    from complaints.services.protection import is_shielded_from
 
     if not user.has_perm("complaints.add_callback"):
         return _("You may not record callbacks.")
@@ -125,14 +126,14 @@ def _check_time(complaint: Complaint, at: dt.datetime) -> None:
         raise ValidationError({"at": _("A callback cannot be before the case was received.")})
 
 
-def _caller_unit(user: Any) -> int | None:
+def _caller_unit(user: User) -> int | None:
     units = sorted(scope_of(user).department_ids)
     return units[0] if units else None
 
 
 def record_callback(
     complaint: Complaint,
-    user: Any,
+    user: User,
     *,
     contacted: bool,
     solved: bool | None = None,

@@ -1,10 +1,10 @@
-"""Written documents of a case: the notices of the desk and the written opinions.
+"""Written documents of a complaint: the notices of the desk and the written opinions.
 
 An opinion (处理意见 / 复查意见 / 复核意见) has the four parts of the Letters and Visits
 Regulations 2022, Art. 33 — the request, facts and reasons, the decision, the legal basis — and
 an outcome. The handling unit drafts it, its leader (not the drafter) approves it, and then its
 delivery is recorded with date, method and proof. Recording the delivery of an opinion moves
-the case in the same transaction (replied / reviewed / concluded), so the 30-day windows of
+the complaint in the same transaction (replied / reviewed / concluded), so the 30-day windows of
 Arts 35–36 start at the recorded date the complainant received it, not when someone clicked.
 
 Notices (receipt, non-acceptance, referral, extension) are acts of the desk or the unit: they
@@ -29,7 +29,9 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from complaints.choices import (
+    HANDLING_CLOCKS,
     OPINION_KINDS,
+    RECEIPT_NOTICE,
     ComplaintState,
     DeliveryMethod,
     DocumentKind,
@@ -37,12 +39,11 @@ from complaints.choices import (
     OpinionOutcome,
     ReferralBody,
 )
-from complaints.machines.complaints import RECEIPT_NOTICE
 from complaints.machines.documents import FOUR_PARTS
-from complaints.models import HANDLING_CLOCKS, CaseDocument, Complaint
+from complaints.models import CaseDocument, Complaint
 from complaints.services.protection import is_shielded_from
 from core.audit import record_change, snapshot
-from core.models import next_number
+from core.models import User, next_number
 from core.scoping import get_restricted
 from workflow.calendar import format_due, local_date
 from workflow.clocks import open_clocks, stop_clock
@@ -57,13 +58,13 @@ NOTICE_KINDS = (
     DocumentKind.REFERRAL_NOTICE,
     DocumentKind.EXTENSION_NOTICE,
 )
-# The case state each opinion answers (Arts 34, 35, 36).
+# The complaint state each opinion answers (Arts 34, 35, 36).
 OPINION_STATE: dict[str, str] = {
     DocumentKind.OPINION: ComplaintState.HANDLING,
     DocumentKind.REVIEW_OPINION: ComplaintState.REVIEWING,
     DocumentKind.REREVIEW_OPINION: ComplaintState.REREVIEWING,
 }
-# Delivering an opinion fires the case's transition, stamped with the recorded delivery time.
+# Delivering an opinion fires the complaint's transition, stamped with the recorded delivery time.
 DELIVERY_TRANSITION: dict[str, tuple[str, str]] = {
     DocumentKind.OPINION: ("deliver_opinion", "opinion_delivered_at"),
     DocumentKind.REVIEW_OPINION: ("deliver_review_opinion", "review_delivered_at"),
@@ -93,11 +94,11 @@ class DocumentRefused(PreconditionFailed):
         self.code = code
 
 
-# Who may act on a case's documents
+# Who may act on a complaint's documents
 
 
-def check_may_write(user: Any, complaint: Complaint) -> None:
-    """The case is in the user's reach (else 404), the user may write documents, and the user
+def check_may_write(user: User, complaint: Complaint) -> None:
+    """The complaint is in the user's reach (else 404), the user may write documents, and the user
     is not the one complained about (nor stepped aside): Arts 30 and 46 keep the answer to a
     complaint out of the hands of the unit or person it is about."""
     get_restricted(Complaint, user, "view", complaint.pk)
@@ -114,7 +115,7 @@ def check_may_write(user: Any, complaint: Complaint) -> None:
         raise TransitionForbidden()
 
 
-def _check_may_add(user: Any, complaint: Complaint) -> None:
+def _check_may_add(user: User, complaint: Complaint) -> None:
     check_may_write(user, complaint)
     if not user.has_perm("complaints.add_casedocument"):
         raise TransitionForbidden()
@@ -175,7 +176,7 @@ def _check_opinion_kind(complaint: Complaint, kind: str) -> None:
 @transaction.atomic
 def draft_opinion(
     complaint: Complaint,
-    user: Any,
+    user: User,
     kind: str,
     request: str = "",
     facts_and_reasons: str = "",
@@ -183,7 +184,7 @@ def draft_opinion(
     legal_basis: str = "",
     outcome: str = "",
 ) -> CaseDocument:
-    """A new draft opinion of `kind` on the case; it may be incomplete until submitted."""
+    """A new draft opinion of `kind` on the complaint; it may be incomplete until submitted."""
     complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
     _check_may_add(user, complaint)
     _check_opinion_kind(complaint, kind)
@@ -210,7 +211,7 @@ def editable_fields(document: CaseDocument) -> tuple[str, ...]:
 
 
 def update_draft(
-    document: CaseDocument, user: Any, data: dict[str, Any], expected_version: int | str
+    document: CaseDocument, user: User, data: dict[str, Any], expected_version: int | str
 ) -> CaseDocument:
     """Edit the text of a draft opinion or an undelivered notice (the version guards it)."""
     check_may_write(user, document.complaint)
@@ -233,7 +234,7 @@ def update_draft(
 
 
 def submit(
-    document: CaseDocument, user: Any, expected_version: int | str | None = None
+    document: CaseDocument, user: User, expected_version: int | str | None = None
 ) -> CaseDocument:
     check_may_write(user, document.complaint)
     return fire("submit", document, user, {}, expected_version)
@@ -241,7 +242,7 @@ def submit(
 
 @transaction.atomic
 def approve(
-    document: CaseDocument, user: Any, expected_version: int | str | None = None
+    document: CaseDocument, user: User, expected_version: int | str | None = None
 ) -> CaseDocument:
     """A leader other than the drafter approves; the document gets its number now."""
     check_may_write(user, document.complaint)
@@ -250,7 +251,7 @@ def approve(
 
 
 def send_back(
-    document: CaseDocument, user: Any, reason: str, expected_version: int | str | None = None
+    document: CaseDocument, user: User, reason: str, expected_version: int | str | None = None
 ) -> CaseDocument:
     check_may_write(user, document.complaint)
     return fire("send_back", document, user, {"return_reason": reason.strip()}, expected_version)
@@ -283,7 +284,7 @@ def _clean_delivery(document: CaseDocument, delivered_at: Any, method: str) -> d
 @transaction.atomic
 def deliver(
     document: CaseDocument,
-    user: Any,
+    user: User,
     delivered_at: dt.datetime,
     method: str,
     proof: str = "",
@@ -293,7 +294,7 @@ def deliver(
     """Record that the complainant received the document (date, method, proof and its scans,
     stored in the same transaction).
 
-    For an opinion the case moves on in the same transaction and the next window (Arts 35–36)
+    For an opinion the complaint moves on in the same transaction and the next window (Arts 35–36)
     starts at `delivered_at`; the notice of receipt meets the Art. 23 clock at `delivered_at`.
     """
     check_may_write(user, document.complaint)
@@ -304,14 +305,14 @@ def deliver(
     files = {PROOF_ATTACHMENT: list(proof_files)}
     delivered = fire("deliver", document, user, data, expected_version, files)
     if delivered.kind in OPINION_KINDS:
-        _move_case_on(delivered, user, delivered_at)
+        _move_complaint_on(delivered, user, delivered_at)
     elif delivered.kind == DocumentKind.RECEIPT_NOTICE:
         for clock in open_clocks(delivered.complaint, (RECEIPT_NOTICE,)):
             stop_clock(clock, at=delivered_at, met=True)
     return delivered
 
 
-def _move_case_on(document: CaseDocument, user: Any, delivered_at: dt.datetime) -> Complaint:
+def _move_complaint_on(document: CaseDocument, user: User, delivered_at: dt.datetime) -> Complaint:
     transition, stamp = DELIVERY_TRANSITION[document.kind]
     complaint = Complaint.objects.get(pk=document.complaint_id)
     data: dict[str, Any] = {stamp: delivered_at, "outcome": document.outcome}
@@ -324,7 +325,7 @@ def _move_case_on(document: CaseDocument, user: Any, delivered_at: dt.datetime) 
 def transition_document(
     name: str,
     document: CaseDocument,
-    user: Any,
+    user: User,
     data: dict[str, Any],
     expected_version: Any,
     files: Files,
@@ -358,9 +359,9 @@ def _moment(value: Any) -> Any:
 
 
 @transaction.atomic
-def issue_notice(complaint: Complaint, user: Any, kind: str, body: str = "") -> CaseDocument:
+def issue_notice(complaint: Complaint, user: User, kind: str, body: str = "") -> CaseDocument:
     """A notice of the desk or the unit, approved as issued and numbered; `body` blank takes
-    the default text for the case, which the user can edit until it is delivered."""
+    the default text for the complaint, which the user can edit until it is delivered."""
     complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
     _check_may_add(user, complaint)
     if kind not in NOTICE_KINDS:
@@ -388,7 +389,7 @@ def _date(moment: dt.datetime | None) -> str:
 
 
 def _handle_clock(complaint: Complaint) -> Any:
-    """The case's handling clock (the one an extension notice is about), open or last."""
+    """The complaint's handling clock (the one an extension notice is about), open or last."""
     open_clock = open_clocks(complaint, HANDLING_CLOCKS).first()
     if open_clock is not None:
         return open_clock
@@ -405,24 +406,24 @@ def _handle_clock(complaint: Complaint) -> Any:
 # Default texts: a Chinese official document's wording (like the PDF), so not translated.
 def default_notice_body(complaint: Complaint, kind: str) -> str:
     received = _date(complaint.received_at)
-    matter = f"您于{received}反映的“{complaint.title}”事项"
+    subject = f"您于{received}反映的“{complaint.title}”事项"
     if kind == DocumentKind.RECEIPT_NOTICE:
         unit = complaint.department.name if complaint.department_id else "有权处理的机关、单位"  # type: ignore[union-attr]
         return (
-            f"{matter}已收悉，登记编号为{complaint.number}。"
+            f"{subject}已收悉，登记编号为{complaint.number}。"
             f"根据《信访工作条例》第二十二条、第二十三条的规定，该事项已转送（交办）{unit}办理。"
             f"您可以凭回执码{complaint.receipt_code}和查询密码查询办理进展和结果。"
         )
     if kind == DocumentKind.NOT_ACCEPTED_NOTICE:
         reason = complaint.not_accepted_reason or "____"
-        return f"{matter}，经审查，不予受理。理由：{reason}"
+        return f"{subject}，经审查，不予受理。理由：{reason}"
     if kind == DocumentKind.REFERRAL_NOTICE:
         body = (
             ReferralBody(complaint.referral_body).label if complaint.referral_body else "有关机关"
         )
         reason = complaint.referral_reason or "____"
         return (
-            f"{matter}，经审查，属于应当通过{body}等法定途径解决的事项。理由：{reason}。"
+            f"{subject}，经审查，属于应当通过{body}等法定途径解决的事项。理由：{reason}。"
             "根据《信访工作条例》第三十一条的规定，请您依照有关法律、行政法规规定的程序"
             "向有关机关提出。"
         )
@@ -431,7 +432,7 @@ def default_notice_body(complaint: Complaint, kind: str) -> str:
     reason = (clock.extension_reason if clock is not None else "") or "____"
     due = format_due(clock.due) if clock is not None else "____"
     return (
-        f"{matter}，因{reason}，经本机关负责人批准，根据《信访工作条例》第三十四条的规定，"
+        f"{subject}，因{reason}，经本机关负责人批准，根据《信访工作条例》第三十四条的规定，"
         f"办理期限延长{days}日，至{due}。"
     )
 
@@ -440,7 +441,7 @@ def default_notice_body(complaint: Complaint, kind: str) -> str:
 
 
 def public_replies(complaint: Complaint) -> QuerySet[CaseDocument]:
-    """Delivered documents of the case, oldest first: what the complainant has received and
+    """Delivered documents of the complaint, oldest first: what the complainant has received and
     may read again on the portal (all of them are addressed to the complainant)."""
     return CaseDocument.objects.filter(complaint=complaint, state=DocumentState.DELIVERED).order_by(
         "delivered_at", "pk"

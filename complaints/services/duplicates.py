@@ -1,10 +1,10 @@
 """The same matter, brought again (Letters and Visits Regulations 2022, Arts 19 and 36).
 
-- While a case is open, the same matter from any channel is linked to it as a repeat, not
+- While a complaint is open, the same matter from any channel is linked to it as a repeat, not
   opened a second time (Art. 19): `likely_matches` finds the candidates for the clerk, and
   `link_repeat` records the repeat and counts it.
 - After re-review the same matter with the same facts is not accepted again (Art. 36):
-  `concluded_after_rereview_match` finds the earlier case, and `check_not_concluded` (called
+  `concluded_after_rereview_match` finds the earlier complaint, and `check_not_concluded` (called
   by `register_complaint`, so the desk, the portal and Open311 all apply it) refuses unless a
   user holding `complaints.override_rereview` gives a reason.
 
@@ -30,8 +30,10 @@ from django.utils.translation import gettext as _
 from complaints.choices import OPEN_STATES, ComplaintState
 from complaints.models import Category, Complainant, Complaint, ComplaintOriginal, RepeatContact
 from complaints.models.identity import identity_protection
+from complaints.services.channels import CHANNEL_ROLE
+from complaints.services.intake import identity_digest, store_original_files
 from core.audit import record_change, snapshot
-from core.models import Region
+from core.models import Region, User
 from core.observers import observed
 from core.scoping import get_restricted, scope_of
 
@@ -99,13 +101,12 @@ class Probe:
     @classmethod
     def from_intake(cls, intake: Any) -> Probe:
         """From an `Intake` (services.intake): the desk, the portal, Open311 and the API."""
-        from complaints.services.intake import identity_digest
 
         people = list(intake.complainants)
         return cls(
             category=intake.category,
             region=intake.region,
-            text=matter_text(intake.title, intake.summary or intake.original_text),
+            text=complaint_text(intake.title, intake.summary or intake.original_text),
             phone_digests=frozenset(filter(None, (identity_digest(p.phone) for p in people))),
             id_digests=frozenset(filter(None, (identity_digest(p.id_number) for p in people))),
             received_at=intake.received_at,
@@ -115,14 +116,13 @@ class Probe:
     def from_fields(cls, fields: Mapping[str, Any]) -> Probe:
         """From loose fields (a half-filled form): category, region, title, summary, phones,
         id_numbers; anything missing just narrows what can be found."""
-        from complaints.services.intake import identity_digest
 
         phones = _as_list(fields.get("phones") or fields.get("phone"))
         ids = _as_list(fields.get("id_numbers") or fields.get("id_number"))
         return cls(
             category=fields.get("category"),
             region=fields.get("region"),
-            text=matter_text(str(fields.get("title") or ""), str(fields.get("summary") or "")),
+            text=complaint_text(str(fields.get("title") or ""), str(fields.get("summary") or "")),
             phone_digests=frozenset(filter(None, map(identity_digest, phones))),
             id_digests=frozenset(filter(None, map(identity_digest, ids))),
             received_at=fields.get("received_at"),
@@ -135,7 +135,7 @@ def _as_list(value: Any) -> list[str]:
     return [str(v) for v in value] if isinstance(value, (list, tuple, set)) else [str(value)]
 
 
-def matter_text(title: str, summary: str) -> str:
+def complaint_text(title: str, summary: str) -> str:
     return f"{title} {summary}".strip()
 
 
@@ -156,8 +156,9 @@ def _as_probe(source: Any) -> Probe:
     return Probe.from_intake(source)
 
 
-def cases_of_person(probe: Probe) -> QuerySet:
-    """Ids of cases whose complainants (first contact or a repeat) share a phone or ID digest."""
+def complaints_of_person(probe: Probe) -> QuerySet:
+    """Ids of complaints whose complainants (first contact or a repeat) share a phone or ID
+    digest."""
     where = Q(pk__in=[])
     if probe.phone_digests:
         where |= Q(phone_digest__in=probe.phone_digests)
@@ -167,46 +168,54 @@ def cases_of_person(probe: Probe) -> QuerySet:
     return Complainant.objects.filter(where).values("complaint_id")
 
 
-def _visible(cases: QuerySet, user: Any) -> QuerySet:
-    return cases if user is None else cases & Complaint.objects.restrict(user, "view")
+def _visible(complaints: QuerySet, user: User | None) -> QuerySet:
+    return complaints if user is None else complaints & Complaint.objects.restrict(user, "view")
 
 
-def likely_matches(source: Any, user: Any = None, *, limit: int = MATCH_LIMIT) -> list[Match]:
-    """Open cases that are likely the same matter as `source` (an Intake, a Probe or a mapping
-    of form fields), best first, among the cases `user` may view (None: all, for the public
+def likely_matches(
+    source: Any, user: User | None = None, *, limit: int = MATCH_LIMIT
+) -> list[Match]:
+    """Open complaints that are likely the same matter as `source` (an Intake, a Probe or a mapping
+    of form fields), best first, among the complaints `user` may view (None: all, for the public
     channels' own checks). Same complainant ranks above same place with similar text."""
     probe = _as_probe(source)
-    open_cases = Complaint.objects.filter(state__in=OPEN_STATES)
+    open_complaints = Complaint.objects.filter(state__in=OPEN_STATES)
     if probe.exclude_pk is not None:
-        open_cases = open_cases.exclude(pk=probe.exclude_pk)
+        open_complaints = open_complaints.exclude(pk=probe.exclude_pk)
     found: dict[int, Match] = {}
-    for case in _person_candidates(probe, open_cases, user):
-        found[case.pk] = Match(case, True, False, 1.0 + similarity(probe.text, _text(case)))
-    for case, score in _place_candidates(probe, open_cases, user):
-        match = found.setdefault(case.pk, Match(case, False, True, score))
+    for complaint in _person_candidates(probe, open_complaints, user):
+        found[complaint.pk] = Match(
+            complaint, True, False, 1.0 + similarity(probe.text, _text(complaint))
+        )
+    for complaint, score in _place_candidates(probe, open_complaints, user):
+        match = found.setdefault(complaint.pk, Match(complaint, False, True, score))
         match.same_place = True
     for match in found.values():
         match.reasons = _reasons(match)
     return sorted(found.values(), key=lambda m: (-m.score, -m.complaint.pk))[:limit]
 
 
-def _text(case: Complaint) -> str:
-    return matter_text(case.title, case.summary)
+def _text(complaint: Complaint) -> str:
+    return complaint_text(complaint.title, complaint.summary)
 
 
-def _person_candidates(probe: Probe, open_cases: QuerySet, user: Any) -> list[Complaint]:
+def _person_candidates(
+    probe: Probe, open_complaints: QuerySet, user: User | None
+) -> list[Complaint]:
     if not probe.has_person:
         return []
-    cases = _visible(open_cases.filter(pk__in=cases_of_person(probe)), user)
+    complaints = _visible(open_complaints.filter(pk__in=complaints_of_person(probe)), user)
     if user is not None:
-        # Telling a unit complained about that "this person has another case" would tell it
-        # who complained (Arts 30 and 46): shielded cases are never matched by person.
-        cases = cases.filter(identity_protection(scope_of(user), case_field="pk"))
-    return list(cases.select_related("category", "region").order_by("-received_at")[:MATCH_LIMIT])
+        # Telling a unit complained about that "this person has another complaint" would tell it
+        # who complained (Arts 30 and 46): shielded complaints are never matched by person.
+        complaints = complaints.filter(identity_protection(scope_of(user), complaint_field="pk"))
+    return list(
+        complaints.select_related("category", "region").order_by("-received_at")[:MATCH_LIMIT]
+    )
 
 
 def _place_candidates(
-    probe: Probe, open_cases: QuerySet, user: Any
+    probe: Probe, open_complaints: QuerySet, user: User | None
 ) -> list[tuple[Complaint, float]]:
     if probe.category is None or probe.region is None or not probe.text.strip():
         return []
@@ -218,18 +227,18 @@ def _place_candidates(
     regions = list(
         Region.objects.filter(path__startswith=probe.region.path).values_list("pk", flat=True)
     )
-    cases = _visible(
-        open_cases.filter(
+    complaints = _visible(
+        open_complaints.filter(
             category_id__in=categories, region_id__in=regions, received_at__gte=since
         ),
         user,
     ).select_related("category", "region")
     features = text_features(probe.text)
     scored = (
-        (case, similarity(features, _text(case)))
-        for case in cases.order_by("-received_at")[:CANDIDATE_LIMIT]
+        (complaint, similarity(features, _text(complaint)))
+        for complaint in complaints.order_by("-received_at")[:CANDIDATE_LIMIT]
     )
-    return [(case, score) for case, score in scored if score >= SIMILARITY_THRESHOLD]
+    return [(complaint, score) for complaint, score in scored if score >= SIMILARITY_THRESHOLD]
 
 
 def _reasons(match: Match) -> list[str]:
@@ -262,7 +271,7 @@ class RepeatPerson:
 @transaction.atomic
 def link_repeat(
     complaint: Complaint,
-    user: Any,
+    user: User,
     channel: str,
     received_at: dt.datetime | None,
     complainants: Iterable[Any] = (),
@@ -275,9 +284,9 @@ def link_repeat(
 
     `complainants` are ComplainantData-like objects; they are stored protected, each linked to
     the repeat. What they wrote or brought this time (`original_text`, `attachments`) joins
-    the case's protected original material; `note` is for the units and names nobody.
-    Refused for a closed case (a new case is registered instead) and, for a user, for a case
-    outside their scope.
+    the complaint's protected original material; `note` is for the units and names nobody.
+    Refused for a closed complaint (a new complaint is registered instead) and, for a user, for a
+    complaint outside their scope.
     """
     if user is not None:
         get_restricted(Complaint, user, "view", complaint.pk)
@@ -309,8 +318,6 @@ def link_repeat(
 def _store_repeat_people(
     complaint: Complaint, repeat: RepeatContact, people: Iterable[Any]
 ) -> None:
-    from complaints.services.intake import identity_digest
-
     for person in people:
         if not any(getattr(person, f, "") for f in ("name", "id_number", "phone", "address")):
             continue
@@ -325,10 +332,8 @@ def _store_repeat_people(
 
 
 def _add_original_material(
-    complaint: Complaint, repeat: RepeatContact, user: Any, text: str, uploads: list[Any]
+    complaint: Complaint, repeat: RepeatContact, user: User, text: str, uploads: list[Any]
 ) -> None:
-    from complaints.services.intake import store_original_files
-
     if not text.strip() and not uploads:
         return
     original, created = ComplaintOriginal.objects.select_for_update().get_or_create(
@@ -347,35 +352,37 @@ def _add_original_material(
 
 
 def concluded_after_rereview_match(source: Any) -> Complaint | None:
-    """The case concluded after re-review that `source` repeats: the same complainant (phone
+    """The complaint concluded after re-review that `source` repeats: the same complainant (phone
     or ID digest) with a matter as similar as REREVIEW_SIMILARITY_THRESHOLD. Not limited to a
-    scope: the rule holds wherever the earlier case was handled."""
+    scope: the rule holds wherever the earlier complaint was handled."""
     probe = _as_probe(source)
     if not probe.has_person or not probe.text.strip():
         return None
     concluded = Complaint.objects.filter(
         state=ComplaintState.CONCLUDED,
         concluded_after_rereview=True,
-        pk__in=cases_of_person(probe),
+        pk__in=complaints_of_person(probe),
     ).order_by("-concluded_at", "-pk")
     features = text_features(probe.text)
-    for case in concluded[:CANDIDATE_LIMIT]:
-        if similarity(features, _text(case)) >= REREVIEW_SIMILARITY_THRESHOLD:
-            return case
+    for complaint in concluded[:CANDIDATE_LIMIT]:
+        if similarity(features, _text(complaint)) >= REREVIEW_SIMILARITY_THRESHOLD:
+            return complaint
     return None
 
 
 class ConcludedAfterRereview(ValidationError):
-    """Refusal of Art. 36; `earlier` is the case that concluded the matter."""
+    """Refusal of Art. 36; `earlier` is the complaint that concluded the matter."""
 
     def __init__(self, message: str, earlier: Complaint) -> None:
         super().__init__(message, code="concluded_after_rereview")
         self.earlier = earlier
 
 
-def check_not_concluded(source: Any, user: Any, override_reason: str = "") -> Complaint | None:
+def check_not_concluded(
+    source: Any, user: User | None, override_reason: str = ""
+) -> Complaint | None:
     """Refuse a matter concluded after re-review, unless `user` may override and gives a
-    reason; returns the earlier case when an override applies (stored on the new case)."""
+    reason; returns the earlier complaint when an override applies (stored on the new complaint)."""
     earlier = concluded_after_rereview_match(source)
     if earlier is None:
         return None
@@ -385,15 +392,13 @@ def check_not_concluded(source: Any, user: Any, override_reason: str = "") -> Co
     raise ConcludedAfterRereview(_refusal(earlier, user, may_override), earlier)
 
 
-def _is_public_channel(user: Any) -> bool:
-    from complaints.services.channels import CHANNEL_ROLE
-
+def _is_public_channel(user: User | None) -> bool:
     return user is None or user.groups.filter(name=CHANNEL_ROLE).exists()
 
 
-def _refusal(earlier: Complaint, user: Any, may_override: bool) -> str:
+def _refusal(earlier: Complaint, user: User | None, may_override: bool) -> str:
     if _is_public_channel(user):
-        # A public channel: the citizen's own earlier case is named by its number only.
+        # A public channel: the citizen's own earlier complaint is named by its number only.
         return _(
             "This matter, with the same facts, was concluded after re-review (case "
             "%(case)s) and is not accepted again (Letters and Visits Regulations 2022, "

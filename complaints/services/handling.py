@@ -1,12 +1,12 @@
-"""Handling a case: routing, transfers, objections, acceptance, unit tasks, notes, referral
+"""Handling a complaint: routing, transfers, objections, acceptance, unit tasks, notes, referral
 (诉访分离) and extension — Letters and Visits Regulations 2022, Arts 22–23, 31 and 34.
 
 Every state change goes through `workflow.engine.fire`, inside one transaction with the
 records it needs (a Transfer row, the counted transfer, a notice for the complainant), so a
-refusal anywhere leaves nothing half-written. Who may take a step on the case (never the unit
+refusal anywhere leaves nothing half-written. Who may take a step on the complaint (never the unit
 it is about; the lead unit's own acts) is declared on the machine
 (complaints.machines.complaints) and checked by the engine alone. Refusals are WorkflowErrors
-with a stable code and a message the page or the API shows as it is; a case outside the scope
+with a stable code and a message the page or the API shows as it is; a complaint outside the scope
 is a 404.
 """
 
@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from complaints.choices import (
+    HANDLING_CLOCKS,
     ComplaintState,
     DocumentKind,
     ReferralBody,
@@ -29,13 +30,7 @@ from complaints.choices import (
     TransferKind,
 )
 from complaints.machines.complaints import HANDLERS
-from complaints.models import (
-    HANDLING_CLOCKS,
-    CaseNote,
-    Complaint,
-    HandlingTask,
-    Transfer,
-)
+from complaints.models import CaseNote, Complaint, HandlingTask, Transfer
 from complaints.services import documents
 from complaints.services.protection import is_shielded_from
 from complaints.services.routing import route_for
@@ -61,14 +56,14 @@ TASK_STATES = (ComplaintState.HANDLING, ComplaintState.REVIEWING, ComplaintState
 # --- who may act -------------------------------------------------------------------------
 
 
-def visible_case(user: Any, complaint: Complaint) -> Complaint:
-    """The case as the user may see it; outside the scope it does not exist (404)."""
+def visible_complaint(user: User, complaint: Complaint) -> Complaint:
+    """The complaint as the user may see it; outside the scope it does not exist (404)."""
     return get_restricted(Complaint, user, "view", complaint.pk)
 
 
-def answers_for_case(user: Any, complaint: Complaint) -> bool:
-    """The desk or territory over the case's place, or the lead unit — never a unit or person
-    the case is about (Arts 30, 46), nor an assisting unit, which only does its own task."""
+def answers_for_complaint(user: User, complaint: Complaint) -> bool:
+    """The desk or territory over the complaint's place, or the lead unit — never a unit or person
+    the complaint is about (Arts 30, 46), nor an assisting unit, which only does its own task."""
     scope = scope_of(user)
     reach = (
         scope.unlimited
@@ -78,13 +73,13 @@ def answers_for_case(user: Any, complaint: Complaint) -> bool:
     return reach and not is_shielded_from(user, complaint)
 
 
-def _require(user: Any, permission: str, complaint: Complaint) -> Complaint:
+def _require(user: User, permission: str, complaint: Complaint) -> Complaint:
     if not user.has_perm(permission):
         raise TransitionForbidden()
-    case = visible_case(user, complaint)
-    if not answers_for_case(user, case):
+    complaint = visible_complaint(user, complaint)
+    if not answers_for_complaint(user, complaint):
         raise TransitionForbidden(_("Only the desk and the lead unit can do this on the case."))
-    return case
+    return complaint
 
 
 def is_respondent_unit(complaint: Complaint, department: Department | int | None) -> bool:
@@ -102,7 +97,7 @@ def suggested_unit(complaint: Complaint) -> Department | None:
 
 def route(
     complaint: Complaint,
-    user: Any,
+    user: User,
     department: Department | None = None,
     summary: str | None = None,
     note: str = "",
@@ -131,22 +126,22 @@ def route(
 
 def transfer(
     complaint: Complaint,
-    user: Any,
+    user: User,
     to_department: Department,
     reason: str,
     expected_version: int | str | None = None,
 ) -> Complaint:
-    """The desk moves an assigned or accepted case to another unit, with its reason.
+    """The desk moves an assigned or accepted complaint to another unit, with its reason.
 
     How the state and clocks behave, and why:
-    - The case goes back to "assigned" and the new unit must accept it itself: acceptance
+    - The complaint goes back to "assigned" and the new unit must accept it itself: acceptance
       (受理) is each unit's own act, and Art. 34 counts the 60 days "from acceptance" by the
       unit that handles and answers. The old unit's handling clock is therefore cancelled (it
       fell away, it was not met) and a new one starts when the new unit accepts.
     - The new unit gets its own 5 working days to say the matter is not its remit (Art. 23
       gives that right to whichever unit receives the matter), running from the transfer.
-    - So that moving a case cannot quietly buy time, every transfer is recorded with its
-      reason and counted (DESIGN.md §6: transfers per case is a published rate), and the old
+    - So that moving a complaint cannot quietly buy time, every transfer is recorded with its
+      reason and counted (DESIGN.md §6: transfers per complaint is a published rate), and the old
       handling clock stays in the history with its due date and whether it was already late.
     - The old unit's open lead task is cancelled; assisting units keep theirs.
     """
@@ -169,12 +164,12 @@ def transfer(
 
 def object_to_remit(
     complaint: Complaint,
-    user: Any,
+    user: User,
     reason: str,
     expected_version: int | str | None = None,
 ) -> Complaint:
     """The unit says the matter is not its remit (Art. 23: within 5 working days of receiving
-    it); the case goes back to the desk without a unit, and the return is counted."""
+    it); the complaint goes back to the desk without a unit, and the return is counted."""
     with transaction.atomic():
         from_id = _stored_unit(complaint)
         back = fire(
@@ -191,7 +186,7 @@ def object_to_remit(
 
 def accept(
     complaint: Complaint,
-    user: Any,
+    user: User,
     handler: Any = None,
     expected_version: int | str | None = None,
 ) -> Complaint:
@@ -207,7 +202,7 @@ def _stored_unit(complaint: Complaint) -> int | None:
 
 def record_move(
     complaint: Complaint,
-    user: Any,
+    user: User,
     kind: str,
     from_id: int | None,
     to_department: Department | None,
@@ -239,7 +234,7 @@ def count_transfer(complaint: Complaint) -> Complaint:
     return counted
 
 
-def _cancel_lead_tasks(complaint: Complaint, user: Any, unit_id: int | None) -> None:
+def _cancel_lead_tasks(complaint: Complaint, user: User, unit_id: int | None) -> None:
     if unit_id is None:
         return
     open_lead = HandlingTask.objects.filter(
@@ -254,19 +249,19 @@ def _cancel_lead_tasks(complaint: Complaint, user: Any, unit_id: int | None) -> 
 
 def assign_task(
     complaint: Complaint,
-    user: Any,
+    user: User,
     department: Department,
     role: str,
     instructions: str,
     due: dt.datetime,
 ) -> HandlingTask:
-    """Give the lead unit or an assisting unit its own task and deadline on the case. A unit
-    the case is about is never given a task: it would see the matter's file (Arts 30, 46)."""
+    """Give the lead unit or an assisting unit its own task and deadline on the complaint. A unit
+    the complaint is about is never given a task: it would see the matter's file (Arts 30, 46)."""
     with transaction.atomic():
-        case = _require(user, "complaints.add_handlingtask", complaint)
-        _check_task(case, department, role, instructions, due)
+        complaint = _require(user, "complaints.add_handlingtask", complaint)
+        _check_task(complaint, department, role, instructions, due)
         task = HandlingTask.objects.create(
-            complaint=case,
+            complaint=complaint,
             department=department,
             role=role,
             instructions=instructions.strip(),
@@ -280,36 +275,37 @@ def assign_task(
 
 
 def _check_task(
-    case: Complaint, department: Department, role: str, instructions: str, due: dt.datetime
+    complaint: Complaint, department: Department, role: str, instructions: str, due: dt.datetime
 ) -> None:
-    if case.state not in TASK_STATES:
+    if complaint.state not in TASK_STATES:
         raise InvalidState(_("Tasks are given once the lead unit has accepted the case."))
     if role not in TaskRole.values:
         raise PreconditionFailed(_("Choose lead or assisting unit."), fields=["role"])
     if not (instructions or "").strip():
         raise MissingFields(_("Say what the unit is to do."), fields=["instructions"])
-    if is_respondent_unit(case, department):
+    if is_respondent_unit(complaint, department):
         raise PreconditionFailed(
             _("This unit is the one complained about; it cannot be given a task on the case."),
             fields=["department"],
         )
-    _check_role(case, department, role)
-    _check_due(case, due)
+    _check_role(complaint, department, role)
+    _check_due(complaint, due)
 
 
-def _check_role(case: Complaint, department: Department, role: str) -> None:
-    if role == TaskRole.LEAD and department.pk != case.department_id:
+def _check_role(complaint: Complaint, department: Department, role: str) -> None:
+    if role == TaskRole.LEAD and department.pk != complaint.department_id:
         raise PreconditionFailed(
-            _("The lead task goes to the case's lead unit (%(unit)s).") % {"unit": case.department},
+            _("The lead task goes to the case's lead unit (%(unit)s).")
+            % {"unit": complaint.department},
             fields=["department"],
         )
-    if role == TaskRole.ASSISTING and department.pk == case.department_id:
+    if role == TaskRole.ASSISTING and department.pk == complaint.department_id:
         raise PreconditionFailed(
             _("The lead unit has the lead task; choose another unit to assist."),
             fields=["department"],
         )
     open_same = HandlingTask.objects.filter(
-        complaint=case, department=department, state=TaskState.OPEN
+        complaint=complaint, department=department, state=TaskState.OPEN
     )
     if open_same.exists():
         raise PreconditionFailed(
@@ -318,10 +314,10 @@ def _check_role(case: Complaint, department: Department, role: str) -> None:
         )
 
 
-def _check_due(case: Complaint, due: dt.datetime) -> None:
+def _check_due(complaint: Complaint, due: dt.datetime) -> None:
     if due <= timezone.now():
         raise PreconditionFailed(_("The task's deadline must be in the future."), fields=["due"])
-    clock = open_clocks(case, HANDLING_CLOCKS).first()
+    clock = open_clocks(complaint, HANDLING_CLOCKS).first()
     if clock is not None and due > clock.due:
         raise PreconditionFailed(
             _("A task cannot be due after the case itself (%(due)s).")
@@ -330,7 +326,7 @@ def _check_due(case: Complaint, due: dt.datetime) -> None:
         )
 
 
-def _tell_unit(task: HandlingTask, user: Any) -> None:
+def _tell_unit(task: HandlingTask, user: User) -> None:
     staff = User.objects.filter(
         departments=task.department_id, groups__name__in=HANDLERS, is_active=True
     ).exclude(pk=user.pk)
@@ -344,14 +340,14 @@ def _tell_unit(task: HandlingTask, user: Any) -> None:
 
 
 def complete_task(
-    task: HandlingTask, user: Any, result: str, expected_version: int | str | None = None
+    task: HandlingTask, user: User, result: str, expected_version: int | str | None = None
 ) -> HandlingTask:
     """The unit reports its task done, with the result."""
     return fire("complete", task, user, {"result": result}, expected_version)
 
 
 def cancel_task(
-    task: HandlingTask, user: Any, expected_version: int | str | None = None
+    task: HandlingTask, user: User, expected_version: int | str | None = None
 ) -> HandlingTask:
     return fire("cancel", task, user, {}, expected_version)
 
@@ -359,7 +355,9 @@ def cancel_task(
 # --- notes -------------------------------------------------------------------------------
 
 
-def add_note(complaint: Complaint, user: Any, text: str, for_complainant: bool = False) -> CaseNote:
+def add_note(
+    complaint: Complaint, user: User, text: str, for_complainant: bool = False
+) -> CaseNote:
     """An internal note, or (for_complainant) progress the complainant reads on the portal.
     Only the desk and the lead unit speak to the complainant."""
     if not user.has_perm("complaints.add_casenote"):
@@ -367,21 +365,21 @@ def add_note(complaint: Complaint, user: Any, text: str, for_complainant: bool =
     if not (text or "").strip():
         raise MissingFields(_("Write the note."), fields=["text"])
     with transaction.atomic():
-        case = visible_case(user, complaint)
-        if for_complainant and not answers_for_case(user, case):
+        complaint = visible_complaint(user, complaint)
+        if for_complainant and not answers_for_complaint(user, complaint):
             raise TransitionForbidden(
                 _("Only the desk and the lead unit write what the complainant is told.")
             )
         note = CaseNote.objects.create(
-            complaint=case, text=text.strip(), for_complainant=for_complainant, author=user
+            complaint=complaint, text=text.strip(), for_complainant=for_complainant, author=user
         )
         record_change(note, None)
     return note
 
 
-def notes_for(user: Any) -> QuerySet[CaseNote]:
+def notes_for(user: User) -> QuerySet[CaseNote]:
     """Notes the user may read (CaseNote.protection_filter keeps internal notes from the unit
-    or person the case is about)."""
+    or person the complaint is about)."""
     return CaseNote.objects.restrict(user, "view")
 
 
@@ -390,7 +388,7 @@ def notes_for(user: Any) -> QuerySet[CaseNote]:
 
 def refer(
     complaint: Complaint,
-    user: Any,
+    user: User,
     body: str,
     reason: str,
     expected_version: int | str | None = None,
@@ -409,7 +407,7 @@ def refer(
 
 def record_referral_result(
     complaint: Complaint,
-    user: Any,
+    user: User,
     result: str,
     expected_version: int | str | None = None,
 ) -> Complaint:
@@ -417,17 +415,17 @@ def record_referral_result(
     if not (result or "").strip():
         raise MissingFields(_("Say what became of the referral."), fields=["result"])
     with transaction.atomic():
-        case = _require(user, "complaints.change_complaint", complaint)
-        if case.state != ComplaintState.REFERRED:
+        complaint = _require(user, "complaints.change_complaint", complaint)
+        if complaint.state != ComplaintState.REFERRED:
             raise InvalidState(_("Only a referred case has a referral result."))
-        version = case.version if expected_version is None else int(expected_version)
+        version = complaint.version if expected_version is None else int(expected_version)
         data = {"referral_result": result.strip(), "referral_result_at": timezone.now()}
         return update_versioned(
-            user, case, data, version, fields=("referral_result", "referral_result_at")
+            user, complaint, data, version, fields=("referral_result", "referral_result_at")
         )
 
 
-def referrals_awaiting_result(user: Any) -> QuerySet[Complaint]:
+def referrals_awaiting_result(user: User) -> QuerySet[Complaint]:
     return Complaint.objects.restrict(user, "view").filter(
         state=ComplaintState.REFERRED, referral_result=""
     )
@@ -435,7 +433,7 @@ def referrals_awaiting_result(user: Any) -> QuerySet[Complaint]:
 
 def extend(
     complaint: Complaint,
-    user: Any,
+    user: User,
     days: int,
     reason: str,
     expected_version: int | str | None = None,

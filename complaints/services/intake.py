@@ -1,6 +1,6 @@
 """Intake: the one way a complaint comes into being, whatever the channel (desk, portal,
 Open311). The matter, the protected identity and the original material are stored apart,
-the case gets its number, receipt code and query password, and the statutory clocks start
+the complaint gets its number, receipt code and query password, and the statutory clocks start
 from receipt (Letters and Visits Regulations 2022, Arts 22–23).
 """
 
@@ -20,8 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from complaints.choices import ComplaintState, RespondentKind
-from complaints.machines.complaints import RECEIPT_NOTICE, REGISTER_ROUTE
+from complaints.choices import RECEIPT_NOTICE, REGISTER_ROUTE, ComplaintState, RespondentKind
 from complaints.models import (
     Category,
     CategoryAttribute,
@@ -32,6 +31,8 @@ from complaints.models import (
     Open311Client,
     Respondent,
 )
+from complaints.services.channels import channel_account
+from core.attachments import store_attachment
 from core.audit import deferred_audit, record_change
 from core.models import Department, Premises, Region, User, next_number
 from core.observers import observed
@@ -98,7 +99,7 @@ class Intake:
     open311_client: Open311Client | None = None
     service_request_token: Any = None
     # Uploaded files of the complainant's material: stored as attachments of kind "original"
-    # on the case's ComplaintOriginal, so they are protected like the letter itself.
+    # on the complaint's ComplaintOriginal, so they are protected like the letter itself.
     attachments: list[Any] = field(default_factory=list)
     # Art. 36 override: a matter concluded after re-review is accepted again only when a user
     # holding complaints.override_rereview gives this reason (services.duplicates).
@@ -124,7 +125,7 @@ def identity_digest(value: str) -> str:
 
 
 def password_digest(receipt_code: str, password: str) -> str:
-    # Keyed and per-case: a copy of the table alone cannot be searched for passwords, and a
+    # Keyed and per-complaint: a copy of the table alone cannot be searched for passwords, and a
     # check costs microseconds (intake and tracking run at hundreds of requests a second).
     message = f"{receipt_code}:{password}".encode()
     return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
@@ -200,11 +201,12 @@ def check_region_in_scope(intake: Intake, user: User | None) -> None:
 
 @transaction.atomic
 def register_complaint(intake: Intake, user: User | None) -> Receipt:
-    """Store a new case from `intake`, registered by `user` (None for a public channel).
+    """Store a new complaint from `intake`, registered by `user` (None for a public channel).
 
     Refused (ValidationError, nothing stored) for bad input, a region outside the user's
     area, and a matter already concluded after re-review (Art. 36) unless overridden.
     """
+    # complaints.services.duplicates imports this module (identity digests, original files).
     from complaints.services.duplicates import check_not_concluded
 
     questions = category_questions(intake.category)
@@ -243,7 +245,7 @@ def register_complaint(intake: Intake, user: User | None) -> Receipt:
         rows = _store_protected(complaint, intake) + _store_answers(complaint, intake, questions)
         _start_intake_clocks(complaint)
         # The year's number and the audit chain head are rows every intake locks until commit:
-        # taken last, concurrent intakes queue for two statements, not for the whole case.
+        # taken last, concurrent intakes queue for two statements, not for the whole complaint.
         complaint.number = complaint_number(local_date(received).year)
         Complaint.objects.filter(pk=complaint.pk).update(number=complaint.number)
         for row in (complaint, *rows):
@@ -277,10 +279,8 @@ def _store_protected(complaint: Complaint, intake: Intake) -> list[Any]:
 def store_original_files(
     original: ComplaintOriginal, uploads: list[Any], user: User | None, channel: str
 ) -> None:
-    """Store the complainant's files on the case's original material (kind "original"): they
+    """Store the complainant's files on the complaint's original material (kind "original"): they
     are then served only to those who may read the original (core.attachments)."""
-    from complaints.services.channels import channel_account
-    from core.attachments import store_attachment
 
     if not uploads:
         return

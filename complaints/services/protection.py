@@ -8,8 +8,6 @@ Lists and exports that need no identity never touch these models.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -17,16 +15,17 @@ from django.utils.translation import gettext as _
 from complaints.models import Complainant, Complaint, ComplaintOriginal, Recusal
 from complaints.models.identity import IDENTITY_FIELDS, identity_protection
 from core.audit import record_change, record_view
+from core.models import User
 from core.scoping import scope_of
 
 
-def is_shielded_from(user: Any, complaint: Complaint) -> bool:
-    """True for a user the case is about, or who recused: they never see who complained."""
-    unshielded = identity_protection(scope_of(user), case_field="pk")
+def is_shielded_from(user: User, complaint: Complaint) -> bool:
+    """True for a user the complaint is about, or who recused: they never see who complained."""
+    unshielded = identity_protection(scope_of(user), complaint_field="pk")
     return not Complaint.objects.filter(unshielded, pk=complaint.pk).exists()
 
 
-def may_see_identity(user: Any, complaint: Complaint) -> bool:
+def may_see_identity(user: User, complaint: Complaint) -> bool:
     return (
         user.has_perm("complaints.view_complainant")
         and Complaint.objects.restrict(user).filter(pk=complaint.pk).exists()
@@ -35,9 +34,9 @@ def may_see_identity(user: Any, complaint: Complaint) -> bool:
 
 
 @transaction.atomic
-def reveal(user: Any, complaint: Complaint) -> list[Complainant]:
+def reveal(user: User, complaint: Complaint) -> list[Complainant]:
     """The complainants of `complaint` the user may see, each showing recorded in the audit
-    log (empty for a user the case is about, who is never told whether anyone is hidden)."""
+    log (empty for a user the complaint is about, who is never told whether anyone is hidden)."""
     people = list(Complainant.objects.restrict(user).filter(complaint=complaint))
     for person in people:
         record_view(person, IDENTITY_FIELDS)
@@ -45,7 +44,7 @@ def reveal(user: Any, complaint: Complaint) -> list[Complainant]:
 
 
 @transaction.atomic
-def reveal_original(user: Any, complaint: Complaint) -> ComplaintOriginal | None:
+def reveal_original(user: User, complaint: Complaint) -> ComplaintOriginal | None:
     original = ComplaintOriginal.objects.restrict(user).filter(complaint=complaint).first()
     if original is not None:
         record_view(original, ("text",))
@@ -53,8 +52,9 @@ def reveal_original(user: Any, complaint: Complaint) -> ComplaintOriginal | None
 
 
 @transaction.atomic
-def recuse(user: Any, complaint: Complaint, reason: str) -> Recusal:
-    """Step aside from a case (a direct interest, Art. 46): from now on the user is shielded."""
+def recuse(user: User, complaint: Complaint, reason: str) -> Recusal:
+    """Step aside from a complaint (a direct interest, Art. 46): from now on the user is
+    shielded."""
     if not reason.strip():
         raise ValidationError({"reason": _("Say why you step aside.")})
     recusal, created = Recusal.objects.get_or_create(

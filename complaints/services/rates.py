@@ -1,12 +1,12 @@
 """Complaint rates (DESIGN.md §6), computed from the raw callback answers and the clocks.
 
-Each case counts once, by its latest callback (a second call after an unanswered one replaces
+Each complaint counts once, by its latest callback (a second call after an unanswered one replaces
 it): response rate = reached / called; resolution rate = solved / reached; satisfaction rate
 = satisfied (and "basically satisfied" where the formula says so) / graded; their weighted
 score by the `RateFormula` version in force (weights 30/35/35 by default). Beside them:
 on-time acceptance (routed within the 15 days of Art. 22), on-time completion (answered within
 the handling limit, Art. 34 or the 12345 limit), first-contact resolution (solved with no
-transfer and no repeat), repeat rate and transfers per case.
+transfer and no repeat), repeat rate and transfers per complaint.
 
 Every figure is a ratio of two whole counts, added up per group in the database, so a group
 can be rolled up (grid → township) by adding counts, and each rate is exact: a Fraction,
@@ -30,15 +30,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from complaints.choices import Satisfaction
-from complaints.models import HANDLING_CLOCKS, Callback, Category, Complaint, RateFormula
+from complaints.choices import HANDLING_CLOCKS, REGISTER_ROUTE, Satisfaction
+from complaints.models import Callback, Category, Complaint, RateFormula
 from complaints.services.backlog import rule_in_force
-from core.models import Department, Region
+from core.models import Department, Region, User
+from core.scoping import scope_of
 from workflow.calendar import local_date
 from workflow.choices import ClockState
 from workflow.models import Clock
 
-REGISTER_ROUTE = "complaints.register_route"
 GROUPINGS = {
     "unit": gettext_lazy("Lead unit"),
     "category": gettext_lazy("Category"),
@@ -168,14 +168,16 @@ def _latest(queryset: QuerySet, column: str) -> Subquery:
     return Subquery(queryset.values(column)[:1])
 
 
-def case_facts(cases: QuerySet[Complaint], now: dt.datetime | None = None) -> QuerySet[Complaint]:
-    """Each case with its latest callback's answers and its routing and handling clocks."""
+def complaint_facts(
+    complaints: QuerySet[Complaint], now: dt.datetime | None = None
+) -> QuerySet[Complaint]:
+    """Each complaint with its latest callback's answers and its routing and handling clocks."""
     content_type = ContentType.objects.get_for_model(Complaint)
     latest = Callback.objects.filter(complaint=OuterRef("pk")).order_by("-at", "-id")
     clocks = Clock.objects.filter(content_type=content_type, object_id=OuterRef("pk"))
     routing = clocks.filter(kind=REGISTER_ROUTE).order_by("-started_at", "-id")
     handling = clocks.filter(kind__in=HANDLING_CLOCKS).order_by("-started_at", "-id")
-    return cases.annotate(
+    return complaints.annotate(
         cb_contacted=_latest(latest, "contacted"),
         cb_solved=_latest(latest, "solved"),
         cb_satisfaction=_latest(latest, "satisfaction"),
@@ -233,10 +235,10 @@ def group_key(group_by: str, period: str) -> Any:
 
 
 def grouped_counts(
-    cases: QuerySet[Complaint], group_by: str, period: str, now: dt.datetime
+    complaints: QuerySet[Complaint], group_by: str, period: str, now: dt.datetime
 ) -> list[tuple[Any, Counts]]:
     rows = (
-        case_facts(cases.order_by(), now)
+        complaint_facts(complaints.order_by(), now)
         .annotate(group=group_key(group_by, period))
         .values("group")
         .annotate(**count_expressions(now))
@@ -296,28 +298,28 @@ def period_label(start: Any, period: str) -> str:
     return f"{day.year}-{day.month:02d}"
 
 
-def scoped_cases(
-    user: Any,
+def scoped_complaints(
+    user: User,
     start: dt.date | None = None,
     end: dt.date | None = None,
     region: Region | None = None,
 ) -> QuerySet[Complaint]:
-    """The cases the user may see, received between `start` and `end` (inclusive), within
+    """The complaints the user may see, received between `start` and `end` (inclusive), within
     `region`."""
     if not user.has_perm("complaints.view_callback"):
         raise PermissionDenied(_("You may not see the complaint rates."))
-    cases = Complaint.objects.restrict(user, "view")
+    complaints = Complaint.objects.restrict(user, "view")
     if start is not None:
-        cases = cases.filter(received_at__date__gte=start)
+        complaints = complaints.filter(received_at__date__gte=start)
     if end is not None:
-        cases = cases.filter(received_at__date__lte=end)
+        complaints = complaints.filter(received_at__date__lte=end)
     if region is not None:
-        cases = cases.filter(region__path__startswith=region.path)
-    return cases
+        complaints = complaints.filter(region__path__startswith=region.path)
+    return complaints
 
 
 def rates(
-    user: Any,
+    user: User,
     *,
     group_by: str = "unit",
     period: str = "month",
@@ -326,14 +328,14 @@ def rates(
     region: Region | None = None,
     now: dt.datetime | None = None,
 ) -> RateReport:
-    """The rates of the cases in the user's scope, one row per group and a total row."""
+    """The rates of the complaints in the user's scope, one row per group and a total row."""
     if group_by not in GROUPINGS:
         raise ValueError(f"group_by must be one of {sorted(GROUPINGS)}")
     if period not in PERIODS:
         raise ValueError(f"period must be one of {sorted(PERIODS)}")
     now = now or timezone.now()
     formula = rule_in_force(RateFormula.objects.all(), end or local_date(now), region)
-    pairs = grouped_counts(scoped_cases(user, start, end, region), group_by, period, now)
+    pairs = grouped_counts(scoped_complaints(user, start, end, region), group_by, period, now)
     merged = _roll_up(pairs, lambda key: key)
     if group_by == "region":
         key_of = region_level_key(region, _top_depth(user), merged.keys())
@@ -348,9 +350,8 @@ def rates(
     return RateReport(group_by, period, formula, rows, RateRow(None, _("Total"), total, formula))
 
 
-def _top_depth(user: Any) -> int:
+def _top_depth(user: User) -> int:
     """One level below the user's widest region (a county user sees townships)."""
-    from core.scoping import scope_of
 
     scope = scope_of(user)
     if scope.unlimited or not scope.region_paths:

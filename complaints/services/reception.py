@@ -1,15 +1,14 @@
-"""Leader reception days (领导接访日): booking cases onto a day, marking who came, and the
-record of the day linked to the cases received.
+"""Leader reception days (领导接访日): booking complaints onto a day, marking who came, and the
+record of the day linked to the complaints received.
 
 Letters and Visits Regulations 2022, Art. 11 (leaders receive visitors in person): the desk
-books a case for a slot within the day's hours and capacity, a case at most once a day; the
-leader's instructions from the record reach each case received as an internal note.
+books a complaint for a slot within the day's hours and capacity, a complaint at most once a day;
+the leader's instructions from the record reach each complaint received as an internal note.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -25,6 +24,7 @@ from complaints.models import (
     ReceptionRecord,
 )
 from core.audit import record_change, snapshot
+from core.models import User
 from core.scoping import get_restricted
 
 # Appointments that take a place on the day (a cancelled one frees its place).
@@ -72,12 +72,12 @@ def _check_bookable(day: ReceptionDay, complaint: Complaint, at: dt.time) -> Non
         )  # fmt: skip
 
 
-def _check_day_in_scope(day: ReceptionDay, user: Any) -> None:
+def _check_day_in_scope(day: ReceptionDay, user: User) -> None:
     get_restricted(ReceptionDay, user, "view", day.pk)
 
 
-def book(day: ReceptionDay, complaint: Complaint, at: dt.time, user: Any) -> ReceptionAppointment:
-    """Book `complaint` on `day` at `at` (the desk; the case must be one the user may see)."""
+def book(day: ReceptionDay, complaint: Complaint, at: dt.time, user: User) -> ReceptionAppointment:
+    """Book `complaint` on `day` at `at` (the desk; the complaint must be one the user may see)."""
     if not user.has_perm("complaints.add_receptionappointment"):
         raise PermissionDenied(_("You may not book appointments."))
     _check_day_in_scope(day, user)
@@ -85,7 +85,7 @@ def book(day: ReceptionDay, complaint: Complaint, at: dt.time, user: Any) -> Rec
     with transaction.atomic():
         day = _lock_day(day)
         _check_bookable(day, complaint, at)
-        # A cancelled booking of the same case on the day is booked again in place.
+        # A cancelled booking of the same complaint on the day is booked again in place.
         appointment = day.appointments.filter(complaint=complaint).first()
         before = snapshot(appointment) if appointment is not None else None
         if appointment is None:
@@ -103,7 +103,7 @@ def book(day: ReceptionDay, complaint: Complaint, at: dt.time, user: Any) -> Rec
     return appointment
 
 
-def mark(appointment: ReceptionAppointment, state: str, user: Any) -> ReceptionAppointment:
+def mark(appointment: ReceptionAppointment, state: str, user: User) -> ReceptionAppointment:
     """Received, did not come, or cancelled; only a booked appointment is marked."""
     if state not in MARKS:
         raise ValidationError({"state": _("Mark an appointment received, missed or cancelled.")})
@@ -121,7 +121,7 @@ def mark(appointment: ReceptionAppointment, state: str, user: Any) -> ReceptionA
     return locked
 
 
-def _instruction_note(record: ReceptionRecord, complaint: Complaint, user: Any) -> CaseNote:
+def _instruction_note(record: ReceptionRecord, complaint: Complaint, user: User) -> CaseNote:
     day = record.day
     text = _("Leader's instructions at the reception of %(day)s (%(leader)s): %(text)s") % {
         "day": f"{day.day:%Y-%m-%d}", "leader": day.leader, "text": record.instructions.strip(),
@@ -133,10 +133,10 @@ def _instruction_note(record: ReceptionRecord, complaint: Complaint, user: Any) 
 
 
 def save_record(
-    day: ReceptionDay, user: Any, summary: str, instructions: str = ""
+    day: ReceptionDay, user: User, summary: str, instructions: str = ""
 ) -> ReceptionRecord:
-    """Write (or rewrite) the record of `day`, linked to the cases received that day. Each
-    linked case gets the leader's instructions as an internal note: once, and again when the
+    """Write (or rewrite) the record of `day`, linked to the complaints received that day. Each
+    linked complaint gets the leader's instructions as an internal note: once, and again when the
     instructions change."""
     if not summary.strip():
         raise ValidationError({"summary": _("Say what was discussed.")})
@@ -150,7 +150,7 @@ def save_record(
         day = _lock_day(day)
         record = ReceptionRecord.objects.filter(day=day).first()
         before = snapshot(record) if record is not None else None
-        old_cases = set(record.complaints.values_list("pk", flat=True)) if record else set()
+        old_complaints = set(record.complaints.values_list("pk", flat=True)) if record else set()
         old_instructions = record.instructions if record else ""
         if record is None:
             record = ReceptionRecord(day=day, recorded_by=user)
@@ -164,6 +164,6 @@ def save_record(
         if record.instructions:
             changed = record.instructions != old_instructions
             for complaint in received:
-                if changed or complaint.pk not in old_cases:
+                if changed or complaint.pk not in old_complaints:
                     _instruction_note(record, complaint, user)
     return record

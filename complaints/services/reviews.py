@@ -7,7 +7,7 @@ Letters and Visits Regulations 2022:
 - Art. 36: within 30 days of receiving the review opinion the complainant may ask for
   re-review; the re-review opinion is due within 30 days, and the time of a hearing is not
   counted (the complaints.rereview_opinion clock is paused while the hearing runs).
-- A window that ends unused leaves the last opinion standing: the case is concluded
+- A window that ends unused leaves the last opinion standing: the complaint is concluded
   (`close_expired_windows`, a periodic worker job).
 
 A request is dated when it was received (a letter posted on the last day counts); the machine's
@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from typing import Any
 
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
@@ -26,12 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from complaints.choices import ComplaintState
-from complaints.machines.complaints import (
-    REREVIEW_OPINION,
-    REREVIEW_REQUEST,
-    REVIEW_REQUEST,
-)
+from complaints.choices import REREVIEW_OPINION, REREVIEW_REQUEST, REVIEW_REQUEST, ComplaintState
 from complaints.models import Complaint
 from complaints.services.documents import CLOCK_SKEW, DocumentRefused
 from core.audit import audit_context
@@ -54,13 +48,14 @@ WINDOWS = {
         "request_rereview",
     ),
 }
-# The account the window job concludes cases as (see `window_account`).
+# The account the window job concludes complaints as (see `window_account`).
 WINDOW_ACCOUNT = "system:complaint-windows"
 WINDOW_ACCOUNT_ROLE = "citizen_channel"
 
 
 def window_clock(complaint: Complaint, kind: str) -> Clock | None:
-    """The latest clock of `kind` on the case, open or not (a closed window still has an end)."""
+    """The latest clock of `kind` on the complaint, open or not (a closed window still has an
+    end)."""
     content_type = ContentType.objects.get_for_model(Complaint)
     return (
         Clock.objects.filter(content_type=content_type, object_id=complaint.pk, kind=kind)
@@ -86,7 +81,7 @@ def _clean_requested_at(complaint: Complaint, requested_at: dt.datetime | None) 
 def _ask(
     which: str,
     complaint: Complaint,
-    user: Any,
+    user: User,
     requested_at: dt.datetime | None,
     expected_version: int | str | None,
 ) -> Complaint:
@@ -125,7 +120,7 @@ def _not_open(complaint: Complaint, which: str, clock_kind: str) -> WorkflowErro
 
 def request_review(
     complaint: Complaint,
-    user: Any,
+    user: User,
     requested_at: dt.datetime | None = None,
     expected_version: int | str | None = None,
 ) -> Complaint:
@@ -136,7 +131,7 @@ def request_review(
 
 def request_rereview(
     complaint: Complaint,
-    user: Any,
+    user: User,
     requested_at: dt.datetime | None = None,
     expected_version: int | str | None = None,
 ) -> Complaint:
@@ -145,7 +140,7 @@ def request_rereview(
 
 
 def hold_hearing(
-    complaint: Complaint, user: Any, reason: str = "", expected_version: int | str | None = None
+    complaint: Complaint, user: User, reason: str = "", expected_version: int | str | None = None
 ) -> Complaint:
     """Art. 36: the hearing's time is not counted; the re-review opinion clock pauses."""
     data = {"pause_reason": reason.strip()} if reason.strip() else {}
@@ -153,7 +148,7 @@ def hold_hearing(
 
 
 def end_hearing(
-    complaint: Complaint, user: Any, expected_version: int | str | None = None
+    complaint: Complaint, user: User, expected_version: int | str | None = None
 ) -> Complaint:
     """The clock runs again; its due time moves later by the days the hearing took."""
     return fire("end_hearing", complaint, user, {}, expected_version)
@@ -170,7 +165,7 @@ def hearing_in_progress(complaint: Complaint) -> bool:
 def window_account() -> User:
     """The account the window job acts as. It is nobody's login (no usable password), reaches
     every region (a job closes windows everywhere) and holds only the public channel's role:
-    it may conclude a case, never read a complainant's identity. The audit entries it writes
+    it may conclude a complaint, never read a complainant's identity. The audit entries it writes
     say source "review_window"."""
     user, created = User.objects.get_or_create(
         username=WINDOW_ACCOUNT,
@@ -183,8 +178,8 @@ def window_account() -> User:
     return user
 
 
-def expired_window_cases(now: dt.datetime) -> list[tuple[int, str]]:
-    """(case id, state) of cases whose review or re-review window ended before `now` unused."""
+def expired_window_complaints(now: dt.datetime) -> list[tuple[int, str]]:
+    """(id, state) of complaints whose review or re-review window ended before `now` unused."""
     content_type = ContentType.objects.get_for_model(Complaint)
     found = []
     for state, kind, _field, _transition in WINDOWS.values():
@@ -197,14 +192,14 @@ def expired_window_cases(now: dt.datetime) -> list[tuple[int, str]]:
 
 
 def close_expired_windows(now: dt.datetime | None = None) -> int:
-    """Conclude every case whose request window ended unused; returns how many. Safe to run
-    twice or in two workers at once: each case is concluded by a compare-and-set on its
-    version, and a case someone moved meanwhile (a late-registered request) is left alone."""
+    """Conclude every complaint whose request window ended unused; returns how many. Safe to run
+    twice or in two workers at once: each complaint is concluded by a compare-and-set on its
+    version, and a complaint someone moved meanwhile (a late-registered request) is left alone."""
     now = now or timezone.now()
     account = window_account()
     closed = 0
     with audit_context(actor=account, source="review_window"):
-        for pk, state in expired_window_cases(now):
+        for pk, state in expired_window_complaints(now):
             if _conclude(pk, state, account):
                 closed += 1
     return closed
@@ -218,6 +213,6 @@ def _conclude(pk: int, state: str, account: User) -> bool:
                 return False
             fire("conclude", complaint, account)
     except WorkflowError as error:  # moved or concluded meanwhile: nothing to do
-        logger.info("window of case %s not closed: %s", pk, error.code)
+        logger.info("window of complaint %s not closed: %s", pk, error.code)
         return False
     return True

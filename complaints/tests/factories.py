@@ -1,10 +1,10 @@
 """A small complaint world for tests: the shared `World` plus the units and people of §1.
 
     cw = complaint_world(world)
-    case = file_complaint(cw).complaint                     # received, at township A
-    case = advance(case, cw, ComplaintState.HANDLING)      # routed to cw.unit, accepted
+    complaint = file_complaint(cw).complaint                     # received, at township A
+    complaint = advance(complaint, cw, ComplaintState.HANDLING)      # routed to cw.unit, accepted
 
-`advance` moves a case with the real transitions (fire), writing an approved opinion row
+`advance` moves a complaint with the real transitions (fire), writing an approved opinion row
 directly where a step needs one, so tests of later steps start from a true state.
 """
 
@@ -82,9 +82,9 @@ def file_complaint(cw: ComplaintWorld, **overrides: Any) -> Receipt:
     return register_complaint(Intake(**values), cw.user("clerk"))
 
 
-def approved_opinion(case: Complaint, cw: ComplaintWorld, kind: str) -> CaseDocument:
+def approved_opinion(complaint: Complaint, cw: ComplaintWorld, kind: str) -> CaseDocument:
     return CaseDocument.objects.create(
-        complaint=case, kind=kind, state=DocumentState.APPROVED, request="请求",
+        complaint=complaint, kind=kind, state=DocumentState.APPROVED, request="请求",
         facts_and_reasons="事实和理由", decision="处理意见",
         legal_basis="《信访工作条例》第三十四条",
         outcome="explained", drafted_by=cw.user("handler"), approved_by=cw.user("leader"),
@@ -97,7 +97,7 @@ def _now() -> dt.datetime:
 
 
 STEPS: tuple[tuple[str, str, Any], ...] = (
-    # (state reached, transition, data(case, cw))
+    # (state reached, transition, data(complaint, cw))
     (ComplaintState.ASSIGNED, "route", lambda c, cw: {"department": cw.unit}),
     (ComplaintState.HANDLING, "accept", lambda c, cw: {"handler": cw.user("handler")}),
     (ComplaintState.REPLIED, "deliver_opinion",
@@ -118,14 +118,14 @@ OPINION_BEFORE = {"deliver_opinion": DocumentKind.OPINION,
                   "deliver_rereview_opinion": DocumentKind.REREVIEW_OPINION}  # fmt: skip
 
 
-def advance(case: Complaint, cw: ComplaintWorld, target: str) -> Complaint:
-    """Fire the transitions from a received case up to `target` (along the main path)."""
+def advance(complaint: Complaint, cw: ComplaintWorld, target: str) -> Complaint:
+    """Fire the transitions from a received complaint up to `target` (along the main path)."""
     for reached, transition, data in STEPS:
-        if case.state == target:
+        if complaint.state == target:
             break
         if transition in OPINION_BEFORE:
-            approved_opinion(case, cw, OPINION_BEFORE[transition])
+            approved_opinion(complaint, cw, OPINION_BEFORE[transition])
         actor = cw.user(ACTOR.get(transition, "handler"))
-        case = fire(transition, case, actor, data(case, cw))
-        assert case.state == reached
-    return case
+        complaint = fire(transition, complaint, actor, data(complaint, cw))
+        assert complaint.state == reached
+    return complaint

@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from complaints.choices import BacklogReason, BacklogState, Channel, ComplaintState
+from complaints.choices import BacklogReason, BacklogState, Channel, ComplaintState, HotlineLimit
+from complaints.jobs import designate_backlog, periodic_jobs
 from complaints.models import BacklogCase, BacklogRule, Category, Complaint
 from complaints.services.backlog import (
     designate,
@@ -34,16 +35,16 @@ def cw(world) -> ComplaintWorld:  # type: ignore[no-untyped-def]
     return complaint_world(world)
 
 
-def handled_since(cw: ComplaintWorld, case: Complaint, accepted_at: dt.datetime) -> Complaint:
-    """A case in handling whose handling clock started at `accepted_at`: the accept
+def handled_since(cw: ComplaintWorld, complaint: Complaint, accepted_at: dt.datetime) -> Complaint:
+    """A complaint in handling whose handling clock started at `accepted_at`: the accept
     transition stamps today, so its clock is stopped and the same kind restarted on that day
     through the clock API (the rule in force on that day applies)."""
-    case = advance(case, cw, ComplaintState.HANDLING)
-    clock = running_handling_clock(case)
+    complaint = advance(complaint, cw, ComplaintState.HANDLING)
+    clock = running_handling_clock(complaint)
     assert clock is not None
     stop_clock(clock, met=False)
-    start_clock(case, case.handling_clock_kind, at=accepted_at, region=case.region)
-    return case
+    start_clock(complaint, complaint.handling_clock_kind, at=accepted_at, region=complaint.region)
+    return complaint
 
 
 def letter(cw: ComplaintWorld, received: dt.datetime, **overrides) -> Complaint:  # type: ignore[no-untyped-def]
@@ -57,30 +58,30 @@ def hotline(cw: ComplaintWorld, received: dt.datetime) -> Complaint:
     )  # fmt: skip
 
 
-def test_sixty_day_case_becomes_backlog_thirty_days_after_the_holiday_moved_due(cw):
+def test_sixty_day_complaint_becomes_backlog_thirty_days_after_the_holiday_moved_due(cw):
     # Accepted 2025-12-17: day 60 is 2026-02-15, inside the Spring Festival holiday
     # (02-15 to 02-23), so handling is due 2026-02-24 24:00 (Civil Code Art. 203).
-    case = handled_since(cw, letter(cw, at(2025, 12, 16, 9)), at(2025, 12, 17, 10))
-    clock = running_handling_clock(case)
+    complaint = handled_since(cw, letter(cw, at(2025, 12, 16, 9)), at(2025, 12, 17, 10))
+    clock = running_handling_clock(complaint)
     assert clock is not None and clock.due == at(2026, 2, 25, 0, 0)
     # Counting from 02-16 (ignoring the holiday) would have designated it on 03-18.
     assert designate_due_backlog(at(2026, 3, 20, 12)) == []
     assert designate_due_backlog(at(2026, 3, 26, 23, 59)) == []
     [backlog] = designate_due_backlog(at(2026, 3, 27, 0, 0))
-    assert (backlog.complaint_id, backlog.reason) == (case.pk, BacklogReason.OVERDUE)
-    assert backlog.region_id == case.region_id and backlog.department_id == cw.unit.pk
+    assert (backlog.complaint_id, backlog.reason) == (complaint.pk, BacklogReason.OVERDUE)
+    assert backlog.region_id == complaint.region_id and backlog.department_id == cw.unit.pk
     assert backlog.rule.overdue_days == 30 and backlog.state == BacklogState.OPEN
 
 
-def test_hotline_case_on_its_24_hour_limit_is_counted_in_exact_hours(cw):
+def test_hotline_complaint_on_its_24_hour_limit_is_counted_in_exact_hours(cw):
     # A water outage taken during the holiday: 24 hours run straight through it.
-    case = handled_since(cw, hotline(cw, at(2026, 2, 16, 8)), at(2026, 2, 16, 9))
-    clock = running_handling_clock(case)
-    assert clock is not None and clock.kind == "hotline.utilities"
+    complaint = handled_since(cw, hotline(cw, at(2026, 2, 16, 8)), at(2026, 2, 16, 9))
+    clock = running_handling_clock(complaint)
+    assert clock is not None and clock.kind == HotlineLimit.UTILITIES
     assert clock.due == at(2026, 2, 17, 9)
     assert designate_due_backlog(at(2026, 3, 19, 8, 59)) == []
     [backlog] = designate_due_backlog(at(2026, 3, 19, 9))
-    assert backlog.complaint_id == case.pk and backlog.reason == BacklogReason.OVERDUE
+    assert backlog.complaint_id == complaint.pk and backlog.reason == BacklogReason.OVERDUE
 
 
 def test_designation_is_idempotent_and_audited_once(cw):
@@ -94,16 +95,16 @@ def test_designation_is_idempotent_and_audited_once(cw):
     assert entries.count() == 1
 
 
-def test_repeated_case_becomes_backlog_at_the_threshold(cw):
-    case = advance(letter(cw, at(2026, 3, 2, 9)), cw, ComplaintState.HANDLING)
+def test_repeated_complaint_becomes_backlog_at_the_threshold(cw):
+    complaint = advance(letter(cw, at(2026, 3, 2, 9)), cw, ComplaintState.HANDLING)
     now = at(2026, 3, 10)
     # Two repeats: below the seeded threshold of 3 (以上 includes 3).
-    Complaint.objects.filter(pk=case.pk).update(repeat_count=2)
-    assert designate(Complaint.objects.get(pk=case.pk), now) is None
-    Complaint.objects.filter(pk=case.pk).update(repeat_count=3)
+    Complaint.objects.filter(pk=complaint.pk).update(repeat_count=2)
+    assert designate(Complaint.objects.get(pk=complaint.pk), now) is None
+    Complaint.objects.filter(pk=complaint.pk).update(repeat_count=3)
     [backlog] = designate_due_backlog(now)
     assert backlog.reason == BacklogReason.REPEATED
-    assert designate(Complaint.objects.get(pk=case.pk), now) is None  # already one
+    assert designate(Complaint.objects.get(pk=complaint.pk), now) is None  # already one
 
 
 def test_the_nearest_jurisdictions_rule_in_force_on_the_day_applies(cw):
@@ -118,15 +119,15 @@ def test_the_nearest_jurisdictions_rule_in_force_on_the_day_applies(cw):
     assert backlog.rule == county_rule
 
 
-def test_finished_cases_are_never_designated(cw):
-    case = letter(cw, at(2026, 3, 2, 9))
-    Complaint.objects.filter(pk=case.pk).update(repeat_count=5, state=ComplaintState.REFERRED)
+def test_finished_complaints_are_never_designated(cw):
+    complaint = letter(cw, at(2026, 3, 2, 9))
+    Complaint.objects.filter(pk=complaint.pk).update(repeat_count=5, state=ComplaintState.REFERRED)
     assert designate_due_backlog(at(2026, 3, 10)) == []
 
 
 def repeated_backlog(cw: ComplaintWorld) -> BacklogCase:
-    case = advance(letter(cw, at(2026, 3, 2, 9)), cw, ComplaintState.HANDLING)
-    Complaint.objects.filter(pk=case.pk).update(repeat_count=3)
+    complaint = advance(letter(cw, at(2026, 3, 2, 9)), cw, ComplaintState.HANDLING)
+    Complaint.objects.filter(pk=complaint.pk).update(repeat_count=3)
     [backlog] = designate_due_backlog(at(2026, 3, 10))
     return backlog
 
@@ -173,10 +174,8 @@ def test_handling_staff_and_other_townships_cannot_plan(cw):
 
 
 def test_the_periodic_job_designates_what_is_due(cw):
-    from complaints.jobs import designate_backlog, periodic_jobs
-
-    case = handled_since(cw, letter(cw, at(2025, 12, 16, 9)), at(2025, 12, 17, 10))
+    complaint = handled_since(cw, letter(cw, at(2025, 12, 16, 9)), at(2025, 12, 17, 10))
     assert designate_backlog.call() == 1  # today is long past 2026-03-27
     assert designate_backlog.call() == 0
-    assert BacklogCase.objects.get().complaint_id == case.pk
+    assert BacklogCase.objects.get().complaint_id == complaint.pk
     assert "complaints.designate_backlog" in [spec.name for spec in periodic_jobs()]

@@ -35,9 +35,9 @@ class TestBacklogCaseAPI(ListTests, RetrieveTests, UpdateTests):
         self.outside = self.repeated(world.grid_b)
 
     def repeated(self, region: Any) -> BacklogCase:
-        case = advance(file_complaint(self.cw, region=region).complaint, self.cw, "handling")
-        Complaint.objects.filter(pk=case.pk).update(repeat_count=3)
-        backlog = designate(Complaint.objects.get(pk=case.pk))
+        complaint = advance(file_complaint(self.cw, region=region).complaint, self.cw, "handling")
+        Complaint.objects.filter(pk=complaint.pk).update(repeat_count=3)
+        backlog = designate(Complaint.objects.get(pk=complaint.pk))
         assert backlog is not None
         return backlog
 

@@ -24,8 +24,8 @@ def cw(world) -> ComplaintWorld:  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def backlog(cw: ComplaintWorld) -> BacklogCase:
-    case = advance(file_complaint(cw).complaint, cw, ComplaintState.HANDLING)
-    Complaint.objects.filter(pk=case.pk).update(repeat_count=3)
+    complaint = advance(file_complaint(cw).complaint, cw, ComplaintState.HANDLING)
+    Complaint.objects.filter(pk=complaint.pk).update(repeat_count=3)
     [designated] = designate_due_backlog()
     return designated
 
@@ -97,7 +97,7 @@ def test_handling_staff_may_not_plan(cw, backlog):
     assert backlog.state == BacklogState.OPEN
 
 
-def test_the_case_page_links_its_backlog_case(cw, backlog):
+def test_the_complaint_page_links_its_backlog_case(cw, backlog):
     page = client_for(cw.user("supervisor")).get(backlog.complaint.get_absolute_url())
     assert page.status_code == 200
     assert reverse("complaints:backlogcase_detail", args=[backlog.pk]) in page.content.decode()

@@ -1,5 +1,5 @@
 """Callbacks: made by someone outside the handling unit, after the limit or the answer; the
-portal rating; the list of cases due a callback, scoped."""
+portal rating; the list of complaints due a callback, scoped."""
 
 from __future__ import annotations
 
@@ -34,9 +34,9 @@ def replied(cw: ComplaintWorld) -> Complaint:
 
 
 def test_desk_records_a_callback_with_its_answers_and_an_audit_entry(cw):
-    case = replied(cw)
+    complaint = replied(cw)
     callback = record_callback(
-        case, cw.user("clerk"), contacted=True, solved=True,
+        complaint, cw.user("clerk"), contacted=True, solved=True,
         satisfaction=Satisfaction.BASICALLY_SATISFIED, note="已停止夜间施工",
     )  # fmt: skip
     assert callback.source == CallbackSource.CALLBACK
@@ -47,40 +47,40 @@ def test_desk_records_a_callback_with_its_answers_and_an_audit_entry(cw):
 
 
 def test_someone_in_the_handling_unit_is_refused_with_a_clear_message(cw):
-    case = replied(cw)
+    complaint = replied(cw)
     with pytest.raises(CallbackRefused, match="You belong to a unit handling this case"):
-        record_callback(case, cw.user("unit_clerk"), contacted=False)
+        record_callback(complaint, cw.user("unit_clerk"), contacted=False)
     assert not Callback.objects.exists()
 
 
 def test_handling_staff_and_other_townships_may_not_call(cw):
-    case = replied(cw)
+    complaint = replied(cw)
     with pytest.raises(CallbackRefused, match="may not record callbacks"):
-        record_callback(case, cw.user("handler"), contacted=False)
+        record_callback(complaint, cw.user("handler"), contacted=False)
     with pytest.raises(CallbackRefused, match="outside your scope"):
-        record_callback(case, cw.user("clerk_b"), contacted=False)
+        record_callback(complaint, cw.user("clerk_b"), contacted=False)
 
 
 def test_no_callback_before_the_limit_or_the_answer(cw):
-    case = advance(file_complaint(cw).complaint, cw, ComplaintState.HANDLING)
+    complaint = advance(file_complaint(cw).complaint, cw, ComplaintState.HANDLING)
     with pytest.raises(ValidationError, match="after the handling limit"):
-        record_callback(case, cw.user("clerk"), contacted=False)
+        record_callback(complaint, cw.user("clerk"), contacted=False)
 
 
 def test_a_reached_complainant_needs_solved_and_a_grade(cw):
-    case = replied(cw)
+    complaint = replied(cw)
     with pytest.raises(ValidationError) as error:
-        record_callback(case, cw.user("clerk"), contacted=True, solved=None, satisfaction="")
+        record_callback(complaint, cw.user("clerk"), contacted=True, solved=None, satisfaction="")
     assert set(error.value.message_dict) == {"solved", "satisfaction"}
     unreached = record_callback(
-        case, cw.user("clerk"), contacted=False, solved=True, satisfaction="satisfied"
+        complaint, cw.user("clerk"), contacted=False, solved=True, satisfaction="satisfied"
     )
     assert (unreached.solved, unreached.satisfaction) == (None, "")
 
 
 def test_portal_rating_is_recorded_without_a_user(cw):
-    case = replied(cw)
-    rating = record_portal_rating(case, Satisfaction.UNSATISFIED, False, "还是很吵")
+    complaint = replied(cw)
+    rating = record_portal_rating(complaint, Satisfaction.UNSATISFIED, False, "还是很吵")
     assert (rating.source, rating.called_by, rating.contacted) == (
         CallbackSource.PORTAL, None, True,
     )  # fmt: skip
@@ -90,23 +90,23 @@ def test_portal_rating_is_recorded_without_a_user(cw):
 
 
 def test_callbacks_due_until_the_complainant_is_reached(cw):
-    case, clerk = replied(cw), cw.user("clerk")
-    open_case = advance(file_complaint(cw).complaint, cw, ComplaintState.HANDLING)
+    complaint, clerk = replied(cw), cw.user("clerk")
+    open_complaint = advance(file_complaint(cw).complaint, cw, ComplaintState.HANDLING)
     due = callbacks_due(clerk)
-    assert case in due and open_case not in due
-    record_callback(case, clerk, contacted=False)
-    assert callbacks_due(clerk).get(pk=case.pk).attempts == 1  # type: ignore[attr-defined]
-    record_callback(case, clerk, contacted=True, solved=True, satisfaction="satisfied")
-    assert case not in callbacks_due(clerk)
+    assert complaint in due and open_complaint not in due
+    record_callback(complaint, clerk, contacted=False)
+    assert callbacks_due(clerk).get(pk=complaint.pk).attempts == 1  # type: ignore[attr-defined]
+    record_callback(complaint, clerk, contacted=True, solved=True, satisfaction="satisfied")
+    assert complaint not in callbacks_due(clerk)
 
 
 def test_callbacks_due_is_scoped_and_leaves_out_the_users_own_unit(cw):
-    case = replied(cw)
-    assert case not in callbacks_due(cw.user("clerk_b"))
-    assert case not in callbacks_due(cw.user("unit_clerk"))
+    complaint = replied(cw)
+    assert complaint not in callbacks_due(cw.user("clerk_b"))
+    assert complaint not in callbacks_due(cw.user("unit_clerk"))
     respondent_clerk = make_user(
         "cg_clerk", "complaint_clerk", regions=[cw.world.county], departments=[cw.respondent_unit]
     )
-    assert case not in callbacks_due(respondent_clerk)
+    assert complaint not in callbacks_due(respondent_clerk)
     with pytest.raises(CallbackRefused, match="may not contact the complainant"):
-        record_callback(case, respondent_clerk, contacted=False)
+        record_callback(complaint, respondent_clerk, contacted=False)

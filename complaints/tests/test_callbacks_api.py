@@ -32,15 +32,15 @@ class TestCallbackAPI(ListTests, RetrieveTests, CreateTests):
         world.users["unit_clerk"] = make_user(
             "unit_clerk", "complaint_clerk", regions=[world.county], departments=[self.cw.unit]
         )
-        self.case_a = self.replied(world.grid_a)
-        self.case_b = self.replied(world.grid_b)
+        self.complaint_a = self.replied(world.grid_a)
+        self.complaint_b = self.replied(world.grid_b)
         clerk = self.cw.user("clerk")
-        self.inside = record_callback(self.case_a, clerk, contacted=False)
-        self.outside = record_callback(self.case_b, clerk, contacted=False)
+        self.inside = record_callback(self.complaint_a, clerk, contacted=False)
+        self.outside = record_callback(self.complaint_b, clerk, contacted=False)
 
     def replied(self, region: Any) -> Complaint:
-        case = file_complaint(self.cw, region=region).complaint
-        return advance(case, self.cw, ComplaintState.REPLIED)
+        complaint = file_complaint(self.cw, region=region).complaint
+        return advance(complaint, self.cw, ComplaintState.REPLIED)
 
     def in_scope(self) -> Callback:
         return self.inside
@@ -49,11 +49,11 @@ class TestCallbackAPI(ListTests, RetrieveTests, CreateTests):
         return self.outside
 
     def create_data(self) -> dict[str, Any]:
-        return {"complaint": self.case_a.pk, "contacted": True, "solved": True,
+        return {"complaint": self.complaint_a.pk, "contacted": True, "solved": True,
                 "satisfaction": "satisfied", "note": "已解决"}  # fmt: skip
 
     def out_of_scope_create_data(self) -> dict[str, Any]:
-        return {**self.create_data(), "complaint": self.case_b.pk}
+        return {**self.create_data(), "complaint": self.complaint_b.pk}
 
     def test_the_handling_units_clerk_is_refused_with_a_code(self) -> None:
         rows, entries = Callback.objects.count(), AuditEntry.objects.count()
@@ -64,7 +64,7 @@ class TestCallbackAPI(ListTests, RetrieveTests, CreateTests):
         assert (Callback.objects.count(), AuditEntry.objects.count()) == (rows, entries)
 
     def test_a_reached_complainant_without_a_grade_is_400(self) -> None:
-        data = {"complaint": self.case_a.pk, "contacted": True}
+        data = {"complaint": self.complaint_a.pk, "contacted": True}
         response = self.client("clerk_a").post(self.list_url(), data, "json")
         assert response.status_code == 400
         assert set(response.json()["detail"]) == {"solved", "satisfaction"}
@@ -74,8 +74,10 @@ class TestCallbackAPI(ListTests, RetrieveTests, CreateTests):
 
     def test_rates_endpoint_returns_the_figures_with_the_formula(self) -> None:
         clerk = self.cw.user("clerk")
-        record_callback(self.case_a, clerk, contacted=True, solved=True, satisfaction="satisfied")
-        record_callback(self.case_b, clerk, contacted=True, solved=False,
+        record_callback(
+            self.complaint_a, clerk, contacted=True, solved=True, satisfaction="satisfied"
+        )
+        record_callback(self.complaint_b, clerk, contacted=True, solved=False,
                         satisfaction="basically_satisfied")  # fmt: skip
         body = self.client(UNSCOPED).get(self.rates_url(), {"group_by": "unit"}).json()
         assert body["formula"]["version"] == 1

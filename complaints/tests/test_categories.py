@@ -1,4 +1,4 @@
-"""Matter categories: the tree's pages and API in the generic cases, routes and questions
+"""Matter categories: the tree's pages and API in the generic complaints, routes and questions
 editable by administrators, and the "test the routing" box."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from complaints.models import AttributeOption, Category, CategoryAttribute, CategoryRoute
-from complaints.tests.factories import complaint_world
+from complaints.tests.factories import complaint_world, file_complaint
 from core.models import AuditEntry, Department
 from testing.api import APIViewTestCases, token_client
 from testing.views import ObjectViewTests, Rows
@@ -216,8 +216,6 @@ def test_admin_edits_a_question_and_its_options(client, world):
 
 
 def test_a_category_in_use_is_not_deleted_and_says_why(client, world):
-    from complaints.tests.factories import file_complaint
-
     cw = complaint_world(world)
     file_complaint(cw, category=leaf("CITY-USED"))
     client.force_login(world.user("county"))

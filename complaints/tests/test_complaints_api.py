@@ -7,6 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from complaints.api.serializers import PROTECTED_FIELDS
@@ -77,18 +79,18 @@ class TestComplaintAPI(ListTests, RetrieveTests):
             "answers": {"when": "night"},
         }
 
-    def test_a_clerk_registers_a_case_and_gets_the_password_once(self) -> None:
+    def test_a_clerk_registers_a_complaint_and_gets_the_password_once(self) -> None:
         response = self.as_persona("clerk").post(self.list_url(), self.create_data(), "json")
         assert response.status_code == 201, response.content
         body = response.json()
-        case = Complaint.objects.get(pk=body["id"])
-        assert body["number"] == case.number and body["receipt_code"] == case.receipt_code
-        assert password_matches(case, body["query_password"])
-        assert case.state == ComplaintState.RECEIVED
-        assert Complainant.objects.get(complaint=case).name == "李四"
-        assert ComplaintOriginal.objects.get(complaint=case).text.startswith("我叫李四")
-        assert AuditEntry.objects.filter(object_id=str(case.pk), source="api").exists()
-        again = self.as_persona("clerk").get(self.detail_url(case)).json()
+        complaint = Complaint.objects.get(pk=body["id"])
+        assert body["number"] == complaint.number and body["receipt_code"] == complaint.receipt_code
+        assert password_matches(complaint, body["query_password"])
+        assert complaint.state == ComplaintState.RECEIVED
+        assert Complainant.objects.get(complaint=complaint).name == "李四"
+        assert ComplaintOriginal.objects.get(complaint=complaint).text.startswith("我叫李四")
+        assert AuditEntry.objects.filter(object_id=str(complaint.pk), source="api").exists()
+        again = self.as_persona("clerk").get(self.detail_url(complaint)).json()
         assert "query_password" not in again and "李四" not in str(again)
 
     def test_create_without_the_permission_is_403(self) -> None:
@@ -121,14 +123,14 @@ class TestComplaintAPI(ListTests, RetrieveTests):
 
     # --- transitions ----------------------------------------------------------------------
 
-    def transition_url(self, case: Complaint, name: str) -> str:
-        return reverse("api:complaint-transition", args=[case.pk, name])
+    def transition_url(self, complaint: Complaint, name: str) -> str:
+        return reverse("api:complaint-transition", args=[complaint.pk, name])
 
     def test_route_then_accept_with_the_version(self) -> None:
-        case = self.inside
+        complaint = self.inside
         response = self.as_persona("clerk").post(
-            self.transition_url(case, "route"),
-            {"version": case.version,
+            self.transition_url(complaint, "route"),
+            {"version": complaint.version,
              "data": {"department": self.cw.unit.pk, "summary": "夜间施工"}},
             "json",
         )  # fmt: skip
@@ -136,7 +138,7 @@ class TestComplaintAPI(ListTests, RetrieveTests):
         assert response.json()["state"] == "assigned"
         version = response.json()["version"]
         response = self.as_persona("handler").post(
-            self.transition_url(case, "accept"),
+            self.transition_url(complaint, "accept"),
             {"version": version,
              "data": {"handler": self.cw.user("handler").pk}},
             "json",
@@ -190,8 +192,8 @@ class TestComplaintAPI(ListTests, RetrieveTests):
 
     # --- identity -------------------------------------------------------------------------
 
-    def complainants_url(self, case: Complaint) -> str:
-        return reverse("api:complaint-complainants", args=[case.pk])
+    def complainants_url(self, complaint: Complaint) -> str:
+        return reverse("api:complaint-complainants", args=[complaint.pk])
 
     def test_complainants_are_shown_to_the_desk_and_each_showing_is_audited(self) -> None:
         views = AuditEntry.objects.filter(action="view").count()
@@ -213,9 +215,6 @@ class TestComplaintAPI(ListTests, RetrieveTests):
 
 
 def test_list_query_count_is_constant_for_a_clerk(world: World) -> None:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     cw: ComplaintWorld = complaint_world(world)
     client = token_client(cw.user("clerk"))
     url = reverse("api:complaint-list")

@@ -1,6 +1,6 @@
 """The demo county's complaints: every state present, the same numbers for the same seed,
-clocks on open cases, and the 城管 user who opens the cases about its unit without ever seeing
-who complained."""
+clocks on open complaints, and the 城管 user who opens the complaints about its unit without ever
+seeing who complained."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from complaints.choices import ComplaintState
 from complaints.models import (
     CaseNote,
     CategoryRoute,
+    Complainant,
     Complaint,
     ReceptionRecord,
     Respondent,
@@ -39,8 +40,8 @@ def generate(seed: int = 1) -> None:
 
 
 def snapshot() -> tuple[list[tuple[str, str, str]], Counter[str]]:
-    cases = list(Complaint.objects.order_by("number").values_list("number", "state", "title"))
-    return cases, Counter(Clock.objects.values_list("kind", flat=True))
+    complaints = list(Complaint.objects.order_by("number").values_list("number", "state", "title"))
+    return complaints, Counter(Clock.objects.values_list("kind", flat=True))
 
 
 def generated_snapshot(seed: int) -> tuple[list[tuple[str, str, str]], Counter[str]]:
@@ -64,8 +65,8 @@ def test_demo_complaints_cover_every_state_with_clocks_and_routes():
     assert Complaint.objects.filter(concluded_after_rereview=True).exists()
     assert CategoryRoute.objects.filter(category__code="CITY", department__code__endswith="-CG")
     for state in ("received", "assigned", "handling", "replied", "reviewing", "rereviewing"):
-        case = Complaint.objects.filter(state=state).earliest("pk")
-        assert Clock.objects.filter(object_id=case.pk, content_type__model="complaint",
+        complaint = Complaint.objects.filter(state=state).earliest("pk")
+        assert Clock.objects.filter(object_id=complaint.pk, content_type__model="complaint",
                                     state="running").exists(), state  # fmt: skip
     overdue = Clock.objects.filter(content_type__model="complaint", state="running",
                                    breached=True)  # fmt: skip
@@ -81,7 +82,7 @@ def test_same_seed_same_complaints():
     assert generated_snapshot(7) == first
 
 
-def test_cg_staff_is_listed_and_opens_its_cases_without_the_identity(client):
+def test_cg_staff_is_listed_and_opens_its_complaints_without_the_identity(client):
     generate()
     out = io.StringIO()
     call_command("demo_data", "--list-users", stdout=out)
@@ -91,17 +92,16 @@ def test_cg_staff_is_listed_and_opens_its_cases_without_the_identity(client):
 
     cg_staff = User.objects.get(username="cg_staff")
     about_cg = Respondent.objects.filter(department__code__endswith="-CG").values("complaint")
-    case = Complaint.objects.filter(pk__in=about_cg).order_by("pk").first()
-    assert case is not None
-    assert Complaint.objects.restrict(cg_staff).filter(pk=case.pk).exists()
-    assert reveal(cg_staff, case) == []
+    complaint = Complaint.objects.filter(pk__in=about_cg).order_by("pk").first()
+    assert complaint is not None
+    assert Complaint.objects.restrict(cg_staff).filter(pk=complaint.pk).exists()
+    assert reveal(cg_staff, complaint) == []
     client.force_login(cg_staff)
-    response = client.get(case.get_absolute_url())
+    response = client.get(complaint.get_absolute_url())
     assert response.status_code == 200
     content = response.content.decode()
-    from complaints.models import Complainant
 
-    for person in Complainant.objects.filter(complaint=case):
+    for person in Complainant.objects.filter(complaint=complaint):
         assert person.name not in content
         assert person.phone not in content
 
@@ -110,5 +110,5 @@ def test_the_caseload_size_can_be_chosen_apart_from_the_premises():
     """The benchmarks ask for as many complaints as premises (DESIGN.md §8: 1 M + 1 M)."""
     call_command("demo_data", "--premises", "120", "--complaints", "150", "--no-progress",
                  stdout=io.StringIO())  # fmt: skip
-    told = 12  # the story's cases, received today through the services
+    told = 12  # the story's complaints, received today through the services
     assert Complaint.objects.count() == 150 + told

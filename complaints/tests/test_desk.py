@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from complaints.machines.complaints import RECEIPT_NOTICE, REGISTER_ROUTE
+from complaints.choices import RECEIPT_NOTICE, REGISTER_ROUTE
 from complaints.tests.factories import ComplaintWorld, complaint_world, file_complaint
 from complaints.views.desk import desk_for
 from core.models import User
@@ -91,12 +91,12 @@ def client_for(user: User) -> Client:
 
 
 def test_desk_page_lists_todays_intake_in_scope(cw: ComplaintWorld) -> None:
-    case = file_complaint(cw).complaint
+    complaint = file_complaint(cw).complaint
     page = client_for(cw.user("clerk")).get(DESK).content.decode()
-    assert f'data-case="{case.number}"' in page
-    assert reverse("complaints:complaint_detail", args=[case.pk]) in page
+    assert f'data-case="{complaint.number}"' in page
+    assert reverse("complaints:complaint_detail", args=[complaint.pk]) in page
     other = client_for(cw.user("clerk_b")).get(DESK)
-    assert other.status_code == 200 and case.number not in other.content.decode()
+    assert other.status_code == 200 and complaint.number not in other.content.decode()
 
 
 def test_desk_needs_the_desk_permission(cw: ComplaintWorld) -> None:

@@ -1,5 +1,5 @@
 """Written documents through their services: the opinion's draft → approval → delivery with the
-case moving on at the recorded delivery date, the notices, and who may act on them."""
+complaint moving on at the recorded delivery date, the notices, and who may act on them."""
 
 from __future__ import annotations
 
@@ -9,8 +9,13 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from complaints.choices import ComplaintState, DocumentKind, DocumentState
-from complaints.machines.complaints import RECEIPT_NOTICE, REVIEW_REQUEST
+from complaints.choices import (
+    RECEIPT_NOTICE,
+    REVIEW_REQUEST,
+    ComplaintState,
+    DocumentKind,
+    DocumentState,
+)
 from complaints.models import CaseDocument, Complaint
 from complaints.services import documents as service
 from complaints.services.protection import recuse
@@ -52,12 +57,14 @@ def cw(world: Any) -> ComplaintWorld:
 
 @pytest.fixture
 def handling(cw: ComplaintWorld) -> Complaint:
-    case = file_complaint(cw, received_at=at(2026, 1, 30, 9)).complaint
-    return advance(case, cw, ComplaintState.HANDLING)
+    complaint = file_complaint(cw, received_at=at(2026, 1, 30, 9)).complaint
+    return advance(complaint, cw, ComplaintState.HANDLING)
 
 
-def approved(case: Complaint, cw: ComplaintWorld, kind: str = DocumentKind.OPINION) -> CaseDocument:
-    draft = service.draft_opinion(case, cw.user("handler"), kind, **PARTS)
+def approved(
+    complaint: Complaint, cw: ComplaintWorld, kind: str = DocumentKind.OPINION
+) -> CaseDocument:
+    draft = service.draft_opinion(complaint, cw.user("handler"), kind, **PARTS)
     submitted = service.submit(draft, cw.user("handler"))
     return service.approve(submitted, cw.user("leader"))
 
@@ -75,14 +82,14 @@ def test_opinion_goes_from_draft_to_delivery_and_the_review_window_runs_from_del
     document = service.deliver(
         document, cw.user("handler"), delivered_at, "post", proof="EMS 1234567890"
     )
-    # then the document and the case record the delivery, and the window starts from it
+    # then the document and the complaint record the delivery, and the window starts from it
     document.refresh_from_db()
     assert document.state == DocumentState.DELIVERED
     assert (document.delivered_at, document.delivery_proof) == (delivered_at, "EMS 1234567890")
-    case = Complaint.objects.get(pk=handling.pk)
-    assert case.state == ComplaintState.REPLIED
-    assert (case.opinion_delivered_at, case.outcome) == (delivered_at, "supported")
-    window = open_clocks(case, (REVIEW_REQUEST,)).get()
+    complaint = Complaint.objects.get(pk=handling.pk)
+    assert complaint.state == ComplaintState.REPLIED
+    assert (complaint.opinion_delivered_at, complaint.outcome) == (delivered_at, "supported")
+    window = open_clocks(complaint, (REVIEW_REQUEST,)).get()
     assert window.started_at == delivered_at
     # Art. 35: 30 days from 2026-03-02 is 04-01, a Wednesday
     assert format_due(window.due) == "2026-04-01 24:00"
@@ -96,7 +103,7 @@ def test_numbers_are_unique_per_kind_and_year(cw, handling, world):
     assert "信告" in notice.number and "信处" in first.number
 
 
-def test_an_opinion_is_written_only_while_the_case_awaits_it(cw, handling):
+def test_an_opinion_is_written_only_while_the_complaint_awaits_it(cw, handling):
     with pytest.raises(PreconditionFailed) as refused:
         service.draft_opinion(handling, cw.user("handler"), DocumentKind.REVIEW_OPINION, **PARTS)
     assert refused.value.code == "wrong_state"
@@ -172,7 +179,7 @@ def test_staff_who_stepped_aside_cannot_approve(cw, handling):
         service.approve(submitted, cw.user("leader"))
 
 
-def test_a_case_outside_the_scope_is_not_found(cw, handling):
+def test_a_complaint_outside_the_scope_is_not_found(cw, handling):
     with pytest.raises(NotFound):
         service.issue_notice(handling, cw.user("clerk_b"), DocumentKind.RECEIPT_NOTICE)
     assert not CaseDocument.objects.exists()
@@ -202,32 +209,35 @@ def test_proof_of_delivery_is_kept_as_an_attachment(cw, handling):
     assert Attachment.objects.of(document, "proof").count() == 1
 
 
-def test_review_and_rereview_opinions_move_the_case_to_the_end(cw, handling):
+def test_review_and_rereview_opinions_move_the_complaint_to_the_end(cw, handling):
     service.deliver(approved(handling, cw), cw.user("handler"), at(2026, 3, 2, 10), "post")
-    case = request_review(handling, cw.user("clerk"), at(2026, 3, 20, 10))
-    review = approved(case, cw, DocumentKind.REVIEW_OPINION)
+    complaint = request_review(handling, cw.user("clerk"), at(2026, 3, 20, 10))
+    review = approved(complaint, cw, DocumentKind.REVIEW_OPINION)
     service.deliver(review, cw.user("clerk"), at(2026, 4, 10, 10), "in_person", "签收")
-    case = Complaint.objects.get(pk=case.pk)
-    assert (case.state, case.review_delivered_at) == (ComplaintState.REVIEWED, at(2026, 4, 10, 10))
-    case = request_rereview(case, cw.user("clerk"), at(2026, 4, 20, 10))
-    final = approved(case, cw, DocumentKind.REREVIEW_OPINION)
+    complaint = Complaint.objects.get(pk=complaint.pk)
+    assert (complaint.state, complaint.review_delivered_at) == (
+        ComplaintState.REVIEWED,
+        at(2026, 4, 10, 10),
+    )
+    complaint = request_rereview(complaint, cw.user("clerk"), at(2026, 4, 20, 10))
+    final = approved(complaint, cw, DocumentKind.REREVIEW_OPINION)
     service.deliver(final, cw.user("clerk"), at(2026, 5, 11, 10), "in_person", "签收")
-    case = Complaint.objects.get(pk=case.pk)
-    assert case.state == ComplaintState.CONCLUDED
-    assert case.concluded_after_rereview and case.concluded_at == at(2026, 5, 11, 10)
+    complaint = Complaint.objects.get(pk=complaint.pk)
+    assert complaint.state == ComplaintState.CONCLUDED
+    assert complaint.concluded_after_rereview and complaint.concluded_at == at(2026, 5, 11, 10)
 
 
 def test_notice_of_receipt_delivered_in_time_meets_its_clock(cw):
-    case = file_complaint(cw, received_at=at(2026, 1, 30, 9)).complaint
-    notice = service.issue_notice(case, cw.user("clerk"), DocumentKind.RECEIPT_NOTICE)
+    complaint = file_complaint(cw, received_at=at(2026, 1, 30, 9)).complaint
+    notice = service.issue_notice(complaint, cw.user("clerk"), DocumentKind.RECEIPT_NOTICE)
     # a desk act: approved when issued, numbered, with a default text the clerk may edit
     assert notice.state == DocumentState.APPROVED and notice.number
-    assert "夜间施工噪声" in notice.body and case.receipt_code in notice.body
+    assert "夜间施工噪声" in notice.body and complaint.receipt_code in notice.body
     edited = service.update_draft(
         notice, cw.user("clerk"), {"body": notice.body + "特此告知。"}, notice.version
     )
     service.deliver(edited, cw.user("clerk"), at(2026, 2, 14, 23, 0), "post", "EMS 1")
-    clock = Clock.objects.get(kind=RECEIPT_NOTICE, object_id=case.pk)
+    clock = Clock.objects.get(kind=RECEIPT_NOTICE, object_id=complaint.pk)
     # Art. 23: 15 days from 01-30 end 02-14 24:00 (a make-up working day): met, not late
     assert (clock.state, clock.met_at, clock.breached) == (
         ClockState.MET,
@@ -237,10 +247,10 @@ def test_notice_of_receipt_delivered_in_time_meets_its_clock(cw):
 
 
 def test_notice_of_receipt_delivered_late_is_recorded_late(cw):
-    case = file_complaint(cw, received_at=at(2026, 1, 30, 9)).complaint
-    notice = service.issue_notice(case, cw.user("clerk"), DocumentKind.RECEIPT_NOTICE)
+    complaint = file_complaint(cw, received_at=at(2026, 1, 30, 9)).complaint
+    notice = service.issue_notice(complaint, cw.user("clerk"), DocumentKind.RECEIPT_NOTICE)
     service.deliver(notice, cw.user("clerk"), at(2026, 2, 15, 9), "post", "EMS 2")
-    clock = Clock.objects.get(kind=RECEIPT_NOTICE, object_id=case.pk)
+    clock = Clock.objects.get(kind=RECEIPT_NOTICE, object_id=complaint.pk)
     assert clock.state == ClockState.MET and clock.breached
 
 

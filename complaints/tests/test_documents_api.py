@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from complaints.choices import ComplaintState, DocumentState
 from complaints.models import CaseDocument, Complaint
+from complaints.services import documents
 from complaints.tests.factories import ComplaintWorld, advance, complaint_world, file_complaint
 from complaints.tests.test_documents import PARTS, approved, at
 from complaints.tests.test_pdf import pdf_text
@@ -27,8 +28,8 @@ def cw(world: Any) -> ComplaintWorld:
 
 @pytest.fixture
 def handling(cw: ComplaintWorld) -> Complaint:
-    case = file_complaint(cw, received_at=at(2026, 1, 30, 9)).complaint
-    return advance(case, cw, ComplaintState.HANDLING)
+    complaint = file_complaint(cw, received_at=at(2026, 1, 30, 9)).complaint
+    return advance(complaint, cw, ComplaintState.HANDLING)
 
 
 def client(cw: ComplaintWorld, persona: str) -> Any:
@@ -114,25 +115,23 @@ def test_pdf_through_the_api(cw, handling):
 
 
 def test_review_request_and_hearing_through_the_api(cw, handling):
-    from complaints.services import documents
-
     documents.deliver(approved(handling, cw), cw.user("handler"), at(2026, 1, 31, 10), "post")
-    case = Complaint.objects.get(pk=handling.pk)  # window ends 03-02 24:00
+    complaint = Complaint.objects.get(pk=handling.pk)  # window ends 03-02 24:00
 
     def step(persona: str, name: str, version: int, **data: str) -> Any:
-        url = reverse("api:complaint-transition", args=[case.pk, name])
+        url = reverse("api:complaint-transition", args=[complaint.pk, name])
         return client(cw, persona).post(url, {"version": version, "data": data}, format="json")
 
-    late = step("clerk", "request_review", case.version,
+    late = step("clerk", "request_review", complaint.version,
                 review_requested_at="2026-03-03T09:00:00+08:00")  # fmt: skip
     assert late.status_code == 400 and "2026-03-02 24:00" in late.json()["detail"]
-    asked = step("clerk", "request_review", case.version,
+    asked = step("clerk", "request_review", complaint.version,
                  review_requested_at="2026-03-02T18:00:00+08:00")  # fmt: skip
     assert asked.status_code == 200 and asked.json()["state"] == "reviewing"
     outside = step("clerk_b", "request_review", asked.json()["version"],
                    review_requested_at="2026-03-02T18:00:00+08:00")  # fmt: skip
-    assert outside.status_code == 404  # a case outside the clerk's scope does not exist
+    assert outside.status_code == 404  # a complaint outside the clerk's scope does not exist
     hearing = step("handler", "hold_hearing", asked.json()["version"])
-    # a hearing belongs to re-review: refused while the case is under review
+    # a hearing belongs to re-review: refused while the complaint is under review
     assert (hearing.status_code, hearing.json()["code"]) == (409, "invalid_state")
     assert CaseDocument.objects.filter(state=DocumentState.DELIVERED).count() == 1

@@ -1,4 +1,4 @@
-"""The document pages: drafting from the case page, the buttons of the document page, recording
+"""The document pages: drafting from the complaint page, the buttons of the document page, recording
 a review request, and who may open what (in scope, out of scope 404, no permission 403, the
 unit complained about never sees who complained)."""
 
@@ -26,8 +26,8 @@ def cw(world: Any) -> ComplaintWorld:
 
 @pytest.fixture
 def handling(cw: ComplaintWorld) -> Complaint:
-    case = file_complaint(cw, received_at=at(2026, 1, 30, 9)).complaint
-    return advance(case, cw, ComplaintState.HANDLING)
+    complaint = file_complaint(cw, received_at=at(2026, 1, 30, 9)).complaint
+    return advance(complaint, cw, ComplaintState.HANDLING)
 
 
 def login(cw: ComplaintWorld, persona: str) -> Client:
@@ -44,9 +44,9 @@ def act(document: CaseDocument, name: str) -> str:
     return reverse("complaints:document_transition", args=[document.pk, name])
 
 
-def test_the_unit_drafts_the_leader_approves_and_the_delivery_moves_the_case(cw, handling):
+def test_the_unit_drafts_the_leader_approves_and_the_delivery_moves_the_complaint(cw, handling):
     handler, leader = login(cw, "handler"), login(cw, "leader")
-    # the case page offers the draft; the form saves it
+    # the complaint page offers the draft; the form saves it
     page = handler.get(handling.get_absolute_url())
     assert page.status_code == 200 and "Written documents" in page.content.decode()
     response = handler.post(reverse("complaints:document_add", args=[handling.pk]), PARTS)
@@ -66,10 +66,12 @@ def test_the_unit_drafts_the_leader_approves_and_the_delivery_moves_the_case(cw,
          "delivery_proof": "EMS 9"},
     )  # fmt: skip
     assert response.status_code == 302
-    case = Complaint.objects.get(pk=handling.pk)
-    assert case.state == ComplaintState.REPLIED and case.opinion_delivered_at == at(2026, 3, 2, 10)
-    # the case page now offers the clerk the review request, with the window's end
-    offered = login(cw, "clerk").get(case.get_absolute_url()).content.decode()
+    complaint = Complaint.objects.get(pk=handling.pk)
+    assert complaint.state == ComplaintState.REPLIED and complaint.opinion_delivered_at == at(
+        2026, 3, 2, 10
+    )
+    # the complaint page now offers the clerk the review request, with the window's end
+    offered = login(cw, "clerk").get(complaint.get_absolute_url()).content.decode()
     assert "2026-04-01 24:00" in offered
 
 
@@ -100,24 +102,24 @@ def test_editing_the_draft_on_its_page(cw, handling):
     assert CaseDocument.objects.get(pk=draft.pk).decision == "改为限期整改。"
 
 
-def test_a_late_review_request_on_the_case_page_names_the_end(cw, handling):
+def test_a_late_review_request_on_the_complaint_page_names_the_end(cw, handling):
     service.deliver(approved(handling, cw), cw.user("handler"), at(2026, 1, 31, 10), "post")
-    case = Complaint.objects.get(pk=handling.pk)  # window ends 03-02 24:00
-    url = reverse("complaints:complaint_transition", args=[case.pk, "request_review"])
-    page = login(cw, "clerk").get(case.get_absolute_url()).content.decode()
+    complaint = Complaint.objects.get(pk=handling.pk)  # window ends 03-02 24:00
+    url = reverse("complaints:complaint_transition", args=[complaint.pk, "request_review"])
+    page = login(cw, "clerk").get(complaint.get_absolute_url()).content.decode()
     assert f'action="{url}"' in page and 'name="review_requested_at"' in page
     response = login(cw, "clerk").post(
-        url, {"version": case.version, "review_requested_at": "2026-03-03T09:00"}, follow=True
+        url, {"version": complaint.version, "review_requested_at": "2026-03-03T09:00"}, follow=True
     )
     assert "2026-03-02 24:00" in response.content.decode()
-    assert Complaint.objects.get(pk=case.pk).state == ComplaintState.REPLIED
+    assert Complaint.objects.get(pk=complaint.pk).state == ComplaintState.REPLIED
     login(cw, "clerk").post(
-        url, {"version": case.version, "review_requested_at": "2026-03-02T16:00"}
+        url, {"version": complaint.version, "review_requested_at": "2026-03-02T16:00"}
     )
-    assert Complaint.objects.get(pk=case.pk).state == ComplaintState.REVIEWING
+    assert Complaint.objects.get(pk=complaint.pk).state == ComplaintState.REVIEWING
 
 
-def test_a_notice_is_issued_from_the_case_page(cw, handling):
+def test_a_notice_is_issued_from_the_complaint_page(cw, handling):
     url = reverse("complaints:document_notice_add", args=[handling.pk])
     response = login(cw, "clerk").post(url, {"kind": "receipt_notice", "body": ""})
     notice = CaseDocument.objects.get(complaint=handling, kind="receipt_notice")

@@ -34,11 +34,13 @@ def cw(world: World) -> ComplaintWorld:
     return complaint_world(world)
 
 
-def test_similar_wordings_of_one_matter_score_above_different_matters() -> None:
-    matter = "夜间施工噪声 工地夜间施工，噪声扰民。"
-    assert similarity(matter, "工地夜间施工扰民") > similarity(matter, "广场舞噪声 小区音响太吵")
-    assert similarity(matter, matter) == 1.0
-    assert similarity(matter, "") == 0.0
+def test_similar_wordings_of_one_complaint_score_above_different_complaints() -> None:
+    complaint = "夜间施工噪声 工地夜间施工，噪声扰民。"
+    assert similarity(complaint, "工地夜间施工扰民") > similarity(
+        complaint, "广场舞噪声 小区音响太吵"
+    )
+    assert similarity(complaint, complaint) == 1.0
+    assert similarity(complaint, "") == 0.0
 
 
 def test_same_complainant_found_by_phone_digest_whatever_the_wording(cw: ComplaintWorld) -> None:
@@ -66,7 +68,7 @@ def test_same_place_and_similar_text_found_without_a_person(cw: ComplaintWorld) 
     assert matches[0].same_place
 
 
-def test_closed_old_or_elsewhere_cases_are_not_matched_by_place(cw: ComplaintWorld) -> None:
+def test_closed_old_or_elsewhere_complaints_are_not_matched_by_place(cw: ComplaintWorld) -> None:
     old = file_complaint(cw, received_at=timezone.now() - dt.timedelta(days=91)).complaint
     elsewhere = file_complaint(cw, region=cw.world.grid_b, complainants=[]).complaint
     closed = file_complaint(cw, complainants=[]).complaint
@@ -84,46 +86,46 @@ def test_matches_are_limited_to_the_clerks_scope(cw: ComplaintWorld) -> None:
 
 
 def test_link_repeat_counts_and_keeps_the_people_protected(cw: ComplaintWorld) -> None:
-    case = file_complaint(cw).complaint
+    complaint = file_complaint(cw).complaint
     person = RepeatPerson(name="张三", phone="13800000000")
-    first = link_repeat(case, cw.user("clerk"), Channel.PHONE, None, [person], "又来电")
-    link_repeat(case, cw.user("clerk"), Channel.VISIT, None, [person])
-    case.refresh_from_db()
-    assert case.repeat_count == 2
-    again = Complainant.objects.filter(complaint=case, repeat=first)
+    first = link_repeat(complaint, cw.user("clerk"), Channel.PHONE, None, [person], "又来电")
+    link_repeat(complaint, cw.user("clerk"), Channel.VISIT, None, [person])
+    complaint.refresh_from_db()
+    assert complaint.repeat_count == 2
+    again = Complainant.objects.filter(complaint=complaint, repeat=first)
     assert again.count() == 1 and again.get().phone_digest
-    # The unit complained about can open the case but never the people on a repeat.
-    assert not Complainant.objects.restrict(cw.user("respondent")).filter(complaint=case)
+    # The unit complained about can open the complaint but never the people on a repeat.
+    assert not Complainant.objects.restrict(cw.user("respondent")).filter(complaint=complaint)
     updates = AuditEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(Complaint),
-        object_id=str(case.pk),
+        object_id=str(complaint.pk),
         action=AuditAction.UPDATE,
     )
     assert [e.changes["repeat_count"] for e in updates.order_by("seq")] == [[0, 1], [1, 2]]
-    assert RepeatContact.objects.filter(complaint=case).count() == 2
+    assert RepeatContact.objects.filter(complaint=complaint).count() == 2
 
 
-def test_a_closed_case_takes_no_repeat(cw: ComplaintWorld) -> None:
-    case = file_complaint(cw).complaint
-    Complaint.objects.filter(pk=case.pk).update(state=ComplaintState.CONCLUDED)
+def test_a_closed_complaint_takes_no_repeat(cw: ComplaintWorld) -> None:
+    complaint = file_complaint(cw).complaint
+    Complaint.objects.filter(pk=complaint.pk).update(state=ComplaintState.CONCLUDED)
     with pytest.raises(ValidationError, match="no longer being handled"):
-        link_repeat(case, cw.user("clerk"), Channel.PHONE, None, [], "")
+        link_repeat(complaint, cw.user("clerk"), Channel.PHONE, None, [], "")
     assert RepeatContact.objects.count() == 0
 
 
-def test_a_case_outside_the_scope_takes_no_repeat(cw: ComplaintWorld) -> None:
-    case = file_complaint(cw).complaint
+def test_a_complaint_outside_the_scope_takes_no_repeat(cw: ComplaintWorld) -> None:
+    complaint = file_complaint(cw).complaint
     with pytest.raises(NotFound):
-        link_repeat(case, cw.user("clerk_b"), Channel.PHONE, None, [], "")
+        link_repeat(complaint, cw.user("clerk_b"), Channel.PHONE, None, [], "")
 
 
-def concluded_case(cw: ComplaintWorld) -> Complaint:
-    case = advance(file_complaint(cw).complaint, cw, ComplaintState.CONCLUDED)
-    assert case.concluded_after_rereview
-    return case
+def concluded_complaint(cw: ComplaintWorld) -> Complaint:
+    complaint = advance(file_complaint(cw).complaint, cw, ComplaintState.CONCLUDED)
+    assert complaint.concluded_after_rereview
+    return complaint
 
 
-def same_matter_again(cw: ComplaintWorld, **extra: object) -> Intake:
+def same_complaint_again(cw: ComplaintWorld, **extra: object) -> Intake:
     values: dict[str, object] = {
         "channel": Channel.VISIT,
         "category": Category.objects.get(code="CITY-NOISE"),
@@ -137,36 +139,38 @@ def same_matter_again(cw: ComplaintWorld, **extra: object) -> Intake:
     return Intake(**values)  # type: ignore[arg-type]
 
 
-def test_matter_concluded_after_rereview_is_refused_naming_the_case(cw: ComplaintWorld) -> None:
-    earlier = concluded_case(cw)
+def test_complaint_concluded_after_rereview_is_refused_naming_the_complaint(
+    cw: ComplaintWorld,
+) -> None:
+    earlier = concluded_complaint(cw)
     before = Complaint.objects.count()
     with pytest.raises(ConcludedAfterRereview) as refused:
-        register_complaint(same_matter_again(cw), cw.user("clerk"))
+        register_complaint(same_complaint_again(cw), cw.user("clerk"))
     assert earlier.number in refused.value.messages[0]
     assert "Art. 36" in refused.value.messages[0]
     # A clerk's reason is not an override: only the supervisor's permission is.
     with pytest.raises(ConcludedAfterRereview):
-        register_complaint(same_matter_again(cw, override_reason="新情况"), cw.user("clerk"))
+        register_complaint(same_complaint_again(cw, override_reason="新情况"), cw.user("clerk"))
     # The portal and Open311 register through the same service and are refused too.
     with pytest.raises(ConcludedAfterRereview, match=earlier.number):
-        register_complaint(same_matter_again(cw, channel=Channel.PORTAL), None)
+        register_complaint(same_complaint_again(cw, channel=Channel.PORTAL), None)
     assert Complaint.objects.count() == before
 
 
 def test_supervisor_overrides_with_a_reason_stored_and_audited(cw: ComplaintWorld) -> None:
-    earlier = concluded_case(cw)
+    earlier = concluded_complaint(cw)
     supervisor = cw.user("supervisor")
     with pytest.raises(ConcludedAfterRereview, match="give the reason"):
-        register_complaint(same_matter_again(cw), supervisor)
+        register_complaint(same_complaint_again(cw), supervisor)
     receipt = register_complaint(
-        same_matter_again(cw, override_reason="出现新的证据：夜间施工许可已过期。"), supervisor
+        same_complaint_again(cw, override_reason="出现新的证据：夜间施工许可已过期。"), supervisor
     )
-    case = receipt.complaint
-    assert case.previous_case == earlier and case.override_by == supervisor
-    assert case.override_reason.startswith("出现新的证据")
+    complaint = receipt.complaint
+    assert complaint.previous_case == earlier and complaint.override_by == supervisor
+    assert complaint.override_reason.startswith("出现新的证据")
     created = AuditEntry.objects.get(
         content_type=ContentType.objects.get_for_model(Complaint),
-        object_id=str(case.pk),
+        object_id=str(complaint.pk),
         action=AuditAction.CREATE,
     )
     assert created.changes["override_by_id"][1] == supervisor.pk
@@ -174,9 +178,9 @@ def test_supervisor_overrides_with_a_reason_stored_and_audited(cw: ComplaintWorl
     assert created.changes["override_reason"][1].startswith("出现新的证据")
 
 
-def test_a_different_matter_of_the_same_person_is_accepted(cw: ComplaintWorld) -> None:
-    concluded_case(cw)
-    other = same_matter_again(
+def test_a_different_complaint_of_the_same_person_is_accepted(cw: ComplaintWorld) -> None:
+    concluded_complaint(cw)
+    other = same_complaint_again(
         cw, category=Category.objects.get(code="UTIL-WATER"), title="停水三天",
         summary="小区停水三天无人处理。", answers={},
     )  # fmt: skip
@@ -185,5 +189,5 @@ def test_a_different_matter_of_the_same_person_is_accepted(cw: ComplaintWorld) -
 
 def test_intake_outside_the_clerks_area_is_refused(cw: ComplaintWorld) -> None:
     with pytest.raises(ValidationError, match="outside your area"):
-        register_complaint(same_matter_again(cw, complainants=[]), cw.user("clerk_b"))
+        register_complaint(same_complaint_again(cw, complainants=[]), cw.user("clerk_b"))
     assert not Complaint.objects.exists()

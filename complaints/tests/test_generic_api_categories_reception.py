@@ -36,12 +36,12 @@ def reception_day(cw: ComplaintWorld, region: Region, days: int) -> ReceptionDay
     )  # fmt: skip
 
 
-def case_at(cw: ComplaintWorld, grid: Region) -> Complaint:
+def complaint_at(cw: ComplaintWorld, grid: Region) -> Complaint:
     return file_complaint(cw, region=grid).complaint
 
 
-def appointment(day: ReceptionDay, case: Complaint, state: str) -> ReceptionAppointment:
-    return ReceptionAppointment.objects.create(day=day, complaint=case, at=dt.time(9, 30),
+def appointment(day: ReceptionDay, complaint: Complaint, state: str) -> ReceptionAppointment:
+    return ReceptionAppointment.objects.create(day=day, complaint=complaint, at=dt.time(9, 30),
                                                state=state)  # fmt: skip
 
 
@@ -122,10 +122,10 @@ class TestReceptionAppointmentAPI(ListTests, RetrieveTests, CreateTests):
         )
         self.day_a = reception_day(self.cw, world.township_a, days=3)
         self.day_b = reception_day(self.cw, world.township_b, days=3)
-        self.booked_a = appointment(self.day_a, case_at(self.cw, world.grid_a), "booked")
-        self.booked_b = appointment(self.day_b, case_at(self.cw, world.grid_b), "booked")
-        self.unbooked_a = case_at(self.cw, world.grid_a)
-        self.unbooked_b = case_at(self.cw, world.grid_b)
+        self.booked_a = appointment(self.day_a, complaint_at(self.cw, world.grid_a), "booked")
+        self.booked_b = appointment(self.day_b, complaint_at(self.cw, world.grid_b), "booked")
+        self.unbooked_a = complaint_at(self.cw, world.grid_a)
+        self.unbooked_b = complaint_at(self.cw, world.grid_b)
 
     def in_scope(self) -> ReceptionAppointment:
         return self.booked_a
@@ -162,7 +162,7 @@ class TestReceptionRecordAPI(ListTests, RetrieveTests, CreateTests):
         )
         leader = self.cw.user("leader_gov")
         self.held_a = reception_day(self.cw, world.township_a, days=-2)
-        appointment(self.held_a, case_at(self.cw, world.grid_a), AppointmentState.RECEIVED)
+        appointment(self.held_a, complaint_at(self.cw, world.grid_a), AppointmentState.RECEIVED)
         self.record_a = ReceptionRecord.objects.create(
             day=self.held_a, summary="甲镇接访", recorded_by=leader
         )

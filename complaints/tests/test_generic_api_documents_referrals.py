@@ -28,14 +28,14 @@ PARTS = {
 
 
 def accepted_by(cw: ComplaintWorld, unit: str, handler: str, **overrides: Any) -> Complaint:
-    """A case routed by the desk to `unit` and accepted there by `handler`."""
-    case = file_complaint(cw, **overrides).complaint
-    case = handling.route(case, cw.user("clerk"), getattr(cw, unit), "摘要", "")
-    return handling.accept(case, cw.user(handler))
+    """A complaint routed by the desk to `unit` and accepted there by `handler`."""
+    complaint = file_complaint(cw, **overrides).complaint
+    complaint = handling.route(complaint, cw.user("clerk"), getattr(cw, unit), "摘要", "")
+    return handling.accept(complaint, cw.user(handler))
 
 
-class TwoCases:
-    """Case 1 (township A) is with the unit of `handler` and `leader`; case 2 (township B)
+class TwoComplaints:
+    """Complaint 1 (township A) is with the unit of `handler` and `leader`; complaint 2 (township B)
     with the other unit, out of their scope."""
 
     world: World
@@ -43,11 +43,11 @@ class TwoCases:
     def set_up(self, world: World) -> None:
         self.cw = complaint_world(world)
         world.users.update(self.cw.users)
-        self.case1 = accepted_by(self.cw, "unit", "handler")
-        self.case2 = accepted_by(self.cw, "other_unit", "assistant", region=world.grid_b)
+        self.complaint1 = accepted_by(self.cw, "unit", "handler")
+        self.complaint2 = accepted_by(self.cw, "other_unit", "assistant", region=world.grid_b)
 
 
-class TestCaseDocumentAPI(TwoCases, ListTests, RetrieveTests, CreateTests, UpdateTests):
+class TestCaseDocumentAPI(TwoComplaints, ListTests, RetrieveTests, CreateTests, UpdateTests):
     """No DeleteTests: the viewset has no delete (a document is kept, Art. 47 records)."""
 
     model = CaseDocument
@@ -57,8 +57,12 @@ class TestCaseDocumentAPI(TwoCases, ListTests, RetrieveTests, CreateTests, Updat
     def set_up(self, world: World) -> None:
         super().set_up(world)
         kind = DocumentKind.OPINION
-        self.inside = documents.draft_opinion(self.case1, self.cw.user("handler"), kind, **PARTS)
-        self.outside = documents.draft_opinion(self.case2, self.cw.user("assistant"), kind, **PARTS)
+        self.inside = documents.draft_opinion(
+            self.complaint1, self.cw.user("handler"), kind, **PARTS
+        )
+        self.outside = documents.draft_opinion(
+            self.complaint2, self.cw.user("assistant"), kind, **PARTS
+        )
 
     def in_scope(self) -> CaseDocument:
         return self.inside
@@ -67,11 +71,11 @@ class TestCaseDocumentAPI(TwoCases, ListTests, RetrieveTests, CreateTests, Updat
         return self.outside
 
     def create_data(self) -> dict[str, Any]:
-        # A notice: the case already has its draft opinion, and a second one is refused.
-        return {"complaint": self.case1.pk, "kind": "extension_notice", "body": "延期告知"}
+        # A notice: the complaint already has its draft opinion, and a second one is refused.
+        return {"complaint": self.complaint1.pk, "kind": "extension_notice", "body": "延期告知"}
 
     def out_of_scope_create_data(self) -> dict[str, Any]:
-        return {**self.create_data(), "complaint": self.case2.pk}
+        return {**self.create_data(), "complaint": self.complaint2.pk}
 
     def update_data(self) -> dict[str, Any]:
         assert self.inside.version == self.outside.version
@@ -83,7 +87,7 @@ class TestCaseDocumentAPI(TwoCases, ListTests, RetrieveTests, CreateTests, Updat
         assert CaseDocument.objects.filter(pk=self.inside.pk).exists()
 
 
-class TestReferralAPI(TwoCases, APIViewTestCases.ReadOnlyAPIViewTestCase):
+class TestReferralAPI(TwoComplaints, APIViewTestCases.ReadOnlyAPIViewTestCase):
     model = Complaint
     basename = "referral"
     scoped_persona = "leader"
@@ -91,11 +95,11 @@ class TestReferralAPI(TwoCases, APIViewTestCases.ReadOnlyAPIViewTestCase):
     def set_up(self, world: World) -> None:
         super().set_up(world)
         clerk = self.cw.user("clerk")
-        self.case1 = handling.refer(self.case1, clerk, ReferralBody.DISCIPLINE, "违纪")
-        self.case2 = handling.refer(self.case2, clerk, ReferralBody.DISCIPLINE, "违纪")
+        self.complaint1 = handling.refer(self.complaint1, clerk, ReferralBody.DISCIPLINE, "违纪")
+        self.complaint2 = handling.refer(self.complaint2, clerk, ReferralBody.DISCIPLINE, "违纪")
 
     def in_scope(self) -> Complaint:
-        return self.case1
+        return self.complaint1
 
     def out_of_scope(self) -> Complaint:
-        return self.case2
+        return self.complaint2

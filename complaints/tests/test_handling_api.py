@@ -1,5 +1,6 @@
 """Handling API: tasks, transfers and notes in the generic four permission cases, and the
-handling actions on a case (route, transfer, object, accept, refer, extend, referral result)."""
+handling actions on a complaint (route, transfer, object, accept, refer, extend, referral
+result)."""
 
 from __future__ import annotations
 
@@ -32,22 +33,22 @@ def in_days(days: int) -> dt.datetime:
 
 
 def accepted_by(cw: ComplaintWorld, unit: str, handler: str) -> Complaint:
-    case = file_complaint(cw).complaint
-    case = handling.route(case, cw.user("clerk"), getattr(cw, unit), "摘要", "")
-    return handling.accept(case, cw.user(handler))
+    complaint = file_complaint(cw).complaint
+    complaint = handling.route(complaint, cw.user("clerk"), getattr(cw, unit), "摘要", "")
+    return handling.accept(complaint, cw.user(handler))
 
 
 class HandlingWorld:
-    """Case 1 is with the unit of `leader` and `handler`; case 2 with the other unit, out of
-    their scope."""
+    """Complaint 1 is with the unit of `leader` and `handler`; complaint 2 with the other unit, out
+    of their scope."""
 
     world: World
 
     def set_up(self, world: World) -> None:
         self.cw = complaint_world(world)
         world.users.update(self.cw.users)
-        self.case1 = accepted_by(self.cw, "unit", "handler")
-        self.case2 = accepted_by(self.cw, "other_unit", "assistant")
+        self.complaint1 = accepted_by(self.cw, "unit", "handler")
+        self.complaint2 = accepted_by(self.cw, "other_unit", "assistant")
 
 
 class TestTaskAPI(HandlingWorld, ListTests, RetrieveTests, CreateTests):
@@ -59,10 +60,10 @@ class TestTaskAPI(HandlingWorld, ListTests, RetrieveTests, CreateTests):
         super().set_up(world)
         cw = self.cw
         self.inside = handling.assign_task(
-            self.case1, cw.user("leader"), cw.unit, TaskRole.LEAD, "牵头核查", in_days(10)
+            self.complaint1, cw.user("leader"), cw.unit, TaskRole.LEAD, "牵头核查", in_days(10)
         )
         self.outside = handling.assign_task(
-            self.case2, cw.user("assistant"), cw.other_unit, TaskRole.LEAD, "牵头", in_days(10)
+            self.complaint2, cw.user("assistant"), cw.other_unit, TaskRole.LEAD, "牵头", in_days(10)
         )
 
     def in_scope(self) -> HandlingTask:
@@ -73,7 +74,7 @@ class TestTaskAPI(HandlingWorld, ListTests, RetrieveTests, CreateTests):
 
     def create_data(self) -> dict[str, Any]:
         return {
-            "complaint": self.case1.pk,
+            "complaint": self.complaint1.pk,
             "department": self.cw.other_unit.pk,
             "role": "assisting",
             "instructions": "提供资料",
@@ -81,7 +82,7 @@ class TestTaskAPI(HandlingWorld, ListTests, RetrieveTests, CreateTests):
         }
 
     def out_of_scope_create_data(self) -> dict[str, Any]:
-        return {**self.create_data(), "complaint": self.case2.pk}
+        return {**self.create_data(), "complaint": self.complaint2.pk}
 
     def test_a_task_for_the_unit_complained_about_is_400_and_writes_nothing(self) -> None:
         entries = AuditEntry.objects.count()
@@ -113,10 +114,10 @@ class TestTransferAPI(HandlingWorld, APIViewTestCases.ReadOnlyAPIViewTestCase):
     scoped_persona = "leader"
 
     def in_scope(self) -> Transfer:
-        return Transfer.objects.get(complaint=self.case1)
+        return Transfer.objects.get(complaint=self.complaint1)
 
     def out_of_scope(self) -> Transfer:
-        return Transfer.objects.get(complaint=self.case2)
+        return Transfer.objects.get(complaint=self.complaint2)
 
 
 class TestNoteAPI(HandlingWorld, ListTests, RetrieveTests, CreateTests):
@@ -126,9 +127,9 @@ class TestNoteAPI(HandlingWorld, ListTests, RetrieveTests, CreateTests):
 
     def set_up(self, world: World) -> None:
         super().set_up(world)
-        self.inside = handling.add_note(self.case1, self.cw.user("handler"), "张三来电", False)
-        self.public = handling.add_note(self.case1, self.cw.user("handler"), "已核查", True)
-        self.outside = handling.add_note(self.case2, self.cw.user("assistant"), "内部", False)
+        self.inside = handling.add_note(self.complaint1, self.cw.user("handler"), "张三来电", False)
+        self.public = handling.add_note(self.complaint1, self.cw.user("handler"), "已核查", True)
+        self.outside = handling.add_note(self.complaint2, self.cw.user("assistant"), "内部", False)
 
     def in_scope(self) -> CaseNote:
         return self.inside
@@ -137,10 +138,10 @@ class TestNoteAPI(HandlingWorld, ListTests, RetrieveTests, CreateTests):
         return self.outside
 
     def create_data(self) -> dict[str, Any]:
-        return {"complaint": self.case1.pk, "text": "已联系施工方", "for_complainant": False}
+        return {"complaint": self.complaint1.pk, "text": "已联系施工方", "for_complainant": False}
 
     def out_of_scope_create_data(self) -> dict[str, Any]:
-        return {**self.create_data(), "complaint": self.case2.pk}
+        return {**self.create_data(), "complaint": self.complaint2.pk}
 
     def test_the_unit_complained_about_reads_only_what_the_complainant_is_told(self) -> None:
         rows = self.client("respondent").get(self.list_url()).json()["results"]
@@ -158,81 +159,83 @@ def cw(world: World) -> ComplaintWorld:
     return complaint_world(world)
 
 
-def act(cw: ComplaintWorld, persona: str, case: Complaint, step: str, data: dict) -> Any:
-    """A step on the case through the one transition endpoint, with the version last read
+def act(cw: ComplaintWorld, persona: str, complaint: Complaint, step: str, data: dict) -> Any:
+    """A step on the complaint through the one transition endpoint, with the version last read
     (the stored one when the test gives none)."""
     values = dict(data)
-    version = values.pop("version", None) or Complaint.objects.get(pk=case.pk).version
+    version = values.pop("version", None) or Complaint.objects.get(pk=complaint.pk).version
     client = token_client(cw.user(persona))
     if step == "referral-result":
-        url = reverse("api:referral-result", args=[case.pk])
+        url = reverse("api:referral-result", args=[complaint.pk])
         return client.post(url, {**values, "version": version}, "json")
-    url = reverse("api:complaint-transition", args=[case.pk, step])
+    url = reverse("api:complaint-transition", args=[complaint.pk, step])
     return client.post(url, {"version": version, "data": values}, "json")
 
 
 def test_route_transfer_object_and_accept_through_the_api(cw: ComplaintWorld) -> None:
-    case = file_complaint(cw).complaint
+    complaint = file_complaint(cw).complaint
     to_respondent = {"department": cw.respondent_unit.pk, "summary": "摘要"}
-    refused = act(cw, "clerk", case, "route", {**to_respondent, "version": case.version})
+    refused = act(cw, "clerk", complaint, "route", {**to_respondent, "version": complaint.version})
     assert refused.status_code == 400 and refused.json()["code"] == "precondition_failed"
     assert "the one complained about" in refused.json()["detail"]
-    routed = act(cw, "clerk", case, "route", {"department": cw.unit.pk, "summary": "摘要",
-                                              "version": case.version})  # fmt: skip
+    routed = act(cw, "clerk", complaint, "route", {"department": cw.unit.pk, "summary": "摘要",
+                                              "version": complaint.version})  # fmt: skip
     assert routed.status_code == 200, routed.content
     body = routed.json()
     assert (body["state"], body["department"]) == ("assigned", cw.unit.pk)
     assert "complainants" not in body and "张三" not in routed.content.decode()
-    back = act(cw, "handler", case, "object_remit",
+    back = act(cw, "handler", complaint, "object_remit",
                {"objection_reason": "不属本单位", "version": body["version"]})  # fmt: skip
     assert back.status_code == 200 and back.json()["transfer_count"] == 1
-    again = act(cw, "clerk", case, "route", {"department": cw.other_unit.pk, "summary": "摘要"})
+    again = act(
+        cw, "clerk", complaint, "route", {"department": cw.other_unit.pk, "summary": "摘要"}
+    )
     assert again.status_code == 200
-    taken = act(cw, "assistant", case, "accept", {})
+    taken = act(cw, "assistant", complaint, "accept", {})
     assert taken.json()["state"] == "handling"
-    moved = act(cw, "clerk", case, "transfer", {"department": cw.unit.pk, "reason": "改交"})
+    moved = act(cw, "clerk", complaint, "transfer", {"department": cw.unit.pk, "reason": "改交"})
     assert (moved.json()["state"], moved.json()["transfer_count"]) == ("assigned", 2)
-    to_respondent = act(cw, "clerk", case, "transfer",
+    to_respondent = act(cw, "clerk", complaint, "transfer",
                         {"department": cw.respondent_unit.pk, "reason": "转"})  # fmt: skip
     assert to_respondent.status_code == 400
 
 
 def test_scoping_of_the_actions(cw: ComplaintWorld) -> None:
-    case = file_complaint(cw).complaint
-    outside = act(cw, "clerk_b", case, "route", {"department": cw.unit.pk, "summary": "x"})
+    complaint = file_complaint(cw).complaint
+    outside = act(cw, "clerk_b", complaint, "route", {"department": cw.unit.pk, "summary": "x"})
     assert outside.status_code == 404
-    no_role = act(cw, "no_permission", case, "route", {"department": cw.unit.pk})
+    no_role = act(cw, "no_permission", complaint, "route", {"department": cw.unit.pk})
     assert no_role.status_code == 403
-    respondent = act(cw, "respondent", case, "route", {"department": cw.unit.pk})
+    respondent = act(cw, "respondent", complaint, "route", {"department": cw.unit.pk})
     assert respondent.status_code == 403 and respondent.json()["code"] == "transition_forbidden"
-    case.refresh_from_db()
-    assert case.state == ComplaintState.RECEIVED
+    complaint.refresh_from_db()
+    assert complaint.state == ComplaintState.RECEIVED
 
 
 def test_extend_refer_and_referral_result_through_the_api(cw: ComplaintWorld) -> None:
-    case = accepted_by(cw, "unit", "handler")
+    complaint = accepted_by(cw, "unit", "handler")
     assert (
         act(
-            cw, "leader", case, "extend", {"extension_days": 31, "extension_reason": "x"}
+            cw, "leader", complaint, "extend", {"extension_days": 31, "extension_reason": "x"}
         ).status_code
         == 400
     )
     assert (
         act(
-            cw, "leader", case, "extend", {"extension_days": 25, "extension_reason": "鉴定"}
+            cw, "leader", complaint, "extend", {"extension_days": 25, "extension_reason": "鉴定"}
         ).status_code
         == 200
     )
-    over = act(cw, "leader", case, "extend", {"extension_days": 6, "extension_reason": "再延"})
+    over = act(cw, "leader", complaint, "extend", {"extension_days": 6, "extension_reason": "再延"})
     assert over.status_code == 400 and "5 left" in over.json()["detail"]
     referred = act(
-        cw, "clerk", case, "refer", {"referral_body": "discipline", "referral_reason": "违纪"}
+        cw, "clerk", complaint, "refer", {"referral_body": "discipline", "referral_reason": "违纪"}
     )
     assert referred.json()["state"] == "referred"
     client = token_client(cw.user("clerk"))
     waiting = client.get(reverse("api:referral-list"), {"awaiting": "true"}).json()["results"]
-    assert [row["id"] for row in waiting] == [case.pk]
-    result = act(cw, "clerk", case, "referral-result", {"result": "纪委已立案"})
+    assert [row["id"] for row in waiting] == [complaint.pk]
+    result = act(cw, "clerk", complaint, "referral-result", {"result": "纪委已立案"})
     assert result.json()["referral_result"] == "纪委已立案"
     waiting = client.get(reverse("api:referral-list"), {"awaiting": "true"}).json()["results"]
     assert waiting == []

@@ -1,5 +1,5 @@
-"""The unit inbox: cases routed to the unit awaiting acceptance (5 working days to object),
-cases in hand with their deadline, open tasks of the unit; counts at the top; nothing of other
+"""The unit inbox: complaints routed to the unit awaiting acceptance (5 working days to object),
+complaints in hand with their deadline, open tasks of the unit; counts at the top; nothing of other
 units, and no one without a handling role."""
 
 from __future__ import annotations
@@ -39,8 +39,8 @@ def test_the_unit_sees_what_waits_for_acceptance_and_what_it_handles(client, cw)
     in_hand = advance(file_complaint(cw, title="办理中").complaint, cw, ComplaintState.HANDLING)
     file_complaint(cw, title="未转办")  # still at the desk: not the unit's yet
     context = inbox(client, cw, "handler")
-    assert [case.pk for case in context["awaiting"]] == [waiting.pk]
-    assert [case.pk for case in context["in_hand"]] == [in_hand.pk]
+    assert [complaint.pk for complaint in context["awaiting"]] == [waiting.pk]
+    assert [complaint.pk for complaint in context["in_hand"]] == [in_hand.pk]
     assert context["counts"]["awaiting"] == 1 and context["counts"]["in_hand"] == 1
     # The objection clock is 5 working days from routing (Art. 23); the handling clock runs.
     assert context["awaiting"][0].due_text and context["in_hand"][0].due_text
@@ -48,7 +48,7 @@ def test_the_unit_sees_what_waits_for_acceptance_and_what_it_handles(client, cw)
     assert "待受理" in content and "办理中" in content and "未转办" not in content
 
 
-def test_overdue_cases_are_counted_and_marked(client, cw):
+def test_overdue_complaints_are_counted_and_marked(client, cw):
     late = advance(file_complaint(cw, title="逾期").complaint, cw, ComplaintState.HANDLING)
     advance(file_complaint(cw, title="按期").complaint, cw, ComplaintState.HANDLING)
     Clock.objects.filter(
@@ -56,28 +56,28 @@ def test_overdue_cases_are_counted_and_marked(client, cw):
     ).update(due=timezone.now() - dt.timedelta(days=2))
     context = inbox(client, cw, "leader")
     assert context["counts"]["overdue"] == 1
-    assert [case.late for case in context["in_hand"]] == [True, False]
+    assert [complaint.late for complaint in context["in_hand"]] == [True, False]
     assert "overdue since" in client.get(reverse(INBOX)).content.decode()
 
 
 def test_open_tasks_of_the_unit_are_listed_soonest_first(client, cw):
-    case = advance(file_complaint(cw).complaint, cw, ComplaintState.HANDLING)
+    complaint = advance(file_complaint(cw).complaint, cw, ComplaintState.HANDLING)
     soon, later = (
         HandlingTask.objects.create(
-            complaint=case, department=cw.other_unit, role="assisting", instructions=text,
+            complaint=complaint, department=cw.other_unit, role="assisting", instructions=text,
             due=timezone.now() + dt.timedelta(days=days), assigned_by=cw.user("handler"),
             state="open",
         )
         for text, days in (("测量噪声", 2), ("出具报告", 9))
     )  # fmt: skip
     HandlingTask.objects.create(
-        complaint=case, department=cw.other_unit, role="assisting", instructions="已完成",
+        complaint=complaint, department=cw.other_unit, role="assisting", instructions="已完成",
         due=timezone.now(), assigned_by=cw.user("handler"), state="done",
     )  # fmt: skip
     context = inbox(client, cw, "assistant")
     assert [task.pk for task in context["tasks"]] == [soon.pk, later.pk]
     assert context["counts"]["tasks"] == 2
-    # The assisting unit is not the lead: the case is not in its own lists.
+    # The assisting unit is not the lead: the complaint is not in its own lists.
     assert context["counts"]["awaiting"] == 0 and context["counts"]["in_hand"] == 0
 
 

@@ -1,5 +1,5 @@
 """A clerk at the desk registers a visit in headless Chromium: the category's questions appear
-when it is chosen, a case already open for the same caller shows up while the phone number is
+when it is chosen, a complaint already open for the same caller shows up while the phone number is
 typed, and the clerk links the visit to it as a repeat; then registers a new matter and gets
 the receipt code and the one-time password. No Content-Security-Policy violation."""
 
@@ -17,7 +17,7 @@ from testing.world import PASSWORD, build_world
 
 
 @pytest.mark.browser
-def test_clerk_links_a_repeat_and_registers_a_new_case(
+def test_clerk_links_a_repeat_and_registers_a_new_complaint(
     transactional_db: Any, live_server: Any, chromium: Any
 ) -> None:
     cw = complaint_world(build_world())
@@ -65,7 +65,7 @@ def test_clerk_links_a_repeat_and_registers_a_new_case(
     settled()
     page.click("button[type=submit].btn-primary")
     page.wait_for_url(re.compile(r"/complaints/new/\d+/receipt/$"))
-    case = Complaint.objects.exclude(pk=earlier.pk).get()
-    assert page.inner_text("[data-receipt-code]") == case.receipt_code
+    complaint = Complaint.objects.exclude(pk=earlier.pk).get()
+    assert page.inner_text("[data-receipt-code]") == complaint.receipt_code
     assert len(page.inner_text("[data-query-password]")) == 8
     assert violations == [], "\n".join(violations)

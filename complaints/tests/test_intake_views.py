@@ -84,15 +84,15 @@ def test_clerk_registers_a_letter_and_sees_the_receipt_once(cw: ComplaintWorld) 
     client = client_for(cw.user("clerk"))
     response = client.post(ADD, letter(cw))
     assert response.status_code == 302, response.content.decode()[:2000]
-    case = Complaint.objects.get()
-    assert case.state == ComplaintState.RECEIVED and case.channel == "letter"
-    assert Complainant.objects.get(complaint=case).name == "张三"
-    assert ComplaintOriginal.objects.get(complaint=case).text.startswith("我是张三")
-    assert ComplaintAttributeValue.objects.get(complaint=case).value == "night"
-    assert Respondent.objects.get(complaint=case).department == cw.respondent_unit
+    complaint = Complaint.objects.get()
+    assert complaint.state == ComplaintState.RECEIVED and complaint.channel == "letter"
+    assert Complainant.objects.get(complaint=complaint).name == "张三"
+    assert ComplaintOriginal.objects.get(complaint=complaint).text.startswith("我是张三")
+    assert ComplaintAttributeValue.objects.get(complaint=complaint).value == "night"
+    assert Respondent.objects.get(complaint=complaint).department == cw.respondent_unit
     receipt = client.get(response["Location"])
     page = receipt.content.decode()
-    assert case.receipt_code in page and "data-query-password" in page
+    assert complaint.receipt_code in page and "data-query-password" in page
     again = client.get(response["Location"]).content.decode()
     assert "data-query-password" not in again and "cannot be shown again" in again
 
@@ -118,9 +118,9 @@ def test_joint_visit_takes_five_representatives(cw: ComplaintWorld) -> None:
     data = letter(cw, channel="visit", visitor_count="40", **representatives(5))
     response = client_for(cw.user("clerk")).post(ADD, data)
     assert response.status_code == 302
-    case = Complaint.objects.get()
-    assert case.visitor_count == 40
-    assert Complainant.objects.filter(complaint=case, is_representative=True).count() == 5
+    complaint = Complaint.objects.get()
+    assert complaint.visitor_count == 40
+    assert Complainant.objects.filter(complaint=complaint, is_representative=True).count() == 5
 
 
 def test_joint_visit_with_six_representatives_is_refused(cw: ComplaintWorld) -> None:
@@ -178,7 +178,7 @@ def test_likely_match_makes_the_clerk_choose_then_links_a_repeat(cw: ComplaintWo
     assert "data-repeat-count>1<" in shown
 
 
-def test_clerk_may_decide_it_is_a_new_case(cw: ComplaintWorld) -> None:
+def test_clerk_may_decide_it_is_a_new_complaint(cw: ComplaintWorld) -> None:
     file_complaint(cw)
     response = client_for(cw.user("clerk")).post(ADD, letter(cw, decision="new"))
     assert response.status_code == 302 and Complaint.objects.count() == 2
@@ -215,8 +215,8 @@ def test_rereview_refusal_then_supervisor_override_on_the_page(cw: ComplaintWorl
         ADD, letter(cw, decision="new", override_reason="有新的事实：施工许可已过期")
     )
     assert accepted.status_code == 302
-    case = Complaint.objects.exclude(pk=earlier.pk).get()
-    assert case.previous_case == earlier and case.override_by == cw.user("supervisor")
+    complaint = Complaint.objects.exclude(pk=earlier.pk).get()
+    assert complaint.previous_case == earlier and complaint.override_by == cw.user("supervisor")
 
 
 def test_receipt_suggests_the_unit_routing_finds(cw: ComplaintWorld) -> None:
@@ -228,7 +228,7 @@ def test_receipt_suggests_the_unit_routing_finds(cw: ComplaintWorld) -> None:
     assert cw.unit.name in page and "data-suggested-unit" in page
 
 
-def test_receipt_of_a_case_outside_the_scope_is_not_found(cw: ComplaintWorld) -> None:
-    case = file_complaint(cw).complaint
-    url = reverse("complaints:intake_receipt", args=[case.pk])
+def test_receipt_of_a_complaint_outside_the_scope_is_not_found(cw: ComplaintWorld) -> None:
+    complaint = file_complaint(cw).complaint
+    url = reverse("complaints:intake_receipt", args=[complaint.pk])
     assert client_for(cw.user("clerk_b")).get(url).status_code == 404

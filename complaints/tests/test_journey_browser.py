@@ -3,7 +3,7 @@ phone, naming the unit it is about; the clerk routes it to the responsible unit;
 handler accepts it and drafts the written opinion, the unit leader approves it and it is
 delivered; the citizen tracks the case with the receipt code and query password, reads the
 reply, rates it unsatisfied and asks for a review; the review clock runs. The unit complained
-about can open the case but never sees who complained (Letters and Visits Regulations 2022,
+about can open the complaint but never sees who complained (Letters and Visits Regulations 2022,
 Arts 30 and 46)."""
 
 from __future__ import annotations
@@ -18,8 +18,14 @@ import pytest
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from complaints.choices import CallbackSource, Channel, ComplaintState, DocumentKind
-from complaints.machines.complaints import REVIEW_OPINION, REVIEW_REQUEST
+from complaints.choices import (
+    REVIEW_OPINION,
+    REVIEW_REQUEST,
+    CallbackSource,
+    Channel,
+    ComplaintState,
+    DocumentKind,
+)
 from complaints.models import Callback, CaseDocument, Category, Complainant, Complaint
 from complaints.services.intake import password_matches
 from complaints.tests.factories import ComplaintWorld, complaint_world
@@ -122,11 +128,11 @@ def submit_on_phone(page: Any, base: str, cw: ComplaintWorld) -> tuple[str, str]
     return code, password
 
 
-def fire_on_case_page(
-    page: Any, base: str, case: Complaint, transition: str, **fields: str
+def fire_on_complaint_page(
+    page: Any, base: str, complaint: Complaint, transition: str, **fields: str
 ) -> None:
-    """Fill and send one action form on the staff case page."""
-    page.goto(f"{base}{case.get_absolute_url()}")
+    """Fill and send one action form on the staff complaint page."""
+    page.goto(f"{base}{complaint.get_absolute_url()}")
     form = page.locator(f"form[data-transition={transition}]")
     for name, value in fields.items():
         control = form.locator(f"[name={name}]")
@@ -149,12 +155,12 @@ def first_whole_minute_after(moment: dt.datetime) -> dt.datetime:
 
 
 def write_and_deliver_opinion(
-    browsers: Browsers, base: str, case: Complaint, cw: ComplaintWorld
+    browsers: Browsers, base: str, complaint: Complaint, cw: ComplaintWorld
 ) -> None:
-    """On the case and document pages: the handler drafts the four parts and submits, the unit
+    """On the complaint and document pages: the handler drafts the four parts and submits, the unit
     leader approves, the handler records the delivery through the portal."""
     handler = browsers.staff(cw.user("handler").username)
-    handler.goto(f"{base}{case.get_absolute_url()}")
+    handler.goto(f"{base}{complaint.get_absolute_url()}")
     handler.click("a[data-action=draft-opinion]")
     form = handler.locator("form#opinion-form")
     for name, text in OPINION.items():
@@ -172,7 +178,7 @@ def write_and_deliver_opinion(
     leader.wait_for_selector("[data-state=approved]")
 
     handler.goto(document_url)
-    delivered = first_whole_minute_after(case.received_at)
+    delivered = first_whole_minute_after(complaint.received_at)
     handler.fill("input[name=delivered_at]", delivered.strftime("%Y-%m-%dT%H:%M"))
     handler.select_option("select[name=delivery_method]", "portal")
     handler.fill("input[name=delivery_proof]", "网上信访平台送达")
@@ -191,42 +197,42 @@ def test_portal_complaint_to_review_in_the_browser(
     # 1. The citizen, on a phone, with no account.
     citizen = browsers.citizen()
     code, password = submit_on_phone(citizen, base, cw)
-    case = Complaint.objects.get(receipt_code=code)
-    assert password_matches(case, password)
-    assert case.channel == Channel.PORTAL and case.state == ComplaintState.RECEIVED
-    assert case.respondents.get().department == cw.respondent_unit
-    assert Complainant.objects.get(complaint=case).name == NAME
+    complaint = Complaint.objects.get(receipt_code=code)
+    assert password_matches(complaint, password)
+    assert complaint.channel == Channel.PORTAL and complaint.state == ComplaintState.RECEIVED
+    assert complaint.respondents.get().department == cw.respondent_unit
+    assert Complainant.objects.get(complaint=complaint).name == NAME
 
     # 2. The clerk routes it to the housing bureau with a summary for the unit.
     desk = browsers.staff(clerk.username)
-    fire_on_case_page(
-        desk, base, case, "route", department=str(cw.unit.pk),
+    fire_on_complaint_page(
+        desk, base, complaint, "route", department=str(cw.unit.pk),
         summary="某路8号旁工地夜间施工噪声扰民，请核查处理。",
     )  # fmt: skip
     desk.wait_for_selector(f"[data-state={ComplaintState.ASSIGNED}]")
-    case.refresh_from_db()
-    assert case.department == cw.unit
+    complaint.refresh_from_db()
+    assert complaint.department == cw.unit
 
     # 3. The unit's handler accepts it.
     unit = browsers.staff(handler.username)
-    fire_on_case_page(unit, base, case, "accept", handler=str(handler.pk))
+    fire_on_complaint_page(unit, base, complaint, "accept", handler=str(handler.pk))
     unit.wait_for_selector(f"[data-state={ComplaintState.HANDLING}]")
-    case.refresh_from_db()
-    assert case.handler == handler
+    complaint.refresh_from_db()
+    assert complaint.handler == handler
 
     # 4. The written opinion: drafted by the handler, approved by the leader, delivered.
-    write_and_deliver_opinion(browsers, base, case, cw)
-    case.refresh_from_db()
-    assert case.state == ComplaintState.REPLIED
-    assert open_clocks(case, (REVIEW_REQUEST,)).exists()
+    write_and_deliver_opinion(browsers, base, complaint, cw)
+    complaint.refresh_from_db()
+    assert complaint.state == ComplaintState.REPLIED
+    assert open_clocks(complaint, (REVIEW_REQUEST,)).exists()
 
-    # 5. The citizen tracks the case, reads the reply, rates it and asks for a review.
+    # 5. The citizen tracks the complaint, reads the reply, rates it and asks for a review.
     citizen.goto(f"{base}/portal/track/")
     citizen.fill("input[name=receipt_code]", code)
     citizen.fill("input[name=password]", password)
     citizen.click("form[data-portal-track] button[type=submit]")
     citizen.wait_for_selector(f"[data-status={ComplaintState.REPLIED}]")
-    opinion = CaseDocument.objects.get(complaint=case, kind=DocumentKind.OPINION)
+    opinion = CaseDocument.objects.get(complaint=complaint, kind=DocumentKind.OPINION)
     reply = citizen.locator(f"[data-reply='{opinion.pk}']")
     assert "已责令施工单位停止夜间施工" in reply.inner_text()
     pdf_url = reply.locator("[data-reply-pdf]").get_attribute("href")
@@ -241,29 +247,29 @@ def test_portal_complaint_to_review_in_the_browser(
     citizen.check("input[name=solved][value=no]")
     citizen.click("form[data-portal-rate] button[type=submit]")
     citizen.wait_for_selector("[data-rated=unsatisfied]")
-    rating = Callback.objects.get(complaint=case, source=CallbackSource.PORTAL)
+    rating = Callback.objects.get(complaint=complaint, source=CallbackSource.PORTAL)
     assert (rating.satisfaction, rating.solved) == ("unsatisfied", False)
 
     citizen.click("form[data-portal-review] button[type=submit]")
     citizen.wait_for_selector(f"[data-status={ComplaintState.REVIEWING}]")
-    case.refresh_from_db()
-    assert case.state == ComplaintState.REVIEWING
-    review_clock = open_clocks(case, (REVIEW_OPINION,)).get()
-    assert review_clock.started_at == case.review_requested_at
+    complaint.refresh_from_db()
+    assert complaint.state == ComplaintState.REVIEWING
+    review_clock = open_clocks(complaint, (REVIEW_OPINION,)).get()
+    assert review_clock.started_at == complaint.review_requested_at
     assert review_clock.due > timezone.now()
     with translation.override("zh-hans"):  # the citizen's browser asks for Chinese
         shown = gettext("The review opinion is due by")
     assert shown in citizen.inner_text("#deadlines")
     assert format_due(review_clock.due) in citizen.inner_text("#deadlines")
 
-    # 6. The unit complained about opens the case and never sees who complained.
+    # 6. The unit complained about opens the complaint and never sees who complained.
     respondent = browsers.staff(cw.user("respondent").username)
-    respondent.goto(f"{base}{case.get_absolute_url()}")
+    respondent.goto(f"{base}{complaint.get_absolute_url()}")
     respondent.wait_for_selector(f"[data-state={ComplaintState.REVIEWING}]")
     html = respondent.content()
     for identity in (NAME, PHONE_NUMBER, HOME, "多次向城管局反映"):
         assert identity not in html
     assert respondent.locator("[data-show-identity]").count() == 0
-    identity = respondent.request.get(f"{base}/complaints/cases/{case.pk}/identity/")
+    identity = respondent.request.get(f"{base}/complaints/{complaint.pk}/identity/")
     assert identity.status == 404
     assert browsers.violations == [], "\n".join(browsers.violations)

@@ -9,12 +9,14 @@ import json
 from typing import Any
 
 import pytest
+from django.http import QueryDict
 from django.test import Client
 from django.utils import timezone
 
 from complaints.choices import ComplaintState
 from complaints.models import CaseNote, Category, Complaint
 from complaints.open311.conformance import parse_xml, schema_errors
+from complaints.open311.documents import public_requests
 from complaints.open311.keys import forget_keys, issue_key
 from complaints.open311.queries import MAX_RESULTS, filter_requests
 from complaints.open311.submissions import forget_configuration
@@ -163,12 +165,14 @@ def test_unknown_format_and_wrong_method_are_spec_errors(cw: ComplaintWorld) -> 
 # Requests
 
 
-def test_request_shows_the_matter_never_the_complainant(cw: ComplaintWorld) -> None:
-    case = advance(file_complaint(cw).complaint, cw, ComplaintState.HANDLING)
-    CaseNote.objects.create(complaint=case, text="内部：投诉人情绪激动", author=cw.user("handler"))
-    (document,) = get_json(f"{BASE}/requests/{case.number}.json")
+def test_request_shows_the_complaint_never_the_complainant(cw: ComplaintWorld) -> None:
+    complaint = advance(file_complaint(cw).complaint, cw, ComplaintState.HANDLING)
+    CaseNote.objects.create(
+        complaint=complaint, text="内部：投诉人情绪激动", author=cw.user("handler")
+    )
+    (document,) = get_json(f"{BASE}/requests/{complaint.number}.json")
     assert_conforms([document], "requests")
-    assert document["service_request_id"] == case.number
+    assert document["service_request_id"] == complaint.number
     assert document["status"] == "open"
     assert document["service_code"] == "CITY-NOISE"
     assert document["description"] == "工地夜间施工，噪声扰民。"  # the desk's summary
@@ -176,28 +180,29 @@ def test_request_shows_the_matter_never_the_complainant(cw: ComplaintWorld) -> N
     assert document["address_id"] == cw.world.grid_a.code
     assert document["expected_datetime"] is not None  # the 60-day handling clock
     assert document["status_notes"] is None  # the internal note stays inside
-    response = Client().get(f"{BASE}/requests/{case.number}.xml")
+    response = Client().get(f"{BASE}/requests/{complaint.number}.xml")
     for body in (json.dumps(document, ensure_ascii=False).encode(), response.content):
         assert_no_identity(body)
         assert b"\xe5\x86\x85\xe9\x83\xa8" not in body  # "内部": the internal note
-    assert parse_xml(response.content).findtext("request/service_request_id") == case.number
+    assert parse_xml(response.content).findtext("request/service_request_id") == complaint.number
 
 
 def test_status_notes_are_the_public_note_or_the_latest_note_for_the_complainant(
     cw: ComplaintWorld,
 ) -> None:
-    case = file_complaint(cw).complaint
+    complaint = file_complaint(cw).complaint
     CaseNote.objects.create(
-        complaint=case, text="已转办", for_complainant=True, author=cw.user("clerk")
+        complaint=complaint, text="已转办", for_complainant=True, author=cw.user("clerk")
     )
     CaseNote.objects.create(
-        complaint=case, text="正在核实", for_complainant=True, author=cw.user("clerk")
+        complaint=complaint, text="正在核实", for_complainant=True, author=cw.user("clerk")
     )
-    CaseNote.objects.create(complaint=case, text="内部备注", author=cw.user("clerk"))
-    assert get_json(f"{BASE}/requests/{case.number}.json")[0]["status_notes"] == "正在核实"
-    Complaint.objects.filter(pk=case.pk).update(public_note="已受理，正在办理。")
+    CaseNote.objects.create(complaint=complaint, text="内部备注", author=cw.user("clerk"))
+    assert get_json(f"{BASE}/requests/{complaint.number}.json")[0]["status_notes"] == "正在核实"
+    Complaint.objects.filter(pk=complaint.pk).update(public_note="已受理，正在办理。")
     assert (
-        get_json(f"{BASE}/requests/{case.number}.json")[0]["status_notes"] == "已受理，正在办理。"
+        get_json(f"{BASE}/requests/{complaint.number}.json")[0]["status_notes"]
+        == "已受理，正在办理。"
     )
 
 
@@ -215,8 +220,8 @@ STATUS_OF = [
 
 @pytest.mark.parametrize(("state", "status"), STATUS_OF)
 def test_internal_states_map_to_open_or_closed(cw: ComplaintWorld, state: str, status: str) -> None:
-    case = advance(file_complaint(cw).complaint, cw, state)
-    (document,) = get_json(f"{BASE}/requests/{case.number}.json")
+    complaint = advance(file_complaint(cw).complaint, cw, state)
+    (document,) = get_json(f"{BASE}/requests/{complaint.number}.json")
     assert document["status"] == status
     if status == "closed":
         assert document["expected_datetime"] is None
@@ -226,10 +231,10 @@ def test_internal_states_map_to_open_or_closed(cw: ComplaintWorld, state: str, s
 
 
 @pytest.mark.parametrize("state", ["referred", "not_accepted"])
-def test_referred_and_not_accepted_cases_are_closed(cw: ComplaintWorld, state: str) -> None:
-    case = file_complaint(cw).complaint
-    Complaint.objects.filter(pk=case.pk).update(state=state)
-    assert get_json(f"{BASE}/requests/{case.number}.json")[0]["status"] == "closed"
+def test_referred_and_not_accepted_complaints_are_closed(cw: ComplaintWorld, state: str) -> None:
+    complaint = file_complaint(cw).complaint
+    Complaint.objects.filter(pk=complaint.pk).update(state=state)
+    assert get_json(f"{BASE}/requests/{complaint.number}.json")[0]["status"] == "closed"
 
 
 def test_requests_list_filters_and_defaults(cw: ComplaintWorld) -> None:
@@ -268,20 +273,16 @@ def test_requests_list_filters_and_defaults(cw: ComplaintWorld) -> None:
 
 
 def test_requests_xml_list(cw: ComplaintWorld) -> None:
-    case = file_complaint(cw).complaint
+    complaint = file_complaint(cw).complaint
     root = get_xml(f"{BASE}/requests.xml")
     assert root.tag == "service_requests"
     (request,) = root.findall("request")
-    assert request.findtext("service_request_id") == case.number
+    assert request.findtext("service_request_id") == complaint.number
     assert request.findtext("status") == "open"
     assert request.find("zipcode") is not None  # empty elements are present, as in the spec
 
 
 def test_at_most_1000_requests_are_returned(cw: ComplaintWorld) -> None:
-    from django.http import QueryDict
-
-    from complaints.open311.documents import public_requests
-
     assert MAX_RESULTS == 1000
     assert filter_requests(public_requests(), QueryDict()).query.high_mark == 1000
 
@@ -305,10 +306,10 @@ def test_bad_filters_are_400(cw: ComplaintWorld, params: dict[str, str]) -> None
     assert errors[0]["code"] == 400
 
 
-def test_cases_outside_public_categories_are_not_shown(cw: ComplaintWorld) -> None:
-    case = file_complaint(cw).complaint
+def test_complaints_outside_public_categories_are_not_shown(cw: ComplaintWorld) -> None:
+    complaint = file_complaint(cw).complaint
     Category.objects.filter(code="CITY-NOISE").update(public=False)
-    get_json(f"{BASE}/requests/{case.number}.json", expect=404)
+    get_json(f"{BASE}/requests/{complaint.number}.json", expect=404)
     assert get_json(f"{BASE}/requests.json") == []
 
 
@@ -319,21 +320,21 @@ def test_unknown_request_is_404(cw: ComplaintWorld) -> None:
 
 
 def test_token_gives_the_service_request_id(cw: ComplaintWorld) -> None:
-    case = file_complaint(
+    complaint = file_complaint(
         cw, service_request_token="6f1c2b7e-1d2a-4f57-9a1e-0d7c4b1f2a3c"
     ).complaint
     document = get_json(f"{BASE}/tokens/6f1c2b7e-1d2a-4f57-9a1e-0d7c4b1f2a3c.json")
     assert_conforms(document, "token")
     assert document == [
-        {"service_request_id": case.number, "token": "6f1c2b7e-1d2a-4f57-9a1e-0d7c4b1f2a3c"}
+        {"service_request_id": complaint.number, "token": "6f1c2b7e-1d2a-4f57-9a1e-0d7c4b1f2a3c"}
     ]
     root = get_xml(f"{BASE}/tokens/6f1c2b7e-1d2a-4f57-9a1e-0d7c4b1f2a3c.xml")
-    assert root.findtext("request/service_request_id") == case.number
+    assert root.findtext("request/service_request_id") == complaint.number
     for missing in ("0b7f1c2b-1d2a-4f57-9a1e-0d7c4b1f2a3c", "not-a-token"):
         assert get_json(f"{BASE}/tokens/{missing}.json", expect=404)[0]["code"] == 404
 
 
 def test_control_characters_in_stored_text_do_not_break_the_xml(cw: ComplaintWorld) -> None:
-    case = file_complaint(cw, summary="噪声\x0b扰民 <b>&</b>").complaint
-    root = get_xml(f"{BASE}/requests/{case.number}.xml")
+    complaint = file_complaint(cw, summary="噪声\x0b扰民 <b>&</b>").complaint
+    root = get_xml(f"{BASE}/requests/{complaint.number}.xml")
     assert root.findtext("request/description") == "噪声扰民 <b>&</b>"

@@ -1,5 +1,5 @@
 """Open311 POST Service Request: an api_key is required, the form is checked field by field
-(spec errors with 400 / 403 / 404 / 413 / 429), and a request becomes a case through the one
+(spec errors with 400 / 403 / 404 / 413 / 429), and a request becomes a complaint through the one
 intake, identity stored apart and never shown back."""
 
 from __future__ import annotations
@@ -9,11 +9,15 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.http import QueryDict
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from complaints.choices import Channel, ComplaintState
 from complaints.models import (
+    AttributeOption,
+    Category,
+    CategoryAttribute,
     Complainant,
     Complaint,
     ComplaintAttributeValue,
@@ -21,6 +25,8 @@ from complaints.models import (
     Open311Client,
 )
 from complaints.open311.conformance import parse_xml, schema_errors
+from complaints.open311.submissions import build_intake
+from complaints.services.intake import register_complaint
 from complaints.tests import test_open311_api as shared
 from complaints.tests.factories import ComplaintWorld
 from complaints.tests.test_open311_api import BASE, assert_no_identity
@@ -54,26 +60,28 @@ def post(data: dict[str, Any], fmt: str = "json", expect: int = 200) -> Any:
     return document
 
 
-def test_post_creates_a_case_through_the_intake(cw: ComplaintWorld, api_key: str) -> None:
+def test_post_creates_a_complaint_through_the_intake(cw: ComplaintWorld, api_key: str) -> None:
     (created,) = post({**NOISE, "api_key": api_key})
-    case = Complaint.objects.get(number=created["service_request_id"])
-    assert str(case.service_request_token) == created["token"]
+    complaint = Complaint.objects.get(number=created["service_request_id"])
+    assert str(complaint.service_request_token) == created["token"]
     assert created["account_id"] == "acct-42"
     assert created["service_notice"]
-    assert case.channel == Channel.OPEN311
-    assert case.open311_client == Open311Client.objects.get(name="test-app")
-    assert case.state == ComplaintState.RECEIVED
-    assert case.category.code == "CITY-NOISE"
-    assert case.title == "噪声扰民"
-    assert case.summary == ""  # the desk writes the summary; the citizen's words stay protected
-    assert case.address == "建设路工地"
-    assert case.registered_by is None
-    complainant = Complainant.objects.get(complaint=case)
+    assert complaint.channel == Channel.OPEN311
+    assert complaint.open311_client == Open311Client.objects.get(name="test-app")
+    assert complaint.state == ComplaintState.RECEIVED
+    assert complaint.category.code == "CITY-NOISE"
+    assert complaint.title == "噪声扰民"
+    assert (
+        complaint.summary == ""
+    )  # the desk writes the summary; the citizen's words stay protected
+    assert complaint.address == "建设路工地"
+    assert complaint.registered_by is None
+    complainant = Complainant.objects.get(complaint=complaint)
     assert (complainant.name, complainant.phone, complainant.email) == (
         "张三", "13800000000", "zhang@example.com",
     )  # fmt: skip
-    assert ComplaintOriginal.objects.get(complaint=case).text == NOISE["description"]
-    answer = ComplaintAttributeValue.objects.get(complaint=case)
+    assert ComplaintOriginal.objects.get(complaint=complaint).text == NOISE["description"]
+    answer = ComplaintAttributeValue.objects.get(complaint=complaint)
     assert (answer.attribute.code, answer.value) == ("when", "night")
     assert AuditEntry.objects.filter(source="open311").exists()
 
@@ -101,27 +109,26 @@ def test_post_answers_in_xml(cw: ComplaintWorld, api_key: str) -> None:
 def test_region_from_address_id_or_address_or_the_default(cw: ComplaintWorld, api_key: str) -> None:
     world = cw.world
     base = {"api_key": api_key, "service_code": "CITY-SANITATION"}
-    cases = {
+    complaints = {
         "address_id": post({**base, "address_id": world.grid_b.code})[0],
         "named": post({**base, "address_string": "乙镇乙村第一网格旁的小路"})[0],
         "latlong": post({**base, "lat": "30.274085", "long": "120.155070"})[0],
         "outside": post({**base, "address_id": "999999999999"})[0],
     }
     region = {
-        k: Complaint.objects.get(number=v["service_request_id"]).region for k, v in cases.items()
+        k: Complaint.objects.get(number=v["service_request_id"]).region
+        for k, v in complaints.items()
     }
     assert region["address_id"] == world.grid_b
     assert region["named"] == world.grid_b  # the longest (deepest) name found wins
     assert region["latlong"] == world.county  # OPEN311_DEFAULT_REGION
     assert region["outside"] == world.county
-    case = Complaint.objects.get(number=cases["latlong"]["service_request_id"])
-    assert (str(case.lat), str(case.long)) == ("30.274085", "120.155070")
-    assert not Complainant.objects.filter(complaint=case).exists()  # anonymous
+    complaint = Complaint.objects.get(number=complaints["latlong"]["service_request_id"])
+    assert (str(complaint.lat), str(complaint.long)) == ("30.274085", "120.155070")
+    assert not Complainant.objects.filter(complaint=complaint).exists()  # anonymous
 
 
 def test_multivaluelist_answers_are_kept_each(cw: ComplaintWorld, api_key: str) -> None:
-    from complaints.models import AttributeOption, Category, CategoryAttribute
-
     question = CategoryAttribute.objects.create(
         category=Category.objects.get(code="CITY-SANITATION"), code="kinds",
         description="什么垃圾？", datatype="multivaluelist",
@@ -230,10 +237,6 @@ def test_garbage_posts_never_500(cw: ComplaintWorld, api_key: str) -> None:
 def test_post_adds_a_handful_of_queries_to_the_intake(cw: ComplaintWorld, api_key: str) -> None:
     """POST is benchmarked: beyond the intake itself (shared by every channel) it reads the
     channel account only; the key, categories and regions are kept in the process."""
-    from django.http import QueryDict
-
-    from complaints.open311.submissions import build_intake
-    from complaints.services.intake import register_complaint
 
     post({**NOISE, "api_key": api_key})  # warms the per-process caches, as a running server is
     form = QueryDict(mutable=True)

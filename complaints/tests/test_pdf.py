@@ -12,6 +12,7 @@ from django.urls import reverse
 from complaints.choices import ComplaintState, DocumentKind
 from complaints.models import CaseDocument, Complaint
 from complaints.services import documents as service
+from complaints.services.protection import recuse
 from complaints.tests.factories import ComplaintWorld, advance, complaint_world, file_complaint
 from complaints.tests.test_documents import PARTS, approved, at
 from core.choices import AuditAction
@@ -28,8 +29,8 @@ def cw(world: Any) -> ComplaintWorld:
 
 @pytest.fixture
 def handling(cw: ComplaintWorld) -> Complaint:
-    case = file_complaint(cw, received_at=at(2026, 1, 30, 9)).complaint
-    return advance(case, cw, ComplaintState.HANDLING)
+    complaint = file_complaint(cw, received_at=at(2026, 1, 30, 9)).complaint
+    return advance(complaint, cw, ComplaintState.HANDLING)
 
 
 def download(cw: ComplaintWorld, persona: str, document: CaseDocument) -> Any:
@@ -88,8 +89,8 @@ def test_each_notice_prints_its_title_number_and_text(cw, handling, kind, title,
 
 
 def test_the_review_and_rereview_opinions_say_what_comes_next(cw):
-    case = advance(file_complaint(cw).complaint, cw, ComplaintState.REVIEWING)
-    review = approved(case, cw, DocumentKind.REVIEW_OPINION)
+    complaint = advance(file_complaint(cw).complaint, cw, ComplaintState.REVIEWING)
+    review = approved(complaint, cw, DocumentKind.REVIEW_OPINION)
     text = pdf_text(download(cw, "leader", review).content)
     assert "信访事项复查意见书" in text and "第三十六条" in text and "请求复核" in text
 
@@ -112,8 +113,6 @@ def test_out_of_scope_is_404(cw, handling):
 
 
 def test_staff_who_stepped_aside_get_404(cw, handling):
-    from complaints.services.protection import recuse
-
     document = approved(handling, cw)
     recuse(cw.user("handler"), handling, "与信访人系亲属")
     assert download(cw, "handler", document).status_code == 404

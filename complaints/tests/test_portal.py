@@ -16,13 +16,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from complaints.choices import (
+    RECEIPT_NOTICE,
+    REVIEW_OPINION,
+    REVIEW_REQUEST,
     CallbackSource,
     Channel,
     ComplaintState,
     DocumentKind,
     DocumentState,
 )
-from complaints.machines.complaints import RECEIPT_NOTICE, REVIEW_OPINION, REVIEW_REQUEST
 from complaints.models import (
     Callback,
     CaseDocument,
@@ -41,7 +43,7 @@ from complaints.tests.factories import (
     complaint_world,
     file_complaint,
 )
-from core.models import Attachment
+from core.models import Attachment, AuditEntry
 from testing.images import png_bytes
 from testing.world import World
 from workflow.clocks import open_clocks
@@ -95,7 +97,7 @@ def post_submit(client: Client, data: dict[str, Any], **files: Any) -> Any:
     return client.post(SUBMIT, {**data, **answered(page), **files})
 
 
-def test_submit_stores_case_identity_original_and_photo(
+def test_submit_stores_complaint_identity_original_and_photo(
     cw: ComplaintWorld, settings: Any, tmp_path: Any
 ) -> None:
     settings.MEDIA_ROOT = tmp_path
@@ -104,37 +106,43 @@ def test_submit_stores_case_identity_original_and_photo(
     response = post_submit(client, noise_form(cw), attachments=photo)
     assert response.status_code == 302 and response.url == RECEIPT
 
-    case = Complaint.objects.get()
-    assert case.channel == Channel.PORTAL and case.state == ComplaintState.RECEIVED
-    assert case.region == cw.world.grid_a and case.summary == "" and case.registered_by is None
-    assert case.contact_known
-    person = Complainant.objects.get(complaint=case)
+    complaint = Complaint.objects.get()
+    assert complaint.channel == Channel.PORTAL and complaint.state == ComplaintState.RECEIVED
+    assert (
+        complaint.region == cw.world.grid_a
+        and complaint.summary == ""
+        and complaint.registered_by is None
+    )
+    assert complaint.contact_known
+    person = Complainant.objects.get(complaint=complaint)
     assert (person.name, person.phone, person.address) == ("李四", "13900000000", "某路1号3单元")
-    original = ComplaintOriginal.objects.get(complaint=case)
+    original = ComplaintOriginal.objects.get(complaint=complaint)
     assert "每晚施工到凌晨两点" in original.text
     assert Attachment.objects.of(original, "original").get().media_type == "image/png"
-    assert case.answers.get().value == "night"
-    assert case.respondents.get().department == cw.respondent_unit
-    assert open_clocks(case, (RECEIPT_NOTICE,)).exists()
+    assert complaint.answers.get().value == "night"
+    assert complaint.respondents.get().department == cw.respondent_unit
+    assert open_clocks(complaint, (RECEIPT_NOTICE,)).exists()
 
     receipt = client.get(RECEIPT).content.decode()
     code = re.search(r"data-receipt-code>(\w+)<", receipt)
     password = re.search(r"data-query-password>(\w+)<", receipt)
     assert code is not None and password is not None
-    assert code.group(1) == case.receipt_code and password_matches(case, password.group(1))
+    assert code.group(1) == complaint.receipt_code and password_matches(
+        complaint, password.group(1)
+    )
     # Shown once: the second visit no longer has them.
     again = client.get(RECEIPT).content.decode()
-    assert case.receipt_code not in again and password.group(1) not in again
+    assert complaint.receipt_code not in again and password.group(1) not in again
 
 
 def test_anonymous_submit_owes_no_receipt_notice(cw: ComplaintWorld) -> None:
     anonymous = noise_form(cw, name="", phone="", contact_address="", email="")
     assert post_submit(Client(), anonymous).status_code == 302
-    case = Complaint.objects.get()
-    assert not case.contact_known
-    assert not Complainant.objects.filter(complaint=case).exists()
+    complaint = Complaint.objects.get()
+    assert not complaint.contact_known
+    assert not Complainant.objects.filter(complaint=complaint).exists()
     # Art. 23: no written notice is owed when the name or address is unknown.
-    assert not open_clocks(case, (RECEIPT_NOTICE,)).exists()
+    assert not open_clocks(complaint, (RECEIPT_NOTICE,)).exists()
 
 
 def test_submissions_past_the_limit_get_429(cw: ComplaintWorld, settings: Any) -> None:
@@ -195,9 +203,9 @@ def test_bad_input_gets_clear_errors(cw: ComplaintWorld) -> None:
     assert not Complaint.objects.exists()
 
 
-def tracked_client(case: Complaint, password: str) -> Client:
+def tracked_client(complaint: Complaint, password: str) -> Client:
     client = Client()
-    response = client.post(TRACK, {"receipt_code": case.receipt_code, "password": password})
+    response = client.post(TRACK, {"receipt_code": complaint.receipt_code, "password": password})
     assert response.status_code == 302
     return client
 
@@ -211,7 +219,7 @@ def test_wrong_password_and_unknown_code_get_the_same_refusal(cw: ComplaintWorld
     assert wrong.status_code == unknown.status_code == 200
     assert message in wrong.content.decode() and message in unknown.content.decode()
     assert receipt.complaint.title not in wrong.content.decode()
-    # Nothing of the case is reachable without the look-up.
+    # Nothing of the complaint is reachable without the look-up.
     assert client.get(reverse("portal:reply_pdf", args=[1])).status_code == 404
 
 
@@ -227,13 +235,13 @@ def test_tracking_shows_progress_never_internal_notes_staff_or_respondents(
     cw: ComplaintWorld,
 ) -> None:
     receipt = file_complaint(cw)
-    case = advance(receipt.complaint, cw, ComplaintState.HANDLING)
+    complaint = advance(receipt.complaint, cw, ComplaintState.HANDLING)
     handler = cw.user("handler")
     CaseNote.objects.create(
-        complaint=case, author=handler, text="内部：先约谈城管局", for_complainant=False
+        complaint=complaint, author=handler, text="内部：先约谈城管局", for_complainant=False
     )
     CaseNote.objects.create(
-        complaint=case, author=handler, text="已安排现场核查。", for_complainant=True
+        complaint=complaint, author=handler, text="已安排现场核查。", for_complainant=True
     )
     # Typed with dashes and in lower case, as read off paper.
     code = "-".join([receipt.receipt_code[:5], receipt.receipt_code[5:]]).lower()
@@ -251,41 +259,41 @@ def test_tracking_shows_progress_never_internal_notes_staff_or_respondents(
     assert TRACK + "?" not in page and receipt.query_password not in page
 
 
-def delivered_opinion(case: Complaint, cw: ComplaintWorld, days_ago: int = 0) -> Complaint:
-    """A case whose approved written opinion was delivered `days_ago` days ago."""
-    case = advance(case, cw, ComplaintState.HANDLING)
-    opinion = approved_opinion(case, cw, DocumentKind.OPINION)
+def delivered_opinion(complaint: Complaint, cw: ComplaintWorld, days_ago: int = 0) -> Complaint:
+    """A complaint whose approved written opinion was delivered `days_ago` days ago."""
+    complaint = advance(complaint, cw, ComplaintState.HANDLING)
+    opinion = approved_opinion(complaint, cw, DocumentKind.OPINION)
     delivered = timezone.now() - dt.timedelta(days=days_ago, minutes=1)
     data = {"opinion_delivered_at": delivered, "outcome": "explained"}
-    case = fire("deliver_opinion", case, cw.user("clerk"), data)
+    complaint = fire("deliver_opinion", complaint, cw.user("clerk"), data)
     CaseDocument.objects.filter(pk=opinion.pk).update(
         state=DocumentState.DELIVERED, delivered_at=delivered, delivery_method="post"
     )
-    return case
+    return complaint
 
 
 def test_reply_is_shown_with_its_pdf(cw: ComplaintWorld) -> None:
     receipt = file_complaint(cw)
-    case = delivered_opinion(receipt.complaint, cw)
-    client = tracked_client(case, receipt.query_password)
+    complaint = delivered_opinion(receipt.complaint, cw)
+    client = tracked_client(complaint, receipt.query_password)
     page = client.get(TRACK).content.decode()
-    opinion = CaseDocument.objects.get(complaint=case)
+    opinion = CaseDocument.objects.get(complaint=complaint)
     assert f'data-reply="{opinion.pk}"' in page and "事实和理由" in page
     assert "You may ask for a review until" in page
     pdf = client.get(reverse("portal:reply_pdf", args=[opinion.pk]))
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF")
-    # Another visitor, or another case's session, gets nothing.
+    # Another visitor, or another complaint's session, gets nothing.
     assert Client().get(reverse("portal:reply_pdf", args=[opinion.pk])).status_code == 404
 
 
 def test_rating_is_stored_as_a_portal_callback(cw: ComplaintWorld) -> None:
     receipt = file_complaint(cw)
-    case = delivered_opinion(receipt.complaint, cw)
-    client = tracked_client(case, receipt.query_password)
+    complaint = delivered_opinion(receipt.complaint, cw)
+    client = tracked_client(complaint, receipt.query_password)
     response = client.post(reverse("portal:rate"), {"satisfaction": "unsatisfied", "solved": "no"})
     assert response.status_code == 302
-    callback = Callback.objects.get(complaint=case)
+    callback = Callback.objects.get(complaint=complaint)
     assert callback.source == CallbackSource.PORTAL
     assert (callback.satisfaction, callback.solved, callback.contacted) == (
         "unsatisfied",
@@ -295,33 +303,33 @@ def test_rating_is_stored_as_a_portal_callback(cw: ComplaintWorld) -> None:
     page = client.get(TRACK).content.decode()
     assert 'data-rated="unsatisfied"' in page and "data-portal-rate" not in page
     client.post(reverse("portal:rate"), {"satisfaction": "satisfied", "solved": "yes"})
-    assert Callback.objects.filter(complaint=case).count() == 1  # once per reply
+    assert Callback.objects.filter(complaint=complaint).count() == 1  # once per reply
 
 
 def test_review_within_the_window_starts_the_review_clock(cw: ComplaintWorld) -> None:
     receipt = file_complaint(cw)
-    case = delivered_opinion(receipt.complaint, cw)
-    client = tracked_client(case, receipt.query_password)
+    complaint = delivered_opinion(receipt.complaint, cw)
+    client = tracked_client(complaint, receipt.query_password)
     assert client.post(reverse("portal:review")).status_code == 302
-    case.refresh_from_db()
-    assert case.state == ComplaintState.REVIEWING and case.review_requested_at is not None
-    assert open_clocks(case, (REVIEW_OPINION,)).exists()
-    assert not open_clocks(case, (REVIEW_REQUEST,)).exists()
+    complaint.refresh_from_db()
+    assert complaint.state == ComplaintState.REVIEWING and complaint.review_requested_at is not None
+    assert open_clocks(complaint, (REVIEW_OPINION,)).exists()
+    assert not open_clocks(complaint, (REVIEW_REQUEST,)).exists()
     assert "Your request for a review is being considered." in client.get(TRACK).content.decode()
 
 
 def test_review_after_the_window_is_refused_with_its_end_date(cw: ComplaintWorld) -> None:
     receipt = file_complaint(cw)
-    case = delivered_opinion(receipt.complaint, cw, days_ago=45)
-    clock = open_clocks(case, (REVIEW_REQUEST,)).get()
+    complaint = delivered_opinion(receipt.complaint, cw, days_ago=45)
+    clock = open_clocks(complaint, (REVIEW_REQUEST,)).get()
     assert clock.due < timezone.now()
-    client = tracked_client(case, receipt.query_password)
+    client = tracked_client(complaint, receipt.query_password)
     response = client.post(reverse("portal:review"), follow=True)
     text = response.content.decode()
     assert "The time to ask ended at" in text
     assert timezone.localtime(clock.due - dt.timedelta(seconds=1)).strftime("%Y-%m-%d") in text
-    case.refresh_from_db()
-    assert case.state == ComplaintState.REPLIED
+    complaint.refresh_from_db()
+    assert complaint.state == ComplaintState.REPLIED
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "zh-hant", "en"])
@@ -351,17 +359,15 @@ def test_categories_not_offered_to_citizens_are_refused(cw: ComplaintWorld) -> N
 
 
 def test_channel_account_is_the_audited_actor(cw: ComplaintWorld) -> None:
-    from core.models import AuditEntry
-
     assert post_submit(Client(), noise_form(cw)).status_code == 302
-    case = Complaint.objects.get()
+    complaint = Complaint.objects.get()
     entry = AuditEntry.objects.filter(
-        content_type__model="complaint", object_id=str(case.pk)
+        content_type__model="complaint", object_id=str(complaint.pk)
     ).first()
     assert entry is not None and entry.actor_label == "channel:portal"
 
 
-def test_matter_concluded_after_rereview_is_refused_again(cw: ComplaintWorld) -> None:
+def test_complaint_concluded_after_rereview_is_refused_again(cw: ComplaintWorld) -> None:
     earlier = advance(file_complaint(cw).complaint, cw, ComplaintState.CONCLUDED)
     assert earlier.concluded_after_rereview
     again = noise_form(
@@ -374,14 +380,14 @@ def test_matter_concluded_after_rereview_is_refused_again(cw: ComplaintWorld) ->
     assert Complaint.objects.count() == 1
 
 
-def test_a_tracking_session_opens_only_its_own_case(cw: ComplaintWorld) -> None:
+def test_a_tracking_session_opens_only_its_own_complaint(cw: ComplaintWorld) -> None:
     mine, other = file_complaint(cw), file_complaint(cw, title="另一件事")
     delivered_opinion(other.complaint, cw)
     client = tracked_client(mine.complaint, mine.query_password)
     theirs = CaseDocument.objects.get(complaint=other.complaint)
     assert client.get(reverse("portal:reply_pdf", args=[theirs.pk])).status_code == 404
     assert "另一件事" not in client.get(TRACK).content.decode()
-    # Closing the tracking session closes the case's pages.
+    # Closing the tracking session closes the complaint's pages.
     client.post(reverse("portal:track_end"))
     assert client.post(reverse("portal:review")).status_code == 404
 

@@ -1,6 +1,6 @@
-"""The rates of a small, hand-counted set of cases: every figure worked out on paper first.
+"""The rates of a small, hand-counted set of complaints: every figure worked out on paper first.
 
-    case  state     latest callback                   other
+    complaint  state     latest callback                   other
     A     replied   reached, solved, satisfied        —
     B     replied   (unreached, then) reached, unsolved, unsatisfied
     C     replied   reached, solved, basically        one transfer
@@ -60,8 +60,8 @@ HAND_COUNTED = {
     "on_time_acceptance": D("80.00"),  # 4 / 5
     "on_time_completion": D("100.00"),  # 4 / 4
     "first_contact_resolution": D("33.33"),  # A only (C was transferred) / 3 reached
-    "repeat_rate": D("16.67"),  # D / 6 cases
-    "transfers_per_case": D("0.17"),  # 1 transfer / 6 cases
+    "repeat_rate": D("16.67"),  # D / 6 complaints
+    "transfers_per_case": D("0.17"),  # 1 transfer / 6 complaints
 }
 
 
@@ -72,7 +72,7 @@ def test_rates_match_the_hand_count(cw):
     assert report.formula is not None and report.formula.version == 1
 
 
-def test_grouped_by_unit_the_rows_add_up_and_unrouted_cases_have_their_own_row(cw):
+def test_grouped_by_unit_the_rows_add_up_and_unrouted_complaints_have_their_own_row(cw):
     report = rates(cw.user("supervisor"), group_by="unit")
     by_label = {row.label: row for row in report.rows}
     assert set(by_label) == {str(cw.unit), "Not yet routed"}
@@ -122,6 +122,6 @@ def test_rates_are_scoped_and_need_the_permission(cw):
         rates(make_user("nobody", None, regions=[cw.world.county]))
 
 
-def test_a_date_range_limits_the_cases(cw):
+def test_a_date_range_limits_the_complaints(cw):
     report = rates(cw.user("supervisor"), start=dt.date(2026, 1, 1), end=dt.date(2026, 1, 31))
     assert report.total.counts.cases == 1

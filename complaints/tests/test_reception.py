@@ -1,5 +1,5 @@
 """Leader reception days: the schedule by region, booking within capacity and once a day per
-case, marking who came, and the record whose instructions reach each case as a note."""
+complaint, marking who came, and the record whose instructions reach each complaint as a note."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from django.utils import timezone
 
 from complaints.choices import AppointmentState
 from complaints.models import CaseNote, ReceptionAppointment, ReceptionDay, ReceptionRecord
+from complaints.services.reception import book as book_complaint
+from complaints.services.reception import mark, save_record
 from complaints.tests.factories import ComplaintWorld, complaint_world, file_complaint
 from core.models import AuditEntry
 from testing.api import CreateTests, ListTests, RetrieveTests, UpdateTests, token_client
@@ -40,27 +42,27 @@ def book(client: Any, day: ReceptionDay, number: str, at: str = "09:30") -> Any:
                        {"number": number, "at": at})  # fmt: skip
 
 
-def test_the_desk_books_cases_until_the_day_is_full(client, cw):
+def test_the_desk_books_complaints_until_the_day_is_full(client, cw):
     day = reception_day(cw, capacity=2)
-    cases = [file_complaint(cw).complaint for _ in range(3)]
+    complaints = [file_complaint(cw).complaint for _ in range(3)]
     client.force_login(cw.user("clerk"))
-    assert book(client, day, cases[0].number).status_code == 302
-    assert book(client, day, cases[1].number, "10:00").status_code == 302
-    full = book(client, day, cases[2].number, "10:30")
+    assert book(client, day, complaints[0].number).status_code == 302
+    assert book(client, day, complaints[1].number, "10:00").status_code == 302
+    full = book(client, day, complaints[2].number, "10:30")
     assert full.status_code == 400
     assert "This day is full: all 2 places are booked" in full.content.decode()
     assert day.appointments.count() == 2
     assert AuditEntry.objects.filter(content_type__model="receptionappointment").count() == 2
 
 
-def test_a_case_is_booked_only_once_a_day(client, cw):
+def test_a_complaint_is_booked_only_once_a_day(client, cw):
     day = reception_day(cw, capacity=5)
-    case = file_complaint(cw).complaint
+    complaint = file_complaint(cw).complaint
     client.force_login(cw.user("clerk"))
-    assert book(client, day, case.number).status_code == 302
-    again = book(client, day, case.number, "11:00")
+    assert book(client, day, complaint.number).status_code == 302
+    again = book(client, day, complaint.number, "11:00")
     assert again.status_code == 400
-    assert f"Case {case.number} is already booked on this day." in again.content.decode()
+    assert f"Case {complaint.number} is already booked on this day." in again.content.decode()
     assert day.appointments.count() == 1
 
 
@@ -83,17 +85,17 @@ def test_a_cancelled_booking_frees_its_place(client, cw):
     assert book(client, day, second.number).status_code == 302
 
 
-def test_record_links_received_cases_and_notes_the_instructions(client, cw):
+def test_record_links_received_complaints_and_notes_the_instructions(client, cw):
     day = reception_day(cw, days=0, capacity=3)
     came, missed = file_complaint(cw).complaint, file_complaint(cw).complaint
     clerk = token_client(cw.user("clerk"))
-    for case in (came, missed):
-        booking = {"day": day.pk, "complaint": case.pk, "at": "09:00"}
+    for complaint in (came, missed):
+        booking = {"day": day.pk, "complaint": complaint.pk, "at": "09:00"}
         response = clerk.post(reverse("api:receptionappointment-list"), booking, "json")
         assert response.status_code == 201, response.content
     ids = dict(day.appointments.values_list("complaint_id", "pk"))
-    for case, state in ((came, "received"), (missed, "missed")):
-        url = reverse("api:receptionappointment-mark", args=[ids[case.pk]])
+    for complaint, state in ((came, "received"), (missed, "missed")):
+        url = reverse("api:receptionappointment-mark", args=[ids[complaint.pk]])
         assert clerk.post(url, {"state": state}, "json").status_code == 200
 
     client.force_login(cw.user("leader_gov"))
@@ -116,19 +118,16 @@ def test_record_links_received_cases_and_notes_the_instructions(client, cw):
 
 
 def test_rewriting_the_record_notes_new_instructions_once(cw):
-    from complaints.services.reception import book as book_case
-    from complaints.services.reception import mark, save_record
-
     day = reception_day(cw, days=0)
-    case = file_complaint(cw).complaint
-    appointment = book_case(day, case, dt.time(9), cw.user("clerk"))
+    complaint = file_complaint(cw).complaint
+    appointment = book_complaint(day, complaint, dt.time(9), cw.user("clerk"))
     mark(appointment, AppointmentState.RECEIVED, cw.user("clerk"))
     leader = cw.user("leader_gov")
     save_record(day, leader, "第一次", "先核实")
     save_record(day, leader, "补充", "先核实")
-    assert CaseNote.objects.filter(complaint=case).count() == 1
+    assert CaseNote.objects.filter(complaint=complaint).count() == 1
     save_record(day, leader, "补充", "限期答复")
-    assert CaseNote.objects.filter(complaint=case).count() == 2
+    assert CaseNote.objects.filter(complaint=complaint).count() == 2
 
 
 def test_a_record_is_not_written_before_the_day(client, cw):

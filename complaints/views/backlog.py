@@ -20,12 +20,14 @@ from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from complaints.choices import BacklogReason, BacklogState
+from complaints.choices import HANDLING_CLOCKS, BacklogReason, BacklogState
 from complaints.forms.backlog import BacklogCaseFilterSet, BacklogPlanForm, BacklogResolveForm
-from complaints.models import HANDLING_CLOCKS, BacklogCase, Complaint
-from complaints.panels import case_panels
+from complaints.models import BacklogCase, Complaint
+from complaints.panels import complaint_panels
 from complaints.services.backlog import plan_backlog, resolve_backlog
+from core.accounts import signed_in_user
 from core.exports import export_response
+from core.models import User
 from core.panels import Panel
 from core.tables import ChoiceBadgeColumn, DirectoryTable
 from core.views.generic import ObjectDetailView, ObjectListView, RestrictedView
@@ -107,7 +109,7 @@ def handling_clock(complaint: Complaint) -> Clock | None:
 
 
 class BacklogCaseDetailView(BacklogPage, ObjectDetailView):
-    """GET shows the case, its handling deadline and the forms; POST `action=plan|resolve`."""
+    """GET shows the complaint, its handling deadline and the forms; POST `action=plan|resolve`."""
 
     template_name = "complaints/backlogcase_detail.html"
     select_related = (
@@ -117,7 +119,7 @@ class BacklogCaseDetailView(BacklogPage, ObjectDetailView):
     def extra_context(self, obj: Model) -> dict[str, Any]:
         assert isinstance(obj, BacklogCase)
         clock = handling_clock(obj.complaint)
-        user = self.request.user
+        user = signed_in_user(self.request)
         may_change = (
             obj.state == BacklogState.OPEN
             and BacklogCase.objects.restrict(user, "change").filter(pk=obj.pk).exists()
@@ -141,10 +143,12 @@ class BacklogCaseDetailView(BacklogPage, ObjectDetailView):
         return self.plan(backlog)
 
     def plan(self, backlog: BacklogCase) -> HttpResponse:
-        form = BacklogPlanForm(self.request.POST, user=self.request.user, backlog=backlog)
+        form = BacklogPlanForm(
+            self.request.POST, user=signed_in_user(self.request), backlog=backlog
+        )
         if form.is_valid():
             try:
-                plan_backlog(backlog, self.request.user, **form.cleaned_data)
+                plan_backlog(backlog, signed_in_user(self.request), **form.cleaned_data)
             except (ValidationError, PermissionDenied) as error:
                 add_errors(form, error)
             else:
@@ -156,7 +160,7 @@ class BacklogCaseDetailView(BacklogPage, ObjectDetailView):
         form = BacklogResolveForm(self.request.POST)
         if form.is_valid():
             try:
-                resolve_backlog(backlog, self.request.user, **form.cleaned_data)
+                resolve_backlog(backlog, signed_in_user(self.request), **form.cleaned_data)
             except (ValidationError, PermissionDenied) as error:
                 add_errors(form, error)
             else:
@@ -186,13 +190,13 @@ def detail_url(backlog: BacklogCase) -> str:
     return reverse("complaints:backlogcase_detail", args=[backlog.pk])
 
 
-def backlog_panel(user: Any, complaint: Complaint) -> dict[str, Any]:
-    """The case page's backlog section: whether (and why) the case is a backlog case."""
+def backlog_panel(user: User, complaint: Complaint) -> dict[str, Any]:
+    """The complaint page's backlog section: whether (and why) the complaint is a backlog case."""
     backlog = BacklogCase.objects.restrict(user, "view").filter(complaint=complaint).first()
     return {"backlog": backlog}
 
 
-case_panels.register(
+complaint_panels.register(
     Panel(
         key="backlog",
         template_name="complaints/backlog_panel.html",

@@ -1,7 +1,7 @@
-"""Callback pages: the cases due a callback and the callback form (someone outside the handling
+"""Callback pages: the complaints due a callback and the callback form (someone outside the handling
 unit asks the complainant: reached? solved? satisfied?). The rates page is in views/rates.py.
 
-The caller needs the complainant's phone: the form links to the case's identity section, which
+The caller needs the complainant's phone: the form links to the complaint's identity section, which
 shows it only to those allowed and audits each showing (complaints.services.protection).
 """
 
@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from complaints.forms.callbacks import CallbackForm
 from complaints.models import Callback, Complaint
-from complaints.panels import case_panels
+from complaints.panels import complaint_panels
 from complaints.services.callbacks import (
     CallbackRefused,
     callbacks_due,
@@ -30,6 +30,8 @@ from complaints.services.callbacks import (
 )
 from complaints.tables import with_next_due
 from complaints.views.backlog import add_errors
+from core.accounts import signed_in_user
+from core.models import User
 from core.panels import Panel
 from core.views.generic import PAGE_SIZE, RestrictedView
 from workflow.calendar import format_due
@@ -48,11 +50,14 @@ class CallbackDueView(CallbackPage):
     template_name = "complaints/callback_due.html"
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        cases = with_next_due(callbacks_due(request.user)).select_related(
+        complaints = with_next_due(callbacks_due(signed_in_user(request))).select_related(
             "category", "region", "department"
         )
-        page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
-        rows = [(case, format_due(case.next_due) if case.next_due else "") for case in page]
+        page = Paginator(complaints, PAGE_SIZE).get_page(request.GET.get("page"))
+        rows = [
+            (complaint, format_due(complaint.next_due) if complaint.next_due else "")
+            for complaint in page
+        ]
         return render(request, self.template_name, {"page": page, "rows": rows})
 
 
@@ -62,10 +67,10 @@ class CallbackAddView(CallbackPage):
     template_name = "complaints/callback_add.html"
 
     def complaint(self) -> Complaint:
-        cases = Complaint.objects.restrict(self.request.user, "view").select_related(
+        complaints = Complaint.objects.restrict(self.request.user, "view").select_related(
             "category", "department"
         )
-        return get_object_or_404(cases, pk=self.kwargs["pk"])
+        return get_object_or_404(complaints, pk=self.kwargs["pk"])
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         return self.render_form(self.complaint(), CallbackForm())
@@ -75,7 +80,7 @@ class CallbackAddView(CallbackPage):
         if not form.is_valid():
             return self.render_form(complaint, form, status=400)
         try:
-            record_callback(complaint, request.user, **form.answers())
+            record_callback(complaint, signed_in_user(request), **form.answers())
         except CallbackRefused as error:
             form.add_error(None, str(error))
             return self.render_form(complaint, form, status=403)
@@ -88,7 +93,7 @@ class CallbackAddView(CallbackPage):
     def render_form(
         self, complaint: Complaint, form: CallbackForm, status: int = 200
     ) -> HttpResponse:
-        user = self.request.user
+        user = signed_in_user(self.request)
         refused = refusal(user, complaint)
         due = is_callback_due(complaint)
         context = {
@@ -103,15 +108,15 @@ class CallbackAddView(CallbackPage):
         return render(self.request, self.template_name, context, status=status)
 
 
-def callbacks_panel(user: Any, complaint: Complaint) -> dict[str, Any]:
-    """The case page's callbacks: the answers so far and, for a caller, the form's link."""
+def callbacks_panel(user: User, complaint: Complaint) -> dict[str, Any]:
+    """The complaint page's callbacks: the answers so far and, for a caller, the form's link."""
     return {
         "callbacks": Callback.objects.restrict(user).filter(complaint=complaint),
         "may_call": refusal(user, complaint) is None and is_callback_due(complaint),
     }
 
 
-case_panels.register(
+complaint_panels.register(
     Panel(
         key="callbacks",
         template_name="complaints/callback_panel.html",

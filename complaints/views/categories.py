@@ -30,6 +30,8 @@ from complaints.forms.categories import (
     RoutingTestForm,
 )
 from complaints.models import AttributeOption, Category, CategoryAttribute, CategoryRoute
+from complaints.services.routing import _codes, route_for
+from core.accounts import signed_in_user
 from core.filtersets import SearchFilterSet
 from core.models import Department, Region
 from core.tables import DirectoryTable
@@ -117,7 +119,7 @@ class CategoryListView(ComplaintsPage, ObjectListView):
         return super().restricted_queryset(action).annotate(route_count=Count("routes"))
 
     def page_context(self, **extra: Any) -> dict[str, Any]:
-        form = RoutingTestForm(user=self.request.user)
+        form = RoutingTestForm(user=signed_in_user(self.request))
         return super().page_context(routing_form=form, **extra)
 
 
@@ -129,7 +131,7 @@ class CategoryDetailView(ComplaintsPage, ObjectDetailView):
 
     def extra_context(self, obj: Model) -> dict[str, Any]:
         assert isinstance(obj, Category)
-        user = self.request.user
+        user = signed_in_user(self.request)
         routes = (
             CategoryRoute.objects.restrict(user, "view")
             .filter(category=obj)
@@ -223,8 +225,6 @@ class RoutingAnswer:
 
 
 def explain_route(category: Category, region: Region) -> RoutingAnswer:
-    from complaints.services.routing import _codes, route_for
-
     department = route_for(category, region)
     routes = CategoryRoute.objects.filter(
         category__code__in=_codes(category.path), region__code__in=_codes(region.path)
@@ -241,7 +241,7 @@ class RoutingTestView(ComplaintsPage):
     template_name = "complaints/category_route_test.html"
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        form = RoutingTestForm(request.GET or None, user=request.user)
+        form = RoutingTestForm(request.GET or None, user=signed_in_user(request))
         answer = None
         if form.is_valid():
             answer = explain_route(form.cleaned_data["category"], form.cleaned_data["region"])

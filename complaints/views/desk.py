@@ -1,8 +1,8 @@
-"""The clerk's desk: today's intake, and the statutory clocks of the desk's cases that are due
-soon or overdue (DESIGN.md §6), each row linking to the case.
+"""The clerk's desk: today's intake, and the statutory clocks of the desk's complaints that are due
+soon or overdue (DESIGN.md §6), each row linking to the complaint.
 
 Clocks are read from the one Clock table (content type Complaint, the kinds of
-complaints.machines.complaints.ALL_CLOCKS) for the cases the user may view, so every list is
+complaints.machines.complaints.ALL_CLOCKS) for the complaints the user may view, so every list is
 a fixed number of queries whatever its length. A paused clock (hearing time, Art. 36) is not
 running and is left out: its due time moves when it resumes.
 """
@@ -23,6 +23,8 @@ from django.utils import timezone
 from complaints.choices import ComplaintState
 from complaints.machines.complaints import ALL_CLOCKS
 from complaints.models import Complaint
+from core.accounts import signed_in_user
+from core.models import User
 from core.views.generic import RestrictedView
 from workflow.calendar import format_due, local_date, local_zone
 from workflow.choices import ClockState
@@ -54,7 +56,8 @@ class Desk:
 
 
 def detail_url_maker() -> Any:
-    """pk → the case page's URL (reversed once; "" while the case page is not installed)."""
+    """pk → the complaint page's URL (reversed once; "" while the complaint page is not
+    installed)."""
     try:
         template = reverse("complaints:complaint_detail", args=[0])
     except NoReverseMatch:
@@ -63,60 +66,60 @@ def detail_url_maker() -> Any:
     return lambda pk: f"{head}/{pk}/{tail}"
 
 
-def cases_in_scope(user: Any) -> QuerySet[Complaint]:
+def complaints_in_scope(user: User) -> QuerySet[Complaint]:
     return Complaint.objects.restrict(user, "view")
 
 
-def received_today(user: Any, now: dt.datetime) -> QuerySet[Complaint]:
-    """Cases received since local midnight (the desk's working day)."""
+def received_today(user: User, now: dt.datetime) -> QuerySet[Complaint]:
+    """Complaints received since local midnight (the desk's working day)."""
     midnight = dt.datetime.combine(local_date(now), dt.time.min, tzinfo=local_zone())
     return (
-        cases_in_scope(user)
+        complaints_in_scope(user)
         .filter(received_at__gte=midnight, received_at__lte=now)
         .select_related(*CASE_JOINS)
         .order_by("-received_at", "-pk")
     )
 
 
-def running_clocks(user: Any) -> QuerySet[Clock]:
-    """Running statutory clocks of the cases the user may view."""
+def running_clocks(user: User) -> QuerySet[Clock]:
+    """Running statutory clocks of the complaints the user may view."""
     return Clock.objects.filter(
         content_type=ContentType.objects.get_for_model(Complaint),
         kind__in=ALL_CLOCKS,
         state=ClockState.RUNNING,
-        object_id__in=cases_in_scope(user).values("pk"),
+        object_id__in=complaints_in_scope(user).values("pk"),
     ).select_related("rule")
 
 
-def due_soon_clocks(user: Any, now: dt.datetime) -> QuerySet[Clock]:
+def due_soon_clocks(user: User, now: dt.datetime) -> QuerySet[Clock]:
     return running_clocks(user).filter(due__gte=now, due__lt=now + DUE_SOON).order_by("due", "pk")
 
 
-def overdue_clocks(user: Any, now: dt.datetime) -> QuerySet[Clock]:
+def overdue_clocks(user: User, now: dt.datetime) -> QuerySet[Clock]:
     return running_clocks(user).filter(due__lt=now).order_by("due", "pk")
 
 
 def clock_rows(clocks: list[Clock], url_of: Any) -> list[ClockRow]:
-    """Each clock with its case, the cases read in one query."""
-    cases = Complaint.objects.select_related(*CASE_JOINS).in_bulk(
+    """Each clock with its complaint, the complaints read in one query."""
+    complaints = Complaint.objects.select_related(*CASE_JOINS).in_bulk(
         {clock.object_id for clock in clocks}
     )
     return [
-        ClockRow(clock, cases[clock.object_id], format_due(clock.due), url_of(clock.object_id))
+        ClockRow(clock, complaints[clock.object_id], format_due(clock.due), url_of(clock.object_id))
         for clock in clocks
-        if clock.object_id in cases
+        if clock.object_id in complaints
     ]
 
 
-def desk_for(user: Any, now: dt.datetime | None = None) -> Desk:
+def desk_for(user: User, now: dt.datetime | None = None) -> Desk:
     now = now or timezone.now()
     url_of = detail_url_maker()
     today = received_today(user, now)
     soon, late = due_soon_clocks(user, now), overdue_clocks(user, now)
     today_rows = list(today[:ROWS])
-    for case in today_rows:
-        case.url = url_of(case.pk)  # type: ignore[attr-defined]
-        case.state_label = STATE_LABELS.get(case.state, case.state)  # type: ignore[attr-defined]
+    for complaint in today_rows:
+        complaint.url = url_of(complaint.pk)  # type: ignore[attr-defined]
+        complaint.state_label = STATE_LABELS.get(complaint.state, complaint.state)  # type: ignore[attr-defined]
     return Desk(
         today=today_rows,
         today_count=today.count(),
@@ -136,7 +139,7 @@ class DeskView(RestrictedView):
         return "add"
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        context = {"desk": desk_for(request.user), "soon_days": DUE_SOON.days}
+        context = {"desk": desk_for(signed_in_user(request)), "soon_days": DUE_SOON.days}
         return render(request, "complaints/desk.html", context)
 
 

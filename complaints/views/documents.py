@@ -1,8 +1,8 @@
-"""Written documents of a case under /complaints/: the document page (its text, the submit /
+"""Written documents of a complaint under /complaints/: the document page (its text, the submit /
 approve / send back / deliver buttons, the PDF), drafting an opinion and issuing a notice from
-the case page, the complainant's review requests and the hearing pause; and the case page's
-documents panel. Every change goes through complaints.services.documents / .reviews, which the
-API calls too; a refusal comes back as a message on the page, never a 500."""
+the complaint page, the complainant's review requests and the hearing pause; and the complaint
+page's documents panel. Every change goes through complaints.services.documents / .reviews, which
+the API calls too; a refusal comes back as a message on the page, never a 500."""
 
 from __future__ import annotations
 
@@ -28,10 +28,12 @@ from complaints.forms.documents import (
     SendBackForm,
 )
 from complaints.models import CaseDocument, Complaint
-from complaints.panels import actions_in_panels, case_panels
+from complaints.panels import actions_in_panels, complaint_panels
 from complaints.services import documents as service
 from complaints.services import reviews
 from complaints.services.protection import is_shielded_from, may_see_identity, reveal
+from core.accounts import signed_in_user
+from core.models import User
 from core.panels import Panel
 from core.pdf import pdf_response, render_pdf
 from core.views.generic import RestrictedView, refusal_text
@@ -45,7 +47,7 @@ WINDOW_FOR_STATE: dict[str, str] = {
     ComplaintState.REPLIED: "review",
     ComplaintState.REVIEWED: "rereview",
 }
-# The opinion a case awaits in each state (Arts 34–36).
+# The opinion a complaint awaits in each state (Arts 34–36).
 KIND_FOR_STATE = {state: kind for kind, state in service.OPINION_STATE.items()}
 
 
@@ -112,7 +114,7 @@ class DocumentDetailView(DocumentPage):
         }
 
 
-def _shielded(user: Any, complaint: Complaint) -> bool:
+def _shielded(user: User, complaint: Complaint) -> bool:
     return is_shielded_from(user, complaint)
 
 
@@ -133,7 +135,9 @@ class DocumentEditView(DocumentPage):
             return redirect(document_url(document))
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
-            service.update_draft(document, request.user, data, form.cleaned_data["version"])
+            service.update_draft(
+                document, signed_in_user(request), data, form.cleaned_data["version"]
+            )
         except WorkflowError as error:
             messages.error(request, refusal_text(error))
         else:
@@ -204,7 +208,7 @@ def pdf_context(document: CaseDocument, people: list[Any]) -> dict[str, Any]:
     }
 
 
-def document_pdf_response(user: Any, document: CaseDocument) -> HttpResponse:
+def document_pdf_response(user: User, document: CaseDocument) -> HttpResponse:
     """The PDF names the complainant: the unit complained about gets a 404 (it is never told
     that anyone is hidden), a role without sight of identity a 403; each download is audited
     (protection.reveal writes one entry per complainant shown)."""
@@ -218,7 +222,7 @@ def document_pdf_response(user: Any, document: CaseDocument) -> HttpResponse:
 
 
 def document_pdf(document: CaseDocument, people: list[Any]) -> bytes:
-    """The PDF addressed to `people` (the portal passes the complainants of the case whose
+    """The PDF addressed to `people` (the portal passes the complainants of the complaint whose
     receipt code and password were given; staff pages pass what protection.reveal showed)."""
     template = "opinion" if document.kind in OPINION_KINDS else "notice"
     return render_pdf(f"complaints/pdf/{template}.html", pdf_context(document, people))
@@ -229,11 +233,11 @@ class DocumentPDFView(DocumentPage):
     complained (404 for the unit complained about); each download is audited."""
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        return document_pdf_response(request.user, self.document())
+        return document_pdf_response(signed_in_user(request), self.document())
 
 
-class CasePage(RestrictedView):
-    """A POST on the case (complaint) in the user's reach."""
+class ComplaintPage(RestrictedView):
+    """A POST on the complaint (complaint) in the user's reach."""
 
     model = Complaint
     http_method_names = ["post"]
@@ -242,7 +246,7 @@ class CasePage(RestrictedView):
     def url_prefix(self) -> str:
         return "complaints:complaint"
 
-    def case(self) -> Complaint:
+    def complaint(self) -> Complaint:
         obj = self.get_object("view")
         assert isinstance(obj, Complaint)
         return obj
@@ -251,8 +255,8 @@ class CasePage(RestrictedView):
         return redirect(complaint.get_absolute_url())
 
 
-class OpinionAddView(CasePage):
-    """GET the form, POST a new draft opinion of the kind the case awaits."""
+class OpinionAddView(ComplaintPage):
+    """GET the form, POST a new draft opinion of the kind the complaint awaits."""
 
     http_method_names = ["get", "post"]
     template_name = "complaints/document_add.html"
@@ -261,7 +265,7 @@ class OpinionAddView(CasePage):
         return "view"
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        complaint = self.case()
+        complaint = self.complaint()
         return self.render_form(complaint, OpinionForm())
 
     def render_form(self, complaint: Complaint, form: OpinionForm) -> HttpResponse:
@@ -274,14 +278,16 @@ class OpinionAddView(CasePage):
         return render(self.request, self.template_name, context)
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        complaint = self.case()
+        complaint = self.complaint()
         if not request.user.has_perm("complaints.add_casedocument"):
             raise PermissionDenied
         form = OpinionForm(request.POST)
         kind = KIND_FOR_STATE.get(complaint.state, DocumentKind.OPINION)
         if form.is_valid():
             try:
-                draft = service.draft_opinion(complaint, request.user, kind, **form.cleaned_data)
+                draft = service.draft_opinion(
+                    complaint, signed_in_user(request), kind, **form.cleaned_data
+                )
             except WorkflowError as error:
                 form.add_error(None, refusal_text(error))
             else:
@@ -292,9 +298,9 @@ class OpinionAddView(CasePage):
         return self.render_form(complaint, form)
 
 
-class NoticeAddView(CasePage):
+class NoticeAddView(ComplaintPage):
     def post(self, request: HttpRequest, pk: int) -> HttpResponseBase:
-        complaint = self.case()
+        complaint = self.complaint()
         if not request.user.has_perm("complaints.add_casedocument"):
             raise PermissionDenied
         form = NoticeForm(request.POST)
@@ -303,7 +309,10 @@ class NoticeAddView(CasePage):
             return self.back(complaint)
         try:
             notice = service.issue_notice(
-                complaint, request.user, form.cleaned_data["kind"], form.cleaned_data["body"]
+                complaint,
+                signed_in_user(request),
+                form.cleaned_data["kind"],
+                form.cleaned_data["body"],
             )
         except WorkflowError as error:
             messages.error(request, refusal_text(error))
@@ -312,10 +321,10 @@ class NoticeAddView(CasePage):
         return redirect(document_url(notice))
 
 
-# The case page's documents panel
+# The complaint page's documents panel
 
 
-def panel_context(user: Any, complaint: Model) -> dict[str, Any]:
+def panel_context(user: User, complaint: Model) -> dict[str, Any]:
     assert isinstance(complaint, Complaint)
     rows = CaseDocument.objects.restrict(user, "view").filter(complaint=complaint)
     shielded = _shielded(user, complaint)
@@ -352,8 +361,8 @@ def _window_end(complaint: Complaint, window: str | None) -> str:
     return format_due(end) if end is not None else ""
 
 
-def _hearing(user: Any, complaint: Complaint, shielded: bool) -> str:
-    """The hearing step the panel offers: the case's transition `hold_hearing` or
+def _hearing(user: User, complaint: Complaint, shielded: bool) -> str:
+    """The hearing step the panel offers: the complaint's transition `hold_hearing` or
     `end_hearing`, or none."""
     if complaint.state != ComplaintState.REREVIEWING or shielded:
         return ""
@@ -362,7 +371,7 @@ def _hearing(user: Any, complaint: Complaint, shielded: bool) -> str:
     return "end_hearing" if reviews.hearing_in_progress(complaint) else "hold_hearing"
 
 
-case_panels.register(
+complaint_panels.register(
     Panel(
         key="documents",
         template_name="complaints/document_panel.html",
@@ -382,6 +391,6 @@ urlpatterns: list[URLPattern] = [
     path("documents/<int:pk>/edit/", DocumentEditView.as_view(), name="document_edit"),
     path("documents/<int:pk>/pdf/", DocumentPDFView.as_view(), name="document_pdf"),
     transition_path("documents", CaseDocument, "document_transition"),
-    path("cases/<int:pk>/documents/new/", OpinionAddView.as_view(), name="document_add"),
-    path("cases/<int:pk>/notices/new/", NoticeAddView.as_view(), name="document_notice_add"),
+    path("<int:pk>/documents/new/", OpinionAddView.as_view(), name="document_add"),
+    path("<int:pk>/notices/new/", NoticeAddView.as_view(), name="document_notice_add"),
 ]

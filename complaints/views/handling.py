@@ -1,12 +1,12 @@
-"""Handling pages: tasks, notes and referral results on a case, the task pages, and the list
+"""Handling pages: tasks, notes and referral results on a complaint, the task pages, and the list
 of referrals awaiting their result.
 
-Each page reads the case through `restrict(user)` (outside the scope: 404) and posts to one
+Each page reads the complaint through `restrict(user)` (outside the scope: 404) and posts to one
 function of complaints.services.handling; a refusal is shown on the form with its reason and
-the status of the error (400, 403, 409), and nothing is written. The case's own steps (route,
+the status of the error (400, 403, 409), and nothing is written. The complaint's own steps (route,
 transfer, accept, …) and a task's (complete, cancel) are their machines' transitions, posted
-to the one transition view (workflow.views.TransitionView). The case page shows the task,
-note and referral-result forms as a panel (`case_panels`).
+to the one transition view (workflow.views.TransitionView). The complaint page shows the task,
+note and referral-result forms as a panel (`complaint_panels`).
 """
 
 from __future__ import annotations
@@ -29,8 +29,10 @@ from complaints.forms.handling import (
     TaskResultForm,
 )
 from complaints.models import Complaint, HandlingTask
-from complaints.panels import case_panels
+from complaints.panels import complaint_panels
 from complaints.services import handling
+from core.accounts import signed_in_user
+from core.models import User
 from core.panels import Panel
 from core.views.generic import REFUSALS, RestrictedView, refusal_text
 from workflow.views import transition_path
@@ -51,7 +53,7 @@ class HandlingPage(RestrictedView):
     def url_prefix(self) -> str:
         return "complaints:complaint"
 
-    def case_of(self, obj: Model) -> Complaint:
+    def complaint_of(self, obj: Model) -> Complaint:
         assert isinstance(obj, Complaint)
         return obj
 
@@ -60,12 +62,18 @@ class HandlingPage(RestrictedView):
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         obj = self.get_object()
-        form = self.form_class(initial=self.initial(obj), user=request.user, case=self.case_of(obj))
+        form = self.form_class(
+            initial=self.initial(obj),
+            user=signed_in_user(request),
+            complaint=self.complaint_of(obj),
+        )
         return self.render_form(obj, form)
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         obj = self.get_object()
-        form = self.form_class(request.POST, user=request.user, case=self.case_of(obj))
+        form = self.form_class(
+            request.POST, user=signed_in_user(request), complaint=self.complaint_of(obj)
+        )
         if not form.is_valid():
             return self.render_form(obj, form, status=400)
         try:
@@ -74,7 +82,7 @@ class HandlingPage(RestrictedView):
             form.add_error(None, refusal_text(error))
             return self.render_form(obj, form, status=getattr(error, "status", 400))
         messages.success(request, str(self.done))
-        return redirect(self.case_of(obj).get_absolute_url())
+        return redirect(self.complaint_of(obj).get_absolute_url())
 
     def perform(self, obj: Model, data: dict[str, Any]) -> Any:
         raise NotImplementedError
@@ -87,12 +95,12 @@ class HandlingPage(RestrictedView):
         context = self.page_context(
             object=obj,
             form_action=self.form_action(obj),
-            case=self.case_of(obj),
+            complaint=self.complaint_of(obj),
             form=form,
             title=self.title,
             intro=self.intro,
             submit_label=self.submit_label,
-            state_label=dict(ComplaintState.choices).get(self.case_of(obj).state, ""),
+            state_label=dict(ComplaintState.choices).get(self.complaint_of(obj).state, ""),
         )
         return render(self.request, self.template_name, context, status=status)
 
@@ -105,7 +113,7 @@ class ReferralResultView(HandlingPage):
 
     def perform(self, obj: Model, data: dict[str, Any]) -> Any:
         return handling.record_referral_result(
-            self.case_of(obj), self.request.user, data["result"], data["version"]
+            self.complaint_of(obj), signed_in_user(self.request), data["result"], data["version"]
         )
 
 
@@ -121,7 +129,7 @@ class TaskAddView(HandlingPage):
 
     def perform(self, obj: Model, data: dict[str, Any]) -> Any:
         return handling.assign_task(
-            self.case_of(obj), self.request.user, data["department"], data["role"],
+            self.complaint_of(obj), signed_in_user(self.request), data["department"], data["role"],
             data["instructions"], data["due"],
         )  # fmt: skip
 
@@ -134,7 +142,10 @@ class NoteAddView(HandlingPage):
 
     def perform(self, obj: Model, data: dict[str, Any]) -> Any:
         return handling.add_note(
-            self.case_of(obj), self.request.user, data["text"], data["for_complainant"]
+            self.complaint_of(obj),
+            signed_in_user(self.request),
+            data["text"],
+            data["for_complainant"],
         )
 
 
@@ -145,7 +156,7 @@ class TaskPage(HandlingPage):
     def url_prefix(self) -> str:
         return "complaints:handlingtask"
 
-    def case_of(self, obj: Model) -> Complaint:
+    def complaint_of(self, obj: Model) -> Complaint:
         assert isinstance(obj, HandlingTask)
         return obj.complaint
 
@@ -193,18 +204,18 @@ class ReferralListView(RestrictedView):
         rows = (
             Complaint.objects.restrict(request.user).filter(state=ComplaintState.REFERRED)
             if show_all
-            else handling.referrals_awaiting_result(request.user)
+            else handling.referrals_awaiting_result(signed_in_user(request))
         )
         rows = rows.select_related("category", "region").order_by("-updated", "-pk")[:500]
-        context = self.page_context(cases=rows, show_all=show_all)
+        context = self.page_context(complaints=rows, show_all=show_all)
         return render(request, self.template_name, context)
 
 
-# --- the panel on the case page ----------------------------------------------------------
+# --- the panel on the complaint page ----------------------------------------------------------
 
 
-def panel_context(user: Any, complaint: Complaint) -> dict[str, Any]:
-    answers = handling.answers_for_case(user, complaint)
+def panel_context(user: User, complaint: Complaint) -> dict[str, Any]:
+    answers = handling.answers_for_complaint(user, complaint)
     open_tasks = HandlingTask.objects.restrict(user, "change").filter(
         complaint=complaint, state=TaskState.OPEN
     )
@@ -219,13 +230,15 @@ def panel_context(user: Any, complaint: Complaint) -> dict[str, Any]:
         and complaint.state == ComplaintState.REFERRED
         and user.has_perm("complaints.change_complaint"),
         "open_tasks": open_tasks.select_related("department"),
-        "task_form": TaskForm(user=user, case=complaint, initial={"version": complaint.version}),
+        "task_form": TaskForm(
+            user=user, complaint=complaint, initial={"version": complaint.version}
+        ),
         "note_form": NoteForm(user=user),
         "referral_form": ReferralResultForm(user=user, initial={"version": complaint.version}),
     }
 
 
-case_panels.register(
+complaint_panels.register(
     Panel(
         key="handling",
         template_name="complaints/handling_panel.html",
@@ -235,14 +248,16 @@ case_panels.register(
 )
 
 
-def case_path(suffix: str) -> str:
-    return f"cases/<int:pk>/{suffix}/"
+def complaint_path(suffix: str) -> str:
+    return f"<int:pk>/{suffix}/"
 
 
 urlpatterns: list[URLPattern] = [
-    path(case_path("referral"), ReferralResultView.as_view(), name="complaint_referral_result"),
-    path(case_path("tasks/new"), TaskAddView.as_view(), name="complaint_task_add"),
-    path(case_path("notes/new"), NoteAddView.as_view(), name="complaint_note_add"),
+    path(
+        complaint_path("referral"), ReferralResultView.as_view(), name="complaint_referral_result"
+    ),
+    path(complaint_path("tasks/new"), TaskAddView.as_view(), name="complaint_task_add"),
+    path(complaint_path("notes/new"), NoteAddView.as_view(), name="complaint_note_add"),
     path("tasks/<int:pk>/done/", TaskCompleteView.as_view(), name="task_complete"),
     path("tasks/<int:pk>/cancel/", TaskCancelView.as_view(), name="task_cancel"),
     transition_path("tasks", HandlingTask, "handlingtask_transition"),

@@ -1,9 +1,9 @@
 """The unit inbox: what the user's units have to do on complaints, soonest deadline first.
 
-Three lists, each with its count at the top: cases routed to the unit and waiting for it to
-accept (or object within 5 working days, Letters and Visits Regulations 2022, Art. 23), cases
+Three lists, each with its count at the top: complaints routed to the unit and waiting for it to
+accept (or object within 5 working days, Letters and Visits Regulations 2022, Art. 23), complaints
 it is handling with their handling deadline (Art. 34: 60 days; a 12345 limit for hotline
-cases), and the open tasks of the unit on other units' cases. The matter only, never who
+complaints), and the open tasks of the unit on other units' complaints. The matter only, never who
 complained.
 """
 
@@ -16,9 +16,15 @@ from django.shortcuts import render
 from django.urls import URLPattern, path
 from django.utils import timezone
 
-from complaints.choices import ComplaintState, TaskState
-from complaints.machines.complaints import REMIT_OBJECTION, REREVIEW_OPINION, REVIEW_OPINION
-from complaints.models import HANDLING_CLOCKS, Complaint, HandlingTask
+from complaints.choices import (
+    HANDLING_CLOCKS,
+    REMIT_OBJECTION,
+    REREVIEW_OPINION,
+    REVIEW_OPINION,
+    ComplaintState,
+    TaskState,
+)
+from complaints.models import Complaint, HandlingTask
 from complaints.tables import with_next_due
 from core.scoping import scope_of
 from core.views.generic import RestrictedView
@@ -47,13 +53,13 @@ class InboxView(RestrictedView):
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         user, now = self.user, timezone.now()
         units = scope_of(user).department_ids
-        cases = (
+        complaints = (
             Complaint.objects.restrict(user)
             .filter(department_id__in=units)
             .select_related("category", "region", "department")
         )
-        awaiting = with_next_due(cases.filter(state__in=AWAITING), (REMIT_OBJECTION,))
-        in_hand = with_next_due(cases.filter(state__in=IN_HAND), IN_HAND_CLOCKS)
+        awaiting = with_next_due(complaints.filter(state__in=AWAITING), (REMIT_OBJECTION,))
+        in_hand = with_next_due(complaints.filter(state__in=IN_HAND), IN_HAND_CLOCKS)
         tasks = (
             HandlingTask.objects.restrict(user)
             .filter(department_id__in=units, state=TaskState.OPEN)

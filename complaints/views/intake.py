@@ -1,9 +1,9 @@
 """The clerk's intake page: register a letter, a visit (one person, several, or a joint visit of
 up to 5 representatives), a phone or 12345 call or a web message.
 
-While the clerk types, the page shows open cases that are likely the same matter (htmx). On
-submit, when there are such cases, the clerk decides: link the contact as a repeat of one of
-them (Letters and Visits Regulations 2022, Art. 19) or register a new case. A matter concluded
+While the clerk types, the page shows open complaints that are likely the same matter (htmx). On
+submit, when there are such complaints, the clerk decides: link the contact as a repeat of one of
+them (Letters and Visits Regulations 2022, Art. 19) or register a new complaint. A matter concluded
 after re-review is refused (Art. 36) unless a supervisor gives a reason. The receipt page shows
 the receipt code and the query password once, and the unit routing suggests.
 
@@ -34,23 +34,24 @@ from complaints.models import Complaint, RepeatContact
 from complaints.services.duplicates import Match, Probe, likely_matches, link_repeat
 from complaints.services.intake import Intake, Receipt, register_complaint
 from complaints.services.routing import route_for
+from core.accounts import signed_in_user
 from core.models import User
 from core.views.generic import RestrictedView
 
 RECEIPT_SESSION_KEY = "complaints.intake.receipt"
 
 
-def case_url(case: Complaint) -> str:
-    """The case page, when that feature is installed (the intake works without it)."""
+def complaint_url(complaint: Complaint) -> str:
+    """The complaint page, when that feature is installed (the intake works without it)."""
     try:
-        return reverse("complaints:complaint_detail", args=[case.pk])
+        return reverse("complaints:complaint_detail", args=[complaint.pk])
     except NoReverseMatch:
         return ""
 
 
 def with_urls(matches: list[Match]) -> list[Match]:
     for match in matches:
-        match.complaint.url = case_url(match.complaint)  # type: ignore[attr-defined]
+        match.complaint.url = complaint_url(match.complaint)  # type: ignore[attr-defined]
     return matches
 
 
@@ -84,11 +85,11 @@ class IntakeView(IntakePage):
             "received_at": timezone.localtime().replace(second=0, microsecond=0),
             "channel": request.GET.get("channel", ""),
         }
-        form = IntakeForm(initial=initial, user=request.user)
+        form = IntakeForm(initial=initial, user=signed_in_user(request))
         return self.render_page(form, complainant_formset())
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        form = IntakeForm(request.POST, request.FILES, user=request.user)
+        form = IntakeForm(request.POST, request.FILES, user=signed_in_user(request))
         people = complainant_formset(request.POST, channel=request.POST.get("channel", ""))
         if not (form.is_valid() and people.is_valid()):
             return self.render_page(form, people, status_message=_("Nothing was saved."))
@@ -96,9 +97,9 @@ class IntakeView(IntakePage):
         decision = form.cleaned_data["decision"]
         if decision.isdigit():
             return self.link(form, people, intake, int(decision))
-        matches = likely_matches(intake, request.user)
+        matches = likely_matches(intake, signed_in_user(request))
         if matches and decision != "new":
-            # Art. 19: the clerk decides before a second case is opened for the same matter.
+            # Art. 19: the clerk decides before a second complaint is opened for the same matter.
             return self.render_page(form, people, matches=with_urls(matches), must_decide=True)
         return self.register(form, people, intake)
 
@@ -117,10 +118,10 @@ class IntakeView(IntakePage):
     def link(
         self, form: IntakeForm, people: BaseComplainantFormSet, intake: Intake, pk: int
     ) -> HttpResponseBase:
-        case = get_object_or_404(Complaint.objects.restrict(self.request.user, "view"), pk=pk)
+        complaint = get_object_or_404(Complaint.objects.restrict(self.request.user, "view"), pk=pk)
         try:
             repeat = link_repeat(
-                case, self.request.user, intake.channel, intake.received_at,
+                complaint, signed_in_user(self.request), intake.channel, intake.received_at,
                 intake.complainants, form.cleaned_data["repeat_note"],
                 original_text=intake.original_text, attachments=intake.attachments,
             )  # fmt: skip
@@ -130,7 +131,7 @@ class IntakeView(IntakePage):
         messages.success(
             self.request,
             _("Linked to %(case)s as a repeat; it has now been brought %(count)s more times.")
-            % {"case": case, "count": case.repeat_count},
+            % {"case": complaint, "count": complaint.repeat_count},
         )
         return redirect("complaints:intake_repeat", pk=repeat.pk)
 
@@ -148,7 +149,7 @@ def add_errors(form: IntakeForm, error: Exception) -> None:
 
 
 def remember_receipt(request: HttpRequest, receipt: Receipt) -> None:
-    """Keep the password for the one page that shows it (it is never stored with the case)."""
+    """Keep the password for the one page that shows it (it is never stored with the complaint)."""
     request.session[RECEIPT_SESSION_KEY] = {
         "pk": receipt.complaint.pk,
         "password": receipt.query_password,
@@ -158,37 +159,37 @@ def remember_receipt(request: HttpRequest, receipt: Receipt) -> None:
 @method_decorator(never_cache, name="dispatch")
 class IntakeReceiptView(IntakePage):
     """The receipt code, the query password (shown once), and where routing suggests sending
-    the matter (the clerk routes it on the case page)."""
+    the matter (the clerk routes it on the complaint page)."""
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        case = get_object_or_404(
+        complaint = get_object_or_404(
             Complaint.objects.restrict(request.user, "view").select_related("category", "region"),
             pk=kwargs["pk"],
         )
         kept = request.session.get(RECEIPT_SESSION_KEY) or {}
         password = ""
-        if kept.get("pk") == case.pk:
+        if kept.get("pk") == complaint.pk:
             password = kept.get("password", "")
             del request.session[RECEIPT_SESSION_KEY]
         context = {
-            "case": case,
+            "case": complaint,
             "password": password,
-            "suggested": route_for(case.category, case.region),
-            "case_url": case_url(case),
+            "suggested": route_for(complaint.category, complaint.region),
+            "complaint_url": complaint_url(complaint),
         }
         return render(request, "complaints/intake_receipt.html", context)
 
 
 class IntakeRepeatView(IntakePage):
-    """What a linked repeat looks like: the case it joined, and how often it was brought."""
+    """What a linked repeat looks like: the complaint it joined, and how often it was brought."""
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         repeat = get_object_or_404(
             RepeatContact.objects.restrict(request.user, "view").select_related("complaint"),
             pk=kwargs["pk"],
         )
-        case = repeat.complaint
-        context = {"repeat": repeat, "case": case, "case_url": case_url(case)}
+        complaint = repeat.complaint
+        context = {"repeat": repeat, "case": complaint, "complaint_url": complaint_url(complaint)}
         return render(request, "complaints/intake_repeat.html", context)
 
 
@@ -196,15 +197,17 @@ class IntakeQuestionsView(IntakePage):
     """htmx: the chosen category's questions."""
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        form = IntakeForm(initial={"category": request.GET.get("category", "")}, user=request.user)
+        form = IntakeForm(
+            initial={"category": request.GET.get("category", "")}, user=signed_in_user(request)
+        )
         return render(request, "complaints/intake_questions.html", {"form": form})
 
 
 class IntakeMatchesView(IntakePage):
-    """htmx: open cases likely the same matter as what the clerk has typed so far."""
+    """htmx: open complaints likely the same matter as what the clerk has typed so far."""
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        form = IntakeForm(user=request.user)
+        form = IntakeForm(user=signed_in_user(request))
         fields = {
             "category": chosen(form, "category", request.GET.get("category")),
             "region": chosen(form, "region", request.GET.get("region")),
@@ -213,7 +216,7 @@ class IntakeMatchesView(IntakePage):
             "phones": person_values(request, "phone"),
             "id_numbers": person_values(request, "id_number"),
         }
-        matches = with_urls(likely_matches(Probe.from_fields(fields), request.user))
+        matches = with_urls(likely_matches(Probe.from_fields(fields), signed_in_user(request)))
         context = {"matches": matches, "decision": request.GET.get("decision", "")}
         return render(request, "complaints/intake_matches.html", context)
 

@@ -12,6 +12,7 @@ from django.urls import URLPattern, path
 from complaints.forms.callbacks import RatesForm
 from complaints.models import Callback
 from complaints.services.rates import FIGURES, GROUPINGS, RateReport, RateRow, rates
+from core.accounts import signed_in_user
 from core.views.generic import RestrictedView
 
 
@@ -28,13 +29,13 @@ class RatesView(RestrictedView):
     template_name = "complaints/rates.html"
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        form = RatesForm(request.GET or None, user=request.user)
+        form = RatesForm(request.GET or None, user=signed_in_user(request))
         report: RateReport | None = None
         options: dict[str, Any] = {"group_by": "unit", "period": "month"}
         if form.is_bound and form.is_valid():
             options = form.cleaned_data
         if not form.is_bound or form.is_valid():
-            report = rates(request.user, **options)
+            report = rates(signed_in_user(request), **options)
         context = {
             "form": form,
             "report": report,

@@ -19,6 +19,7 @@ from complaints.choices import AppointmentState
 from complaints.forms.reception import BookingForm, ReceptionDayForm, RecordForm
 from complaints.models import Complaint, ReceptionAppointment, ReceptionDay, ReceptionRecord
 from complaints.services import reception
+from core.accounts import signed_in_user
 from core.views.generic import ObjectEditView, ObjectHistoryView, RestrictedView
 
 PAST_PAGE_SIZE = 25
@@ -69,7 +70,7 @@ class ReceptionDayDetailView(ReceptionPage):
     def render_page(self, **forms: Any) -> HttpResponse:
         day = self.get_object()
         assert isinstance(day, ReceptionDay)
-        user = self.request.user
+        user = signed_in_user(self.request)
         record = ReceptionRecord.objects.restrict(user, "view").filter(day=day).first()
         appointments = day.appointments.select_related("complaint").order_by("at", "pk")
         visible = set(
@@ -84,10 +85,10 @@ class ReceptionDayDetailView(ReceptionPage):
         context = self.page_context(
             object=day,
             appointments=appointments,
-            visible_cases=visible,
+            visible_complaints=visible,
             taken=reception.places_taken(day),
             record=record,
-            received_cases=record.complaints.order_by("number") if record else [],
+            received_complaints=record.complaints.order_by("number") if record else [],
             may_book=user.has_perm("complaints.add_receptionappointment") and not day.cancelled,
             may_mark=user.has_perm("complaints.change_receptionappointment"),
             may_record=may_record,
@@ -100,7 +101,7 @@ class ReceptionDayDetailView(ReceptionPage):
 
 
 class BookView(ReceptionDayDetailView):
-    """POST a case number and a time: the desk books the case on the day."""
+    """POST a complaint number and a time: the desk books the complaint on the day."""
 
     http_method_names = ["post"]
 
@@ -109,12 +110,12 @@ class BookView(ReceptionDayDetailView):
             raise PermissionDenied
         day = self.get_object()
         assert isinstance(day, ReceptionDay)
-        form = BookingForm(request.POST, user=request.user)
+        form = BookingForm(request.POST, user=signed_in_user(request))
         if not form.is_valid():
             return self.render_page(booking_form=form)
         try:
             booked = reception.book(day, form.cleaned_data["number"], form.cleaned_data["at"],
-                                    request.user)  # fmt: skip
+                                    signed_in_user(request))  # fmt: skip
         except (ValidationError, PermissionDenied) as error:
             form.add_error(None, error_text(error))
             return self.render_page(booking_form=form)
@@ -137,7 +138,7 @@ class RecordView(ReceptionDayDetailView):
         if not form.is_valid():
             return self.render_page(record_form=form)
         try:
-            record = reception.save_record(day, request.user, **form.cleaned_data)
+            record = reception.save_record(day, signed_in_user(request), **form.cleaned_data)
         except (ValidationError, PermissionDenied) as error:
             form.add_error(None, error_text(error))
             return self.render_page(record_form=form)
@@ -161,7 +162,9 @@ class MarkView(RestrictedView):
             pk=kwargs["pk"],
         )
         try:
-            marked = reception.mark(appointment, request.POST.get("state", ""), request.user)
+            marked = reception.mark(
+                appointment, request.POST.get("state", ""), signed_in_user(request)
+            )
         except (ValidationError, PermissionDenied) as error:
             messages.error(request, error_text(error))
         else:

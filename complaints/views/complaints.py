@@ -1,5 +1,5 @@
-"""Case pages: the list (filters, search, CSV/XLSX of the matter only), the case page with its
-clocks, actions, tasks, transfers, notes, documents, timeline and supervision, the identity
+"""Complaint pages: the list (filters, search, CSV/XLSX of the matter only), the complaint page with
+its clocks, actions, tasks, transfers, notes, documents, timeline and supervision, the identity
 section loaded on demand, recusal, and a supervisor's notice on overdue work.
 
 Every read goes through `restrict(user)`. The complainant's identity and original material are
@@ -7,8 +7,8 @@ read only in `ComplaintIdentityView`, through complaints.services.protection (ea
 audited); the unit or person complained about gets a 404 there and no section on the page
 (Letters and Visits Regulations 2022, Arts 30 and 46).
 
-Feature sections on the case page: other features register a `core.panels.Panel` on
-`complaints.panels.case_panels` from their own module (see that module); this page renders
+Feature sections on the complaint page: other features register a `core.panels.Panel` on
+`complaints.panels.complaint_panels` from their own module (see that module); this page renders
 every panel the user may see, below its own sections, without template changes.
 """
 
@@ -36,12 +36,13 @@ from complaints.models import (
     Respondent,
     Transfer,
 )
-from complaints.panels import case_panels
+from complaints.panels import complaint_panels
 from complaints.services import protection
 from complaints.tables import LIST_JOINS, ComplaintTable, with_next_due
-from complaints.views.case_forms import transition_forms
+from complaints.views.complaint_forms import transition_forms
+from core.accounts import signed_in_user
 from core.exports import EXPORT_FORMATS
-from core.models import Attachment
+from core.models import Attachment, User
 from core.views.generic import ObjectDetailView, ObjectListView, RefusalMessages, RestrictedView
 from workflow.calendar import format_due
 from workflow.engine import available_transitions
@@ -50,7 +51,7 @@ from workflow.supervision import issue_notice, notices_on
 from workflow.timeline import TimelineRow, timeline
 from workflow.views import transition_path
 
-# Fields of the case whose new value is worth a line in the timeline (reasons, outcomes).
+# Fields of the complaint whose new value is worth a line in the timeline (reasons, outcomes).
 TIMELINE_NOTES = (
     "routing_note", "objection_reason", "not_accepted_reason", "referral_reason",
     "referral_result", "outcome", "reason", "instructions", "result", "delivery_method",
@@ -105,8 +106,8 @@ def clocks_of(complaint: Complaint) -> list[dict[str, Any]]:
     ]
 
 
-def case_timeline(complaint: Complaint, user: Any) -> list[TimelineRow]:
-    """The case's steps and those of its tasks, transfers, notes, documents and repeats, as
+def complaint_timeline(complaint: Complaint, user: User) -> list[TimelineRow]:
+    """The complaint's steps and those of its tasks, transfers, notes, documents and repeats, as
     far as the user may see them. Never the complainant or the original material: their audit
     entries (and every showing of them) stay in the audit log for auditors."""
     related = [
@@ -127,7 +128,7 @@ class ComplaintDetailView(ComplaintPage, ObjectDetailView):
 
     def extra_context(self, obj: Model) -> dict[str, Any]:
         assert isinstance(obj, Complaint)
-        user = self.request.user
+        user = signed_in_user(self.request)
         late = is_overdue(obj)
         return {
             "complaint": obj,
@@ -144,20 +145,20 @@ class ComplaintDetailView(ComplaintPage, ObjectDetailView):
             .select_related("department", "premises"),
             "attachments": Attachment.objects.of(obj).order_by("uploaded_at", "pk"),
             **self.handling_context(obj, user),
-            "timeline": case_timeline(obj, user),
+            "timeline": complaint_timeline(obj, user),
             "notices": self.notices(obj, user),
             "may_issue_notice": late and user.has_perm("workflow.add_supervisionnotice"),
             "may_see_identity": protection.may_see_identity(user, obj),
             "may_recuse": user.has_perm("complaints.add_recusal")
             and not protection.is_shielded_from(user, obj),
-            "panels": case_panels.render(self.request, obj),
+            "panels": complaint_panels.render(self.request, obj),
         }
 
-    def actions(self, obj: Complaint, user: Any) -> list[Any]:
+    def actions(self, obj: Complaint, user: User) -> list[Any]:
         # The machine's guards leave no step to the unit complained about (Arts 30, 46).
         return transition_forms(obj, user, available_transitions(obj, user))
 
-    def handling_context(self, obj: Complaint, user: Any) -> dict[str, Any]:
+    def handling_context(self, obj: Complaint, user: User) -> dict[str, Any]:
         notes = CaseNote.objects.restrict(user).filter(complaint=obj).select_related("author")
         return {
             "tasks": HandlingTask.objects.restrict(user)
@@ -171,7 +172,7 @@ class ComplaintDetailView(ComplaintPage, ObjectDetailView):
             "documents": with_links(CaseDocument.objects.restrict(user).filter(complaint=obj)),
         }
 
-    def notices(self, obj: Complaint, user: Any) -> QuerySet[SupervisionNotice]:
+    def notices(self, obj: Complaint, user: User) -> QuerySet[SupervisionNotice]:
         visible = SupervisionNotice.objects.restrict(user, "view").values("pk")
         return notices_on(obj).filter(pk__in=visible).select_related("department")
 
@@ -197,10 +198,10 @@ class ComplaintIdentityView(ComplaintPage):
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         complaint = self.get_object()
         assert isinstance(complaint, Complaint)
-        if not protection.may_see_identity(request.user, complaint):
+        if not protection.may_see_identity(signed_in_user(request), complaint):
             raise Http404
-        people = protection.reveal(request.user, complaint)
-        original = protection.reveal_original(request.user, complaint)
+        people = protection.reveal(signed_in_user(request), complaint)
+        original = protection.reveal_original(signed_in_user(request), complaint)
         context = {
             "complaint": complaint,
             "complainants": people,
@@ -228,7 +229,9 @@ class ComplaintRecuseView(RefusalMessages, ComplaintPage):
             raise PermissionDenied
         if (
             self.attempt(
-                lambda: protection.recuse(request.user, complaint, request.POST.get("reason", ""))
+                lambda: protection.recuse(
+                    signed_in_user(request), complaint, request.POST.get("reason", "")
+                )
             )
             is None
         ):
@@ -238,7 +241,7 @@ class ComplaintRecuseView(RefusalMessages, ComplaintPage):
 
 
 class ComplaintNoticeView(RefusalMessages, ComplaintPage):
-    """POST: a supervisor presses the lead unit about overdue work on the case (督办); the
+    """POST: a supervisor presses the lead unit about overdue work on the complaint (督办); the
     notice runs its own reply clock (workflow.supervision)."""
 
     http_method_names = ["post"]
@@ -264,11 +267,11 @@ class ComplaintNoticeView(RefusalMessages, ComplaintPage):
 
 
 urlpatterns: list[URLPattern] = [
-    path("cases/", ComplaintListView.as_view(), name="complaint_list"),
-    path("cases/export/", ComplaintExportView.as_view(), name="complaint_export"),
-    path("cases/<int:pk>/", ComplaintDetailView.as_view(), name="complaint_detail"),
-    path("cases/<int:pk>/identity/", ComplaintIdentityView.as_view(), name="complaint_identity"),
-    transition_path("cases", Complaint, "complaint_transition"),
-    path("cases/<int:pk>/recuse/", ComplaintRecuseView.as_view(), name="complaint_recuse"),
-    path("cases/<int:pk>/notice/", ComplaintNoticeView.as_view(), name="complaint_notice"),
+    path("", ComplaintListView.as_view(), name="complaint_list"),
+    path("export/", ComplaintExportView.as_view(), name="complaint_export"),
+    path("<int:pk>/", ComplaintDetailView.as_view(), name="complaint_detail"),
+    path("<int:pk>/identity/", ComplaintIdentityView.as_view(), name="complaint_identity"),
+    transition_path("", Complaint, "complaint_transition"),
+    path("<int:pk>/recuse/", ComplaintRecuseView.as_view(), name="complaint_recuse"),
+    path("<int:pk>/notice/", ComplaintNoticeView.as_view(), name="complaint_notice"),
 ]

@@ -1,4 +1,4 @@
-"""The inputs of each action on the case page, read off the machine's transitions: a field of
+"""The inputs of each action on the complaint page, read off the machine's transitions: a field of
 the complaint becomes a select, a date-time, a text box or a check box; an extension asks for
 its days and reason. The page posts them to `complaint_transition` with the version it showed.
 """
@@ -14,7 +14,10 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from complaints.models import Complaint
-from complaints.services.case_transitions import DELIVERED_WITH_A_DOCUMENT, choices_for
+from complaints.panels import actions_in_panels
+from complaints.services.complaint_transitions import DELIVERED_WITH_A_DOCUMENT, choices_for
+from complaints.services.handling import suggested_unit
+from core.models import User
 from workflow.machine import Transition
 
 # Choice lists longer than this are not offered in full (a county has a few hundred units).
@@ -50,21 +53,20 @@ class TransitionForm:
         return self.name in ("not_accept", "object_remit", "refer")
 
 
-# What the services behind these steps read (complaints.services.case_transitions); fields
+# What the services behind these steps read (complaints.services.complaint_transitions); fields
 # of the machine they set themselves are not asked for.
 SHOWN_FIELDS = {
     "route": ("department", "summary", "routing_note"),
     "transfer": ("department",),
     "object_remit": ("objection_reason",),
 }
-# Steps on the case recorded elsewhere: a written opinion's delivery is recorded on the
+# Steps on the complaint recorded elsewhere: a written opinion's delivery is recorded on the
 # document itself, with its date, method and proof (the documents section).
 NOT_ON_THE_CASE = frozenset(DELIVERED_WITH_A_DOCUMENT)
 
 
-def transition_forms(complaint: Complaint, user: Any, transitions: list[Transition]) -> list:
+def transition_forms(complaint: Complaint, user: User, transitions: list[Transition]) -> list:
     """A form per step the user may take, except those a feature panel offers itself."""
-    from complaints.panels import actions_in_panels
 
     return [
         TransitionForm(t, inputs_of(complaint, user, t))
@@ -73,7 +75,7 @@ def transition_forms(complaint: Complaint, user: Any, transitions: list[Transiti
     ]
 
 
-def inputs_of(complaint: Complaint, user: Any, transition: Transition) -> list[FormInput]:
+def inputs_of(complaint: Complaint, user: User, transition: Transition) -> list[FormInput]:
     required = set(transition.required)
     inputs = [
         field_input(complaint, user, Complaint._meta.get_field(name), name in required)
@@ -95,7 +97,6 @@ def inputs_of(complaint: Complaint, user: Any, transition: Transition) -> list[F
 
 def suggest_unit(complaint: Complaint, inputs: list[FormInput]) -> None:
     """Preselect the unit the category and place route to (the desk may choose another)."""
-    from complaints.services.handling import suggested_unit
 
     for entry in inputs:
         if entry.name == "department" and not entry.value:
@@ -103,7 +104,7 @@ def suggest_unit(complaint: Complaint, inputs: list[FormInput]) -> None:
             entry.value = str(unit.pk) if unit is not None else ""
 
 
-def field_input(complaint: Complaint, user: Any, model_field: Any, required: bool) -> FormInput:
+def field_input(complaint: Complaint, user: User, model_field: Any, required: bool) -> FormInput:
     name, label = model_field.name, capfirst(str(model_field.verbose_name))
     current = getattr(complaint, model_field.attname, None)
     if isinstance(model_field, models.ForeignKey):

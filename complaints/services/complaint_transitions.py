@@ -1,5 +1,5 @@
-"""The complaint machine's door (`Machine.door`): every step on a case, from a page or the
-API, comes through `fire_case_transition` (via workflow.engine.perform).
+"""The complaint machine's door (`Machine.door`): every step on a complaint, from a page or the
+API, comes through `fire_complaint_transition` (via workflow.engine.perform).
 
 The engine (workflow.engine.fire) checks roles, scope, state, version, the machine's guards
 (the unit complained about never acts, the lead unit's own acts) and conditions. What it
@@ -29,17 +29,17 @@ from workflow.errors import MissingFields, PreconditionFailed
 from workflow.machine import Files
 
 
-def choices_for(complaint: Complaint, user: Any, field: ForeignKey) -> QuerySet:
+def choices_for(complaint: Complaint, user: User, field: ForeignKey) -> QuerySet:
     """The rows a transition's related field may name."""
     model = field.related_model
     if model is User:
-        # A handler is one of the lead unit's staff: nobody outside the unit handles its case.
+        # A handler is one of the lead unit's staff: nobody outside the unit handles its complaint.
         return unit_staff(complaint)  # type: ignore[return-value]
     manager = model._default_manager  # type: ignore[union-attr]
     return manager.restrict(user, "view") if hasattr(manager, "restrict") else manager.all()
 
 
-def resolve_references(complaint: Complaint, user: Any, name: str, data: dict[str, Any]) -> dict:
+def resolve_references(complaint: Complaint, user: User, name: str, data: dict[str, Any]) -> dict:
     """`data` with the ids of related fields replaced by rows the user may name."""
     resolved = dict(data)
     for field_name in step_of(COMPLAINT, name).fields:
@@ -64,7 +64,7 @@ def _lookup(rows: QuerySet, value: Any) -> Model | None:
         return None
 
 
-# Written opinions move the case when their delivery is recorded on the document (date,
+# Written opinions move the complaint when their delivery is recorded on the document (date,
 # method, proof: the review windows run from it, Arts 35-36), never by a bare button.
 DELIVERED_WITH_A_DOCUMENT = (
     "deliver_opinion",
@@ -73,15 +73,15 @@ DELIVERED_WITH_A_DOCUMENT = (
 )
 
 
-def fire_case_transition(
+def fire_complaint_transition(
     name: str,
     complaint: Complaint,
-    user: Any,
+    user: User,
     data: dict[str, Any],
     version: Any,
     files: Files | None = None,
 ) -> Complaint:
-    """Fire `name` on the case with `data` posted by a page or an API client. Steps that keep
+    """Fire `name` on the complaint with `data` posted by a page or an API client. Steps that keep
     records beside the state (a transfer and its count, a referral or extension notice, a
     review request's date checks) go through their service; the rest straight to the engine."""
     if name in DELIVERED_WITH_A_DOCUMENT:
@@ -122,45 +122,56 @@ def _days(data: dict[str, Any]) -> int:
         ) from None
 
 
-def _route(case: Complaint, user: Any, data: dict[str, Any], version: Any) -> Complaint:
+def _route(complaint: Complaint, user: User, data: dict[str, Any], version: Any) -> Complaint:
     summary = data.get("summary") or None
-    return handling.route(case, user, data.get("department"), summary, _text(data, "routing_note"),
+    return handling.route(complaint, user, data.get("department"), summary, _text(data,
+    "routing_note"),
                           version)  # fmt: skip
 
 
-def _transfer(case: Complaint, user: Any, data: dict[str, Any], version: Any) -> Complaint:
+def _transfer(complaint: Complaint, user: User, data: dict[str, Any], version: Any) -> Complaint:
     if data.get("department") is None:
         raise MissingFields(fields=["department"])
-    return handling.transfer(case, user, data["department"], _text(data, "reason"), version)
+    return handling.transfer(complaint, user, data["department"], _text(data, "reason"), version)
 
 
-def _object_remit(case: Complaint, user: Any, data: dict[str, Any], version: Any) -> Complaint:
-    return handling.object_to_remit(case, user, _text(data, "objection_reason"), version)
+def _object_remit(
+    complaint: Complaint, user: User, data: dict[str, Any], version: Any
+) -> Complaint:
+    return handling.object_to_remit(complaint, user, _text(data, "objection_reason"), version)
 
 
-def _accept(case: Complaint, user: Any, data: dict[str, Any], version: Any) -> Complaint:
-    return handling.accept(case, user, data.get("handler"), version)
+def _accept(complaint: Complaint, user: User, data: dict[str, Any], version: Any) -> Complaint:
+    return handling.accept(complaint, user, data.get("handler"), version)
 
 
-def _refer(case: Complaint, user: Any, data: dict[str, Any], version: Any) -> Complaint:
+def _refer(complaint: Complaint, user: User, data: dict[str, Any], version: Any) -> Complaint:
     body, reason = _text(data, "referral_body"), _text(data, "referral_reason")
-    return handling.refer(case, user, body, reason, version)
+    return handling.refer(complaint, user, body, reason, version)
 
 
-def _extend(case: Complaint, user: Any, data: dict[str, Any], version: Any) -> Complaint:
-    return handling.extend(case, user, _days(data), _text(data, "extension_reason"), version)
+def _extend(complaint: Complaint, user: User, data: dict[str, Any], version: Any) -> Complaint:
+    return handling.extend(complaint, user, _days(data), _text(data, "extension_reason"), version)
 
 
-def _request_review(case: Complaint, user: Any, data: dict[str, Any], version: Any) -> Complaint:
-    return reviews.request_review(case, user, _moment(data, "review_requested_at"), version)
+def _request_review(
+    complaint: Complaint, user: User, data: dict[str, Any], version: Any
+) -> Complaint:
+    return reviews.request_review(complaint, user, _moment(data, "review_requested_at"), version)
 
 
-def _request_rereview(case: Complaint, user: Any, data: dict[str, Any], version: Any) -> Complaint:
-    return reviews.request_rereview(case, user, _moment(data, "rereview_requested_at"), version)
+def _request_rereview(
+    complaint: Complaint, user: User, data: dict[str, Any], version: Any
+) -> Complaint:
+    return reviews.request_rereview(
+        complaint, user, _moment(data, "rereview_requested_at"), version
+    )
 
 
-def _hold_hearing(case: Complaint, user: Any, data: dict[str, Any], version: Any) -> Complaint:
-    return reviews.hold_hearing(case, user, _text(data, "pause_reason"), version)
+def _hold_hearing(
+    complaint: Complaint, user: User, data: dict[str, Any], version: Any
+) -> Complaint:
+    return reviews.hold_hearing(complaint, user, _text(data, "pause_reason"), version)
 
 
 Service = Callable[[Complaint, Any, dict[str, Any], Any], Complaint]
