@@ -54,20 +54,27 @@ def _stored_snapshot(instance: models.Model) -> dict[str, Any] | None:
 
 def save_in_scope[M: models.Model](user: User, instance: M, save: Callable[[], M]) -> M:
     """Run `save` and keep its result only if it stays within the user's scope."""
-    model = type(instance)
     action = "change" if instance.pk else "add"
     with transaction.atomic(), observed(instance):
         before = _stored_snapshot(instance)
         saved = save()
         if hasattr(saved, "refresh_derived"):
             saved.refresh_derived()
-        if not model.objects.restrict(user, action).filter(pk=saved.pk).exists():  # type: ignore[attr-defined]
-            raise OutOfScopeError(
-                _("That would place the %(model)s outside your scope; nothing was saved.")
-                % {"model": model._meta.verbose_name}
-            )
+        ensure_in_scope(user, saved, action)
         record_change(saved, before)
     return saved
+
+
+def ensure_in_scope(user: User, saved: models.Model, action: str, message: Any = None) -> None:
+    """After a write, inside its transaction: refuse (and so roll back) when the row left the
+    user's scope. The one check of its kind; reaching a row at all is `get_restricted`."""
+    model = type(saved)
+    if not model.objects.restrict(user, action).filter(pk=saved.pk).exists():  # type: ignore[attr-defined]
+        raise OutOfScopeError(
+            message
+            or _("That would place the %(model)s outside your scope; nothing was saved.")
+            % {"model": model._meta.verbose_name}
+        )
 
 
 def delete_in_scope(user: User, instance: models.Model) -> None:

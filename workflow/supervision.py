@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from core.audit import record_change
 from core.models import Department, Region, User
 from core.scoping import NotFound
-from core.services import OutOfScopeError
+from core.services import ensure_in_scope
 from workflow.audiences import covering
 from workflow.choices import SupervisionState
 from workflow.clocks import start_clock
@@ -73,8 +73,7 @@ def issue_notice(
             state=SupervisionState.ISSUED,
         )
         notice.save()
-        if not SupervisionNotice.objects.restrict(user, "add").filter(pk=notice.pk).exists():
-            raise OutOfScopeError(_("You may not press a unit outside your scope."))
+        ensure_in_scope(user, notice, "add", _("You may not press a unit outside your scope."))
         clock = start_clock(notice, REPLY_CLOCK, at=now, region=region)
         SupervisionNotice.objects.filter(pk=notice.pk).update(reply_due=clock.due)
         notice.reply_due = clock.due

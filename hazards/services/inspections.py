@@ -21,6 +21,7 @@ from core.attachments import store_attachment
 from core.audit import record_change, snapshot
 from core.models import Attachment, Premises, User
 from core.scoping import get_restricted
+from core.services import ensure_in_scope
 from hazards.choices import HazardSource, InspectionKind, InspectionState, Outcome
 from hazards.models import (
     Campaign,
@@ -95,8 +96,7 @@ def open_inspection(
         )
         inspection.take_place_from_premises()
         inspection.save()
-        if not Inspection.objects.restrict(user, "add").filter(pk=inspection.pk).exists():
-            raise PermissionDenied(_("The premises is outside your scope."))
+        ensure_in_scope(user, inspection, "add", _("The premises is outside your scope."))
         record_change(inspection, None)
     return inspection
 
