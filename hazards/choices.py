@@ -128,9 +128,29 @@ class EnforcementKind(ColouredChoices):
     SUSPENSION = "suspension", _("Temporary suspension of production")
     SEALING = "sealing", _("Sealing or seizure")
     POWER_CUT_NOTICE = "power_cut_notice", _("Notice of power cut")
+    WARNING = "warning", _("Warning")
     FINE = "fine", _("Fine")
+    CONFISCATION = "confiscation", _("Confiscation of illegal gains")
+    PENALTY_SUSPENSION = "penalty_suspension", _("Order to suspend production for rectification")
+    LICENCE_REVOCATION = "licence_revocation", _("Suspension or revocation of a licence")
     CLOSURE_REQUEST = "closure_request", _("Request for closure")
     HEARING_NOTICE = "hearing_notice", _("Hearing notice")
+
+
+# Administrative Penalty Law 2021 Art. 9: warnings, fines, confiscation, suspension of production
+# or business, suspension or revocation of a licence (closure and detention are decided by the
+# government and the police, not by this regulator). An order to rectify (Art. 28), the on-site
+# measures of Work Safety Law Art. 65 (temporary suspension, sealing) and a power cut (Art. 70)
+# are not penalties, so Art. 113 does not count them.
+PENALTY_KINDS = frozenset(
+    {
+        EnforcementKind.WARNING,
+        EnforcementKind.FINE,
+        EnforcementKind.CONFISCATION,
+        EnforcementKind.PENALTY_SUSPENSION,
+        EnforcementKind.LICENCE_REVOCATION,
+    }
+)
 
 
 class EnforcementState(ColouredChoices):

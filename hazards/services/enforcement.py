@@ -31,6 +31,7 @@ from core.scoping import get_restricted
 from core.services import save_in_scope
 from hazards.choices import (
     OPEN_HAZARD_STATES,
+    PENALTY_KINDS,
     POWER_CUT_CLOCK,
     EnforcementKind,
     EnforcementState,
@@ -51,15 +52,19 @@ POWER_CUT_NOTICE = dt.timedelta(hours=24)
 # than six months (DESIGN.md §5).
 SUSPENSION_MONTHS = 6
 # Work Safety Law Art. 113(1): a major hazard and 3 penalties in 180 days or 4 in one year.
-CLOSURE_FINES_180_DAYS = 3
-CLOSURE_FINES_ONE_YEAR = 4
+CLOSURE_PENALTIES_180_DAYS = 3
+CLOSURE_PENALTIES_ONE_YEAR = 4
 # Administrative Penalty Law Art. 63: "较大数额" fines need a hearing notice. The amount is set
 # by each province; 50,000 yuan for a unit is the common default in work-safety enforcement.
 LARGE_FINE = Decimal("50000")
 # Administrative Penalty Law Art. 60: a penalty case is decided within 90 days of filing, so a
 # hearing notice older than that belongs to an earlier case.
 HEARING_NOTICE_VALID_DAYS = 90
-HEARING_BEFORE = frozenset({K.SUSPENSION, K.CLOSURE_REQUEST})
+HEARING_BEFORE = frozenset(
+    {K.SUSPENSION, K.PENALTY_SUSPENSION, K.LICENCE_REVOCATION, K.CLOSURE_REQUEST}
+)
+# Administrative Penalty Law Art. 63(1): a large fine or a large confiscation needs a hearing.
+AMOUNT_KINDS = frozenset({K.FINE, K.CONFISCATION})
 # Orders with a lasting effect can be lifted; fines, closure requests and hearing notices are
 # one-off documents that stay issued.
 LIFTABLE_KINDS = frozenset(
@@ -73,7 +78,11 @@ NUMBER_PREFIXES: dict[str, str] = {
     K.SUSPENSION: "停产",
     K.SEALING: "查封",
     K.POWER_CUT_NOTICE: "停电",
+    K.WARNING: "警告",
     K.FINE: "罚",
+    K.CONFISCATION: "没收",
+    K.PENALTY_SUSPENSION: "停整",
+    K.LICENCE_REVOCATION: "吊证",
     K.CLOSURE_REQUEST: "关闭",
     K.HEARING_NOTICE: "听证",
 }
@@ -108,6 +117,22 @@ DEFAULT_LEGAL_BASIS: dict[str, str] = {
         "《中华人民共和国安全生产法》第一百零二条：未采取措施消除事故隐患的，责令立即消除或者"
         "限期消除，并处罚款；《中华人民共和国行政处罚法》第四十四条、第四十五条：作出处罚决定前"
         "已告知拟处罚的事实、理由、依据及陈述、申辩的权利。"
+    ),
+    K.WARNING: (
+        "《中华人民共和国行政处罚法》第九条第（一）项：警告；《中华人民共和国安全生产法》"
+        "第九十七条：生产经营单位有下列行为之一的，责令限期改正，处以罚款。"
+    ),
+    K.CONFISCATION: (
+        "《中华人民共和国行政处罚法》第九条第（二）项：没收违法所得、没收非法财物；"
+        "《中华人民共和国安全生产法》第九十九条、第一百条：没收违法所得。"
+    ),
+    K.PENALTY_SUSPENSION: (
+        "《中华人民共和国安全生产法》第一百零二条：拒不执行的，责令停产停业整顿；"
+        "《中华人民共和国行政处罚法》第九条第（四）项：责令停产停业。"
+    ),
+    K.LICENCE_REVOCATION: (
+        "《中华人民共和国行政处罚法》第九条第（三）项：暂扣许可证件、吊销许可证件；"
+        "《中华人民共和国安全生产法》第一百一十三条：吊销其有关证照。"
     ),
     K.CLOSURE_REQUEST: (
         "《中华人民共和国安全生产法》第一百一十三条第（一）项：存在重大事故隐患，一百八十日内三次"
@@ -232,8 +257,8 @@ def _required_text(action: EnforcementAction) -> Problem | None:
 
 def _fine_amount(action: EnforcementAction) -> Problem | None:
     # Work Safety Law Art. 102: the decision states the amount of the fine.
-    if action.kind == K.FINE and (action.amount is None or action.amount <= 0):
-        return "amount_required", _("A fine needs an amount of more than zero.")
+    if action.kind in AMOUNT_KINDS and (action.amount is None or action.amount <= 0):
+        return "amount_required", _("A fine or confiscation needs an amount of more than zero.")
     return None
 
 
@@ -286,7 +311,7 @@ def _hearing_first(action: EnforcementAction, now: dt.datetime) -> Problem | Non
     # Administrative Penalty Law Arts 63–64: before suspending, closing or fining heavily the
     # party is told of its right to a hearing; the notice must belong to this case (Art. 60).
     heavy = action.kind in HEARING_BEFORE or (
-        action.kind == K.FINE and action.amount is not None and action.amount >= LARGE_FINE
+        action.kind in AMOUNT_KINDS and action.amount is not None and action.amount >= LARGE_FINE
     )
     if not heavy:
         return None
@@ -316,7 +341,8 @@ def _closure_grounds(action: EnforcementAction, today: dt.date) -> Problem | Non
     count = penalty_counter(premises, today)
     if not count.closure_reached:
         return "penalty_counter_not_reached", _(
-            "Fines in the last 180 days: %(days)s / 3; in the last year: %(year)s / 4. "
+            "Administrative penalties in the last 180 days: %(days)s / 3; "
+            "in the last year: %(year)s / 4. "
             "A closure request needs 3 or 4 (Work Safety Law Art. 113)."
         ) % {"days": count.in_180_days, "year": count.in_one_year}
     return None
@@ -435,21 +461,28 @@ def _start_of_day(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time.min, tzinfo=local_zone())
 
 
-def _one_year_before(day: dt.date) -> dt.date:
+def one_year_window_start(day: dt.date) -> dt.date:
+    """The first day d whose one-year period still reaches `day`.
+
+    Civil Code Art. 202: a period in years ends on the corresponding date of the last year, and
+    where that year has no such date (29 February), on the last day of the month: a penalty of
+    2024-02-29 counts until 2025-02-28. So on 29 February the window starts on 1 March of the
+    year before (a penalty of 28 February then ended its year the day before).
+    """
     try:
         return day.replace(year=day.year - 1)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - 1, day=28)
+    except ValueError:
+        return dt.date(day.year - 1, 3, 1)
 
 
 @dataclass(frozen=True)
 class PenaltyCount:
-    """Fines issued to a premises, as Work Safety Law Art. 113(1) counts them."""
+    """Administrative penalties issued to a premises, as Work Safety Law Art. 113(1) counts them."""
 
     in_180_days: int
     in_one_year: int
-    needed_180_days: int = CLOSURE_FINES_180_DAYS
-    needed_one_year: int = CLOSURE_FINES_ONE_YEAR
+    needed_180_days: int = CLOSURE_PENALTIES_180_DAYS
+    needed_one_year: int = CLOSURE_PENALTIES_ONE_YEAR
 
     @property
     def closure_reached(self) -> bool:
@@ -458,24 +491,28 @@ class PenaltyCount:
 
 
 def penalty_counter(
-    premises: Premises, on: dt.date | None = None, *, fines: QuerySet | None = None
+    premises: Premises, on: dt.date | None = None, *, documents: QuerySet | None = None
 ) -> PenaltyCount:
-    """Issued fines within 180 days and within one year of `on` (today by default).
+    """Issued administrative penalties (`PENALTY_KINDS`) within 180 days and within one year of
+    `on` (today by default).
 
     Periods are counted as DESIGN.md §4 says (Civil Code Arts 200–204): from a fine issued on
     day d, the 180 days run from d+1 to d+180, so a fine counts while `on` ≤ d + 180, i.e. the
-    boundary day is inside; one year runs to the same date a year later, also inside.
-    `fines` narrows the documents read (a page passes the viewer's restricted queryset).
+    boundary day is inside; one year runs to the same date a year later, also inside
+    (`one_year_window_start`). `documents` narrows the documents read (a page passes the
+    viewer's restricted queryset).
     """
     on = on or local_date(timezone.now())
-    documents = EnforcementAction.objects.all() if fines is None else fines
-    fines = documents.filter(premises=premises, kind=K.FINE, state=EnforcementState.ISSUED)
+    documents = EnforcementAction.objects.all() if documents is None else documents
+    penalties = documents.filter(
+        premises=premises, kind__in=PENALTY_KINDS, state=EnforcementState.ISSUED
+    )
     until = _start_of_day(on + dt.timedelta(days=1))
-    in_days = fines.filter(
+    in_days = penalties.filter(
         issued_at__gte=_start_of_day(on - dt.timedelta(days=180)), issued_at__lt=until
     ).count()
-    in_year = fines.filter(
-        issued_at__gte=_start_of_day(_one_year_before(on)), issued_at__lt=until
+    in_year = penalties.filter(
+        issued_at__gte=_start_of_day(one_year_window_start(on)), issued_at__lt=until
     ).count()
     return PenaltyCount(in_days, in_year)
 

@@ -235,7 +235,11 @@ DOCUMENT_TITLES: dict[str, str] = {
     EnforcementKind.SUSPENSION: "责令暂时停产停业决定书",
     EnforcementKind.SEALING: "查封扣押决定书",
     EnforcementKind.POWER_CUT_NOTICE: "停止供电措施告知书",
+    EnforcementKind.WARNING: "行政处罚决定书（警告）",
     EnforcementKind.FINE: "行政处罚决定书",
+    EnforcementKind.CONFISCATION: "行政处罚决定书（没收违法所得）",
+    EnforcementKind.PENALTY_SUSPENSION: "行政处罚决定书（责令停产停业整顿）",
+    EnforcementKind.LICENCE_REVOCATION: "行政处罚决定书（暂扣或者吊销证照）",
     EnforcementKind.CLOSURE_REQUEST: "提请关闭生产经营单位的函",
     EnforcementKind.HEARING_NOTICE: "行政处罚听证告知书",
 }
@@ -252,7 +256,7 @@ def enforcement_panel(user: User, premises: Premises) -> dict[str, Any]:
         {"action": a, "state_label": state_label(a.state), "colour": state_colour(a.state)}
         for a in actions
     ]
-    counter = service.penalty_counter(premises, fines=visible)
+    counter = service.penalty_counter(premises, documents=visible)
     return {
         "enforcement_actions": [row["action"] for row in rows],
         "enforcement_rows": rows,
