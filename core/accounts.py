@@ -1,4 +1,4 @@
-"""Account operations: the personal language choice and the TOTP second factor.
+"""Account operations: the personal language choice, the TOTP second factor and API tokens.
 
 Views call these; they never change an account themselves.
 """
@@ -8,14 +8,16 @@ from __future__ import annotations
 from base64 import b32encode
 
 import segno
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from rest_framework.authtoken.models import Token
 
 from core.audit import record_change, snapshot
-from core.models import User
+from core.models import SecondFactorToken, User
 
 
 def signed_in_user(request: HttpRequest) -> User:
@@ -41,6 +43,30 @@ def confirmed_totp_device(user: User) -> TOTPDevice | None:
 
 def has_second_factor(user: User) -> bool:
     return TOTPDevice.objects.devices_for_user(user, confirmed=True).exists()
+
+
+def second_factor_required(user: User, *, has_device: bool | None = None) -> bool:
+    """Whoever signs in to pages with a one-time code: an account with a confirmed device, and
+    in production every superuser (`CIVICDESK_REQUIRE_ADMIN_OTP`). `has_device` spares the
+    query when the caller already knows."""
+    if user.is_superuser and settings.CIVICDESK_REQUIRE_ADMIN_OTP:
+        return True
+    return has_second_factor(user) if has_device is None else has_device
+
+
+def issue_api_token(user: User, *, second_factor_verified: bool) -> Token:
+    """The user's API token. One obtained with the one-time code is marked so; a token the
+    account holds from before, obtained with the password alone, is replaced rather than
+    promoted, so a copy of it never becomes valid."""
+    with transaction.atomic():
+        token, created = Token.objects.select_for_update().get_or_create(user=user)
+        if not second_factor_verified:
+            return token
+        if not created and not SecondFactorToken.objects.filter(token=token).exists():
+            token.delete()
+            token = Token.objects.create(user=user)
+        SecondFactorToken.objects.get_or_create(token=token)
+        return token
 
 
 def session_is_verified(user: User) -> bool:

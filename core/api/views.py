@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from rest_framework import mixins, status, viewsets
-from rest_framework.authtoken.models import Token
+from rest_framework import serializers as drf_serializers
+from rest_framework.authtoken import serializers as authtoken_serializers
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
@@ -20,6 +22,8 @@ from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
 from core import filtersets
+from core.account_forms import OneTimeCodeForm
+from core.accounts import has_second_factor, issue_api_token, second_factor_required
 from core.api import serializers
 from core.models import (
     AuditEntry,
@@ -102,12 +106,32 @@ class RestrictedModelViewSet(
         delete_in_scope(self.request.user, instance)
 
 
+class SecondFactorSetupRequired(PermissionDenied):
+    code = "second_factor_setup_required"
+
+
+class AuthTokenSerializer(authtoken_serializers.AuthTokenSerializer):
+    """Username and password, and the one-time code where the account has a second factor."""
+
+    otp = drf_serializers.CharField(
+        label=_("One-time code"),
+        required=False,
+        allow_blank=True,
+        write_only=True,
+        help_text=_("The code from the authenticator app, for accounts with a second factor."),
+    )
+
+
 class ObtainTokenView(ObtainAuthToken):
     """`POST /api/v1/auth/token/` → `{"token": "…"}`; a locked-out account gets 403, no token.
 
     django-axes denies the login inside `authenticate()`; we say so with a stable code so
-    that a client can tell "wait for the cool-off" from "wrong password".
+    that a client can tell "wait for the cool-off" from "wrong password". An account that
+    signs in to pages with a one-time code gives it here too (`otp`); a superuser who must use
+    one and has not set it up gets no token (403 `second_factor_setup_required`).
     """
+
+    serializer_class = AuthTokenSerializer
 
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
@@ -119,8 +143,25 @@ class ObtainTokenView(ObtainAuthToken):
                     status=status.HTTP_403_FORBIDDEN,
                 )
             raise ValidationError(serializer.errors)
-        token, _created = Token.objects.get_or_create(user=serializer.validated_data["user"])
+        user = serializer.validated_data["user"]
+        verified = verify_second_factor(user, serializer.validated_data.get("otp", ""))
+        token = issue_api_token(user, second_factor_verified=verified)
         return Response({"token": token.key})
+
+
+def verify_second_factor(user: User, code: str) -> bool:
+    """True when the account must give a one-time code and gave a valid one; raises when it
+    must and did not. The form checks the code with the device locked and throttled."""
+    if not second_factor_required(user):
+        return False
+    if not has_second_factor(user):
+        raise SecondFactorSetupRequired(
+            _("This account must use a second factor: set it up on the web first.")
+        )
+    form = OneTimeCodeForm(user, data={"otp_token": code})
+    if not form.is_valid():
+        raise ValidationError({"otp": [str(e) for errors in form.errors.values() for e in errors]})
+    return True
 
 
 class RegionViewSet(RestrictedModelViewSet):

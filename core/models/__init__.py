@@ -9,7 +9,7 @@ from core.models.documents import (
     next_numbers,
 )
 from core.models.premises import Licence, Premises, Responsibility
-from core.models.users import User
+from core.models.users import SecondFactorToken, User
 
 __all__ = [
     "Attachment",
@@ -24,6 +24,7 @@ __all__ = [
     "Premises",
     "Region",
     "Responsibility",
+    "SecondFactorToken",
     "Sector",
     "User",
     "next_number",

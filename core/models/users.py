@@ -87,3 +87,24 @@ class User(AbstractUser):
             department_link.exclude(in_our_departments)
         )
         return shares & ~reaches_beyond & Q(is_superuser=False, unlimited_scope=False)
+
+
+class SecondFactorToken(models.Model):
+    """An API token obtained with the one-time code as well as the password. For an account
+    that must use a second factor on pages, only such a token opens the API."""
+
+    token = models.OneToOneField(
+        "authtoken.Token",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="second_factor",
+        verbose_name=_("token"),
+    )
+    verified_at = models.DateTimeField(_("verified at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("token obtained with a second factor")
+        verbose_name_plural = _("tokens obtained with a second factor")
+
+    def __str__(self) -> str:
+        return f"verified {self.verified_at:%Y-%m-%d %H:%M}"
