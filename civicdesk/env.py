@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 import secrets
 from pathlib import Path
@@ -59,3 +61,8 @@ def demo_secret_key(var_dir: Path) -> str:
     key_file.write_text(key)
     key_file.chmod(0o600)
     return key
+
+
+def derived_key(secret_key: str, purpose: str) -> str:
+    """A key of its own for one purpose, derived from SECRET_KEY where none is configured."""
+    return hmac.new(secret_key.encode(), purpose.encode(), hashlib.sha256).hexdigest()

@@ -8,7 +8,15 @@ import dj_database_url
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-from civicdesk.env import ConfigurationError, demo_secret_key, env_bool, env_int, env_list, env_str
+from civicdesk.env import (
+    ConfigurationError,
+    demo_secret_key,
+    derived_key,
+    env_bool,
+    env_int,
+    env_list,
+    env_str,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("CIVICDESK_VAR_DIR", str(BASE_DIR / "var")))
@@ -25,6 +33,9 @@ if PRODUCTION and not env_str("SECRET_KEY", ""):
     )
 # The demo keeps a generated key in var/ so sessions survive restarts.
 SECRET_KEY = env_str("SECRET_KEY", "") or demo_secret_key(VAR_DIR)
+# The key of the audit log's fingerprints of protected values (core.audit), kept out of the
+# database; without AUDIT_KEY it is derived from SECRET_KEY.
+AUDIT_KEY = env_str("AUDIT_KEY", "") or derived_key(SECRET_KEY, "civicdesk.audit")
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import decimal
 import hashlib
+import hmac
 import json
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 from json.encoder import encode_basestring
 from typing import Any
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models, transaction
 from django.utils import timezone
@@ -113,10 +115,19 @@ def _masked_fields(model: type[models.Model]) -> frozenset[str]:
 
 
 def _fingerprint(secret: Any) -> str | None:
-    """Enough to tell that a secret changed, not enough to recover it."""
+    """Enough to tell that a secret changed, not enough to recover it.
+
+    A phone number or a common name has few enough candidates that a bare hash of it is
+    recovered by trying them all, so the hash is keyed with `AUDIT_KEY`, which is kept out of
+    the database: a reader of the log (the auditor) cannot try candidates without it (Letters
+    and Visits Regulations 2022 Arts 30, 46: the complainant's identity stays protected).
+    Entries keep the text they were hashed with, so a new key never breaks the chain.
+    """
     if secret in (None, ""):
         return None
-    return f"{HIDDEN} {hashlib.sha256(str(secret).encode()).hexdigest()[:8]}"
+    key = settings.AUDIT_KEY.encode()
+    digest = hmac.new(key, str(secret).encode(), hashlib.sha256).hexdigest()
+    return f"{HIDDEN} {digest[:16]}"
 
 
 def diff(before: dict[str, Any] | None, after: dict[str, Any] | None) -> dict[str, list[Any]]:
