@@ -8,8 +8,16 @@ import os
 import secrets
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
 
-class ConfigurationError(RuntimeError):
+# Django's own bar for a production key (security.W009): long, varied, not the generated
+# development key.
+SECRET_KEY_MIN_LENGTH = 50
+SECRET_KEY_MIN_UNIQUE_CHARACTERS = 5
+INSECURE_KEY_PREFIX = "django-insecure-"
+
+
+class ConfigurationError(ImproperlyConfigured):
     pass
 
 
@@ -66,3 +74,14 @@ def demo_secret_key(var_dir: Path) -> str:
 def derived_key(secret_key: str, purpose: str) -> str:
     """A key of its own for one purpose, derived from SECRET_KEY where none is configured."""
     return hmac.new(secret_key.encode(), purpose.encode(), hashlib.sha256).hexdigest()
+
+
+def secret_key_weakness(key: str) -> str | None:
+    """Why a key is not fit for production, or None."""
+    if key.startswith(INSECURE_KEY_PREFIX):
+        return f"it is a development key (starts with {INSECURE_KEY_PREFIX!r})"
+    if len(key) < SECRET_KEY_MIN_LENGTH:
+        return f"it has {len(key)} characters; use at least {SECRET_KEY_MIN_LENGTH}"
+    if len(set(key)) < SECRET_KEY_MIN_UNIQUE_CHARACTERS:
+        return "it repeats too few characters; use a random value"
+    return None

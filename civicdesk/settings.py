@@ -16,6 +16,7 @@ from civicdesk.env import (
     env_int,
     env_list,
     env_str,
+    secret_key_weakness,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -26,17 +27,27 @@ if CIVICDESK_ENV not in {"demo", "production"}:
     raise ConfigurationError(f"CIVICDESK_ENV={CIVICDESK_ENV!r}: use demo or production")
 PRODUCTION = CIVICDESK_ENV == "production"
 
+KEY_ADVICE = "(for example: python -c 'import secrets; print(secrets.token_urlsafe(50))')"
 if PRODUCTION and not env_str("SECRET_KEY", ""):
     raise ConfigurationError(
-        "SECRET_KEY is required when CIVICDESK_ENV=production: set it to a long random value "
-        "(for example: python -c 'import secrets; print(secrets.token_urlsafe(50))')"
+        f"SECRET_KEY is required when CIVICDESK_ENV=production: set it to a long random value "
+        f"{KEY_ADVICE}"
     )
 # The demo keeps a generated key in var/ so sessions survive restarts.
 SECRET_KEY = env_str("SECRET_KEY", "") or demo_secret_key(VAR_DIR)
+if PRODUCTION and (weakness := secret_key_weakness(SECRET_KEY)):
+    raise ConfigurationError(
+        f"SECRET_KEY is too weak for CIVICDESK_ENV=production: {weakness} {KEY_ADVICE}"
+    )
 # The key of the audit log's fingerprints of protected values (core.audit), kept out of the
 # database; without AUDIT_KEY it is derived from SECRET_KEY.
 AUDIT_KEY = env_str("AUDIT_KEY", "") or derived_key(SECRET_KEY, "civicdesk.audit")
 DEBUG = env_bool("DEBUG", False)
+if PRODUCTION and DEBUG:
+    # Debug pages show settings, source and every request's data to whoever triggers an error.
+    raise ConfigurationError(
+        "DEBUG=true is refused when CIVICDESK_ENV=production: unset DEBUG or set DEBUG=false"
+    )
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
@@ -76,6 +87,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.middleware.PrivateResponseMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "core.middleware.UserLanguageMiddleware",
     "core.middleware.AdminSecondFactorMiddleware",
@@ -193,7 +205,10 @@ if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     if not ALLOWED_HOSTS:
-        raise ConfigurationError("ALLOWED_HOSTS is required when CIVICDESK_ENV=production")
+        raise ConfigurationError(
+            "ALLOWED_HOSTS is required when CIVICDESK_ENV=production: the comma-separated host "
+            "names the site answers to (for example: ALLOWED_HOSTS=civicdesk.example.gov.cn)"
+        )
 
 # Internationalisation: Simplified Chinese by default, Traditional Chinese and English per user.
 LANGUAGE_CODE = env_str("LANGUAGE_CODE", "zh-hans")

@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
+from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
 
 from core.accounts import has_second_factor, session_is_verified, signed_in_user
@@ -44,6 +45,23 @@ class AuditActorMiddleware:
             source = "admin"
         with audit_context(source=source, request_id=request.id, request=request):  # type: ignore[attr-defined]
             return self.get_response(request)
+
+
+class PrivateResponseMiddleware:
+    """What a signed-in user is shown (a complainant's identity above all, cases, personal
+    data, API answers) is never kept by the browser's cache or a proxy: on a shared office
+    computer the next person's back button or a copy of the disk must not show it."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        # The API's token authentication sets the user on the request inside the view.
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, private=True, no_store=True)
+        return response
 
 
 class UserLanguageMiddleware:

@@ -187,6 +187,13 @@ def test_every_showing_is_audited_as_a_view_with_who_saw_it(client, cw, complain
     assert all(NAME not in str(entry.changes) for entry in shown)  # the log names no one
 
 
+def test_the_identity_section_is_never_stored_by_the_browser(client, cw, complaint):
+    as_user(client, cw, "handler")
+    response = client.get(reverse("complaints:complaint_identity", args=[complaint.pk]))
+    assert NAME in response.content.decode()
+    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+
+
 def test_the_handler_sees_identity_until_recusing(client, cw, complaint):
     as_user(client, cw, "handler")
     url = reverse("complaints:complaint_identity", args=[complaint.pk])

@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from civicdesk.env import demo_secret_key
 from core.models import User
+from testing.api import token_client
 from testing.world import PASSWORD
 
 BASE_DIR = Path(settings.BASE_DIR)
@@ -198,3 +199,42 @@ def test_demo_secret_key_is_generated_once_and_reused(tmp_path):
 
 def test_demo_secret_key_differs_between_checkouts(tmp_path):
     assert demo_secret_key(tmp_path / "a") != demo_secret_key(tmp_path / "b")
+
+
+@pytest.mark.parametrize(
+    ("setting", "value", "message"),
+    [
+        ("DEBUG", "true", "DEBUG=true is refused when CIVICDESK_ENV=production"),
+        ("SECRET_KEY", "changeme", "SECRET_KEY is too weak for CIVICDESK_ENV=production"),
+        (
+            "SECRET_KEY",
+            "django-insecure-q8v%z1m^w4k(t7r@x2p!c9n&b5j)h3g-f6d+s0a=l",
+            "SECRET_KEY is too weak for CIVICDESK_ENV=production",
+        ),
+        ("SECRET_KEY", "a" * 64, "SECRET_KEY is too weak for CIVICDESK_ENV=production"),
+        ("ALLOWED_HOSTS", "", "ALLOWED_HOSTS is required when CIVICDESK_ENV=production"),
+    ],
+    ids=["debug", "short_key", "development_key", "repetitive_key", "no_hosts"],
+)
+def test_production_refuses_to_start_unsafe(tmp_path, setting, value, message):
+    env = {
+        **PRODUCTION_ENV,
+        "SECRET_KEY": secrets.token_urlsafe(64),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'p.sqlite3'}",
+        setting: value,
+    }
+    result = run_manage(tmp_path, "check", **env)
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+# --- Signed-in responses are never cached ------------------------------------------------------
+
+
+def test_signed_in_pages_and_api_answers_are_not_stored(world, client):
+    client.force_login(world.user("township_a"))
+    for url in ("/", reverse("core:premises_list")):
+        cache_control = client.get(url)["Cache-Control"]
+        assert "no-store" in cache_control and "private" in cache_control
+    api = token_client(world.user("township_a")).get("/api/v1/premises/")
+    assert api.status_code == 200 and "no-store" in api["Cache-Control"]
