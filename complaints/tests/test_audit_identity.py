@@ -40,7 +40,13 @@ def audit_text(complainant: Complainant) -> str:
 
 def filed_complainant(world) -> Complainant:
     cw = complaint_world(world)
-    receipt = file_complaint(cw, complainants=[ComplainantData(**IDENTITY)])
+    identity = ComplainantData(
+        name=IDENTITY["name"],
+        phone=IDENTITY["phone"],
+        id_number=IDENTITY["id_number"],
+        address=IDENTITY["address"],
+    )
+    receipt = file_complaint(cw, complainants=[identity])
     return Complainant.objects.get(complaint=receipt.complaint)
 
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from core.models import AuditEntry, User
+from core.models import AuditEntry
 from testing.second_factor import enrol_device, totp_code, wrong_code
 from testing.world import PASSWORD, build_world
 
@@ -31,17 +31,6 @@ def is_signed_in(client) -> bool:
 
 def is_verified(client) -> bool:
     return DEVICE_ID_SESSION_KEY in client.session
-
-
-@pytest.fixture
-def no_otp_throttle(settings):
-    # django-otp waits 1 s after a wrong code; these tests retry at once on purpose.
-    settings.OTP_TOTP_THROTTLE_FACTOR = 0
-
-
-@pytest.fixture
-def superuser(db) -> User:
-    return User.objects.create_superuser("root", "root@example.org", PASSWORD, language="en")
 
 
 # --- Login page -------------------------------------------------------------------------------
@@ -225,11 +214,6 @@ def test_second_factor_pages_need_a_signed_in_user(db, client):
 
 
 # --- Superusers must use the second factor when required ---------------------------------------
-
-
-@pytest.fixture
-def admin_otp_required(settings):
-    settings.CIVICDESK_REQUIRE_ADMIN_OTP = True
 
 
 def test_superuser_without_device_is_sent_to_setup(superuser, client, admin_otp_required):

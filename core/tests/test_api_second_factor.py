@@ -7,7 +7,6 @@ import pytest
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from core.models import User
 from testing.second_factor import enrol_device, totp_code, wrong_code
 from testing.world import PASSWORD
 
@@ -15,22 +14,6 @@ pytestmark = pytest.mark.django_db
 
 TOKEN_URL = "/api/v1/auth/token/"
 SOME_API = "/api/v1/regions/"
-
-
-@pytest.fixture
-def admin_otp_required(settings):
-    settings.CIVICDESK_REQUIRE_ADMIN_OTP = True
-
-
-@pytest.fixture
-def no_otp_throttle(settings):
-    # django-otp waits 1 s after a wrong code; this test gives the right one at once on purpose.
-    settings.OTP_TOTP_THROTTLE_FACTOR = 0
-
-
-@pytest.fixture
-def superuser(db) -> User:
-    return User.objects.create_superuser("root", "root@example.org", PASSWORD, language="en")
 
 
 def obtain(username: str, **extra: str):
