@@ -302,7 +302,7 @@ def test_the_panel_shows_history_status_and_the_penalty_counter(client, world):
     html = render_to_string(
         "hazards/premises/enforcement.html", {"object": world.premises_a, **context}
     )
-    assert "Fines in the last 180 days: 1 / 3; in the last year: 2 / 4" in html
+    assert "Administrative penalties in the last 180 days: 1 / 3; in the last year: 2 / 4" in html
     assert 'data-premises-status="suspended"' in html
 
 
