@@ -68,8 +68,17 @@ AMOUNT_KINDS = frozenset({K.FINE, K.CONFISCATION})
 # Orders with a lasting effect can be lifted; fines, closure requests and hearing notices are
 # one-off documents that stay issued.
 LIFTABLE_KINDS = frozenset(
-    {K.RECTIFICATION_ORDER, K.IMMEDIATE_REMOVAL, K.SUSPENSION, K.SEALING, K.POWER_CUT_NOTICE}
+    {
+        K.RECTIFICATION_ORDER,
+        K.IMMEDIATE_REMOVAL,
+        K.SUSPENSION,
+        K.PENALTY_SUSPENSION,
+        K.SEALING,
+        K.POWER_CUT_NOTICE,
+    }
 )
+# Production stops under the on-site measure (Art. 65) and under the penalty (Art. 102) alike.
+SUSPENDING_KINDS = frozenset({K.SUSPENSION, K.PENALTY_SUSPENSION})
 
 # The word of the document number per kind: "〔2026〕责改 第17号".
 NUMBER_PREFIXES: dict[str, str] = {
@@ -522,7 +531,8 @@ def status_from_orders(premises: Premises) -> str:
     (closed > sealed > suspended > operating).
 
     - an issued sealing (Art. 65(1)(4)) → sealed;
-    - an issued suspension (Arts 65, 70), or a live supervision listing of a major hazard
+    - an issued suspension (Arts 65, 70) or suspension for rectification (Art. 102), or a live
+      supervision listing of a major hazard
       (SAWS Order 16 Art. 15: production stops while a listed major hazard is governed)
       → suspended;
     - closed is never derived from orders: an issued closure request only asks the local
@@ -533,7 +543,9 @@ def status_from_orders(premises: Premises) -> str:
         return PremisesStatus.CLOSED
     in_force = set(
         EnforcementAction.objects.filter(
-            premises=premises, state=EnforcementState.ISSUED, kind__in=(K.SEALING, K.SUSPENSION)
+            premises=premises,
+            state=EnforcementState.ISSUED,
+            kind__in=(K.SEALING, *SUSPENDING_KINDS),
         ).values_list("kind", flat=True)
     )
     if K.SEALING in in_force:
@@ -543,7 +555,7 @@ def status_from_orders(premises: Premises) -> str:
         .exclude(state=ListingState.DELISTED)
         .exists()
     )
-    if K.SUSPENSION in in_force or listed:
+    if in_force & SUSPENDING_KINDS or listed:
         return PremisesStatus.SUSPENDED
     return PremisesStatus.OPERATING
 

@@ -10,11 +10,12 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from core.choices import PremisesStatus
 from core.models import Premises
 from hazards.choices import EnforcementKind as K
 from hazards.choices import EnforcementState
 from hazards.models import EnforcementAction
-from hazards.services.enforcement import issue_action, penalty_counter
+from hazards.services.enforcement import issue_action, lift_action, penalty_counter
 from hazards.tests.test_enforcement_rules import (
     closure_request,
     hearing_notice,
@@ -83,3 +84,12 @@ def test_premises_page_counts_every_penalty(world, client):
 def test_one_year_window_across_the_leap_day(world, issued_on, counted_on, counts):
     fine_on(world, issued_on)
     assert penalty_counter(world.premises_a, counted_on).in_one_year == int(counts)
+
+
+def test_a_suspension_for_rectification_suspends_the_premises_until_lifted(world):
+    hearing_notice(world)
+    until = timezone.localdate() + dt.timedelta(days=30)
+    order = issued(world, K.PENALTY_SUSPENSION, effective_until=until)
+    assert Premises.objects.get(pk=world.premises_a.pk).status == PremisesStatus.SUSPENDED
+    lift_action(regulator(world), order, "整顿完毕，验收合格。")
+    assert Premises.objects.get(pk=world.premises_a.pk).status == PremisesStatus.OPERATING
