@@ -98,6 +98,10 @@ class Transition:
     inputs: tuple[str, ...] = ()
     # Attachment kinds the step accepts without requiring them (`attachments` are required).
     uploads: tuple[str, ...] = ()
+    # What the step does that cannot be undone, said before a person takes it (an approved
+    # document is immutable, a delivery starts the complainant's window, 销号 ends the ledger
+    # entry): the page asks them to confirm it first. An API client's post is its confirmation.
+    confirm: str | Promise | None = None
 
     @property
     def accepted_files(self) -> tuple[str, ...]:

@@ -57,13 +57,13 @@ def test_the_unit_drafts_the_leader_approves_and_the_delivery_moves_the_complain
     handler.post(act(draft, "submit"), {"version": draft.version})
     draft.refresh_from_db()
     assert draft.state == DocumentState.SUBMITTED
-    leader.post(act(draft, "approve"), {"version": draft.version})
+    leader.post(act(draft, "approve"), {"version": draft.version, "confirmed": "1"})
     draft.refresh_from_db()
     assert draft.state == DocumentState.APPROVED and draft.number
     response = handler.post(
         act(draft, "deliver"),
         {"version": draft.version, "delivered_at": "2026-03-02T10:00", "delivery_method": "post",
-         "delivery_proof": "EMS 9"},
+         "delivery_proof": "EMS 9", "confirmed": "1"},
     )  # fmt: skip
     assert response.status_code == 302
     complaint = Complaint.objects.get(pk=handling.pk)
@@ -114,7 +114,8 @@ def test_a_late_review_request_on_the_complaint_page_names_the_end(cw, handling)
     assert "2026-03-02 24:00" in response.content.decode()
     assert Complaint.objects.get(pk=complaint.pk).state == ComplaintState.REPLIED
     login(cw, "clerk").post(
-        url, {"version": complaint.version, "review_requested_at": "2026-03-02T16:00"}
+        url,
+        {"version": complaint.version, "review_requested_at": "2026-03-02T16:00", "confirmed": "1"},
     )
     assert Complaint.objects.get(pk=complaint.pk).state == ComplaintState.REVIEWING
 
