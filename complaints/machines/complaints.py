@@ -261,6 +261,7 @@ COMPLAINT = register(
                 "request_review", _("Review requested"), source=(ComplaintState.REPLIED,),
                 target=ComplaintState.REVIEWING, roles=CLERK + CHANNEL,
                 fields=("review_requested_at",), required=("review_requested_at",),
+                inputs=("reasons",),
                 conditions=(_within(REVIEW_REQUEST, "review_requested_at"),),
                 confirm=_("The matter goes to review: the review body has 30 days to answer "
                           "(Art. 35). A request is not withdrawn here."),
@@ -283,6 +284,7 @@ COMPLAINT = register(
                 "request_rereview", _("Re-review requested"), source=(ComplaintState.REVIEWED,),
                 target=ComplaintState.REREVIEWING, roles=CLERK + CHANNEL,
                 fields=("rereview_requested_at",), required=("rereview_requested_at",),
+                inputs=("reasons",),
                 conditions=(_within(REREVIEW_REQUEST, "rereview_requested_at"),),
                 confirm=_("The matter goes to re-review: the body above has 30 days to answer "
                           "(Art. 36). A request is not withdrawn here."),

@@ -355,3 +355,15 @@ class RateForm(forms.Form):
     @property
     def solved_value(self) -> bool:
         return self.cleaned_data["solved"] == "yes"
+
+
+class ReviewForm(forms.Form):
+    """A review or re-review request (Arts 35, 36): the complainant says why they disagree."""
+
+    reasons = forms.CharField(
+        label=gettext_lazy("Why do you disagree with the reply?"), max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4, "class": BIG}),
+        help_text=gettext_lazy(
+            "What is wrong or missing in it, and what you ask the body above to do."
+        ),
+    )  # fmt: skip

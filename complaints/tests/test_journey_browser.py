@@ -252,7 +252,9 @@ def test_portal_complaint_to_review_in_the_browser(
     rating = Callback.objects.get(complaint=complaint, source=CallbackSource.PORTAL)
     assert (rating.satisfaction, rating.solved) == ("unsatisfied", False)
 
+    citizen.fill("textarea[name=reasons]", "夜间施工仍未停止，答复所述并未落实。")
     citizen.click("form[data-portal-review] button[type=submit]")
+    citizen.click("button[data-review-confirm-yes]")  # the page said what asking does
     citizen.wait_for_selector(f"[data-status={ComplaintState.REVIEWING}]")
     complaint.refresh_from_db()
     assert complaint.state == ComplaintState.REVIEWING
