@@ -144,6 +144,11 @@ class Machine:
     def transition(self, name: str) -> Transition | None:
         return self._by_name.get(name)
 
+    def confirm_text(self, name: str) -> str:
+        """What step `name` does that cannot be undone ("" for a step that asks nothing)."""
+        step = self.transition(name)
+        return str(step.confirm) if step is not None and step.confirm else ""
+
     def leaving(self, state: str) -> list[Transition]:
         return [t for t in self.transitions if state in t.source]
 

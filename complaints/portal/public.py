@@ -29,7 +29,6 @@ from complaints.choices import (
     Channel,
     ComplaintState,
 )
-from complaints.machines.complaints import COMPLAINT
 from complaints.models import Callback, CaseDocument, CaseNote, Complaint
 from complaints.services.callbacks import record_portal_rating
 from complaints.services.channels import channel_account
@@ -183,9 +182,3 @@ def ask_for_review(
     with audit_context(actor=user, source="portal"):
         ask = request_review if transition == "request_review" else request_rereview
         return ask(complaint, user, requested_at, None, reasons)
-
-
-def review_warning(transition: str) -> str:
-    """What asking does, as the machine says it to staff (Transition.confirm)."""
-    step = COMPLAINT.transition(transition)
-    return str(step.confirm) if step is not None and step.confirm else ""

@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from complaints.choices import DocumentKind
+from complaints.machines.complaints import COMPLAINT
 from complaints.models import CaseDocument, Complaint
 from complaints.portal import public, throttle
 from complaints.portal.forms import RateForm, ReviewForm, TrackForm
@@ -64,7 +65,8 @@ def complaint_context(
     transition, clock = found if found else ("", None)
     return {
         "review_form": review_form or ReviewForm(),
-        "review_warning": public.review_warning(transition) if transition else "",
+        # What asking does, as the machine says it to staff (Transition.confirm).
+        "review_warning": COMPLAINT.confirm_text(transition) if transition else "",
         "complaint": complaint,
         "status": public.status_text(complaint),
         "deadlines": public.citizen_deadlines(complaint),

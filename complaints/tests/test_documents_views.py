@@ -153,3 +153,36 @@ def test_the_unit_complained_about_reads_the_document_but_never_who_complained(c
     response = respondent.post(act(document, "deliver"), delivery, follow=True)
     assert CaseDocument.objects.get(pk=document.pk).state == DocumentState.APPROVED
     assert "张三" not in response.content.decode()
+
+
+def test_without_javascript_approving_asks_on_a_page_first_and_changes_nothing(cw, handling):
+    draft = service.submit(
+        service.draft_opinion(handling, cw.user("handler"), "opinion", **PARTS),
+        cw.user("handler"),
+    )
+    leader = login(cw, "leader")
+    # Given the leader's post without the confirmation, the page says what approving does ...
+    response = leader.post(act(draft, "approve"), {"version": draft.version})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "gets its number and can no longer be changed" in page
+    assert 'name="confirmed" value="1"' in page and f'value="{draft.version}"' in page
+    # ... and nothing is approved until it is sent again, confirmed.
+    assert CaseDocument.objects.get(pk=draft.pk).state == DocumentState.SUBMITTED
+    leader.post(act(draft, "approve"), {"version": draft.version, "confirmed": "1"})
+    assert CaseDocument.objects.get(pk=draft.pk).state == DocumentState.APPROVED
+
+
+def test_a_refused_step_is_said_at_once_not_after_confirming(cw, handling):
+    draft = service.submit(
+        service.draft_opinion(handling, cw.user("leader"), "opinion", **PARTS),
+        cw.user("leader"),
+    )
+    # The leader drafted it: four eyes refuse their approval before any question is asked.
+    response = login(cw, "leader").post(
+        act(draft, "approve"), {"version": draft.version}, follow=True
+    )
+    page = response.content.decode()
+    assert "Someone other than the drafter approves a document." in page
+    assert "data-confirm-text" not in page.split("</main>")[0]  # (the dialog template follows)
+    assert CaseDocument.objects.get(pk=draft.pk).state == DocumentState.SUBMITTED
