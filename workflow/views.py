@@ -32,7 +32,9 @@ class TransitionView(RefusalMessages, RestrictedView):
     the transition's (the same names as the API's `data`), `version` the version the page
     showed, files come under their attachment kind. The row is read with the view scope (404
     outside); `workflow.engine.perform` reaches the machine's service. A refusal is a message
-    on the record's page, never an error page; nothing is written."""
+    on the record's page, never an error page; nothing is written. A step that cannot be undone
+    (`Transition.confirm`) posted without `confirmed=1` is rehearsed, then asked about on a page
+    of its own (the page's script asks in a dialog first, static/civicdesk/confirm.js)."""
 
     http_method_names = ["post"]
 

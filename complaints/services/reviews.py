@@ -89,7 +89,6 @@ def _ask(
 ) -> Complaint:
     state, clock_kind, field, transition = WINDOWS[which]
     requested_at = _clean_requested_at(complaint, requested_at)
-
     stored = Complaint.objects.get(pk=complaint.pk)
     if stored.state != state:
         raise _not_open(stored, which, clock_kind)
