@@ -67,6 +67,9 @@ REREVIEW_REQUEST = "complaints.rereview_request"
 REREVIEW_OPINION = "complaints.rereview_opinion"
 # Every clock kind a complaint may be handled on: the statutory 60 days or a 12345 limit.
 HANDLING_CLOCKS = (HANDLE_CLOCK, *HotlineLimit.values)
+# The clock a matter starts with: Art. 22's 15 days to register and route it or, for danger to
+# life, the 12345 emergency limit from receipt (DESIGN.md §6). Routing it on ends either.
+ROUTING_CLOCKS = (REGISTER_ROUTE, HotlineLimit.EMERGENCY.value)
 
 
 class RespondentKind(ColouredChoices):

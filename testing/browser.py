@@ -71,3 +71,9 @@ def csp_violations(page: Any) -> list[str]:
 
     page.on("console", listen)
     return violations
+
+
+def confirm_step(page: Any) -> None:
+    """Answer the page that asks before an irreversible step (workflow.views.ask_to_confirm)."""
+    page.wait_for_selector("[data-confirm-text]")
+    page.click("button[data-confirm-yes]")

@@ -13,7 +13,8 @@ from django.utils.datastructures import MultiValueDict
 from workflow.machine import Files
 
 # Form keys that are not data of the transition.
-RESERVED = frozenset({"csrfmiddlewaretoken", "transition", "version", "return_url"})
+# `confirmed` answers the page's question before an irreversible step (Transition.confirm).
+RESERVED = frozenset({"csrfmiddlewaretoken", "transition", "version", "return_url", "confirmed"})
 
 
 @dataclass

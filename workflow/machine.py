@@ -98,6 +98,10 @@ class Transition:
     inputs: tuple[str, ...] = ()
     # Attachment kinds the step accepts without requiring them (`attachments` are required).
     uploads: tuple[str, ...] = ()
+    # What the step does that cannot be undone, said before a person takes it (an approved
+    # document is immutable, a delivery starts the complainant's window, 销号 ends the ledger
+    # entry): the page asks them to confirm it first. An API client's post is its confirmation.
+    confirm: str | Promise | None = None
 
     @property
     def accepted_files(self) -> tuple[str, ...]:
@@ -139,6 +143,11 @@ class Machine:
 
     def transition(self, name: str) -> Transition | None:
         return self._by_name.get(name)
+
+    def confirm_text(self, name: str) -> str:
+        """What step `name` does that cannot be undone ("" for a step that asks nothing)."""
+        step = self.transition(name)
+        return str(step.confirm) if step is not None and step.confirm else ""
 
     def leaving(self, state: str) -> list[Transition]:
         return [t for t in self.transitions if state in t.source]

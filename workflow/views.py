@@ -4,11 +4,12 @@ overwriting."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import models
+from django.db import models, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path
@@ -20,7 +21,7 @@ from core.views.generic import RefusalMessages, RestrictedView
 from workflow.calendar import format_due
 from workflow.doors import posted_form
 from workflow.engine import available_transitions, perform
-from workflow.machine import machine_for
+from workflow.machine import Transition, machine_for
 from workflow.models import Notification, StatefulModel, SupervisionNotice
 from workflow.notifications import mark_read, unread_count
 from workflow.supervision import counts_by_unit
@@ -31,7 +32,9 @@ class TransitionView(RefusalMessages, RestrictedView):
     the transition's (the same names as the API's `data`), `version` the version the page
     showed, files come under their attachment kind. The row is read with the view scope (404
     outside); `workflow.engine.perform` reaches the machine's service. A refusal is a message
-    on the record's page, never an error page; nothing is written."""
+    on the record's page, never an error page; nothing is written. A step that cannot be undone
+    (`Transition.confirm`) posted without `confirmed=1` is rehearsed, then asked about on a page
+    of its own (the page's script asks in a dialog first, static/civicdesk/confirm.js)."""
 
     http_method_names = ["post"]
 
@@ -44,6 +47,17 @@ class TransitionView(RefusalMessages, RestrictedView):
         obj = self.get_object("view")
         assert isinstance(obj, StatefulModel)
         body = posted_form(request.POST, request.FILES)
+        step = machine_for(obj).transition(transition)
+        if step is not None and needs_confirmation(step, request):
+            # Refused input is said now, not after the person has confirmed it.
+            rehearsal = self.attempt(
+                lambda: rehearse(
+                    lambda: perform(transition, obj, self.user, body.data, body.version)
+                )
+            )
+            if rehearsal is None:
+                return redirect(self.return_url(obj.get_absolute_url()))  # type: ignore[attr-defined]
+            return ask_to_confirm(request, obj, step)
         fired = self.attempt(
             lambda: perform(transition, obj, self.user, body.data, body.version, body.files)
         )
@@ -52,6 +66,48 @@ class TransitionView(RefusalMessages, RestrictedView):
         messages.success(request, _("%(object)s: %(state)s.") % {
             "object": fired, "state": state_label(fired)})  # fmt: skip
         return redirect(self.return_url(fired.get_absolute_url()))  # type: ignore[attr-defined]
+
+
+class Rehearsed(Exception):
+    """Raised at the end of a rehearsal so that its transaction keeps nothing."""
+
+
+def rehearse(step: Callable[[], Any]) -> bool:
+    """Run `step` and roll back everything it wrote (rows, audit entries, queued notifications):
+    a refusal is raised as the step would raise it, success leaves no trace."""
+    try:
+        with transaction.atomic():
+            step()
+            raise Rehearsed
+    except Rehearsed:
+        return True
+
+
+def needs_confirmation(step: Transition, request: HttpRequest) -> bool:
+    """An irreversible step posted without the person's confirmation yet. A step that requires
+    files is not rehearsed (its files would be stored), so it is not asked about either."""
+    confirmed = request.POST.get("confirmed") == "1"
+    return bool(step.confirm) and not step.attachments and not confirmed
+
+
+def ask_to_confirm(request: HttpRequest, obj: Any, step: Transition) -> HttpResponse:
+    """The page that says what the step will do, with the person's post kept to send again with
+    `confirmed=1`; nothing is written until then. Files cannot travel in a page, so a step
+    posted with files asks for them again."""
+    kept = [
+        (key, value)
+        for key, values in request.POST.lists()
+        if key not in ("csrfmiddlewaretoken", "confirmed")
+        for value in values
+    ]
+    context = {
+        "object": obj,
+        "step": step,
+        "kept": kept,
+        "file_kinds": step.accepted_files if request.FILES else (),
+        "cancel_url": obj.get_absolute_url(),
+    }
+    return render(request, "workflow/transition_confirm.html", context)
 
 
 def state_label(obj: Any) -> str:

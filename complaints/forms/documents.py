@@ -111,6 +111,11 @@ class ReviewRequestForm(VersionedForm):
             widget=DateTimeInput(),
             help_text=_("The date the complainant's request reached us."),
         )
+        # Kept with the original material: the complainant's own words (Arts 30, 46).
+        self.fields["reasons"] = forms.CharField(
+            label=_("The complainant's reasons"), required=False, max_length=2000,
+            widget=forms.Textarea(attrs={"rows": 3}),
+        )  # fmt: skip
         style_for_bootstrap(self)
 
 

@@ -35,6 +35,7 @@ from complaints.choices import (
     REREVIEW_REQUEST,
     REVIEW_OPINION,
     REVIEW_REQUEST,
+    ROUTING_CLOCKS,
     ComplaintState,
     DocumentKind,
     DocumentState,
@@ -193,7 +194,7 @@ COMPLAINT = register(
                 target=ComplaintState.ASSIGNED, roles=CLERK,
                 fields=("department", "routing_note", "summary", "title"),
                 required=("department", "summary"), conditions=(not_a_respondent,),
-                stamp_time="routed_at", stop=(REGISTER_ROUTE,),
+                stamp_time="routed_at", stop=ROUTING_CLOCKS,
                 start=(StartClock(REMIT_OBJECTION, anchor="routed_at"),),
                 notify=(Notify(unit_staff, "complaint.assigned"),),
             ),
@@ -229,7 +230,7 @@ COMPLAINT = register(
                 source=(ComplaintState.RECEIVED, ComplaintState.ASSIGNED),
                 target=ComplaintState.NOT_ACCEPTED, roles=CLERK + HANDLERS,
                 fields=("not_accepted_reason",), required=("not_accepted_reason",),
-                cancel=(REGISTER_ROUTE, REMIT_OBJECTION),
+                cancel=(*ROUTING_CLOCKS, REMIT_OBJECTION),
             ),
             Transition(
                 "refer", _("Refer to another procedure"),
@@ -237,7 +238,7 @@ COMPLAINT = register(
                 target=ComplaintState.REFERRED, roles=CLERK + HANDLERS,
                 fields=("referral_body", "referral_reason"),
                 required=("referral_body", "referral_reason"),
-                cancel=(REGISTER_ROUTE, REMIT_OBJECTION, *HANDLING_CLOCKS),
+                cancel=(*ROUTING_CLOCKS, REMIT_OBJECTION, *HANDLING_CLOCKS),
             ),
             Transition(
                 "extend", _("Extend the handling time"), source=(ComplaintState.HANDLING,),
@@ -251,13 +252,19 @@ COMPLAINT = register(
                 required=("opinion_delivered_at", "outcome"),
                 conditions=(opinion_approved(DocumentKind.OPINION),),
                 stop=HANDLING_CLOCKS,
+                confirm=_("The opinion is recorded as delivered on the date you give: the "
+                          "handling clock stops and the complainant's 30 days to ask for a "
+                          "review start (Art. 35)."),
                 start=(StartClock(REVIEW_REQUEST, anchor="opinion_delivered_at"),),
             ),
             Transition(
                 "request_review", _("Review requested"), source=(ComplaintState.REPLIED,),
                 target=ComplaintState.REVIEWING, roles=CLERK + CHANNEL,
                 fields=("review_requested_at",), required=("review_requested_at",),
+                inputs=("reasons",),
                 conditions=(_within(REVIEW_REQUEST, "review_requested_at"),),
+                confirm=_("The matter goes to review: the review body has 30 days to answer "
+                          "(Art. 35). A request is not withdrawn here."),
                 stop=(REVIEW_REQUEST,),
                 start=(StartClock(REVIEW_OPINION, anchor="review_requested_at"),),
                 notify=(Notify(unit_staff, "complaint.review_requested"),),
@@ -269,13 +276,18 @@ COMPLAINT = register(
                 required=("review_delivered_at", "outcome"),
                 conditions=(opinion_approved(DocumentKind.REVIEW_OPINION),),
                 stop=(REVIEW_OPINION,),
+                confirm=_("The review opinion is recorded as delivered on the date you give: "
+                          "the complainant's 30 days to ask for a re-review start (Art. 36)."),
                 start=(StartClock(REREVIEW_REQUEST, anchor="review_delivered_at"),),
             ),
             Transition(
                 "request_rereview", _("Re-review requested"), source=(ComplaintState.REVIEWED,),
                 target=ComplaintState.REREVIEWING, roles=CLERK + CHANNEL,
                 fields=("rereview_requested_at",), required=("rereview_requested_at",),
+                inputs=("reasons",),
                 conditions=(_within(REREVIEW_REQUEST, "rereview_requested_at"),),
+                confirm=_("The matter goes to re-review: the body above has 30 days to answer "
+                          "(Art. 36). A request is not withdrawn here."),
                 stop=(REREVIEW_REQUEST,),
                 start=(StartClock(REREVIEW_OPINION, anchor="rereview_requested_at"),),
             ),
@@ -296,12 +308,16 @@ COMPLAINT = register(
                 required=("concluded_at", "outcome"),
                 conditions=(opinion_approved(DocumentKind.REREVIEW_OPINION),),
                 stop=(REREVIEW_OPINION,),
+                confirm=_("The re-review opinion is final: the matter is concluded and the same "
+                          "matter with the same facts is not accepted again (Art. 36)."),
             ),
             Transition(
                 "conclude", _("Conclude"),
                 source=(ComplaintState.REPLIED, ComplaintState.REVIEWED),
                 target=ComplaintState.CONCLUDED, roles=CLERK + HANDLERS + CHANNEL,
                 stamp_time="concluded_at", cancel=(REVIEW_REQUEST, REREVIEW_REQUEST),
+                confirm=_("The matter is concluded and the complainant's time to ask for a "
+                          "review ends now."),
             ),
         ),
     )

@@ -48,6 +48,8 @@ DOCUMENT = register(
                 "approve", _("Approve"), source=(DocumentState.SUBMITTED,),
                 target=DocumentState.APPROVED, roles=LEADER, conditions=(not_the_drafter,),
                 stamp_user="approved_by", stamp_time="approved_at",
+                confirm=_("The document gets its number and can no longer be changed; a "
+                          "correction will be a new document that supersedes it."),
             ),
             Transition(
                 "send_back", _("Send back"), source=(DocumentState.SUBMITTED,),
@@ -59,6 +61,8 @@ DOCUMENT = register(
                 target=DocumentState.DELIVERED, roles=HANDLERS + CLERK,
                 fields=("delivered_at", "delivery_method", "delivery_proof"),
                 required=("delivered_at", "delivery_method"), uploads=("proof",),
+                confirm=_("The delivery is recorded as final: the complainant's time to "
+                          "respond counts from the date of receipt you give."),
             ),
         ),
     )

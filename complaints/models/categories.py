@@ -3,6 +3,8 @@ category and region (DESIGN.md §6; the Open311 services are its leaves)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -38,6 +40,24 @@ class Category(TreeNode):
 
     def get_absolute_url(self) -> str:
         return reverse("complaints:category_detail", args=[self.pk])
+
+    def hotline_kind(self, loaded: Mapping[int, Category] | None = None) -> str:
+        """The 12345 limit this category runs: its own, else the nearest parent's, else the
+        general one. `loaded` holds categories already read (parents are looked up there
+        first)."""
+        node: Category | None = self
+        while node is not None:
+            if node.hotline_limit:
+                return node.hotline_limit
+            parent_id = node.parent_id  # type: ignore[attr-defined]
+            known = loaded.get(parent_id) if loaded and parent_id else None
+            node = known or (node.parent if parent_id else None)  # type: ignore[assignment]
+        return HotlineLimit.GENERAL.value
+
+    def is_emergency(self, loaded: Mapping[int, Category] | None = None) -> bool:
+        """Danger to life: the citizen is told to call 110 / 119 / 120, and a matter still sent
+        runs the emergency limit and alerts the duty desk (DESIGN.md §6)."""
+        return self.hotline_kind(loaded) == HotlineLimit.EMERGENCY
 
     @classmethod
     def scope_filter(cls, scope: Scope, action: str) -> Q:

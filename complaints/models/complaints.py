@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from complaints.choices import HANDLE_CLOCK, Channel, HotlineLimit, OpinionOutcome, ReferralBody
+from complaints.choices import HANDLE_CLOCK, Channel, OpinionOutcome, ReferralBody
 from complaints.models.categories import Category
 from core.models import Attachment, Department, Premises, Region, User
 from core.models.scoped import Restricted
@@ -155,12 +155,7 @@ class Complaint(Restricted, StatefulModel):
         """A 12345 complaint runs its category's hotline limit; any other the 60 days of Art. 34."""
         if self.channel != Channel.HOTLINE:
             return HANDLE_CLOCK
-        node: Category | None = self.category
-        while node is not None:
-            if node.hotline_limit:
-                return node.hotline_limit
-            node = node.parent  # type: ignore[assignment]
-        return HotlineLimit.GENERAL.value
+        return self.category.hotline_kind()
 
     def attachment_count(self, kind: str) -> int:
         return Attachment.objects.of(self, kind).count()

@@ -81,8 +81,12 @@ class ComplaintOriginal(ProtectedRecord):
     "original" hang on this record, so they are protected the same way."""
 
     text = models.TextField(_("original text"), blank=True)
+    # Why the complainant disagrees with the opinion (Arts 35, 36): their own words, so they are
+    # protected like the letter and read by the reviewing body where it reads the original.
+    review_reasons = models.TextField(_("reasons for review"), blank=True)
+    rereview_reasons = models.TextField(_("reasons for re-review"), blank=True)
 
-    AUDIT_MASKED_FIELDS = ("text",)
+    AUDIT_MASKED_FIELDS = ("text", "review_reasons", "rereview_reasons")
 
     class Meta:
         verbose_name = _("original material")

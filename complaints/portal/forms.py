@@ -36,21 +36,25 @@ def public_categories() -> list[Category]:
     return [c for c in rows if not any(c.path.startswith(p) for p in hidden)]
 
 
-def category_choices(categories: list[Category]) -> list[Any]:
+def category_choices(categories: list[Category], emergencies: Iterable[Category] = ()) -> list[Any]:
     """The leaves, grouped under their top-level heading; a top level without children stands
-    alone."""
+    alone. A category of danger to life says in its own name to call 110 / 119 / 120."""
     with_children = {c.parent_id for c in categories if c.parent_id is not None}
     tops = {c.path.strip("/").split("/")[0]: c for c in categories if c.parent_id is None}
+    urgent = {c.pk for c in emergencies}
     groups: dict[str, list[tuple[str, str]]] = {}
     loose: list[tuple[str, str]] = []
     for category in categories:
         if category.pk in with_children:
             continue
         top = tops.get(category.path.strip("/").split("/")[0])
+        label = category.name
+        if category.pk in urgent:
+            label = _("%(category)s: call 110 / 119 / 120 now") % {"category": label}
         if category.parent_id is None or top is None:
-            loose.append((str(category.pk), category.name))
+            loose.append((str(category.pk), label))
         else:
-            groups.setdefault(top.name, []).append((str(category.pk), category.name))
+            groups.setdefault(top.name, []).append((str(category.pk), label))
     return [("", _("Choose what it is about")), *groups.items(), *loose]
 
 
@@ -184,8 +188,9 @@ class SubmitForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.categories = {c.pk: c for c in public_categories()}
+        self.emergencies = [c for c in self.categories.values() if c.is_emergency(self.categories)]
         cast(forms.ChoiceField, self.fields["category"]).choices = category_choices(
-            list(self.categories.values())
+            list(self.categories.values()), self.emergencies
         )
         cast(forms.ChoiceField, self.fields["region"]).choices = place_choices()
         cast(forms.ChoiceField, self.fields["respondent_unit"]).choices = unit_choices()
@@ -201,6 +206,10 @@ class SubmitForm(forms.Form):
         self.fields["human_answer"].widget.attrs.update({"inputmode": "numeric"})
         self.question = self._question()
         self.fields["human_token"].initial = self.question.token
+
+    @property
+    def emergency_ids(self) -> str:
+        return " ".join(str(c.pk) for c in self.emergencies)
 
     def _add_questions(self) -> dict[int, list[tuple[str, CategoryAttribute]]]:
         attributes = CategoryAttribute.objects.filter(category__in=list(self.categories))
@@ -346,3 +355,15 @@ class RateForm(forms.Form):
     @property
     def solved_value(self) -> bool:
         return self.cleaned_data["solved"] == "yes"
+
+
+class ReviewForm(forms.Form):
+    """A review or re-review request (Arts 35, 36): the complainant says why they disagree."""
+
+    reasons = forms.CharField(
+        label=gettext_lazy("Why do you disagree with the reply?"), max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4, "class": BIG}),
+        help_text=gettext_lazy(
+            "What is wrong or missing in it, and what you ask the body above to do."
+        ),
+    )  # fmt: skip

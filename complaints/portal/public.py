@@ -173,10 +173,12 @@ def record_rating(complaint: Complaint, satisfaction: str, solved: bool) -> Any:
         return record_portal_rating(complaint, satisfaction, solved)
 
 
-def ask_for_review(complaint: Complaint, transition: str, requested_at: dt.datetime) -> Complaint:
-    """Fire the review (Art. 35) or re-review (Art. 36) request as the portal's account."""
+def ask_for_review(
+    complaint: Complaint, transition: str, requested_at: dt.datetime, reasons: str
+) -> Complaint:
+    """Fire the review (Art. 35) or re-review (Art. 36) request as the portal's account, with
+    the complainant's reasons."""
     user = channel_account(Channel.PORTAL)
     with audit_context(actor=user, source="portal"):
-        if transition == "request_review":
-            return request_review(complaint, user, requested_at)
-        return request_rereview(complaint, user, requested_at)
+        ask = request_review if transition == "request_review" else request_rereview
+        return ask(complaint, user, requested_at, None, reasons)

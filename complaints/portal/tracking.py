@@ -15,9 +15,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from complaints.choices import DocumentKind
+from complaints.machines.complaints import COMPLAINT
 from complaints.models import CaseDocument, Complaint
 from complaints.portal import public, throttle
-from complaints.portal.forms import RateForm, TrackForm
+from complaints.portal.forms import RateForm, ReviewForm, TrackForm
 from complaints.portal.views import limited
 from complaints.services.intake import password_matches
 from core.pdf import pdf_response, render_pdf
@@ -57,10 +58,15 @@ def _open_tracking(request: HttpRequest, form: TrackForm) -> bool:
     return True
 
 
-def complaint_context(complaint: Complaint) -> dict[str, object]:
+def complaint_context(
+    complaint: Complaint, review_form: ReviewForm | None = None
+) -> dict[str, object]:
     found = public.window(complaint)
     transition, clock = found if found else ("", None)
     return {
+        "review_form": review_form or ReviewForm(),
+        # What asking does, as the machine says it to staff (Transition.confirm).
+        "review_warning": COMPLAINT.confirm_text(transition) if transition else "",
         "complaint": complaint,
         "status": public.status_text(complaint),
         "deadlines": public.citizen_deadlines(complaint),
@@ -117,7 +123,8 @@ def rate(request: HttpRequest) -> HttpResponse:
 @require_POST
 def review(request: HttpRequest) -> HttpResponse:
     """Ask for a review (Art. 35) or, after the review opinion, a re-review (Art. 36), within
-    30 days of receiving the opinion."""
+    30 days of receiving the opinion, saying why. The first post shows what asking does; the
+    request is made only when that is confirmed (`confirmed=1`)."""
     complaint = tracked_or_404(request)
     found = public.window(complaint)
     now = timezone.now()
@@ -132,8 +139,12 @@ def review(request: HttpRequest) -> HttpResponse:
             "can no longer be made here."
         ) % {"due": format_due(clock.due)})  # fmt: skip
         return redirect("portal:track")
+    form = ReviewForm(request.POST)
+    if not form.is_valid() or request.POST.get("confirmed") != "1":
+        context = {**complaint_context(complaint, form), "confirm_review": form.is_valid()}
+        return render(request, "portal/track.html", context)
     try:
-        public.ask_for_review(complaint, transition, now)
+        public.ask_for_review(complaint, transition, now, form.cleaned_data["reasons"])
     except WorkflowError as error:
         messages.error(request, str(error.message))
     else:

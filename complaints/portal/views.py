@@ -117,6 +117,7 @@ def submit(request: HttpRequest) -> HttpResponse:
                 "code": receipt.receipt_code,
                 "password": receipt.query_password,
                 "contact_known": receipt.complaint.contact_known,
+                "emergency": receipt.complaint.category.is_emergency(),
             }
             return redirect("portal:receipt")
         form.fresh_question()

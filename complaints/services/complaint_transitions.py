@@ -157,14 +157,16 @@ def _extend(complaint: Complaint, user: User, data: dict[str, Any], version: Any
 def _request_review(
     complaint: Complaint, user: User, data: dict[str, Any], version: Any
 ) -> Complaint:
-    return reviews.request_review(complaint, user, _moment(data, "review_requested_at"), version)
+    return reviews.request_review(
+        complaint, user, _moment(data, "review_requested_at"), version, _text(data, "reasons")
+    )
 
 
 def _request_rereview(
     complaint: Complaint, user: User, data: dict[str, Any], version: Any
 ) -> Complaint:
     return reviews.request_rereview(
-        complaint, user, _moment(data, "rereview_requested_at"), version
+        complaint, user, _moment(data, "rereview_requested_at"), version, _text(data, "reasons")
     )
 
 
@@ -183,7 +185,7 @@ SERVICES: dict[str, tuple[tuple[str, ...], Service]] = {
     "accept": (("handler",), _accept),
     "refer": (("referral_body", "referral_reason"), _refer),
     "extend": (("extension_days", "extension_reason"), _extend),
-    "request_review": (("review_requested_at",), _request_review),
-    "request_rereview": (("rereview_requested_at",), _request_rereview),
+    "request_review": (("review_requested_at", "reasons"), _request_review),
+    "request_rereview": (("rereview_requested_at", "reasons"), _request_rereview),
     "hold_hearing": (("pause_reason",), _hold_hearing),
 }

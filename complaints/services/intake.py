@@ -20,7 +20,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from complaints.choices import RECEIPT_NOTICE, REGISTER_ROUTE, ComplaintState, RespondentKind
+from complaints.choices import (
+    RECEIPT_NOTICE,
+    REGISTER_ROUTE,
+    ComplaintState,
+    HotlineLimit,
+    RespondentKind,
+)
+from complaints.machines.complaints import desk_clerks
 from complaints.models import (
     Category,
     CategoryAttribute,
@@ -38,7 +45,9 @@ from core.models import Department, Premises, Region, User, next_number
 from core.observers import observed
 from core.scoping import scope_of
 from workflow.calendar import local_date
+from workflow.choices import EscalationLevel
 from workflow.clocks import start_clock
+from workflow.notifications import notify
 
 NUMBER_PREFIX = "XF"  # 信访
 # Letters and Visits Regulations 2022, Art. 18: a joint visit sends at most 5 representatives.
@@ -248,6 +257,8 @@ def register_complaint(intake: Intake, user: User | None) -> Receipt:
         # taken last, concurrent intakes queue for two statements, not for the whole complaint.
         complaint.number = complaint_number(local_date(received).year)
         Complaint.objects.filter(pk=complaint.pk).update(number=complaint.number)
+        if complaint.category.is_emergency():
+            alert_duty_desk(complaint)
         for row in (complaint, *rows):
             record_change(row, None)
     return Receipt(complaint, code, password)
@@ -322,8 +333,27 @@ def _store_answers(
 
 
 def _start_intake_clocks(complaint: Complaint) -> None:
-    # Art. 22: register and route within 15 days of receipt; Art. 23: tell the complainant in
-    # writing within 15 days, unless the name or address is unknown.
-    start_clock(complaint, REGISTER_ROUTE, at=complaint.received_at, region=complaint.region)
+    # Art. 22: register and route within 15 days of receipt; danger to life runs the 12345
+    # emergency limit instead (DESIGN.md §6), and the duty desk hears of it at once.
+    if complaint.category.is_emergency():
+        start_clock(complaint, HotlineLimit.EMERGENCY, at=complaint.received_at,
+                    region=complaint.region)  # fmt: skip
+    else:
+        start_clock(complaint, REGISTER_ROUTE, at=complaint.received_at, region=complaint.region)
+    # Art. 23: tell the complainant in writing within 15 days, unless the name or address is
+    # unknown.
     if complaint.contact_known:
         start_clock(complaint, RECEIPT_NOTICE, at=complaint.received_at, region=complaint.region)
+
+
+def alert_duty_desk(complaint: Complaint) -> None:
+    """Tell the complaint clerks of the matter's area, in the inbox and by every channel they
+    accept (the top urgency passes any SMS threshold), that a matter of danger to life came in.
+    The title names the case only: identity never travels in a notification (Arts 30, 46)."""
+    notify(
+        desk_clerks(complaint),
+        topic="complaint.emergency",
+        title=_("Emergency: %(case)s, danger to life") % {"case": complaint.number},
+        url=complaint.get_absolute_url(),
+        urgency=EscalationLevel.GOVERNMENT_LEADER,
+    )

@@ -43,11 +43,15 @@ def reveal(user: User, complaint: Complaint) -> list[Complainant]:
     return people
 
 
+# The complainant's own words shown with the original: the letter and the reasons for review.
+ORIGINAL_FIELDS = ("text", "review_reasons", "rereview_reasons")
+
+
 @transaction.atomic
 def reveal_original(user: User, complaint: Complaint) -> ComplaintOriginal | None:
     original = ComplaintOriginal.objects.restrict(user).filter(complaint=complaint).first()
     if original is not None:
-        record_view(original, ("text",))
+        record_view(original, ORIGINAL_FIELDS)
     return original
 
 

@@ -26,9 +26,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from complaints.choices import REREVIEW_OPINION, REREVIEW_REQUEST, REVIEW_REQUEST, ComplaintState
-from complaints.models import Complaint
+from complaints.models import Complaint, ComplaintOriginal
 from complaints.services.documents import CLOCK_SKEW, DocumentRefused
-from core.audit import audit_context
+from core.audit import audit_context, record_change, snapshot
 from core.models import User
 from workflow.calendar import format_due
 from workflow.choices import ClockState
@@ -78,12 +78,14 @@ def _clean_requested_at(complaint: Complaint, requested_at: dt.datetime | None) 
     return requested_at
 
 
+@transaction.atomic
 def _ask(
     which: str,
     complaint: Complaint,
     user: User,
     requested_at: dt.datetime | None,
     expected_version: int | str | None,
+    reasons: str = "",
 ) -> Complaint:
     state, clock_kind, field, transition = WINDOWS[which]
     requested_at = _clean_requested_at(complaint, requested_at)
@@ -97,7 +99,20 @@ def _ask(
             _("The request is dated before the opinion was delivered."),
         )
     # The machine's condition (_within) refuses a request dated after the window's end.
-    return fire(transition, stored, user, {field: requested_at}, expected_version)
+    asked = fire(transition, stored, user, {field: requested_at}, expected_version)
+    if reasons.strip():
+        keep_reasons(asked, f"{which}_reasons", reasons.strip())
+    return asked
+
+
+def keep_reasons(complaint: Complaint, field: str, reasons: str) -> None:
+    """Store the complainant's reasons with their original material (protected, Arts 30, 46),
+    audited as a change of it."""
+    original, created = ComplaintOriginal.objects.get_or_create(complaint=complaint)
+    before = None if created else snapshot(original)
+    setattr(original, field, reasons)
+    original.save(update_fields=[field])
+    record_change(original, before)
 
 
 def _not_open(complaint: Complaint, which: str, clock_kind: str) -> WorkflowError:
@@ -123,10 +138,11 @@ def request_review(
     user: User,
     requested_at: dt.datetime | None = None,
     expected_version: int | str | None = None,
+    reasons: str = "",
 ) -> Complaint:
     """Art. 35: review asked within 30 days of receiving the opinion; the review opinion is due
-    30 days from the request."""
-    return _ask("review", complaint, user, requested_at, expected_version)
+    30 days from the request. `reasons` are the complainant's, kept with the original."""
+    return _ask("review", complaint, user, requested_at, expected_version, reasons)
 
 
 def request_rereview(
@@ -134,9 +150,10 @@ def request_rereview(
     user: User,
     requested_at: dt.datetime | None = None,
     expected_version: int | str | None = None,
+    reasons: str = "",
 ) -> Complaint:
     """Art. 36: re-review asked within 30 days of receiving the review opinion."""
-    return _ask("rereview", complaint, user, requested_at, expected_version)
+    return _ask("rereview", complaint, user, requested_at, expected_version, reasons)
 
 
 def hold_hearing(

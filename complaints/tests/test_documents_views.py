@@ -57,13 +57,13 @@ def test_the_unit_drafts_the_leader_approves_and_the_delivery_moves_the_complain
     handler.post(act(draft, "submit"), {"version": draft.version})
     draft.refresh_from_db()
     assert draft.state == DocumentState.SUBMITTED
-    leader.post(act(draft, "approve"), {"version": draft.version})
+    leader.post(act(draft, "approve"), {"version": draft.version, "confirmed": "1"})
     draft.refresh_from_db()
     assert draft.state == DocumentState.APPROVED and draft.number
     response = handler.post(
         act(draft, "deliver"),
         {"version": draft.version, "delivered_at": "2026-03-02T10:00", "delivery_method": "post",
-         "delivery_proof": "EMS 9"},
+         "delivery_proof": "EMS 9", "confirmed": "1"},
     )  # fmt: skip
     assert response.status_code == 302
     complaint = Complaint.objects.get(pk=handling.pk)
@@ -114,7 +114,8 @@ def test_a_late_review_request_on_the_complaint_page_names_the_end(cw, handling)
     assert "2026-03-02 24:00" in response.content.decode()
     assert Complaint.objects.get(pk=complaint.pk).state == ComplaintState.REPLIED
     login(cw, "clerk").post(
-        url, {"version": complaint.version, "review_requested_at": "2026-03-02T16:00"}
+        url,
+        {"version": complaint.version, "review_requested_at": "2026-03-02T16:00", "confirmed": "1"},
     )
     assert Complaint.objects.get(pk=complaint.pk).state == ComplaintState.REVIEWING
 
@@ -152,3 +153,36 @@ def test_the_unit_complained_about_reads_the_document_but_never_who_complained(c
     response = respondent.post(act(document, "deliver"), delivery, follow=True)
     assert CaseDocument.objects.get(pk=document.pk).state == DocumentState.APPROVED
     assert "张三" not in response.content.decode()
+
+
+def test_without_javascript_approving_asks_on_a_page_first_and_changes_nothing(cw, handling):
+    draft = service.submit(
+        service.draft_opinion(handling, cw.user("handler"), "opinion", **PARTS),
+        cw.user("handler"),
+    )
+    leader = login(cw, "leader")
+    # Given the leader's post without the confirmation, the page says what approving does ...
+    response = leader.post(act(draft, "approve"), {"version": draft.version})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "gets its number and can no longer be changed" in page
+    assert 'name="confirmed" value="1"' in page and f'value="{draft.version}"' in page
+    # ... and nothing is approved until it is sent again, confirmed.
+    assert CaseDocument.objects.get(pk=draft.pk).state == DocumentState.SUBMITTED
+    leader.post(act(draft, "approve"), {"version": draft.version, "confirmed": "1"})
+    assert CaseDocument.objects.get(pk=draft.pk).state == DocumentState.APPROVED
+
+
+def test_a_refused_step_is_said_at_once_not_after_confirming(cw, handling):
+    draft = service.submit(
+        service.draft_opinion(handling, cw.user("leader"), "opinion", **PARTS),
+        cw.user("leader"),
+    )
+    # The leader drafted it: four eyes refuse their approval before any question is asked.
+    response = login(cw, "leader").post(
+        act(draft, "approve"), {"version": draft.version}, follow=True
+    )
+    page = response.content.decode()
+    assert "Someone other than the drafter approves a document." in page
+    assert "data-confirm-text" not in page.split("</main>")[0]  # (the dialog template follows)
+    assert CaseDocument.objects.get(pk=draft.pk).state == DocumentState.SUBMITTED

@@ -29,7 +29,7 @@ from complaints.choices import (
 from complaints.models import Callback, CaseDocument, Category, Complainant, Complaint
 from complaints.services.intake import password_matches
 from complaints.tests.factories import ComplaintWorld, complaint_world
-from testing.browser import PHONE, log_in
+from testing.browser import PHONE, confirm_step, log_in
 from testing.images import png_bytes
 from testing.world import PASSWORD, build_world
 from workflow.calendar import format_due
@@ -175,6 +175,7 @@ def write_and_deliver_opinion(
     leader = browsers.staff(cw.user("leader").username)
     leader.goto(document_url)
     leader.click("button[data-action=approve]")
+    confirm_step(leader)
     leader.wait_for_selector("[data-state=approved]")
 
     handler.goto(document_url)
@@ -183,6 +184,7 @@ def write_and_deliver_opinion(
     handler.select_option("select[name=delivery_method]", "portal")
     handler.fill("input[name=delivery_proof]", "网上信访平台送达")
     handler.click("button[data-action=deliver]")
+    confirm_step(handler)
     handler.wait_for_selector(f"[data-state={ComplaintState.REPLIED}]")
 
 
@@ -250,7 +252,9 @@ def test_portal_complaint_to_review_in_the_browser(
     rating = Callback.objects.get(complaint=complaint, source=CallbackSource.PORTAL)
     assert (rating.satisfaction, rating.solved) == ("unsatisfied", False)
 
+    citizen.fill("textarea[name=reasons]", "夜间施工仍未停止，答复所述并未落实。")
     citizen.click("form[data-portal-review] button[type=submit]")
+    citizen.click("button[data-review-confirm-yes]")  # the page said what asking does
     citizen.wait_for_selector(f"[data-status={ComplaintState.REVIEWING}]")
     complaint.refresh_from_db()
     assert complaint.state == ComplaintState.REVIEWING

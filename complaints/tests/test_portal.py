@@ -310,12 +310,52 @@ def test_review_within_the_window_starts_the_review_clock(cw: ComplaintWorld) ->
     receipt = file_complaint(cw)
     complaint = delivered_opinion(receipt.complaint, cw)
     client = tracked_client(complaint, receipt.query_password)
-    assert client.post(reverse("portal:review")).status_code == 302
+    asked = {"reasons": "噪声仍未停止。", "confirmed": "1"}
+    assert client.post(reverse("portal:review"), asked).status_code == 302
     complaint.refresh_from_db()
     assert complaint.state == ComplaintState.REVIEWING and complaint.review_requested_at is not None
     assert open_clocks(complaint, (REVIEW_OPINION,)).exists()
     assert not open_clocks(complaint, (REVIEW_REQUEST,)).exists()
     assert "Your request for a review is being considered." in client.get(TRACK).content.decode()
+
+
+def test_a_review_request_needs_reasons_and_a_confirmation_then_the_reviewers_read_them(
+    cw: ComplaintWorld,
+) -> None:
+    receipt = file_complaint(cw)
+    complaint = delivered_opinion(receipt.complaint, cw)
+    client = tracked_client(complaint, receipt.query_password)
+    url = reverse("portal:review")
+
+    # Without reasons: asked for them, nothing recorded.
+    page = client.post(url, {"confirmed": "1"}).content.decode()
+    assert 'data-error="reasons"' in page
+    assert Complaint.objects.get(pk=complaint.pk).state == ComplaintState.REPLIED
+
+    # With reasons: the page says what asking does and waits for the confirmation.
+    reasons = "工地仍在夜间施工，答复所述整改并未落实。"
+    page = client.post(url, {"reasons": reasons}).content.decode()
+    assert "data-review-confirm" in page and "30 days" in page and reasons in page
+    assert Complaint.objects.get(pk=complaint.pk).state == ComplaintState.REPLIED
+
+    # Confirmed: the request is made and the reasons are kept with the original, audited.
+    assert client.post(url, {"reasons": reasons, "confirmed": "1"}).status_code == 302
+    assert Complaint.objects.get(pk=complaint.pk).state == ComplaintState.REVIEWING
+    original = ComplaintOriginal.objects.get(complaint=complaint)
+    assert original.review_reasons == reasons
+    assert AuditEntry.objects.filter(
+        content_type__model="complaintoriginal", object_id=str(original.pk), action="update"
+    ).exists()
+
+    # The desk reads them with the original; the unit complained about never does.
+    identity = reverse("complaints:complaint_identity", args=[complaint.pk])
+    desk = Client()
+    desk.force_login(cw.user("clerk"))
+    assert reasons in desk.get(identity).content.decode()
+    respondent = Client()
+    respondent.force_login(cw.user("respondent"))
+    assert reasons not in respondent.get(complaint.get_absolute_url()).content.decode()
+    assert respondent.get(identity).status_code == 404
 
 
 def test_review_after_the_window_is_refused_with_its_end_date(cw: ComplaintWorld) -> None:

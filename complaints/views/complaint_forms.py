@@ -90,6 +90,8 @@ def inputs_of(complaint: Complaint, user: User, transition: Transition) -> list[
             FormInput("extension_days", str(_("Days more (at most 30)")), "number", True),
             FormInput("extension_reason", str(_("Why more time is needed")), "textarea", True),
         ]
+    if "reasons" in transition.inputs:
+        inputs.append(FormInput("reasons", str(_("The complainant's reasons")), "textarea"))
     if transition.pause:
         inputs.append(FormInput("pause_reason", str(_("Reason")), "text"))
     return inputs

@@ -27,6 +27,7 @@ from complaints.forms.documents import (
     ReviewRequestForm,
     SendBackForm,
 )
+from complaints.machines.complaints import COMPLAINT
 from complaints.models import CaseDocument, Complaint
 from complaints.panels import actions_in_panels, complaint_panels
 from complaints.services import documents as service
@@ -82,7 +83,8 @@ class DocumentDetailView(DocumentPage):
 
     def context(self, document: CaseDocument) -> dict[str, Any]:
         user = self.user
-        names = {t.name for t in available_transitions(document, user)}
+        # By name: the page asks `"approve" in transitions` and reads a step's confirm text.
+        names = {t.name: t for t in available_transitions(document, user)}
         may_write = user.has_perm("complaints.change_casedocument") and not _shielded(
             user, document.complaint
         )
@@ -104,7 +106,7 @@ class DocumentDetailView(DocumentPage):
             "is_opinion": is_opinion,
             "state_label": state_label(document),
             "state_colour": DocumentState.colour_of(document.state),
-            "transitions": names if may_write else set(),
+            "transitions": names if may_write else {},
             "edit_form": edit_form,
             "send_back_form": SendBackForm(initial=initial),
             "delivery_form": DeliveryForm(initial=initial),
@@ -350,6 +352,7 @@ def panel_context(user: User, complaint: Model) -> dict[str, Any]:
         "window": window if is_clerk and not shielded else None,
         "window_end": _window_end(complaint, window),
         "review_form": ReviewRequestForm(window or "review", initial=initial),
+        "review_confirm": COMPLAINT.confirm_text(reviews.WINDOWS[window][3]) if window else "",
         "review_transition": reviews.WINDOWS[window][3] if window else "",
         "hearing": _hearing(user, complaint, shielded),
         "hearing_form": HearingForm(initial=initial),

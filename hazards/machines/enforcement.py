@@ -53,6 +53,10 @@ ENFORCEMENT = register(
                 required=("facts", "legal_basis", "number", "issued_at"),
                 conditions=(_issue_rules,),
                 stamp_user="issued_by",
+                confirm=_(
+                    "The order gets its number and binds the unit from now on; an issued order "
+                    "is not edited or withdrawn, only lifted where the law allows."
+                ),
             ),
             Transition(
                 "lift",

@@ -164,6 +164,10 @@ HAZARD = register(
                 fields=("verification_note",),
                 conditions=(four_eyes,),
                 stamp_user="verified_by",
+                confirm=_(
+                    "You sign that the rectification is done, in your name; the hazard can then "
+                    "be closed (销号)."
+                ),
                 stamp_time="verified_at",
                 notify=(Notify(premises_officers, "hazard.verified"),),
             ),
@@ -190,6 +194,10 @@ HAZARD = register(
                 stamp_user="closed_by",
                 stamp_time="closed_at",
                 notify=(Notify(premises_officers, "hazard.closed"),),
+                confirm=_(
+                    "The hazard leaves the open ledger (销号) and its deadline stops; a closed "
+                    "hazard is not reopened."
+                ),
             ),
         ),
     )

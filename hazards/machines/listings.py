@@ -83,6 +83,10 @@ LISTING = register(
                 stamp_user="reviewed_by",
                 stamp_time="reviewed_at",
                 notify=(Notify(unit_officers, "listing.reviewed"),),
+                confirm=_(
+                    "You sign the on-site review in your name: the unit may resume, and the "
+                    "listing can then be removed."
+                ),
             ),
             Transition(
                 "refuse_resumption",
@@ -106,6 +110,10 @@ LISTING = register(
                 roles=REGULATOR,
                 stamp_user="delisted_by",
                 stamp_time="delisted_at",
+                confirm=_(
+                    "The listed supervision ends (摘牌) and the unit is told; a removed listing "
+                    "is not restored."
+                ),
                 notify=(Notify(unit_officers, "listing.delisted"),),
             ),
         ),

@@ -8,7 +8,7 @@ import pytest
 
 from hazards.choices import EnforcementKind as K
 from hazards.models import EnforcementAction
-from testing.browser import csp_violations, log_in
+from testing.browser import confirm_step, csp_violations, log_in
 from testing.world import PASSWORD, build_world
 
 
@@ -28,6 +28,7 @@ def test_phone_regulator_drafts_issues_and_opens_the_pdf(transactional_db, live_
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
 
     page.click("form[action$='/issue/'] button")
+    confirm_step(page)
     page.wait_for_selector("[data-state=issued]")
     order = EnforcementAction.objects.get()
     assert order.state == "issued" and "撤离" in order.number

@@ -82,7 +82,8 @@ def login(client: Client, user: User) -> None:
 
 def transition(client: Client, action: EnforcementAction, name: str, **data: Any) -> Any:
     url = reverse("hazards:enforcementaction_transition", args=[action.pk, name])
-    return client.post(url, {"version": action.version, **data})
+    # The page's second step: the person has read what issuing does and confirms it.
+    return client.post(url, {"version": action.version, "confirmed": "1", **data})
 
 
 def state_of(action: EnforcementAction) -> str:

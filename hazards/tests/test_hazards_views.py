@@ -124,7 +124,7 @@ def test_evidence_and_rectification_in_one_post_then_verification(client, world)
     client.force_login(world.user("township_a"))
     client.post(
         reverse("hazards:hazard_transition", args=[hazard.pk, "verify"]),
-        {"version": hazard.version},
+        {"version": hazard.version, "confirmed": "1"},
     )
     hazard.refresh_from_db()
     assert hazard.state == HazardState.VERIFIED

@@ -19,7 +19,7 @@ from django.utils import timezone, translation
 from core.models import Attachment, AuditEntry, User
 from hazards.choices import HazardSource, HazardState, InspectionState, Outcome
 from hazards.models import ChecklistTemplate, Hazard, Inspection
-from testing.browser import DEMO_PASSWORD, PHONE, log_in
+from testing.browser import DEMO_PASSWORD, PHONE, confirm_step, log_in
 from testing.images import png_bytes
 
 pytestmark = pytest.mark.browser
@@ -191,8 +191,10 @@ def test_inspection_to_closed_hazard_on_phones(
     form = check.locator("form[data-transition=verify]")
     form.locator("textarea[name=verification_note]").fill("现场复查：通道畅通。")
     form.locator("button").click()
+    confirm_step(check)
     check.wait_for_selector(f"[data-state={HazardState.VERIFIED}]")
     check.locator("form[data-transition=close] button").click()
+    confirm_step(check)
     check.wait_for_selector(f"[data-state={HazardState.CLOSED}]")
 
     first.refresh_from_db()

@@ -88,7 +88,8 @@ def status_everywhere(viewer: Client, api_user: User, premises: Premises) -> dic
 def transition(client: Client, url: str, name: str, **fields: Any) -> str:
     """Post step `name` to its transition URL (which names it too) with the form's fields."""
     assert url.rstrip("/").endswith(f"/{name}")
-    return post(client, url, fields)
+    # An irreversible step is posted again with `confirmed` from the page that asks first.
+    return post(client, url, {**fields, "confirmed": "1"})
 
 
 def pdf_fonts(pdf: bytes, tmp_path: Path) -> str:
@@ -224,7 +225,7 @@ def test_major_hazard_from_report_to_delisting_and_resumption(world: World, tmp_
         post(
             bureau,
             reverse("hazards:enforcementaction_transition", args=[action.pk, "issue"]),
-            {"version": action.version},
+            {"version": action.version, "confirmed": "1"},
         )
         action.refresh_from_db()
         assert action.state == EnforcementState.ISSUED, page(bureau, action.get_absolute_url())

@@ -111,7 +111,9 @@ class EnforcementActionDetailView(EnforcementPages, ObjectDetailView):
         assert isinstance(obj, EnforcementAction)
         user = self.user
         may_change = user.has_perm("hazards.change_enforcementaction")
-        names = {t.name for t in available_transitions(obj, user)} if may_change else set()
+        # By name: the page asks `"issue" in transitions` and reads a step's confirm text.
+        steps = available_transitions(obj, user) if may_change else []
+        names = {t.name: t for t in steps}
         return {
             "may_change": may_change and obj.state == EnforcementState.DRAFT,
             "transitions": names,

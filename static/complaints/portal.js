@@ -1,6 +1,7 @@
-// Portal submit form: show only the chosen category's questions. Without JavaScript every
-// category's questions stay visible, each headed with its category, and the server checks
-// only the chosen one's.
+// Portal submit form: show only the chosen category's questions, and the "call 110 / 119 / 120
+// now" warning only once a category of danger to life is chosen. Without JavaScript every
+// category's questions and the warning stay visible, each headed with its category, and the
+// server checks only the chosen one's.
 (function () {
   "use strict";
   function sync(form) {
@@ -8,6 +9,9 @@
     if (!select) { return; }
     form.querySelectorAll("[data-questions-for]").forEach(function (block) {
       block.hidden = block.getAttribute("data-questions-for") !== select.value;
+    });
+    form.querySelectorAll("[data-emergency-for]").forEach(function (block) {
+      block.hidden = block.getAttribute("data-emergency-for").split(" ").indexOf(select.value) < 0;
     });
   }
   document.addEventListener("DOMContentLoaded", function () {

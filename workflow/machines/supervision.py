@@ -50,6 +50,7 @@ SUPERVISION = register(
                 source=(SupervisionState.REPLIED,),
                 target=SupervisionState.CLOSED,
                 roles=("supervisor",),
+                confirm=_("The supervision notice is closed with this reply; it is not reopened."),
             ),
         ),
     )
