@@ -38,7 +38,7 @@ from core.audit import record_change, snapshot
 from core.models import Department, User
 from core.observers import observed
 from core.scoping import get_restricted, scope_of
-from workflow.calendar import format_due
+from core.times import deadline_text
 from workflow.clocks import open_clocks
 from workflow.engine import fire, update_versioned
 from workflow.errors import (
@@ -321,7 +321,7 @@ def _check_due(complaint: Complaint, due: dt.datetime) -> None:
     if clock is not None and due > clock.due:
         raise PreconditionFailed(
             _("A task cannot be due after the case itself (%(due)s).")
-            % {"due": format_due(clock.due)},
+            % {"due": deadline_text(clock.due)},
             fields=["due"],
         )
 

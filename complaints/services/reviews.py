@@ -30,7 +30,7 @@ from complaints.models import Complaint
 from complaints.services.documents import CLOCK_SKEW, DocumentRefused
 from core.audit import audit_context
 from core.models import User
-from workflow.calendar import format_due
+from core.times import deadline_text
 from workflow.choices import ClockState
 from workflow.engine import fire
 from workflow.errors import InvalidState, WorkflowError
@@ -106,7 +106,7 @@ def _not_open(complaint: Complaint, which: str, clock_kind: str) -> WorkflowErro
     if clock is not None and clock.state == ClockState.STOPPED:
         return InvalidState(
             _("The window to ask ended at %(due)s; the case is “%(state)s”.")
-            % {"due": format_due(clock.due), "state": ComplaintState(complaint.state).label},
+            % {"due": deadline_text(clock.due), "state": ComplaintState(complaint.state).label},
             state=complaint.state,
             window_end=clock.due.isoformat(),
         )
