@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import models
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 DATE = "Y-m-d"
 TIME = "H:i"
@@ -35,12 +36,17 @@ def moment_text(moment: dt.datetime, day_format: str = DATE) -> str:
     return date_format(local_moment(moment), f"{day_format} {TIME}")
 
 
-def deadline_text(due: dt.datetime, day_format: str = DATE) -> str:
-    """A deadline as people say it: one ending with its day reads `2026-12-15 24:00`."""
+def deadline_text(due: dt.datetime, day_format: str = DATE, *, provisional: bool = False) -> str:
+    """A deadline as people say it: one ending with its day reads `2026-12-15 24:00`.
+
+    A provisional deadline (counted before the year's official holidays were published,
+    DESIGN.md §4) says so, so nobody takes it for firm."""
     local = local_moment(due)
     if local.time() == dt.time.min:
-        return f"{date_format(local.date() - dt.timedelta(days=1), day_format)} 24:00"
-    return moment_text(local, day_format)
+        text = f"{date_format(local.date() - dt.timedelta(days=1), day_format)} 24:00"
+    else:
+        text = moment_text(local, day_format)
+    return f"{text} ({_('provisional')})" if provisional else text
 
 
 class DeadlineField(models.DateTimeField):

@@ -93,7 +93,7 @@ class Deadline:
     provisional: bool = False
 
     def __str__(self) -> str:
-        return deadline_text(self.due) + (" (provisional)" if self.provisional else "")
+        return deadline_text(self.due, provisional=self.provisional)
 
 
 def _calendar_for(start: dt.date, units: int, strict: bool) -> WorkingCalendar:

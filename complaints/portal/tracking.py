@@ -21,7 +21,7 @@ from complaints.portal.forms import RateForm, TrackForm
 from complaints.portal.views import limited
 from complaints.services.intake import password_matches
 from core.pdf import pdf_response, render_pdf
-from core.times import deadline_text
+from workflow.clocks import due_text
 from workflow.errors import WorkflowError
 
 TRACK_KEY = "portal_tracking"
@@ -70,7 +70,7 @@ def complaint_context(complaint: Complaint) -> dict[str, object]:
         "rate_form": RateForm() if public.may_rate(complaint) else None,
         "review_transition": transition,
         "review_closed": public.window_closed(clock, timezone.now()),
-        "review_due": deadline_text(clock.due) if clock else "",
+        "review_due": due_text(clock) if clock else "",
     }
 
 
@@ -130,7 +130,7 @@ def review(request: HttpRequest) -> HttpResponse:
         messages.error(request, _(
             "The time to ask ended at %(due)s (30 days from receiving the opinion); a request "
             "can no longer be made here."
-        ) % {"due": deadline_text(clock.due)})  # fmt: skip
+        ) % {"due": due_text(clock)})  # fmt: skip
         return redirect("portal:track")
     try:
         public.ask_for_review(complaint, transition, now)

@@ -432,6 +432,9 @@ def default_notice_body(complaint: Complaint, kind: str) -> str:
     days = clock.extension_days if clock is not None else "__"
     reason = (clock.extension_reason if clock is not None else "") or "____"
     due = deadline_text(clock.due) if clock is not None else "____"
+    if clock is not None and clock.provisional:
+        # Counted before the year's official holidays were published (DESIGN.md §4).
+        due += "（暂定：当年法定节假日安排公布后据以重新计算）"
     return (
         f"{subject}，因{reason}，经本机关负责人批准，根据《信访工作条例》第三十四条的规定，"
         f"办理期限延长{days}日，至{due}。"

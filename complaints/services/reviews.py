@@ -30,8 +30,8 @@ from complaints.models import Complaint
 from complaints.services.documents import CLOCK_SKEW, DocumentRefused
 from core.audit import audit_context
 from core.models import User
-from core.times import deadline_text
 from workflow.choices import ClockState
+from workflow.clocks import due_text
 from workflow.engine import fire
 from workflow.errors import InvalidState, WorkflowError
 from workflow.models import Clock
@@ -106,7 +106,7 @@ def _not_open(complaint: Complaint, which: str, clock_kind: str) -> WorkflowErro
     if clock is not None and clock.state == ClockState.STOPPED:
         return InvalidState(
             _("The window to ask ended at %(due)s; the case is “%(state)s”.")
-            % {"due": deadline_text(clock.due), "state": ComplaintState(complaint.state).label},
+            % {"due": due_text(clock), "state": ComplaintState(complaint.state).label},
             state=complaint.state,
             window_end=clock.due.isoformat(),
         )

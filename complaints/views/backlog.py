@@ -30,8 +30,8 @@ from core.exports import export_response
 from core.models import User
 from core.panels import Panel
 from core.tables import ChoiceBadgeColumn, DirectoryTable
-from core.times import deadline_text
 from core.views.generic import ObjectDetailView, ObjectListView, RestrictedView
+from workflow.clocks import due_text
 from workflow.models import Clock
 
 
@@ -126,7 +126,7 @@ class BacklogCaseDetailView(BacklogPage, ObjectDetailView):
         )
         return {
             "clock": clock,
-            "clock_due": deadline_text(clock.due) if clock is not None else "",
+            "clock_due": due_text(clock) if clock is not None else "",
             "may_plan": may_change,
             "plan_form": BacklogPlanForm(user=user, backlog=obj) if may_change else None,
             "resolve_form": BacklogResolveForm() if may_change else None,

@@ -26,6 +26,7 @@ class EnterpriseStatisticsTable(DirectoryTable):
             "period",
             "premises",
             "due_on",
+            "due_provisional",
             "inspections",
             "hazards_found",
             "major_found",
