@@ -71,8 +71,7 @@ class DueColumn(tables.Column):
     def value(self, value: Any, record: Complaint, **kwargs: Any) -> str:
         if value is None:
             return ""
-        suffix = f" ({_('provisional')})" if getattr(record, "next_due_provisional", False) else ""
-        return f"{deadline_text(value)}{suffix}"
+        return deadline_text(value, provisional=getattr(record, "next_due_provisional", False))
 
 
 class ComplaintTable(DirectoryTable):
