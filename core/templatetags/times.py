@@ -4,19 +4,24 @@ message shows a date-time exactly as exports and notifications do."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django import template
 
-from core.times import DATE, deadline_text, moment_text
+from core.times import DATE, deadline_text, moment_text, value_text
 
 register = template.Library()
 
 
 @register.filter
-def moment(value: dt.datetime | None, day_format: str = DATE) -> str:
-    return moment_text(value, day_format) if value else ""
+def moment(value: Any, day_format: str = DATE) -> Any:
+    if isinstance(value, dt.datetime):
+        return moment_text(value, day_format)
+    return value_text(value) if value else ""
 
 
 @register.filter
-def deadline(value: dt.datetime | None, day_format: str = DATE) -> str:
-    return deadline_text(value, day_format) if value else ""
+def deadline(value: Any, day_format: str = DATE) -> Any:
+    if isinstance(value, dt.datetime):
+        return deadline_text(value, day_format)
+    return value_text(value) if value else ""
