@@ -17,8 +17,8 @@ from django.utils.translation import gettext_lazy as _
 
 from complaints.choices import Channel, ComplaintState
 from complaints.models import Complaint
-from core.tables import ChoiceBadgeColumn, DirectoryTable
-from workflow.calendar import format_due
+from core.tables import ChoiceBadgeColumn, DirectoryTable, MomentColumn
+from core.times import deadline_text
 from workflow.choices import ClockState
 from workflow.models import Clock
 
@@ -71,8 +71,7 @@ class DueColumn(tables.Column):
     def value(self, value: Any, record: Complaint, **kwargs: Any) -> str:
         if value is None:
             return ""
-        suffix = f" ({_('provisional')})" if getattr(record, "next_due_provisional", False) else ""
-        return f"{format_due(value)}{suffix}"
+        return deadline_text(value, provisional=getattr(record, "next_due_provisional", False))
 
 
 class ComplaintTable(DirectoryTable):
@@ -83,7 +82,7 @@ class ComplaintTable(DirectoryTable):
     category = tables.Column(order_by=("category__path",))
     region = tables.Column(order_by=("region__path",))
     department = tables.Column(order_by=("department__name",))
-    received_at = tables.DateTimeColumn(format="Y-m-d H:i")
+    received_at = MomentColumn()
     next_due = DueColumn(verbose_name=_("next deadline"), order_by=("next_due",))
     repeat_count = tables.Column()
     transfer_count = tables.Column()

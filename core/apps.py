@@ -9,12 +9,16 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         # Apps are imported only once their models are loaded, so these imports wait for ready().
+        from django_tables2.columns import library
+
         from core import tables_speedup
         from core.api.routes import register_directory, register_routes
         from core.health import DATABASE, health_checks
         from core.navigation import AUDIT, DIRECTORY, menu
+        from core.tables import MomentColumn
 
         tables_speedup.install()
+        library.register(MomentColumn)
         register_routes(register_directory)
         menu.register(DIRECTORY, AUDIT)
         health_checks.register(DATABASE)

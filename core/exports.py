@@ -22,6 +22,8 @@ from django_tables2 import Table
 from django_tables2.rows import BoundRow
 from openpyxl import Workbook
 
+from core.times import value_text
+
 EXPORT_FORMATS = ("csv", "xlsx")
 CHUNK_SIZE = 2000
 # Bytes per read of the finished workbook (FileResponse reads 4 KiB at a time by default).
@@ -40,7 +42,7 @@ def plain_cell(value: Any) -> Any:
         return ""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return value
-    text = force_str(value)
+    text = force_str(value_text(value))
     return f"'{text}" if text.startswith(FORMULA_PREFIXES) else text
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import django_tables2 as tables
+from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +22,7 @@ from core.models import (
     Sector,
     User,
 )
+from core.times import DeadlineField, value_text
 
 
 class DirectoryTable(tables.Table):
@@ -49,6 +51,27 @@ class ChoiceBadgeColumn(tables.Column):
 
     def value(self, record: Any, bound_column: Any, **kwargs: Any) -> str:
         return str(getattr(record, f"get_{bound_column.accessor}_display")())
+
+
+class MomentColumn(tables.Column):
+    """A date-time as people read it (core.times), the same on the page and in the export; a
+    deadline reads 24:00 of its last day. Registered for every DateTimeField in CoreConfig."""
+
+    def __init__(self, *args: Any, deadline: bool = False, **kwargs: Any) -> None:
+        self.deadline = deadline
+        super().__init__(*args, **kwargs)
+
+    @classmethod
+    def from_field(cls, field: Any, **kwargs: Any) -> MomentColumn | None:
+        if isinstance(field, models.DateTimeField):
+            return cls(deadline=isinstance(field, DeadlineField), **kwargs)
+        return None
+
+    def render(self, value: Any) -> Any:
+        return value_text(value, deadline=self.deadline)
+
+    def value(self, value: Any, **kwargs: Any) -> Any:
+        return value_text(value, deadline=self.deadline)
 
 
 class NamesColumn(tables.ManyToManyColumn):

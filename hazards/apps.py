@@ -14,12 +14,15 @@ class HazardsConfig(AppConfig):
         from core.panels import Panel, premises_panels
         from hazards import jobs, navigation
         from hazards.api.urls import register
+        from hazards.services.statistics import recount_provisional_due_dates
         from hazards.views import checklists, enforcement, hazards, inspections, ledgers, risk
+        from workflow.clocks import provisional_recounts
         from workflow.worker import register_periodic_jobs
 
         register_routes(register)
         register_periodic_jobs(jobs.periodic_jobs)
         menu.register(navigation.MENU_GROUP)
+        provisional_recounts.append(recount_provisional_due_dates)
 
         # The premises page, in the order an inspector reads it: status and orders, open
         # hazards, risk, visits, the checklist that applies, the ledger.

@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from core.admin import AuditedAdmin, admin_site
-from workflow.clocks import recompute_provisional_clocks
+from workflow.clocks import recount_provisional
 from workflow.models import CalendarDay, CalendarYear, ClockRule, PeriodicJob, RuleSet
 
 
@@ -29,7 +29,7 @@ class CalendarAdmin(AuditedAdmin):
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
-        recompute_provisional_clocks()
+        recount_provisional()
 
 
 @admin.register(CalendarYear, site=admin_site)

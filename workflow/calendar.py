@@ -19,12 +19,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from functools import cache
-from zoneinfo import ZoneInfo
 
 import chinese_calendar
-from django.conf import settings
-from django.utils.formats import date_format
 
+from core.times import deadline_text, local_zone
 from workflow.choices import DayCount
 from workflow.errors import CalendarDataMissing
 from workflow.models import CalendarDay, CalendarYear
@@ -41,10 +39,6 @@ def package_years() -> frozenset[int]:
     return frozenset(range(min(years), max(years) + 1))
 
 
-def local_zone() -> ZoneInfo:
-    return ZoneInfo(settings.TIME_ZONE)
-
-
 def local_date(moment: dt.datetime) -> dt.date:
     return moment.astimezone(local_zone()).date()
 
@@ -52,14 +46,6 @@ def local_date(moment: dt.datetime) -> dt.date:
 def end_of_day(day: dt.date) -> dt.datetime:
     """24:00 of `day`, i.e. the first instant of the next day, in the configured zone."""
     return dt.datetime.combine(day + ONE_DAY, dt.time.min, tzinfo=local_zone())
-
-
-def format_due(due: dt.datetime) -> str:
-    """A due time as people say it: a day limit ends at '24:00' of its last day, not '00:00'."""
-    local = due.astimezone(local_zone())
-    if local.time() == dt.time.min:
-        return f"{date_format(local.date() - ONE_DAY, 'Y-m-d')} 24:00"
-    return date_format(local, "Y-m-d H:i")
 
 
 @dataclass
@@ -107,7 +93,7 @@ class Deadline:
     provisional: bool = False
 
     def __str__(self) -> str:
-        return format_due(self.due) + (" (provisional)" if self.provisional else "")
+        return deadline_text(self.due, provisional=self.provisional)
 
 
 def _calendar_for(start: dt.date, units: int, strict: bool) -> WorkingCalendar:

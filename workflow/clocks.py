@@ -8,6 +8,7 @@ same answer a person counting by hand would.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -18,6 +19,7 @@ from django.utils.translation import gettext as _
 from core.audit import record_change, snapshot
 from core.bulk import build
 from core.models import Region, User
+from core.times import deadline_text
 from workflow.calendar import Deadline, deadline_after, local_date, units_paused
 from workflow.choices import OPEN_CLOCK_STATES, ClockState, DayCount, EscalationStep
 from workflow.errors import ClockError, ExtensionRefused
@@ -35,6 +37,12 @@ def compute_deadline(clock: Clock, *, strict: bool = False) -> Deadline:
         return Deadline(due=due)
     length = rule.length + clock.extension_days + clock.paused_days
     return deadline_after(clock.started_at, length, rule.unit, strict=strict)
+
+
+def due_text(clock: Clock) -> str:
+    """The clock's deadline as a message, notice or the portal states it: marked provisional
+    while the year's holidays are unknown."""
+    return deadline_text(clock.due, provisional=clock.provisional)
 
 
 # Escalation ladder: when each step applies, relative to the due time (None: the rule skips it).
@@ -202,6 +210,17 @@ def extend_clock(clock: Clock, days: int, reason: str, approver: User) -> Clock:
     clock.extension_approver = approver
     _apply_deadline(clock)
     return _save(clock, before, state=state)
+
+
+# Other provisional dates (an app's own due days) recounted with the clocks; filled in the
+# apps' AppConfig.ready().
+provisional_recounts: list[Callable[[], int]] = []
+
+
+def recount_provisional() -> int:
+    """Everything counted without a year's holidays, recounted: run when a calendar year or
+    day is entered (and periodically). Returns how many deadlines moved or became firm."""
+    return recompute_provisional_clocks() + sum(recount() for recount in provisional_recounts)
 
 
 def recompute_provisional_clocks() -> int:

@@ -28,9 +28,8 @@ from django.utils import timezone
 
 from core.models import User
 from workflow.audiences import default_audience
-from workflow.calendar import format_due
 from workflow.choices import STEP_LEVEL, ClockState, EscalationStep
-from workflow.clocks import next_step
+from workflow.clocks import due_text, next_step
 from workflow.machine import machine_for, registered_model
 from workflow.models import Clock, ClockRule, EscalationEvent
 from workflow.notifications import notify
@@ -276,7 +275,7 @@ def _notify_batch(limit: int) -> int:
                 _audience(subject, event.level),
                 topic=STEP_TOPIC[step],
                 title=f"{step.label}: {subject} ({event.clock.rule.label})",
-                body=f"{event.clock.rule.label} — {format_due(event.clock.due)}",
+                body=f"{event.clock.rule.label} — {due_text(event.clock)}",
                 url=subject.get_absolute_url() if hasattr(subject, "get_absolute_url") else "",
                 urgency=event.level,
                 dedup_key=f"esc:{event.pk}",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.tasks import task
 
 from workflow import escalation
-from workflow.clocks import recompute_provisional_clocks
+from workflow.clocks import recount_provisional
 from workflow.notifications import deliver_pending, send_daily_digests
 
 
@@ -30,4 +30,4 @@ def daily_digest() -> int:
 
 @task()
 def recompute_provisional() -> int:
-    return recompute_provisional_clocks()
+    return recount_provisional()

@@ -14,10 +14,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Model, Q, QuerySet
 from django.utils.functional import Promise
 
 from core.models import AuditEntry
+from core.times import field_text
 
 
 @dataclass
@@ -36,6 +38,13 @@ def field_label(model: type[Model], name: str) -> str:
         return str(getattr(model._meta.get_field(name), "verbose_name", name))
     except Exception:  # a field since removed: the log keeps its name
         return name
+
+
+def logged_field(model: type[Model], name: str) -> Any:
+    try:
+        return model._meta.get_field(name)
+    except FieldDoesNotExist:  # a field since removed: its value is shown as logged
+        return None
 
 
 def _entries_of(subject: Model, related: Iterable[QuerySet]) -> QuerySet[AuditEntry]:
@@ -79,7 +88,10 @@ def _row(
 ) -> TimelineRow:
     before, after = entry.changes.get("state", [None, None]) if is_subject else (None, None)
     written = [
-        (field_label(model, name), str(entry.changes[name][1]))
+        (
+            field_label(model, name),
+            str(field_text(logged_field(model, name), entry.changes[name][1])),
+        )
         for name in notes
         if name in entry.changes and entry.changes[name][1]
     ]

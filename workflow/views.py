@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.accounts import signed_in_user
+from core.times import deadline_text
 from core.views.generic import RefusalMessages, RestrictedView
-from workflow.calendar import format_due
 from workflow.doors import posted_form
 from workflow.engine import available_transitions, perform
 from workflow.machine import Transition, machine_for
@@ -161,7 +161,7 @@ def supervision_detail(request: HttpRequest, pk: int) -> HttpResponse:
     notice = get_object_or_404(SupervisionNotice.objects.restrict(user, "view"), pk=pk)
     context = {
         "notice": notice,
-        "reply_due": format_due(notice.reply_due),
+        "reply_due": deadline_text(notice.reply_due),
         "transitions": available_transitions(notice, user),
     }
     return render(request, "workflow/supervision_detail.html", context)

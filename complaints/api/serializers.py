@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from complaints.choices import Channel
@@ -27,13 +28,21 @@ class ComplaintListSerializer(serializers.ModelSerializer):
     region_name = serializers.CharField(source="region.name", read_only=True)
     department_name = serializers.CharField(source="department.name", read_only=True, default=None)
     next_due = serializers.DateTimeField(read_only=True, allow_null=True, default=None)
+    next_due_provisional = serializers.BooleanField(
+        read_only=True,
+        default=False,
+        help_text=_(
+            "True while next_due was counted without the year's official holidays: it may "
+            "move when the year's calendar is entered."
+        ),
+    )
 
     class Meta:
         model = Complaint
         fields = [
             "id", "number", "title", "state", "channel", "category", "category_name", "region",
             "region_name", "department", "department_name", "received_at", "next_due",
-            "repeat_count", "transfer_count", "version",
+            "next_due_provisional", "repeat_count", "transfer_count", "version",
         ]  # fmt: skip
         read_only_fields = fields
 

@@ -44,8 +44,7 @@ from complaints.models import Complaint
 from complaints.services.protection import is_shielded_from
 from core.models import Department, User
 from core.scoping import scope_of
-from workflow.calendar import format_due
-from workflow.clocks import open_clocks
+from workflow.clocks import due_text, open_clocks
 from workflow.machine import Machine, Notify, StartClock, Transition, register
 
 ALL_CLOCKS = (
@@ -126,7 +125,7 @@ def within_objection_window(
         return _(
             "The 5 working days to object ended at %(due)s. The unit now accepts the matter, "
             "or asks the desk to transfer it with a reason."
-        ) % {"due": format_due(clock.due)}
+        ) % {"due": due_text(clock)}
     return None
 
 
@@ -175,7 +174,7 @@ def _within(window: str, requested_field: str) -> Any:
         clock = open_clocks(complaint, (window,)).first()
         requested = getattr(complaint, requested_field)
         if clock is not None and requested is not None and requested > clock.due:
-            return _("The window to ask ended at %(due)s.") % {"due": format_due(clock.due)}
+            return _("The window to ask ended at %(due)s.") % {"due": due_text(clock)}
         return None
 
     return check

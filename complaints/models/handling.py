@@ -12,6 +12,7 @@ from complaints.models.identity import identity_protection
 from core.models import Department, User
 from core.models.scoped import Restricted
 from core.scoping import Scope
+from core.times import DeadlineField
 from workflow.models import StatefulModel
 
 
@@ -26,7 +27,7 @@ class HandlingTask(Restricted, StatefulModel):
     )
     role = models.CharField(_("role"), max_length=16, choices=TaskRole.choices)
     instructions = models.TextField(_("what to do"))
-    due = models.DateTimeField(_("due"))
+    due = DeadlineField(_("due"))
     assigned_by = models.ForeignKey(
         User, verbose_name=_("assigned by"), on_delete=models.PROTECT, related_name="+"
     )

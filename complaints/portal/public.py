@@ -35,9 +35,8 @@ from complaints.services.channels import channel_account
 from complaints.services.documents import public_replies
 from complaints.services.reviews import request_rereview, request_review
 from core.audit import audit_context
-from workflow.calendar import format_due
 from workflow.choices import ClockState
-from workflow.clocks import open_clocks
+from workflow.clocks import due_text, open_clocks
 from workflow.models import Clock
 
 STATUS: dict[str, Promise] = {
@@ -97,7 +96,7 @@ def status_text(complaint: Complaint) -> str:
 def citizen_deadlines(complaint: Complaint) -> list[Deadline]:
     clocks = open_clocks(complaint, tuple(CLOCK_LABELS)).order_by("due")
     return [
-        Deadline(str(CLOCK_LABELS[c.kind]), format_due(c.due), c.state == ClockState.PAUSED)
+        Deadline(str(CLOCK_LABELS[c.kind]), due_text(c), c.state == ClockState.PAUSED)
         for c in clocks
     ]
 

@@ -22,7 +22,7 @@ from complaints.portal.forms import RateForm, ReviewForm, TrackForm
 from complaints.portal.views import limited
 from complaints.services.intake import password_matches
 from core.pdf import pdf_response, render_pdf
-from workflow.calendar import format_due
+from workflow.clocks import due_text
 from workflow.errors import WorkflowError
 
 TRACK_KEY = "portal_tracking"
@@ -76,7 +76,7 @@ def complaint_context(
         "rate_form": RateForm() if public.may_rate(complaint) else None,
         "review_transition": transition,
         "review_closed": public.window_closed(clock, timezone.now()),
-        "review_due": format_due(clock.due) if clock else "",
+        "review_due": due_text(clock) if clock else "",
     }
 
 
@@ -137,7 +137,7 @@ def review(request: HttpRequest) -> HttpResponse:
         messages.error(request, _(
             "The time to ask ended at %(due)s (30 days from receiving the opinion); a request "
             "can no longer be made here."
-        ) % {"due": format_due(clock.due)})  # fmt: skip
+        ) % {"due": due_text(clock)})  # fmt: skip
         return redirect("portal:track")
     form = ReviewForm(request.POST)
     if not form.is_valid() or request.POST.get("confirmed") != "1":

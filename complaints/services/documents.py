@@ -45,7 +45,8 @@ from complaints.services.protection import is_shielded_from
 from core.audit import record_change, snapshot
 from core.models import User, next_number
 from core.scoping import get_restricted
-from workflow.calendar import format_due, local_date
+from core.times import deadline_text
+from workflow.calendar import local_date
 from workflow.clocks import open_clocks, stop_clock
 from workflow.engine import check_inputs, fire, update_versioned
 from workflow.errors import InvalidState, PreconditionFailed, TransitionForbidden
@@ -430,7 +431,10 @@ def default_notice_body(complaint: Complaint, kind: str) -> str:
     clock = _handle_clock(complaint)
     days = clock.extension_days if clock is not None else "__"
     reason = (clock.extension_reason if clock is not None else "") or "____"
-    due = format_due(clock.due) if clock is not None else "____"
+    due = deadline_text(clock.due) if clock is not None else "____"
+    if clock is not None and clock.provisional:
+        # Counted before the year's official holidays were published (DESIGN.md §4).
+        due += "（暂定：当年法定节假日安排公布后据以重新计算）"
     return (
         f"{subject}，因{reason}，经本机关负责人批准，根据《信访工作条例》第三十四条的规定，"
         f"办理期限延长{days}日，至{due}。"

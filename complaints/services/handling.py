@@ -38,8 +38,7 @@ from core.audit import record_change, snapshot
 from core.models import Department, User
 from core.observers import observed
 from core.scoping import get_restricted, scope_of
-from workflow.calendar import format_due
-from workflow.clocks import open_clocks
+from workflow.clocks import due_text, open_clocks
 from workflow.engine import fire, update_versioned
 from workflow.errors import (
     InvalidState,
@@ -320,8 +319,7 @@ def _check_due(complaint: Complaint, due: dt.datetime) -> None:
     clock = open_clocks(complaint, HANDLING_CLOCKS).first()
     if clock is not None and due > clock.due:
         raise PreconditionFailed(
-            _("A task cannot be due after the case itself (%(due)s).")
-            % {"due": format_due(clock.due)},
+            _("A task cannot be due after the case itself (%(due)s).") % {"due": due_text(clock)},
             fields=["due"],
         )
 

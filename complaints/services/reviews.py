@@ -30,8 +30,8 @@ from complaints.models import Complaint, ComplaintOriginal
 from complaints.services.documents import CLOCK_SKEW, DocumentRefused
 from core.audit import audit_context, record_change, snapshot
 from core.models import User
-from workflow.calendar import format_due
 from workflow.choices import ClockState
+from workflow.clocks import due_text
 from workflow.engine import fire
 from workflow.errors import InvalidState, WorkflowError
 from workflow.models import Clock
@@ -121,7 +121,7 @@ def _not_open(complaint: Complaint, which: str, clock_kind: str) -> WorkflowErro
     if clock is not None and clock.state == ClockState.STOPPED:
         return InvalidState(
             _("The window to ask ended at %(due)s; the case is “%(state)s”.")
-            % {"due": format_due(clock.due), "state": ComplaintState(complaint.state).label},
+            % {"due": due_text(clock), "state": ComplaintState(complaint.state).label},
             state=complaint.state,
             window_end=clock.due.isoformat(),
         )

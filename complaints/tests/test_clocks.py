@@ -42,7 +42,8 @@ from complaints.models import Category, Complaint
 from complaints.services import documents, reviews
 from complaints.services.handling import extend
 from complaints.tests.factories import ComplaintWorld, complaint_world, file_complaint
-from workflow.calendar import format_due, local_zone
+from core.times import deadline_text
+from workflow.calendar import local_zone
 from workflow.choices import ClockState
 from workflow.engine import fire
 from workflow.errors import PreconditionFailed
@@ -77,7 +78,7 @@ def clock_of(complaint: Complaint, kind: str) -> Clock:
 
 
 def due(complaint: Complaint, kind: str) -> str:
-    return format_due(clock_of(complaint, kind).due)
+    return deadline_text(clock_of(complaint, kind).due)
 
 
 @pytest.fixture

@@ -23,7 +23,8 @@ from complaints.services.reviews import request_rereview, request_review
 from complaints.tests.factories import ComplaintWorld, advance, complaint_world, file_complaint
 from core.models import Attachment, AuditEntry
 from core.scoping import NotFound
-from workflow.calendar import format_due, local_zone
+from core.times import deadline_text
+from workflow.calendar import local_zone
 from workflow.choices import ClockState
 from workflow.clocks import open_clocks
 from workflow.errors import (
@@ -92,7 +93,7 @@ def test_opinion_goes_from_draft_to_delivery_and_the_review_window_runs_from_del
     window = open_clocks(complaint, (REVIEW_REQUEST,)).get()
     assert window.started_at == delivered_at
     # Art. 35: 30 days from 2026-03-02 is 04-01, a Wednesday
-    assert format_due(window.due) == "2026-04-01 24:00"
+    assert deadline_text(window.due) == "2026-04-01 24:00"
 
 
 def test_numbers_are_unique_per_kind_and_year(cw, handling, world):

@@ -24,8 +24,9 @@ from complaints.services.protection import recuse, reveal
 from complaints.tests.factories import ComplaintWorld, complaint_world, file_complaint
 from core.models import AuditEntry
 from core.scoping import NotFound
+from core.times import deadline_text
 from testing.world import World
-from workflow.calendar import deadline_after, end_of_day, format_due
+from workflow.calendar import deadline_after, end_of_day
 from workflow.clocks import compute_deadline, open_clocks
 from workflow.errors import InvalidState, PreconditionFailed, TransitionForbidden
 from workflow.models import Clock
@@ -143,7 +144,7 @@ def test_objection_after_five_working_days_across_national_day_is_refused(
     Clock.objects.filter(pk=clock.pk).update(started_at=clock.started_at, due=deadline.due)
     assert deadline.last_day == dt.date(2026, 10, 13)
     assert deadline.due == end_of_day(dt.date(2026, 10, 13))
-    assert format_due(deadline.due) == "2026-10-13 24:00"
+    assert deadline_text(deadline.due) == "2026-10-13 24:00"
     with pytest.raises(PreconditionFailed, match="2026-10-13 24:00"):
         handling.object_to_remit(complaint, cw.user("handler"), "不属本单位职责")
     complaint.refresh_from_db()

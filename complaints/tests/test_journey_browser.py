@@ -29,10 +29,10 @@ from complaints.choices import (
 from complaints.models import Callback, CaseDocument, Category, Complainant, Complaint
 from complaints.services.intake import password_matches
 from complaints.tests.factories import ComplaintWorld, complaint_world
+from core.times import deadline_text
 from testing.browser import PHONE, confirm_step, log_in
 from testing.images import png_bytes
 from testing.world import PASSWORD, build_world
-from workflow.calendar import format_due
 from workflow.clocks import open_clocks
 
 pytestmark = pytest.mark.browser
@@ -264,7 +264,7 @@ def test_portal_complaint_to_review_in_the_browser(
     with translation.override("zh-hans"):  # the citizen's browser asks for Chinese
         shown = gettext("The review opinion is due by")
     assert shown in citizen.inner_text("#deadlines")
-    assert format_due(review_clock.due) in citizen.inner_text("#deadlines")
+    assert deadline_text(review_clock.due) in citizen.inner_text("#deadlines")
 
     # 6. The unit complained about opens the complaint and never sees who complained.
     respondent = browsers.staff(cw.user("respondent").username)

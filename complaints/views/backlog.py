@@ -31,7 +31,7 @@ from core.models import User
 from core.panels import Panel
 from core.tables import ChoiceBadgeColumn, DirectoryTable
 from core.views.generic import ObjectDetailView, ObjectListView, RestrictedView
-from workflow.calendar import format_due
+from workflow.clocks import due_text
 from workflow.models import Clock
 
 
@@ -126,7 +126,7 @@ class BacklogCaseDetailView(BacklogPage, ObjectDetailView):
         )
         return {
             "clock": clock,
-            "clock_due": format_due(clock.due) if clock is not None else "",
+            "clock_due": due_text(clock) if clock is not None else "",
             "may_plan": may_change,
             "plan_form": BacklogPlanForm(user=user, backlog=obj) if may_change else None,
             "resolve_form": BacklogResolveForm() if may_change else None,

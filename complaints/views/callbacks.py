@@ -33,8 +33,8 @@ from complaints.views.backlog import add_errors
 from core.accounts import signed_in_user
 from core.models import User
 from core.panels import Panel
+from core.times import deadline_text
 from core.views.generic import PAGE_SIZE, RestrictedView
-from workflow.calendar import format_due
 
 
 class CallbackPage(RestrictedView):
@@ -55,7 +55,7 @@ class CallbackDueView(CallbackPage):
         )
         page = Paginator(complaints, PAGE_SIZE).get_page(request.GET.get("page"))
         rows = [
-            (complaint, format_due(complaint.next_due) if complaint.next_due else "")
+            (complaint, deadline_text(complaint.next_due) if complaint.next_due else "")
             for complaint in page
         ]
         return render(request, self.template_name, {"page": page, "rows": rows})

@@ -43,8 +43,8 @@ from complaints.views.complaint_forms import transition_forms
 from core.accounts import signed_in_user
 from core.exports import EXPORT_FORMATS
 from core.models import Attachment, User
+from core.times import deadline_text
 from core.views.generic import ObjectDetailView, ObjectListView, RefusalMessages, RestrictedView
-from workflow.calendar import format_due
 from workflow.engine import available_transitions
 from workflow.models import Clock, SupervisionNotice
 from workflow.supervision import issue_notice, notices_on
@@ -101,7 +101,7 @@ def clocks_of(complaint: Complaint) -> list[dict[str, Any]]:
         object_id=complaint.pk,
     ).select_related("rule")
     return [
-        {"clock": clock, "due": format_due(clock.due)}
+        {"clock": clock, "due": deadline_text(clock.due)}
         for clock in rows.order_by("started_at", "pk")
     ]
 

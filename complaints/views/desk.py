@@ -25,8 +25,9 @@ from complaints.machines.complaints import ALL_CLOCKS
 from complaints.models import Complaint
 from core.accounts import signed_in_user
 from core.models import User
+from core.times import deadline_text
 from core.views.generic import RestrictedView
-from workflow.calendar import format_due, local_date, local_zone
+from workflow.calendar import local_date, local_zone
 from workflow.choices import ClockState
 from workflow.models import Clock
 
@@ -105,7 +106,9 @@ def clock_rows(clocks: list[Clock], url_of: Any) -> list[ClockRow]:
         {clock.object_id for clock in clocks}
     )
     return [
-        ClockRow(clock, complaints[clock.object_id], format_due(clock.due), url_of(clock.object_id))
+        ClockRow(
+            clock, complaints[clock.object_id], deadline_text(clock.due), url_of(clock.object_id)
+        )
         for clock in clocks
         if clock.object_id in complaints
     ]

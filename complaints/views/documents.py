@@ -37,8 +37,8 @@ from core.accounts import signed_in_user
 from core.models import User
 from core.panels import Panel
 from core.pdf import pdf_response, render_pdf
+from core.times import deadline_text
 from core.views.generic import RestrictedView, refusal_text
-from workflow.calendar import format_due
 from workflow.engine import available_transitions
 from workflow.errors import WorkflowError
 from workflow.views import transition_path
@@ -361,7 +361,7 @@ def panel_context(user: User, complaint: Model) -> dict[str, Any]:
 
 def _window_end(complaint: Complaint, window: str | None) -> str:
     end = reviews.window_end(complaint, window) if window else None
-    return format_due(end) if end is not None else ""
+    return deadline_text(end) if end is not None else ""
 
 
 def _hearing(user: User, complaint: Complaint, shielded: bool) -> str:

@@ -27,8 +27,8 @@ from complaints.choices import (
 from complaints.models import Complaint, HandlingTask
 from complaints.tables import with_next_due
 from core.scoping import scope_of
+from core.times import deadline_text
 from core.views.generic import RestrictedView
-from workflow.calendar import format_due
 
 ROWS = 100  # per list; the counts above are the full numbers
 AWAITING = (ComplaintState.ASSIGNED,)
@@ -40,7 +40,7 @@ def due_rows(rows: list[Any], now: Any) -> list[Any]:
     """Each row gets its deadline as people say it and whether it has passed."""
     for row in rows:
         due = getattr(row, "next_due", None) or getattr(row, "due", None)
-        row.due_text = format_due(due) if due else ""
+        row.due_text = deadline_text(due) if due else ""
         row.late = bool(due and due < now)
     return rows
 

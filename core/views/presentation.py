@@ -12,6 +12,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from core.models import AuditEntry, User
+from core.times import field_text
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,8 @@ def detail_row(obj: Model, name: str, user: User, label: str = "") -> DetailRow:
     value = getattr(obj, name)
     if isinstance(value, bool):
         return DetailRow(label, text=_("Yes") if value else _("No"))
-    return DetailRow(label, text="" if value is None else str(value))
+    text = field_text(model_field, value)
+    return DetailRow(label, text="" if text is None else str(text))
 
 
 def detail_rows(
@@ -117,7 +119,7 @@ def field_change(model: type[Model], key: str, values: list[Any], names: Related
     changed = model_field(model, key)
     label = capfirst(str(changed.verbose_name)) if changed is not None else key
     related = changed.related_model if changed is not None and changed.is_relation else None
-    before, after = values
+    before, after = (field_text(changed, value) for value in values)
     return FieldChange(label, names.show(related, before), names.show(related, after))
 
 

@@ -24,6 +24,7 @@ from hazards.services.statistics import generate_statistics, sign_statistics
 
 FIGURES = [
     "due_on",
+    "due_provisional",
     "generated_at",
     "inspections",
     "hazards_found",

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import User
 from core.models.scoped import AtPremises
+from core.times import DeadlineField
 from hazards.choices import EnforcementKind
 from hazards.models.hazards import Hazard
 from workflow.models import StatefulModel
@@ -25,7 +26,7 @@ class EnforcementAction(AtPremises, StatefulModel):
     facts = models.TextField(_("facts found"))
     legal_basis = models.TextField(_("legal basis"))
     requirements = models.TextField(_("requirements"), blank=True)
-    deadline = models.DateTimeField(_("deadline"), null=True, blank=True)
+    deadline = DeadlineField(_("deadline"), null=True, blank=True)
     # Work Safety Law Art. 70: temporary suspension generally no longer than six months.
     effective_until = models.DateField(_("in force until"), null=True, blank=True)
     amount = models.DecimalField(

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import Attachment, User
 from core.models.scoped import AtPremises, PremisesScoped
+from core.times import DeadlineField
 from hazards.choices import HazardGrade, HazardSource, InterimControlKind
 from hazards.models.checklists import ChecklistItem
 from hazards.models.inspections import Inspection, InspectionResult
@@ -53,7 +54,7 @@ class Hazard(AtPremises, StatefulModel):
     found_by = models.ForeignKey(
         User, verbose_name=_("found by"), on_delete=models.PROTECT, related_name="+"
     )
-    rectify_by = models.DateTimeField(_("rectify by"), null=True, blank=True)
+    rectify_by = DeadlineField(_("rectify by"), null=True, blank=True)
     rectification_measures = models.TextField(_("rectification measures"), blank=True)
     rectification_note = models.TextField(_("rectification report"), blank=True)
     rectified_by = models.ForeignKey(

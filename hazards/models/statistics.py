@@ -16,6 +16,13 @@ class EnterpriseStatistics(AtPremises):
     year = models.PositiveIntegerField(_("year"))
     quarter = models.PositiveSmallIntegerField(_("quarter"), default=0, help_text=_("0: the year"))
     due_on = models.DateField(_("due"))
+    due_provisional = models.BooleanField(
+        _("due date provisional"),
+        default=False,
+        help_text=_(
+            "Counted without the year's official holidays; recounted when they are entered."
+        ),
+    )
     generated_at = models.DateTimeField(_("generated"))
     inspections = models.PositiveIntegerField(_("inspections"))
     hazards_found = models.PositiveIntegerField(_("hazards found"))

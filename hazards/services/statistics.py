@@ -22,7 +22,13 @@ from core.models import Premises, User
 from core.services import save_in_scope
 from hazards.choices import HazardGrade, InspectionState, PeriodKind
 from hazards.models import EnterpriseStatistics, Hazard, Inspection
-from workflow.calendar import WorkingCalendar, end_of_day, first_working_day_from, local_zone
+from workflow.calendar import (
+    Deadline,
+    WorkingCalendar,
+    end_of_day,
+    first_working_day_from,
+    local_zone,
+)
 
 # SAWS Order 16 Art. 14: quarterly by the 15th day of the month after the quarter,
 # annually by 31 January of the next year. Kept here as the rule's data.
@@ -77,12 +83,18 @@ def nominal_due_on(period: Period) -> dt.date:
     return period.last_day + dt.timedelta(days=QUARTERLY_DUE_DAY)
 
 
-def due_on(period: Period) -> dt.date:
+def statistics_deadline(period: Period) -> Deadline:
     """Civil Code Art. 203 (DESIGN.md §4): a last day on a rest day moves to the next working
-    day. Years without calendar data are counted by weekends alone (workflow.calendar)."""
+    day. Years without calendar data are counted by weekends alone and the day is provisional
+    (workflow.calendar) until the year is entered."""
     nominal = nominal_due_on(period)
     calendar = WorkingCalendar.load(nominal, nominal + dt.timedelta(days=40), strict=False)
-    return first_working_day_from(nominal, calendar)
+    day = first_working_day_from(nominal, calendar)
+    return Deadline(due=end_of_day(day), last_day=day, provisional=calendar.provisional)
+
+
+def due_on(period: Period) -> dt.date:
+    return statistics_deadline(period).last_day or nominal_due_on(period)
 
 
 @dataclass(frozen=True)
@@ -156,9 +168,35 @@ def _filled_from_ledger(premises: Premises, period: Period) -> EnterpriseStatist
         statistics.take_place_from_premises()
     for name, value in ledger_figures(premises, period).__dict__.items():
         setattr(statistics, name, value)
-    statistics.due_on = due_on(period)
+    _set_due(statistics, period)
     statistics.generated_at = timezone.now()
     return statistics
+
+
+def _set_due(statistics: EnterpriseStatistics, period: Period) -> None:
+    deadline = statistics_deadline(period)
+    statistics.due_on = deadline.last_day or nominal_due_on(period)
+    statistics.due_provisional = deadline.provisional
+
+
+def recount_provisional_due_dates() -> int:
+    """Recount the due days counted without the year's holidays; run, like the clocks' recount,
+    when a calendar year is entered. Signed statistics too: signing freezes the figures, not
+    the day the law sets. Each change is audited."""
+    changed = 0
+    waiting = EnterpriseStatistics.objects.filter(due_provisional=True).values_list("pk", flat=True)
+    for pk in list(waiting):
+        with transaction.atomic():
+            statistics = EnterpriseStatistics.objects.select_for_update().get(pk=pk)
+            before = snapshot(statistics)
+            _set_due(
+                statistics, period_of(statistics.period_kind, statistics.year, statistics.quarter)
+            )
+            if snapshot(statistics) != before:
+                statistics.save(update_fields=["due_on", "due_provisional"])
+                record_change(statistics, before)
+                changed += 1
+    return changed
 
 
 def periods_to_file(today: dt.date) -> list[Period]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
-from core.tables import DirectoryTable
+from core.tables import DirectoryTable, MomentColumn
 from hazards.models import EnterpriseStatistics
 
 
@@ -18,7 +18,7 @@ class EnterpriseStatisticsTable(DirectoryTable):
         linkify=("hazards:enterprisestatistics_detail", [tables.A("pk")]),
     )
     premises = tables.Column(order_by=("premises__name",))
-    signed_at = tables.DateTimeColumn(format="Y-m-d H:i")
+    signed_at = MomentColumn()
 
     class Meta(DirectoryTable.Meta):
         model = EnterpriseStatistics
@@ -26,6 +26,7 @@ class EnterpriseStatisticsTable(DirectoryTable):
             "period",
             "premises",
             "due_on",
+            "due_provisional",
             "inspections",
             "hazards_found",
             "major_found",

@@ -8,7 +8,7 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from core.tables import ChoiceBadgeColumn, DirectoryTable
+from core.tables import ChoiceBadgeColumn, DirectoryTable, MomentColumn
 from hazards.choices import HazardGrade, HazardState, ListingState
 from hazards.models import Hazard, HazardListing
 
@@ -35,8 +35,8 @@ class HazardTable(DirectoryTable):
     premises = tables.Column(order_by=("premises__name",))
     grade = ChoiceBadgeColumn(choices=HazardGrade)
     state = StateColumn(choices=HazardState)
-    found_at = tables.DateTimeColumn(format="Y-m-d H:i")
-    rectify_by = tables.DateTimeColumn(format="Y-m-d H:i", verbose_name=_("Rectify by"))
+    found_at = MomentColumn()
+    rectify_by = MomentColumn(deadline=True, verbose_name=_("Rectify by"))
     region = tables.Column(order_by=("region__path",))
 
     class Meta(DirectoryTable.Meta):

@@ -5,7 +5,6 @@ hazards.services.enforcement, which the API calls too."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -14,8 +13,6 @@ from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import URLPattern, path
-from django.utils.formats import date_format
-from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
 from core.choices import PremisesStatus
@@ -99,11 +96,8 @@ class EnforcementActionDetailView(EnforcementPages, ObjectDetailView):
         rows = []
         for name in self.detail_fields:
             row = detail_row(obj, name, self.user)
-            value = getattr(obj, name)
             if name == "state":
                 row = DetailRow(row.label, text=state_label(obj.state))
-            elif isinstance(value, dt.datetime):
-                row = DetailRow(row.label, text=date_format(localtime(value), "Y-m-d H:i"))
             rows.append(row)
         return rows
 

@@ -35,10 +35,10 @@ from hazards.filtersets.enterprise import EnterpriseStatisticsFilterSet
 from hazards.forms.enterprise import GenerateStatisticsForm, SignStatisticsForm, last_quarter
 from hazards.models import EnforcementAction, EnterpriseStatistics, Hazard, Inspection
 from hazards.services.statistics import (
-    due_on,
     generate_statistics,
     period_of,
     sign_statistics,
+    statistics_deadline,
 )
 from hazards.tables.enterprise import EnterpriseStatisticsTable, period_label
 from hazards.views.risk import SafetyPage, with_state_labels
@@ -68,7 +68,7 @@ def due_periods(user: User, premises: list[Premises]) -> list[dict[str, Any]]:
             "premises": place,
             "period": period,
             "label": f"{period.year} Q{period.quarter}" if period.quarter else str(period.year),
-            "due_on": due_on(period),
+            "due": statistics_deadline(period),
             "statistics": existing.get((place.pk, period.kind, period.year, period.quarter)),
         }
         for place in premises
@@ -148,6 +148,7 @@ class EnterpriseStatisticsDetailView(SafetyPage, ObjectDetailView):
         "year",
         "quarter",
         "due_on",
+        "due_provisional",
         "generated_at",
         "inspections",
         "hazards_found",

@@ -19,6 +19,7 @@ from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 
 from core.models import Attachment, Premises, User
+from core.times import deadline_text
 from core.views.generic import (
     REFUSALS,
     ObjectDetailView,
@@ -37,7 +38,6 @@ from hazards.services.hazards import (
     save_governance_plan,
 )
 from hazards.tables.hazards import HazardTable
-from workflow.calendar import format_due
 from workflow.engine import available_transitions
 from workflow.models import Clock
 from workflow.timeline import TimelineRow
@@ -149,7 +149,7 @@ def clocks_of(obj: Model) -> list[dict[str, Any]]:
         .select_related("rule")
         .order_by("started_at", "pk")
     )
-    return [{"clock": clock, "due": format_due(clock.due)} for clock in rows]
+    return [{"clock": clock, "due": deadline_text(clock.due)} for clock in rows]
 
 
 class HazardDetailView(HazardPage, ObjectDetailView):

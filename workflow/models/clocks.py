@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.times import DeadlineField
 from workflow.choices import ClockState, EscalationLevel, EscalationStep
 from workflow.models.rules import ClockRule
 
@@ -26,7 +27,7 @@ class Clock(models.Model):
         _("state"), max_length=16, choices=ClockState.choices, default=ClockState.RUNNING
     )
     started_at = models.DateTimeField(_("started"))
-    due = models.DateTimeField(_("due"))
+    due = DeadlineField(_("due"))
     provisional = models.BooleanField(
         _("provisional"),
         default=False,

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from core.models import Department, Region
 from core.models.scoped import Restricted
 from core.scoping import Scope, within_paths
+from core.times import DeadlineField
 from workflow.choices import SupervisionState
 from workflow.models.stateful import StatefulModel
 
@@ -48,7 +49,7 @@ class SupervisionNotice(Restricted, StatefulModel):
         related_name="+",
     )
     issued_at = models.DateTimeField(_("issued"))
-    reply_due = models.DateTimeField(_("reply due"))
+    reply_due = DeadlineField(_("reply due"))
     reply = models.TextField(_("reply"), blank=True)
     replied_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

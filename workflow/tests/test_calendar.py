@@ -6,7 +6,8 @@ import datetime as dt
 
 import pytest
 
-from workflow.calendar import deadline_after, format_due
+from core.times import deadline_text
+from workflow.calendar import deadline_after
 from workflow.choices import DayCount
 from workflow.errors import CalendarDataMissing
 from workflow.models import CalendarDay, CalendarYear
@@ -22,7 +23,7 @@ def test_15_day_limit_ends_on_a_make_up_saturday():
     deadline = deadline_after(RECEIVED, 15, DayCount.CALENDAR_DAYS)
     assert deadline.last_day == dt.date(2026, 2, 14)
     assert deadline.due == at(2026, 2, 15, 0, 0)
-    assert format_due(deadline.due) == "2026-02-14 24:00"
+    assert deadline_text(deadline.due) == "2026-02-14 24:00"
     assert not deadline.provisional
 
 
@@ -30,7 +31,7 @@ def test_16_day_limit_ending_in_the_spring_festival_moves_past_it():
     # Day 16 is 02-15, inside the holiday (02-15 to 02-23): the period ends on 02-24.
     deadline = deadline_after(RECEIVED, 16, DayCount.CALENDAR_DAYS)
     assert deadline.last_day == dt.date(2026, 2, 24)
-    assert format_due(deadline.due) == "2026-02-24 24:00"
+    assert deadline_text(deadline.due) == "2026-02-24 24:00"
 
 
 def test_working_days_skip_the_spring_festival_and_count_the_make_up_saturday():

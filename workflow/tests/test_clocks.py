@@ -7,7 +7,7 @@ from unittest import mock
 
 import pytest
 
-from workflow.calendar import format_due
+from core.times import deadline_text
 from workflow.choices import ClockState, DayCount
 from workflow.clocks import recompute_provisional_clocks, start_clock, stop_clock
 from workflow.engine import fire
@@ -28,7 +28,7 @@ def test_leader_extends_within_the_limit_and_the_due_moves(toy):
         "extend", ticket, toy.leader, {"extension_days": 10, "extension_reason": "site visit"}
     )
     clock = handle_clock(ticket)
-    assert format_due(clock.due) == "2026-03-27 24:00"
+    assert deadline_text(clock.due) == "2026-03-27 24:00"
     assert (clock.extension_days, clock.extension_approver) == (10, toy.leader)
     assert clock.extension_reason == "site visit"
 
@@ -60,7 +60,7 @@ def test_pause_stops_the_clock_and_resume_adds_the_days_paused(toy):
     clock = handle_clock(ticket)
     assert clock.state == ClockState.RUNNING and clock.paused_days == 4
     # 03-17 + 4 days is Saturday 03-21, so the period ends on Monday (Civil Code Art. 203).
-    assert format_due(clock.due) == "2026-03-23 24:00"
+    assert deadline_text(clock.due) == "2026-03-23 24:00"
     assert clock.pauses.get().reason == "hearing"
 
 
@@ -92,8 +92,8 @@ def test_a_clock_keeps_the_rule_version_it_started_under(toy):
     later = toy.ticket()
     clock = start_clock(later, HANDLE, at=at(2026, 3, 12, 9), region=toy.world.grid_a)
     # 10 days from 03-12 end on Sunday 03-22, so on Monday 03-23 (Civil Code Art. 203).
-    assert clock.rule.rule_set.version == 2 and format_due(clock.due) == "2026-03-23 24:00"
-    assert handle_clock(first).rule == old_rule and format_due(handle_clock(first).due) == (
+    assert clock.rule.rule_set.version == 2 and deadline_text(clock.due) == "2026-03-23 24:00"
+    assert handle_clock(first).rule == old_rule and deadline_text(handle_clock(first).due) == (
         "2026-03-17 24:00"
     )
 
@@ -102,9 +102,9 @@ def test_deadline_in_a_year_without_data_is_provisional_until_the_year_is_entere
     ticket = toy.ticket()
     # 15 days from 2026-12-20 end on 2027-01-04: 2027 has no holiday data in the package.
     clock = start_clock(ticket, HANDLE, at=at(2026, 12, 20, 9), region=toy.world.grid_a)
-    assert clock.provisional and format_due(clock.due) == "2027-01-04 24:00"
+    assert clock.provisional and deadline_text(clock.due) == "2027-01-04 24:00"
     CalendarYear.objects.create(year=2027, source="国办发明电")
     CalendarDay.objects.create(date=dt.date(2027, 1, 4), is_working_day=False, name="元旦调休")
     assert recompute_provisional_clocks() == 1
     clock.refresh_from_db()
-    assert not clock.provisional and format_due(clock.due) == "2027-01-05 24:00"
+    assert not clock.provisional and deadline_text(clock.due) == "2027-01-05 24:00"

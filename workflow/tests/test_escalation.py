@@ -116,3 +116,15 @@ def test_small_batches_with_tied_times_escalate_every_clock_each_step_once(toy):
     assert steps_of(late) == []  # not yet in its warning window
     assert result.escalated == 7 * 6 == EscalationEvent.objects.count()
     assert escalation.scan(at(2026, 4, 30), batch=3).escalated == 0
+
+
+def test_an_escalation_on_a_provisional_deadline_says_it_is_provisional(toy):
+    # 15 days from 2026-12-20 end on 2027-01-04; 2027 has no official holiday data yet.
+    ticket = toy.ticket(state="handling", handler=toy.other_staff)
+    start_clock(ticket, HANDLE, at=at(2026, 12, 20, 9), region=toy.world.grid_a)
+    escalation.scan(at(2027, 1, 5, 1))
+    escalation.notify_escalations()
+    bodies = set(
+        Notification.objects.filter(recipient=toy.other_staff).values_list("body", flat=True)
+    )
+    assert bodies and all("2027-01-04 24:00 (provisional)" in body for body in bodies)

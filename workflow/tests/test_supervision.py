@@ -8,9 +8,9 @@ import pytest
 
 from core.scoping import NotFound
 from core.services import OutOfScopeError
+from core.times import deadline_text
 from testing.world import make_user
 from workflow import escalation
-from workflow.calendar import format_due
 from workflow.choices import ClockState, SupervisionState
 from workflow.engine import fire
 from workflow.errors import TransitionForbidden
@@ -72,11 +72,11 @@ def test_unanswered_notice_escalates_and_counts_as_overdue(toy, supervisor, prem
     counts = {row["region__name"]: row for row in counts_by_unit(supervisor)}
     assert counts["甲镇"]["open"] == 1 and counts["甲镇"]["overdue"] == 1
     assert counts["乙镇"]["total"] == 1
-    assert "24:00" in format_due(reply_due)
+    assert "24:00" in deadline_text(reply_due)
 
 
 def test_reply_deadline_counts_working_days(toy, supervisor, premises):
     with mock.patch("django.utils.timezone.now", return_value=at(2026, 2, 11, 10)):
         notice = issue_notice(supervisor, premises, request="x", region=toy.world.township_a)
     # Working days after Wed 02-11: 12, 13, Sat 14 (make-up), then the holiday: 24, 25.
-    assert format_due(notice.reply_due) == "2026-02-25 24:00"
+    assert deadline_text(notice.reply_due) == "2026-02-25 24:00"
