@@ -17,6 +17,7 @@ from complaints.models import Category, Complainant, Complaint, ComplaintAttribu
 from complaints.services.intake import MAX_REPRESENTATIVES
 from core.api.serializers import ScopedPrimaryKeyRelatedField
 from core.models import Department, Premises, Region, User
+from core.validators import validate_latitude, validate_longitude
 
 # Never serialized, whatever a future field list says (checked by the tests).
 PROTECTED_FIELDS = frozenset({"query_password", "receipt_code", "service_request_token"})
@@ -54,7 +55,8 @@ class ComplaintSerializer(ComplaintListSerializer):
     class Meta(ComplaintListSerializer.Meta):
         fields = [
             *ComplaintListSerializer.Meta.fields,
-            "summary", "address", "lat", "long", "premises", "handler", "registered_by",
+            "summary", "public_summary", "address", "lat", "long", "premises", "handler",
+            "registered_by",
             "contact_known", "visitor_count", "routed_at", "routing_note", "accepted_at",
             "objection_reason", "not_accepted_reason", "referral_body", "referral_reason",
             "referral_result", "outcome", "opinion_delivered_at", "review_requested_at",
@@ -102,11 +104,13 @@ class ComplaintCreateSerializer(serializers.Serializer):
     original_text = serializers.CharField(required=False, allow_blank=True, default="")
     address = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
     lat = serializers.DecimalField(
-        max_digits=9, decimal_places=6, required=False, allow_null=True, default=None
-    )
+        max_digits=9, decimal_places=6, required=False, allow_null=True, default=None,
+        validators=[validate_latitude],
+    )  # fmt: skip
     long = serializers.DecimalField(
-        max_digits=9, decimal_places=6, required=False, allow_null=True, default=None
-    )
+        max_digits=9, decimal_places=6, required=False, allow_null=True, default=None,
+        validators=[validate_longitude],
+    )  # fmt: skip
     received_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
     premises = ScopedPrimaryKeyRelatedField(
         queryset=Premises.objects.all(), required=False, allow_null=True, default=None

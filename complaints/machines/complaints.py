@@ -45,7 +45,7 @@ from core.models import Department, User
 from core.scoping import scope_of
 from workflow.calendar import format_due
 from workflow.clocks import open_clocks
-from workflow.machine import Machine, Notify, StartClock, Transition, register
+from workflow.machine import STAY, Machine, Notify, StartClock, Transition, register
 
 ALL_CLOCKS = (
     REGISTER_ROUTE, RECEIPT_NOTICE, REMIT_OBJECTION, *HANDLING_CLOCKS, REVIEW_REQUEST,
@@ -296,6 +296,12 @@ COMPLAINT = register(
                 required=("concluded_at", "outcome"),
                 conditions=(opinion_approved(DocumentKind.REREVIEW_OPINION),),
                 stop=(REREVIEW_OPINION,),
+            ),
+            # Arts 30, 46: what Open311 publishes is written for publication by the desk, never
+            # the complainant's words (complaints.open311.documents).
+            Transition(
+                "publish", _("Write the public summary"), source=tuple(ComplaintState.values),
+                target=STAY, roles=CLERK, fields=("public_summary",), required=("public_summary",),
             ),
             Transition(
                 "conclude", _("Conclude"),
