@@ -15,7 +15,7 @@ from rest_framework import serializers
 from complaints.choices import Channel
 from complaints.models import Category, Complainant, Complaint, ComplaintAttributeValue
 from complaints.services.intake import MAX_REPRESENTATIVES
-from core.api.serializers import ScopedPrimaryKeyRelatedField
+from core.api.serializers import ScopedPrimaryKeyRelatedField, VisibleCharField
 from core.models import Department, Premises, Region, User
 from core.validators import validate_latitude, validate_longitude
 
@@ -67,10 +67,10 @@ class ComplaintSerializer(ComplaintListSerializer):
 
 
 class ComplainantInSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    name = VisibleCharField(max_length=100, required=False, allow_blank=True, default="")
     id_number = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
     phone = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
-    address = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
+    address = VisibleCharField(max_length=255, required=False, allow_blank=True, default="")
     email = serializers.EmailField(required=False, allow_blank=True, default="")
     is_representative = serializers.BooleanField(required=False, default=False)
 
@@ -99,10 +99,10 @@ class ComplaintCreateSerializer(serializers.Serializer):
     channel = serializers.ChoiceField(choices=Channel.choices)
     category = ScopedPrimaryKeyRelatedField(queryset=Category.objects.all())
     region = ScopedPrimaryKeyRelatedField(queryset=Region.objects.all())
-    title = serializers.CharField(max_length=200)
-    summary = serializers.CharField(required=False, allow_blank=True, default="")
-    original_text = serializers.CharField(required=False, allow_blank=True, default="")
-    address = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
+    title = VisibleCharField(max_length=200)
+    summary = VisibleCharField(required=False, allow_blank=True, default="")
+    original_text = VisibleCharField(required=False, allow_blank=True, default="")
+    address = VisibleCharField(max_length=255, required=False, allow_blank=True, default="")
     lat = serializers.DecimalField(
         max_digits=9, decimal_places=6, required=False, allow_null=True, default=None,
         validators=[validate_latitude],

@@ -30,7 +30,12 @@ from complaints.open311.documents import offered_categories
 from complaints.open311.formats import Open311Error
 from complaints.services.intake import ComplainantData, Intake
 from core.models import Region
-from core.validators import CoordinateValidator, validate_latitude, validate_longitude
+from core.validators import (
+    CoordinateValidator,
+    validate_latitude,
+    validate_longitude,
+    visible_text,
+)
 
 # GeoReport v2: "free form text limited to 4,000 characters".
 DESCRIPTION_LIMIT = 4000
@@ -133,7 +138,7 @@ def _text(data: QueryDict, name: str) -> str:
     value = data.get(name, "")
     if "\x00" in value:
         raise Open311Error(400, _("%(field)s contains a NUL character.") % {"field": name})
-    value = value.strip()
+    value = visible_text(value)
     limit = FIELD_LIMITS.get(name, DESCRIPTION_LIMIT)
     if len(value) > limit:
         raise Open311Error(
