@@ -14,13 +14,20 @@ from complaints.models import Category, Complainant, Complaint
 from complaints.open311.keys import issue_key
 from complaints.tests import test_intake_views as intake
 from complaints.tests import test_open311_api as shared
-from complaints.tests.factories import ComplaintWorld
+from complaints.tests.factories import ComplaintWorld, complaint_world
 from core.models import AuditEntry
 from testing.api import token_client
+from testing.world import World
 
-fresh_caches, cw = shared.fresh_caches, shared.cw
+fresh_caches = shared.fresh_caches
 # Zero-width space, byte order mark, ideographic space, word joiner, a tab.
 INVISIBLE = "\u200b\ufeff\u3000\u2060\t"
+
+
+@pytest.fixture
+def cw(world: World, settings: Any) -> ComplaintWorld:
+    settings.OPEN311_DEFAULT_REGION = world.county.code
+    return complaint_world(world)
 
 
 def stored() -> tuple[int, int, int]:
