@@ -16,6 +16,8 @@ from pathlib import Path
 
 from bench.databases import REPO, django_env
 
+CONFIG = REPO / "gunicorn.conf.py"
+
 HOST = "127.0.0.1"
 STARTUP_SECONDS = 60
 
@@ -74,7 +76,8 @@ def wait_until_serving(server: Server) -> None:
 def running_app(database_url: str, workers: int = 2, threads: int = 1) -> Iterator[Server]:
     port = free_port()
     command = [
-        sys.executable, "-m", "gunicorn", "civicdesk.wsgi", "--bind", f"{HOST}:{port}",
+        sys.executable, "-m", "gunicorn", "civicdesk.wsgi", "--config", str(CONFIG),
+        "--bind", f"{HOST}:{port}",
         "--workers", str(workers), "--log-level", "warning", "--graceful-timeout", "5",
     ]  # fmt: skip
     if threads > 1:

@@ -173,3 +173,21 @@ class ResponsibilityFilterSet(django_filters.FilterSet):
             return queryset
         current = Responsibility.objects.current().values("pk")
         return queryset.filter(pk__in=current) if value else queryset.exclude(pk__in=current)
+
+
+# What a yes/no filter reads as "either" (the list page's empty choice); anything else that the
+# widget cannot read as yes or no is an error, not a silently dropped filter.
+EITHER = frozenset({"", "unknown"})
+
+
+def filter_errors(filterset: django_filters.FilterSet) -> dict[str, list[str]]:
+    """The query parameters of `filterset` whose values cannot be read, each with why: the API
+    answers them with a 400 naming the parameter, a list page with a message."""
+    errors = {name: list(messages) for name, messages in filterset.errors.items()}
+    for name, field in filterset.filters.items():
+        raw = filterset.data.get(name) if filterset.data is not None else None
+        if not isinstance(field, django_filters.BooleanFilter) or raw is None or name in errors:
+            continue
+        if raw.strip().lower() not in EITHER and filterset.form.cleaned_data.get(name) is None:
+            errors[name] = [str(_("Use true or false."))]
+    return errors

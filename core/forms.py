@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import Department, Licence, LicenceType, Premises, Region, Sector, User
 from core.roles import grantable_roles
+from core.validators import visible_text
 
 BOOTSTRAP_CLASS = {
     forms.CheckboxInput: "form-check-input",
@@ -46,6 +47,25 @@ def choice_model(field: forms.ModelChoiceField) -> type[Model]:
     return field.queryset.model
 
 
+class VisibleCharField(forms.CharField):
+    """A text field whose value of nothing but invisible characters (zero-width spaces, a byte
+    order mark, ideographic spaces) is empty: a required title refuses it
+    (core.validators.visible_text; the API's VisibleCharField follows the same rule)."""
+
+    def to_python(self, value: Any) -> Any:
+        value = super().to_python(value)
+        if self.strip and isinstance(value, str):
+            value = visible_text(value) or self.empty_value
+        return value
+
+
+def visible_text_fields(form: forms.BaseForm) -> None:
+    """The model form's plain text fields follow VisibleCharField, keeping their settings."""
+    for field in form.fields.values():
+        if type(field) is forms.CharField:
+            field.__class__ = VisibleCharField
+
+
 class RestrictedModelForm(forms.ModelForm):
     """A model form whose choice lists offer only rows the editor may view.
 
@@ -61,6 +81,7 @@ class RestrictedModelForm(forms.ModelForm):
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
+        visible_text_fields(self)
         for name, field in self.fields.items():
             if isinstance(field, forms.ModelChoiceField) and name not in self.own_choice_fields:
                 field.queryset = self.visible_choices(name, choice_model(field))

@@ -1,8 +1,12 @@
-"""Validators for identifiers issued under Chinese national standards."""
+"""Validators for identifiers issued under Chinese national standards, coordinates and text."""
 
 from __future__ import annotations
 
+import unicodedata
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
+from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
 # GB 32100-2015: the 31 characters allowed (no I, O, S, V, Z) and the weights of positions 1-17.
@@ -54,3 +58,47 @@ def validate_credit_code(value: str) -> None:
             code="credit_code_check",
             params={"expected": expected, "actual": value[17]},
         )
+
+
+@deconstructible
+class CoordinateValidator:
+    """Degrees within ±`bound`: latitude 90, longitude 180 (WGS 84, as Open311 GeoReport v2)."""
+
+    def __init__(self, bound: int) -> None:
+        self.bound = bound
+
+    def __call__(self, value: Decimal | float | None) -> None:
+        if value is None:
+            return
+        number = Decimal(str(value))
+        if not number.is_finite() or abs(number) > self.bound:
+            raise ValidationError(
+                _("Must lie between -%(bound)s and %(bound)s degrees."),
+                code="coordinate_range",
+                params={"bound": self.bound},
+            )
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, CoordinateValidator) and other.bound == self.bound
+
+    def __hash__(self) -> int:
+        return hash(self.bound)
+
+
+validate_latitude = CoordinateValidator(90)
+validate_longitude = CoordinateValidator(180)
+
+# Characters nobody sees: format characters (U+200B zero width space, U+FEFF byte order mark),
+# spaces of every width (U+3000 ideographic space), controls, line and paragraph separators.
+INVISIBLE_CATEGORIES = frozenset({"Cf", "Cc", "Zs", "Zl", "Zp"})
+
+
+def visible_text(value: str) -> str:
+    """`value` without invisible characters at either end: "" when nothing visible is left, so
+    a required title made of zero-width spaces is refused as empty."""
+    start, end = 0, len(value)
+    while start < end and unicodedata.category(value[start]) in INVISIBLE_CATEGORIES:
+        start += 1
+    while end > start and unicodedata.category(value[end - 1]) in INVISIBLE_CATEGORIES:
+        end -= 1
+    return value[start:end]

@@ -15,11 +15,12 @@ from typing import Any
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
+from core.api.parsers import BoundedJSONParser
 from core.api.permissions import ModelPermissions
 from core.api.views import RestrictedReadOnlyModelViewSet
 from workflow.doors import Posted, posted_form
@@ -90,7 +91,7 @@ class TransitionEndpoint:
         detail=True,
         methods=["post"],
         url_path=r"transitions/(?P<transition>[a-z_]+)",
-        parser_classes=[JSONParser, MultiPartParser, FormParser],
+        parser_classes=[BoundedJSONParser, MultiPartParser, FormParser],
     )
     def transition(self, request: Request, transition: str, **kwargs: Any) -> Response:
         """Fire a transition with the version last read (a stale one is a 409); refusals

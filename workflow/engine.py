@@ -28,6 +28,7 @@ from core.audit import record_change, snapshot
 from core.models import User
 from core.observers import observed
 from core.scoping import RestrictedQuerySet, get_restricted
+from core.validators import visible_text
 from workflow import clocks as clock_service
 from workflow.audiences import audience_by_name
 from workflow.errors import (
@@ -107,12 +108,20 @@ def _apply_data(transition: Transition, obj: models.Model, data: dict[str, Any])
     return written
 
 
+TEXT_FIELDS = (models.CharField, models.TextField)
+
+
 def _set_value(obj: models.Model, field: Any, value: Any) -> None:
     if isinstance(value, models.Model):
         setattr(obj, field.name, value)
         return
     try:
         target = field.target_field if field.is_relation else field
+        if isinstance(value, str):
+            value = visible_text(value)  # invisible-only text is empty: a required field refuses it
+        if value == "" and isinstance(field, TEXT_FIELDS) and not field.null:
+            setattr(obj, field.attname, "")
+            return
         value = None if value in (None, "") else target.to_python(value)
         if isinstance(value, dt.datetime) and timezone.is_naive(value):
             # A page's datetime-local input is the user's local time, as a form field reads it.
@@ -298,7 +307,7 @@ def fire[Stateful: StatefulModel](
         _store_files(stored, user, files)
         _check_preconditions(machine, step, stored, user, data)
         with observed(stored):
-            _write(stored, expected, attnames, step.target)
+            _write(stored, expected, attnames, step.target or stored.state)
             record_change(stored, before)
             _move_clocks(machine, step, stored, user, data)
         _notify(step, stored, user)

@@ -47,6 +47,8 @@ Files = dict[str, list[Any]]
 # A service in front of the engine: (transition, obj, user, data, expected_version, files) →
 # the record as now stored; it fires the transition itself with the records it keeps beside.
 Door = Callable[[str, Any, Any, dict[str, Any], Any, Files], Any]
+# The target of a step that records something on the item and leaves it in its state.
+STAY = ""
 
 
 @dataclass(frozen=True)
@@ -137,7 +139,7 @@ class Machine:
         self._by_name = {t.name: t for t in self.transitions}
         known = set(self.states.values)
         for t in self.transitions:
-            unknown = (set(t.source) | {t.target}) - known
+            unknown = (set(t.source) | {t.target}) - known - {STAY}
             if unknown:
                 raise ValueError(f"{self.model.__name__}.{t.name}: unknown states {unknown}")
 

@@ -63,7 +63,7 @@ class CategorySerializer(ValidatedModelSerializer):
     class Meta:
         model = Category
         fields = ["id", "code", "name", "parent", "path", "depth", "description", "sector",
-                  "hotline_limit", "keywords", "public", "attributes"]  # fmt: skip
+                  "hotline_limit", "keywords", "public", "published", "attributes"]  # fmt: skip
         read_only_fields = ["path", "depth"]
 
 

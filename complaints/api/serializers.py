@@ -16,8 +16,9 @@ from rest_framework import serializers
 from complaints.choices import Channel
 from complaints.models import Category, Complainant, Complaint, ComplaintAttributeValue
 from complaints.services.intake import MAX_REPRESENTATIVES
-from core.api.serializers import ScopedPrimaryKeyRelatedField
+from core.api.serializers import ScopedPrimaryKeyRelatedField, VisibleCharField
 from core.models import Department, Premises, Region, User
+from core.validators import validate_latitude, validate_longitude
 
 # Never serialized, whatever a future field list says (checked by the tests).
 PROTECTED_FIELDS = frozenset({"query_password", "receipt_code", "service_request_token"})
@@ -63,7 +64,8 @@ class ComplaintSerializer(ComplaintListSerializer):
     class Meta(ComplaintListSerializer.Meta):
         fields = [
             *ComplaintListSerializer.Meta.fields,
-            "summary", "address", "lat", "long", "premises", "handler", "registered_by",
+            "summary", "public_summary", "address", "lat", "long", "premises", "handler",
+            "registered_by",
             "contact_known", "visitor_count", "routed_at", "routing_note", "accepted_at",
             "objection_reason", "not_accepted_reason", "referral_body", "referral_reason",
             "referral_result", "outcome", "opinion_delivered_at", "review_requested_at",
@@ -74,10 +76,10 @@ class ComplaintSerializer(ComplaintListSerializer):
 
 
 class ComplainantInSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    name = VisibleCharField(max_length=100, required=False, allow_blank=True, default="")
     id_number = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
     phone = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
-    address = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
+    address = VisibleCharField(max_length=255, required=False, allow_blank=True, default="")
     email = serializers.EmailField(required=False, allow_blank=True, default="")
     is_representative = serializers.BooleanField(required=False, default=False)
 
@@ -106,16 +108,18 @@ class ComplaintCreateSerializer(serializers.Serializer):
     channel = serializers.ChoiceField(choices=Channel.choices)
     category = ScopedPrimaryKeyRelatedField(queryset=Category.objects.all())
     region = ScopedPrimaryKeyRelatedField(queryset=Region.objects.all())
-    title = serializers.CharField(max_length=200)
-    summary = serializers.CharField(required=False, allow_blank=True, default="")
-    original_text = serializers.CharField(required=False, allow_blank=True, default="")
-    address = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
+    title = VisibleCharField(max_length=200)
+    summary = VisibleCharField(required=False, allow_blank=True, default="")
+    original_text = VisibleCharField(required=False, allow_blank=True, default="")
+    address = VisibleCharField(max_length=255, required=False, allow_blank=True, default="")
     lat = serializers.DecimalField(
-        max_digits=9, decimal_places=6, required=False, allow_null=True, default=None
-    )
+        max_digits=9, decimal_places=6, required=False, allow_null=True, default=None,
+        validators=[validate_latitude],
+    )  # fmt: skip
     long = serializers.DecimalField(
-        max_digits=9, decimal_places=6, required=False, allow_null=True, default=None
-    )
+        max_digits=9, decimal_places=6, required=False, allow_null=True, default=None,
+        validators=[validate_longitude],
+    )  # fmt: skip
     received_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
     premises = ScopedPrimaryKeyRelatedField(
         queryset=Premises.objects.all(), required=False, allow_null=True, default=None

@@ -17,7 +17,7 @@ class CategoryForm(RestrictedModelForm):
     class Meta:
         model = Category
         fields = ["code", "name", "parent", "description", "sector", "hotline_limit",
-                  "keywords", "public"]  # fmt: skip
+                  "keywords", "public", "published"]  # fmt: skip
 
 
 class CategoryRouteForm(RestrictedModelForm):

@@ -26,7 +26,7 @@ from complaints.services.intake import (
     Intake,
     RespondentData,
 )
-from core.forms import style_for_bootstrap
+from core.forms import VisibleCharField, style_for_bootstrap
 from core.models import Department, Premises, Region, User
 from core.scoping import scope_of, within_paths
 
@@ -107,16 +107,16 @@ class IntakeForm(forms.Form):
         label=_("Where"), queryset=Region.objects.none(),
         help_text=_("The township, village or grid where the matter is."),
     )  # fmt: skip
-    title = forms.CharField(label=_("Matter"), max_length=200)
-    summary = forms.CharField(
+    title = VisibleCharField(label=_("Matter"), max_length=200)
+    summary = VisibleCharField(
         label=_("Summary for the units"), widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("What the units will read: the matter only, never who complained."),
     )  # fmt: skip
-    original_text = forms.CharField(
+    original_text = VisibleCharField(
         label=_("Original text"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("The complainant's own words: never shown to those complained about."),
     )  # fmt: skip
-    address = forms.CharField(label=_("Address of the matter"), max_length=255, required=False)
+    address = VisibleCharField(label=_("Address of the matter"), max_length=255, required=False)
     premises = forms.ModelChoiceField(
         label=_("Premises concerned"), queryset=Premises.objects.none(), required=False
     )

@@ -45,7 +45,7 @@ from complaints.services.protection import is_shielded_from
 from core.models import Department, User
 from core.scoping import scope_of
 from workflow.clocks import due_text, open_clocks
-from workflow.machine import Machine, Notify, StartClock, Transition, register
+from workflow.machine import STAY, Machine, Notify, StartClock, Transition, register
 
 ALL_CLOCKS = (
     REGISTER_ROUTE, RECEIPT_NOTICE, REMIT_OBJECTION, *HANDLING_CLOCKS, REVIEW_REQUEST,
@@ -309,6 +309,12 @@ COMPLAINT = register(
                 stop=(REREVIEW_OPINION,),
                 confirm=_("The re-review opinion is final: the matter is concluded and the same "
                           "matter with the same facts is not accepted again (Art. 36)."),
+            ),
+            # Arts 30, 46: what Open311 publishes is written for publication by the desk, never
+            # the complainant's words (complaints.open311.documents).
+            Transition(
+                "publish", _("Write the public summary"), source=tuple(ComplaintState.values),
+                target=STAY, roles=CLERK, fields=("public_summary",), required=("public_summary",),
             ),
             Transition(
                 "conclude", _("Conclude"),

@@ -32,6 +32,12 @@ class Category(TreeNode):
     public = models.BooleanField(
         _("offered to citizens"), default=True, help_text=_("Shown on the portal and in Open311.")
     )
+    # Letters and Visits Regulations 2022, Arts 30 and 46: matters are confidential; a category
+    # is published only when an administrator decides its matters may be read by anyone.
+    published = models.BooleanField(
+        _("published on Open311"), default=False,
+        help_text=_("Its matters with a public summary are listed in Open311."),
+    )  # fmt: skip
 
     class Meta:
         ordering = ["path"]

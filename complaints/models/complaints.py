@@ -18,6 +18,7 @@ from complaints.models.categories import Category
 from core.models import Attachment, Department, Premises, Region, User
 from core.models.scoped import Restricted
 from core.scoping import Scope
+from core.validators import validate_latitude, validate_longitude
 from workflow.models import StatefulModel
 
 
@@ -73,11 +74,17 @@ class Complaint(Restricted, StatefulModel):
     title = models.CharField(_("matter"), max_length=200)
     # The matter as registered for the units: never the complainant's own words or name.
     summary = models.TextField(_("summary of the matter"), blank=True)
+    # Written by staff for publication (Open311): the only text of the matter anyone may read.
+    public_summary = models.TextField(_("public summary"), blank=True)
     address = models.CharField(_("address of the matter"), max_length=255, blank=True)
-    lat = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    lat = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True,
+        validators=[validate_latitude],
+    )  # fmt: skip
     long = models.DecimalField(
-        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
-    )
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True,
+        validators=[validate_longitude],
+    )  # fmt: skip
     received_at = models.DateTimeField(_("received"), db_index=True)
     registered_by = models.ForeignKey(
         User, verbose_name=_("registered by"), on_delete=models.PROTECT, null=True, blank=True,

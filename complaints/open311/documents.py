@@ -1,14 +1,19 @@
 """What Open311 shows: services (the public matter categories), service definitions (their
 questions) and service requests (complaints), field by field as GeoReport v2 names them.
 
-A request document is a public read of a public matter. It carries the matter as the desk
-registered it (the summary), never the complainant's own words, name, phone or email
-(Letters and Visits Regulations 2022, Arts 30 and 46), and never an internal note.
+Letters-and-visits matters are confidential (Letters and Visits Regulations 2022, Arts 30 and
+46). A request document is the public read of a matter an administrator's decision and the desk's
+own writing made public: its category is published, the desk wrote a public summary for it, and
+it did not come by letter or visit. It carries that summary, the township or village and a
+position to about 100 m, the hour it was received; never the desk's summary, the complainant's
+own words or identity, the unit complained about, or a note addressed to the complainant.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -21,9 +26,10 @@ from complaints.choices import (
     REGISTER_ROUTE,
     REREVIEW_OPINION,
     REVIEW_OPINION,
+    Channel,
     ComplaintState,
 )
-from complaints.models import CaseNote, Category, CategoryAttribute, Complaint
+from complaints.models import Category, CategoryAttribute, Complaint
 from complaints.open311.formats import w3_datetime
 from workflow.choices import OPEN_CLOCK_STATES
 from workflow.models import Clock
@@ -108,47 +114,60 @@ def service_notice(state: str) -> str:
     return notice() if notice is not None else str(ComplaintState(state).label)
 
 
+# Matters that came in person or on paper are never published, whatever their category.
+UNPUBLISHED_CHANNELS = (Channel.VISIT, Channel.LETTER)
+# Three decimals of a degree: about 100 m, enough to see the street, not the door.
+PUBLIC_POSITION = Decimal("0.001")
+
+
 def public_requests() -> QuerySet[Complaint]:
-    """Complaints of the categories offered to citizens, with what a request document reads."""
-    return Complaint.objects.filter(category__public=True).select_related(
-        "category", "department", "region"
+    """The matters anyone may read, with what a request document reads."""
+    return (
+        Complaint.objects.filter(category__published=True)
+        .exclude(public_summary="")
+        .exclude(channel__in=UNPUBLISHED_CHANNELS)
+        .select_related("category", "department", "region")
     )
 
 
 def request_documents(complaints: Iterable[Complaint]) -> list[dict[str, Any]]:
-    """Documents of `complaints` in three queries whatever their number (complaints, clocks,
-    notes)."""
+    """Documents of `complaints` in two queries whatever their number (complaints, clocks)."""
     complaints = list(complaints)
     due = expected_dues(complaints)
-    notes = public_notes(complaints)
-    return [
-        request_document(complaint, due.get(complaint.pk), notes.get(complaint.pk))
-        for complaint in complaints
-    ]
+    return [request_document(complaint, due.get(complaint.pk)) for complaint in complaints]
 
 
-def request_document(complaint: Complaint, due: Any, note: str | None) -> dict[str, Any]:
+def request_document(complaint: Complaint, due: Any) -> dict[str, Any]:
     status = open311_status(complaint.state)
     return {
         "service_request_id": complaint.number,
         "status": status,
-        "status_notes": note,
+        "status_notes": complaint.public_note.strip() or None,
         "service_name": complaint.category.name,
         "service_code": complaint.category.code,
-        "description": complaint.summary or None,
+        "description": complaint.public_summary,
         "agency_responsible": complaint.department.name if complaint.department else None,
         "service_notice": service_notice(complaint.state),
-        "requested_datetime": w3_datetime(complaint.received_at),
-        "updated_datetime": w3_datetime(complaint.updated),
+        "requested_datetime": w3_datetime(to_the_hour(complaint.received_at)),
+        "updated_datetime": w3_datetime(to_the_hour(complaint.updated)),
         "expected_datetime": w3_datetime(due) if status == "open" else None,
-        "address": complaint.address or None,
+        # The township or village, never the street and number the desk recorded.
+        "address": complaint.region.name,
         "address_id": complaint.region.code,
         "zipcode": None,
-        "lat": float(complaint.lat) if complaint.lat is not None else None,
-        "long": float(complaint.long) if complaint.long is not None else None,
+        "lat": public_position(complaint.lat),
+        "long": public_position(complaint.long),
         # Media sent with a request is the complainant's material and stays protected.
         "media_url": None,
     }
+
+
+def to_the_hour(moment: dt.datetime) -> dt.datetime:
+    return moment.replace(minute=0, second=0, microsecond=0)
+
+
+def public_position(degrees: Decimal | None) -> float | None:
+    return float(degrees.quantize(PUBLIC_POSITION)) if degrees is not None else None
 
 
 def expected_dues(complaints: Sequence[Complaint]) -> dict[int, Any]:
@@ -167,23 +186,3 @@ def expected_dues(complaints: Sequence[Complaint]) -> dict[int, Any]:
     for complaint_id, _kind, due in sorted(clocks, key=lambda row: row[1] != REGISTER_ROUTE):
         dues[complaint_id] = due  # handling clocks sort last and win
     return dues
-
-
-def public_notes(complaints: Sequence[Complaint]) -> dict[int, str]:
-    """What each complaint tells the complainant: its public note, else the latest note written for
-    the complainant. Internal notes never leave the building."""
-    notes = {
-        complaint.pk: complaint.public_note
-        for complaint in complaints
-        if complaint.public_note.strip()
-    }
-    missing = [complaint.pk for complaint in complaints if complaint.pk not in notes]
-    if missing:
-        rows = (
-            CaseNote.objects.filter(complaint_id__in=missing, for_complainant=True)
-            .order_by("complaint_id", "at", "id")
-            .values_list("complaint_id", "text")
-        )
-        for complaint_id, text in rows:
-            notes[complaint_id] = text  # the latest one stays
-    return notes

@@ -30,6 +30,12 @@ from complaints.open311.documents import offered_categories
 from complaints.open311.formats import Open311Error
 from complaints.services.intake import ComplainantData, Intake
 from core.models import Region
+from core.validators import (
+    CoordinateValidator,
+    validate_latitude,
+    validate_longitude,
+    visible_text,
+)
 
 # GeoReport v2: "free form text limited to 4,000 characters".
 DESCRIPTION_LIMIT = 4000
@@ -132,7 +138,7 @@ def _text(data: QueryDict, name: str) -> str:
     value = data.get(name, "")
     if "\x00" in value:
         raise Open311Error(400, _("%(field)s contains a NUL character.") % {"field": name})
-    value = value.strip()
+    value = visible_text(value)
     limit = FIELD_LIMITS.get(name, DESCRIPTION_LIMIT)
     if len(value) > limit:
         raise Open311Error(
@@ -142,15 +148,14 @@ def _text(data: QueryDict, name: str) -> str:
     return value
 
 
-def _coordinate(value: str, name: str, bound: int) -> Decimal:
+def _coordinate(value: str, name: str, validate: CoordinateValidator) -> Decimal:
     try:
         number = Decimal(value)
+        validate(number)
     except InvalidOperation:
         raise Open311Error(400, _("%(field)s is not a number.") % {"field": name}) from None
-    if not number.is_finite() or abs(number) > bound:
-        raise Open311Error(
-            400, _("%(field)s must lie between -%(b)s and %(b)s.") % {"field": name, "b": bound}
-        )
+    except ValidationError as error:
+        raise Open311Error(400, f"{name}: {error.messages[0]}") from None
     return number.quantize(Decimal("0.000001"))
 
 
@@ -160,8 +165,8 @@ def location(data: QueryDict) -> tuple[Decimal | None, Decimal | None, str, str]
     address, address_id = _text(data, "address_string"), _text(data, "address_id")
     if bool(lat_text) != bool(long_text):
         raise Open311Error(400, _("lat and long must be sent together."))
-    lat = _coordinate(lat_text, "lat", 90) if lat_text else None
-    long = _coordinate(long_text, "long", 180) if long_text else None
+    lat = _coordinate(lat_text, "lat", validate_latitude) if lat_text else None
+    long = _coordinate(long_text, "long", validate_longitude) if long_text else None
     if lat is None and not address and not address_id:
         raise Open311Error(
             400, _("A location is required: lat and long, address_string or address_id.")

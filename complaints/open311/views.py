@@ -1,7 +1,7 @@
 """Open311 GeoReport v2 endpoints (DESIGN.md §3): discovery, services, service definitions,
 requests (GET and POST), one request, tokens; each in XML and JSON.
 
-Reading needs no key and shows public matters only, with the fields of documents.py. Creating
+Reading needs no key and shows published matters only, with the fields of documents.py. Creating
 needs an api_key (`manage.py open311_key NAME`) and goes through the one intake of every
 channel, `complaints.services.intake.register_complaint`.
 """
@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from complaints.choices import Channel, ComplaintState
-from complaints.models import CategoryAttribute
+from complaints.models import CategoryAttribute, Complaint
 from complaints.open311 import documents, keys, queries, submissions
 from complaints.open311.formats import FORMATS, Open311Error, render, render_error
 from complaints.services.channels import channel_account
@@ -126,8 +126,10 @@ def token(request: HttpRequest, fmt: str, token: str) -> HttpResponse:
         value = uuid.UUID(token)
     except ValueError:
         value = None
+    # The token is the submitter's own receipt: it names the id whether or not the matter is
+    # published, and nothing else.
     found = (
-        documents.public_requests().filter(service_request_token=value).first()
+        Complaint.objects.filter(service_request_token=value).only("number").first()
         if value is not None
         else None
     )

@@ -21,6 +21,7 @@ from complaints.models import Category, CategoryAttribute
 from complaints.portal import humancheck
 from core.attachments import ACCEPTED_TYPES, max_bytes, sniff_media_type
 from core.choices import RegionLevel
+from core.forms import VisibleCharField
 from core.models import Department, Region
 
 # Places a citizen can name: a township and the villages, communities and grids within it.
@@ -155,12 +156,12 @@ def answer_text(attribute: CategoryAttribute, value: Any) -> str | list[str]:
 class SubmitForm(forms.Form):
     category = forms.ChoiceField(label=gettext_lazy("What is it about?"))
     region = forms.ChoiceField(label=gettext_lazy("Where?"), required=False)
-    where_address = forms.CharField(
+    where_address = VisibleCharField(
         label=gettext_lazy("Address or landmark"), max_length=255, required=False,
         help_text=gettext_lazy("Street and number, or a place everyone knows."),
     )  # fmt: skip
-    title = forms.CharField(label=gettext_lazy("In one line, what is the matter?"), max_length=200)
-    description = forms.CharField(
+    title = VisibleCharField(label=gettext_lazy("In one line, what is the matter?"), max_length=200)
+    description = VisibleCharField(
         label=gettext_lazy("Tell us what happened"), max_length=5000,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=gettext_lazy("When and where, who is affected, what you would like done."),

@@ -27,7 +27,7 @@ from complaints.services.intake import (
 )
 from core.models import Department, User
 from testing.world import World, make_user
-from workflow.engine import fire
+from workflow.engine import fire, perform
 
 PERSONAS = ("clerk", "clerk_b", "handler", "leader", "respondent", "supervisor", "leader_gov")
 
@@ -129,3 +129,12 @@ def advance(complaint: Complaint, cw: ComplaintWorld, target: str) -> Complaint:
         complaint = fire(transition, complaint, actor, data(complaint, cw))
         assert complaint.state == reached
     return complaint
+
+
+# What the desk writes for publication: the matter in general terms, nobody named.
+PUBLIC_SUMMARY = "某工地夜间施工噪声扰民，已交住建部门办理。"
+
+
+def publish(complaint: Complaint, cw: ComplaintWorld, text: str = PUBLIC_SUMMARY) -> Complaint:
+    """The desk writes the public summary through the one door of every step."""
+    return perform("publish", complaint, cw.user("clerk"), {"public_summary": text})

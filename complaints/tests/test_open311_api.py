@@ -4,6 +4,7 @@ element names), with the spec's errors. Identity and internal notes never appear
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from typing import Any
@@ -13,14 +14,22 @@ from django.http import QueryDict
 from django.test import Client
 from django.utils import timezone
 
-from complaints.choices import ComplaintState
+from complaints.choices import Channel, ComplaintState
 from complaints.models import CaseNote, Category, Complaint
 from complaints.open311.conformance import parse_xml, schema_errors
 from complaints.open311.documents import public_requests
 from complaints.open311.keys import forget_keys, issue_key
 from complaints.open311.queries import MAX_RESULTS, filter_requests
 from complaints.open311.submissions import forget_configuration
-from complaints.tests.factories import ComplaintWorld, advance, complaint_world, file_complaint
+from complaints.services.intake import Receipt
+from complaints.tests.factories import (
+    PUBLIC_SUMMARY,
+    ComplaintWorld,
+    advance,
+    complaint_world,
+    file_complaint,
+    publish,
+)
 from testing.world import World
 
 BASE = "/open311/v2"
@@ -40,7 +49,16 @@ def fresh_caches() -> Any:
 @pytest.fixture
 def cw(world: World, settings: Any) -> ComplaintWorld:
     settings.OPEN311_DEFAULT_REGION = world.county.code
-    return complaint_world(world)
+    cw = complaint_world(world)
+    Category.objects.update(published=True)
+    return cw
+
+
+def published(cw: ComplaintWorld, **overrides: Any) -> Receipt:
+    """A complaint from the portal whose category is published and whose public summary the
+    desk has written: what Open311 may show."""
+    receipt = file_complaint(cw, **{"channel": Channel.PORTAL, **overrides})
+    return dataclasses.replace(receipt, complaint=publish(receipt.complaint, cw))
 
 
 @pytest.fixture
@@ -166,7 +184,7 @@ def test_unknown_format_and_wrong_method_are_spec_errors(cw: ComplaintWorld) -> 
 
 
 def test_request_shows_the_complaint_never_the_complainant(cw: ComplaintWorld) -> None:
-    complaint = advance(file_complaint(cw).complaint, cw, ComplaintState.HANDLING)
+    complaint = advance(published(cw).complaint, cw, ComplaintState.HANDLING)
     CaseNote.objects.create(
         complaint=complaint, text="内部：投诉人情绪激动", author=cw.user("handler")
     )
@@ -175,7 +193,7 @@ def test_request_shows_the_complaint_never_the_complainant(cw: ComplaintWorld) -
     assert document["service_request_id"] == complaint.number
     assert document["status"] == "open"
     assert document["service_code"] == "CITY-NOISE"
-    assert document["description"] == "工地夜间施工，噪声扰民。"  # the desk's summary
+    assert document["description"] == PUBLIC_SUMMARY  # written for publication
     assert document["agency_responsible"] == cw.unit.name
     assert document["address_id"] == cw.world.grid_a.code
     assert document["expected_datetime"] is not None  # the 60-day handling clock
@@ -187,18 +205,15 @@ def test_request_shows_the_complaint_never_the_complainant(cw: ComplaintWorld) -
     assert parse_xml(response.content).findtext("request/service_request_id") == complaint.number
 
 
-def test_status_notes_are_the_public_note_or_the_latest_note_for_the_complainant(
+def test_status_notes_are_the_public_note_never_a_note_to_the_complainant(
     cw: ComplaintWorld,
 ) -> None:
-    complaint = file_complaint(cw).complaint
+    complaint = published(cw).complaint
     CaseNote.objects.create(
-        complaint=complaint, text="已转办", for_complainant=True, author=cw.user("clerk")
-    )
-    CaseNote.objects.create(
-        complaint=complaint, text="正在核实", for_complainant=True, author=cw.user("clerk")
-    )
-    CaseNote.objects.create(complaint=complaint, text="内部备注", author=cw.user("clerk"))
-    assert get_json(f"{BASE}/requests/{complaint.number}.json")[0]["status_notes"] == "正在核实"
+        complaint=complaint, text="张先生您好，已转办", for_complainant=True,
+        author=cw.user("clerk"),
+    )  # fmt: skip
+    assert get_json(f"{BASE}/requests/{complaint.number}.json")[0]["status_notes"] is None
     Complaint.objects.filter(pk=complaint.pk).update(public_note="已受理，正在办理。")
     assert (
         get_json(f"{BASE}/requests/{complaint.number}.json")[0]["status_notes"]
@@ -220,7 +235,7 @@ STATUS_OF = [
 
 @pytest.mark.parametrize(("state", "status"), STATUS_OF)
 def test_internal_states_map_to_open_or_closed(cw: ComplaintWorld, state: str, status: str) -> None:
-    complaint = advance(file_complaint(cw).complaint, cw, state)
+    complaint = advance(published(cw).complaint, cw, state)
     (document,) = get_json(f"{BASE}/requests/{complaint.number}.json")
     assert document["status"] == status
     if status == "closed":
@@ -232,19 +247,17 @@ def test_internal_states_map_to_open_or_closed(cw: ComplaintWorld, state: str, s
 
 @pytest.mark.parametrize("state", ["referred", "not_accepted"])
 def test_referred_and_not_accepted_complaints_are_closed(cw: ComplaintWorld, state: str) -> None:
-    complaint = file_complaint(cw).complaint
+    complaint = published(cw).complaint
     Complaint.objects.filter(pk=complaint.pk).update(state=state)
     assert get_json(f"{BASE}/requests/{complaint.number}.json")[0]["status"] == "closed"
 
 
 def test_requests_list_filters_and_defaults(cw: ComplaintWorld) -> None:
     now = timezone.now()
-    noise = file_complaint(cw).complaint
-    old = file_complaint(cw, received_at=now - dt.timedelta(days=100)).complaint
-    water = file_complaint(
-        cw, category=Category.objects.get(code="UTIL-WATER"), answers={}
-    ).complaint
-    done = advance(file_complaint(cw).complaint, cw, ComplaintState.REPLIED)
+    noise = published(cw).complaint
+    old = published(cw, received_at=now - dt.timedelta(days=100)).complaint
+    water = published(cw, category=Category.objects.get(code="UTIL-WATER"), answers={}).complaint
+    done = advance(published(cw).complaint, cw, ComplaintState.REPLIED)
 
     def numbers(**params: Any) -> list[str]:
         found = get_json(f"{BASE}/requests.json", **params)
@@ -273,7 +286,7 @@ def test_requests_list_filters_and_defaults(cw: ComplaintWorld) -> None:
 
 
 def test_requests_xml_list(cw: ComplaintWorld) -> None:
-    complaint = file_complaint(cw).complaint
+    complaint = published(cw).complaint
     root = get_xml(f"{BASE}/requests.xml")
     assert root.tag == "service_requests"
     (request,) = root.findall("request")
@@ -306,9 +319,9 @@ def test_bad_filters_are_400(cw: ComplaintWorld, params: dict[str, str]) -> None
     assert errors[0]["code"] == 400
 
 
-def test_complaints_outside_public_categories_are_not_shown(cw: ComplaintWorld) -> None:
-    complaint = file_complaint(cw).complaint
-    Category.objects.filter(code="CITY-NOISE").update(public=False)
+def test_complaints_outside_published_categories_are_not_shown(cw: ComplaintWorld) -> None:
+    complaint = published(cw).complaint
+    Category.objects.filter(code="CITY-NOISE").update(published=False)
     get_json(f"{BASE}/requests/{complaint.number}.json", expect=404)
     assert get_json(f"{BASE}/requests.json") == []
 
@@ -320,7 +333,7 @@ def test_unknown_request_is_404(cw: ComplaintWorld) -> None:
 
 
 def test_token_gives_the_service_request_id(cw: ComplaintWorld) -> None:
-    complaint = file_complaint(
+    complaint = published(
         cw, service_request_token="6f1c2b7e-1d2a-4f57-9a1e-0d7c4b1f2a3c"
     ).complaint
     document = get_json(f"{BASE}/tokens/6f1c2b7e-1d2a-4f57-9a1e-0d7c4b1f2a3c.json")
@@ -335,6 +348,8 @@ def test_token_gives_the_service_request_id(cw: ComplaintWorld) -> None:
 
 
 def test_control_characters_in_stored_text_do_not_break_the_xml(cw: ComplaintWorld) -> None:
-    complaint = file_complaint(cw, summary="噪声\x0b扰民 <b>&</b>").complaint
+    complaint = publish(
+        file_complaint(cw, channel=Channel.WEB).complaint, cw, "噪声\x0b扰民 <b>&</b>"
+    )
     root = get_xml(f"{BASE}/requests/{complaint.number}.xml")
     assert root.findtext("request/description") == "噪声扰民 <b>&</b>"

@@ -45,7 +45,7 @@ from core.views.generic import (
 )
 
 DETAIL_FIELDS = ("code", "name", "parent", "description", "sector", "hotline_limit", "keywords",
-                 "public")  # fmt: skip
+                 "public", "published")  # fmt: skip
 
 
 class ComplaintsPage(RestrictedView):

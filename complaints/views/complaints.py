@@ -57,8 +57,9 @@ TIMELINE_NOTES = (
     "referral_result", "outcome", "reason", "instructions", "result", "delivery_method",
 )  # fmt: skip
 DETAIL_FIELDS = (
-    "number", "title", "summary", "channel", "category", "region", "address", "premises",
-    "received_at", "registered_by", "contact_known", "visitor_count", "department", "handler",
+    "number", "title", "summary", "public_summary", "channel", "category", "region", "address",
+    "premises", "received_at", "registered_by", "contact_known", "visitor_count", "department",
+    "handler",
     "routed_at", "routing_note", "accepted_at", "objection_reason", "not_accepted_reason",
     "referral_body", "referral_reason", "referral_result", "outcome", "opinion_delivered_at",
     "review_requested_at", "review_delivered_at", "rereview_requested_at", "concluded_at",

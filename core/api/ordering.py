@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
 from rest_framework.request import Request
 
@@ -25,6 +27,7 @@ class AllowListOrderingFilter(OrderingFilter):
         return [(field, field) for field in fields]
 
     def filter_queryset(self, request: Request, queryset: QuerySet, view: Any) -> QuerySet:
+        refuse_unknown_fields(request.query_params.get(self.ordering_param, ""), view)
         ordered = super().filter_queryset(request, queryset, view)
         ordering = list(ordered.query.order_by) or list(ordered.model._meta.ordering)
         if ordering and not {"pk", "-pk", "id", "-id"} & set(ordering):
@@ -47,3 +50,13 @@ class AllowListOrderingFilter(OrderingFilter):
                 "explode": False,
             }
         ]
+
+
+def refuse_unknown_fields(ordering: str, view: Any) -> None:
+    """A sort key outside the allow-list is a 400 naming it, never silently the default order."""
+    terms = [term.strip() for term in ordering.split(",") if term.strip()]
+    unknown = [term for term in terms if term.removeprefix("-") not in view.ordering_fields]
+    if unknown:
+        raise ValidationError(
+            {"ordering": [_("Cannot sort by %(fields)s.") % {"fields": ", ".join(unknown)}]}
+        )

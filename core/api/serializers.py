@@ -33,6 +33,7 @@ from core.models import (
 )
 from core.roles import grantable_roles
 from core.scoping import permission_name
+from core.validators import visible_text
 
 
 def user_of(
@@ -63,11 +64,26 @@ class GrantableGroupField(serializers.PrimaryKeyRelatedField):
         return grantable_roles(user) | Group.objects.filter(pk__in=edited.groups.values("pk"))
 
 
+# A text field of the API: a value of nothing but invisible characters (zero-width spaces, a
+# byte order mark, ideographic spaces) is blank, so a required title refuses it
+# (core.validators.visible_text, the rule the pages' VisibleCharField follows too).
+class VisibleCharField(serializers.CharField):
+    def run_validation(self, data: Any = serializers.empty) -> Any:
+        if self.trim_whitespace and isinstance(data, str):
+            data = visible_text(data)
+        return super().run_validation(data)
+
+
 # Runs the model's own validation (`full_clean`) as the UI's model forms do, so rules such as
 # "a tree node cannot be moved under itself" hold for the API too (400, not 500). A comment,
 # not a docstring: drf-spectacular would publish it as every subclass's description.
 class ValidatedModelSerializer(serializers.ModelSerializer):
     serializer_related_field = ScopedPrimaryKeyRelatedField
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.CharField: VisibleCharField,
+        models.TextField: VisibleCharField,
+    }
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         model = self.Meta.model

@@ -184,9 +184,10 @@ class TestPremisesRepresentation:
         names = sorted([api_world.premises_a.name, api_world.premises_b.name])
         descending = client.get("/api/v1/premises/", {"ordering": "-name"}).json()["results"]
         assert [row["name"] for row in descending] == names[::-1]
-        # A field off the allow-list is ignored: the default order (name) applies.
-        ignored = client.get("/api/v1/premises/", {"ordering": "-contact_phone"}).json()["results"]
-        assert [row["name"] for row in ignored] == names
+        # A field off the allow-list is refused, naming the parameter, not silently ignored.
+        refused = client.get("/api/v1/premises/", {"ordering": "-contact_phone"})
+        assert refused.status_code == 400
+        assert "-contact_phone" in refused.json()["ordering"][0]
 
     def test_list_query_count_is_the_same_for_5_and_50_rows(self, api_world: World) -> None:
         for serial in range(100, 160):

@@ -26,6 +26,7 @@ from django.views import View
 
 from core.accounts import signed_in_user
 from core.exports import EXPORT_FORMATS, export_response
+from core.filtersets import filter_errors
 from core.forms import style_for_bootstrap
 from core.models import AuditEntry, User
 from core.scoping import permission_name
@@ -151,7 +152,9 @@ class ObjectListView(RestrictedView):
         filterset = self.filterset_class(
             request.GET or None, queryset=self.restricted_queryset(), request=request
         )
-        table = self.table_class(filterset.qs, request=request)
+        errors = self.unreadable_filters(filterset)
+        # An unreadable filter shows nothing rather than rows the user did not ask for.
+        table = self.table_class(filterset.qs.none() if errors else filterset.qs, request=request)
         sort = request.GET.getlist(table.prefixed_order_by_field)
         if sort:
             table.order_by = sort
@@ -161,7 +164,15 @@ class ObjectListView(RestrictedView):
         self.paginate(table)
         style_for_bootstrap(filterset.form)
         context = self.page_context(table=table, filter_form=filterset.form)
-        return render(request, self.template_name, context)
+        return render(request, self.template_name, context, status=400 if errors else 200)
+
+    def unreadable_filters(self, filterset: Any) -> dict[str, list[str]]:
+        """The filters whose values cannot be read, each told as a message on the page."""
+        errors = filter_errors(filterset) if filterset.is_bound else {}
+        for name, problems in errors.items():
+            messages.error(self.request, _("Filter %(name)s: %(problems)s") % {
+                "name": name, "problems": " ".join(problems)})  # fmt: skip
+        return errors
 
     def requested_export(self) -> str | None:
         return self.request.GET.get("export")

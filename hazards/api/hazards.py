@@ -19,7 +19,7 @@ from rest_framework.routers import BaseRouter
 from rest_framework.serializers import BaseSerializer
 
 from core.api.permissions import ModelPermissions
-from core.api.serializers import ScopedPrimaryKeyRelatedField
+from core.api.serializers import ScopedPrimaryKeyRelatedField, VisibleCharField
 from core.api.views import RestrictedReadOnlyModelViewSet
 from core.models import Premises
 from hazards.choices import HazardGrade, HazardSource, InterimControlKind
@@ -88,10 +88,10 @@ class HazardSerializer(HazardListSerializer):
 
 class HazardReportSerializer(serializers.Serializer):
     premises = ScopedPrimaryKeyRelatedField(queryset=Premises.objects.all())
-    title = serializers.CharField(max_length=200)
+    title = VisibleCharField(max_length=200)
     source = serializers.ChoiceField(choices=HazardSource.choices, default=HazardSource.AD_HOC)
-    description = serializers.CharField(required=False, allow_blank=True, default="")
-    location = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+    description = VisibleCharField(required=False, allow_blank=True, default="")
+    location = VisibleCharField(required=False, allow_blank=True, default="", max_length=200)
     grade = serializers.ChoiceField(choices=HazardGrade.choices, required=False, allow_null=True)
     rectify_by = serializers.DateTimeField(required=False, allow_null=True)
     found_at = serializers.DateTimeField(required=False, allow_null=True)

@@ -12,7 +12,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DateInput, style_for_bootstrap
+from core.forms import DateInput, VisibleCharField, style_for_bootstrap
 from core.models import Premises, User
 from hazards.choices import HazardGrade, HazardSource, InterimControlKind
 from hazards.models import GovernancePlan
@@ -29,9 +29,9 @@ class HazardReportForm(forms.Form):
     """An ad hoc report, or an enterprise's self-report (source "enterprise")."""
 
     premises = forms.ModelChoiceField(queryset=Premises.objects.none(), label=_("Premises"))
-    title = forms.CharField(label=_("Title"), max_length=200)
-    description = forms.CharField(label=_("Description"), widget=forms.Textarea, required=False)
-    location = forms.CharField(label=_("Location at the premises"), max_length=200, required=False)
+    title = VisibleCharField(label=_("Title"), max_length=200)
+    description = VisibleCharField(label=_("Description"), widget=forms.Textarea, required=False)
+    location = VisibleCharField(label=_("Location at the premises"), max_length=200, required=False)
     grade = forms.ChoiceField(
         label=_("Grade"),
         choices=[("", _("Not graded yet")), *HazardGrade.choices],
