@@ -19,3 +19,6 @@ urlpatterns = [
     path("open311/", include("complaints.open311.urls")),
     path("reports/", include("reports.urls")),
 ]
+
+# An unmatched URL under /api/ answers in JSON like every API refusal (core/api/exceptions.py).
+handler404 = "core.api.exceptions.page_not_found"

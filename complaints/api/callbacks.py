@@ -106,6 +106,39 @@ def report_data(report: RateReport) -> dict[str, Any]:
     }
 
 
+class RateFormulaSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    version = serializers.IntegerField()
+    source = serializers.CharField()
+    response_weight = serializers.DecimalField(max_digits=5, decimal_places=2)
+    resolution_weight = serializers.DecimalField(max_digits=5, decimal_places=2)
+    satisfaction_weight = serializers.DecimalField(max_digits=5, decimal_places=2)
+    basically_counts_as_satisfied = serializers.BooleanField()
+
+
+RATE_ROW = inline_serializer(
+    "RateRow",
+    {
+        # a unit, category or region id, a period's first day, or null for the total
+        "key": serializers.JSONField(allow_null=True),
+        "label": serializers.CharField(),
+        "counts": serializers.DictField(child=serializers.IntegerField()),
+        # each figure a decimal string, null while its denominator is zero
+        **{name: serializers.CharField(allow_null=True) for name, *_ in FIGURES},
+    },
+)
+
+
+class ComplaintRatesSerializer(serializers.Serializer):
+    """The report `report_data` answers with, for the schema."""
+
+    group_by = serializers.CharField()
+    period = serializers.CharField()
+    formula = RateFormulaSerializer(allow_null=True)
+    rows = serializers.ListField(child=RATE_ROW)
+    total = RATE_ROW
+
+
 RATE_PARAMETERS = [
     OpenApiParameter("group_by", str, enum=["unit", "category", "region", "period"]),
     OpenApiParameter("period", str, enum=["month", "quarter"]),
@@ -125,7 +158,7 @@ class ComplaintRatesViewSet(ScopedFiguresMixin, viewsets.ViewSet):
 
     @extend_schema(
         parameters=RATE_PARAMETERS,
-        responses={200: inline_serializer("ComplaintRates", {"rows": serializers.ListField()})},
+        responses={200: ComplaintRatesSerializer},
     )
     def list(self, request: Request) -> Response:
         form = RatesForm(request.query_params, user=request.user)

@@ -27,7 +27,9 @@ PROTECTED_FIELDS = frozenset({"query_password", "receipt_code", "service_request
 class ComplaintListSerializer(serializers.ModelSerializer):
     category_name = serializers.CharField(source="category.name", read_only=True)
     region_name = serializers.CharField(source="region.name", read_only=True)
-    department_name = serializers.CharField(source="department.name", read_only=True, default=None)
+    department_name = serializers.CharField(
+        source="department.name", read_only=True, allow_null=True, default=None
+    )
     next_due = serializers.DateTimeField(read_only=True, allow_null=True, default=None)
     next_due_provisional = serializers.BooleanField(
         read_only=True,

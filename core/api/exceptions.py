@@ -16,9 +16,10 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import ProtectedError
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.views import defaults
 from rest_framework import status
-from rest_framework.exceptions import APIException
+from rest_framework.exceptions import APIException, NotFound
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -43,9 +44,27 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             status=status.HTTP_409_CONFLICT,
         )
     response = drf_exception_handler(exc, context)
-    if response is not None and isinstance(response.data, dict) and "code" not in response.data:
-        response.data["code"] = error_code(exc)
+    if response is not None:
+        response.data = refusal_body(response.data, exc)
     return response
+
+
+def refusal_body(data: Any, exc: Exception) -> dict[str, Any]:
+    """Every refusal is an object with its `code`. Messages that are not by field, or whose
+    field is called `code`, go under `detail`, as a service's messages by field do."""
+    if not isinstance(data, dict) or not isinstance(data.get("code", ""), str):
+        data = {"detail": data}
+    data.setdefault("code", error_code(exc))
+    return data
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """A URL under /api/ that matches no route (an id that is not a number) is refused as the
+    API refuses, in JSON with its code; pages keep the site's 404 page."""
+    if request.path.startswith("/api/"):
+        body = {"detail": str(NotFound.default_detail), "code": "not_found"}
+        return JsonResponse(body, status=status.HTTP_404_NOT_FOUND)
+    return defaults.page_not_found(request, exception)
 
 
 def validation_body(error: DjangoValidationError) -> dict[str, Any]:

@@ -170,8 +170,12 @@ class LicenceSerializer(ValidatedModelSerializer):
 
 
 class ResponsibilitySerializer(serializers.ModelSerializer):
-    region_name = serializers.CharField(source="region.name", read_only=True, default=None)
-    department_name = serializers.CharField(source="department.name", read_only=True, default=None)
+    region_name = serializers.CharField(
+        source="region.name", read_only=True, allow_null=True, default=None
+    )
+    department_name = serializers.CharField(
+        source="department.name", read_only=True, allow_null=True, default=None
+    )
 
     class Meta:
         model = Responsibility
