@@ -37,8 +37,10 @@ from core.audit import deferred_audit, record_change
 from core.models import Department, Premises, Region, User, next_number
 from core.observers import observed
 from core.scoping import scope_of
+from core.validators import validate_not_future
 from workflow.calendar import local_date
 from workflow.clocks import start_clock
+from workflow.rules import NoRule
 
 NUMBER_PREFIX = "XF"  # 信访
 # Letters and Visits Regulations 2022, Art. 18: a joint visit sends at most 5 representatives.
@@ -214,6 +216,7 @@ def register_complaint(intake: Intake, user: User | None) -> Receipt:
     check_region_in_scope(intake, user)
     earlier = check_not_concluded(intake, user, intake.override_reason)
     received = intake.received_at or timezone.now()
+    validate_not_future(received, "received_at")
     code, password = _random(RECEIPT_CODE_LENGTH), _random(PASSWORD_LENGTH)
     complaint = Complaint(
         number=f"~{code}",  # the real number is taken last (below)
@@ -324,6 +327,10 @@ def _store_answers(
 def _start_intake_clocks(complaint: Complaint) -> None:
     # Art. 22: register and route within 15 days of receipt; Art. 23: tell the complainant in
     # writing within 15 days, unless the name or address is unknown.
-    start_clock(complaint, REGISTER_ROUTE, at=complaint.received_at, region=complaint.region)
-    if complaint.contact_known:
-        start_clock(complaint, RECEIPT_NOTICE, at=complaint.received_at, region=complaint.region)
+    kinds = (REGISTER_ROUTE, RECEIPT_NOTICE) if complaint.contact_known else (REGISTER_ROUTE,)
+    try:
+        for kind in kinds:
+            start_clock(complaint, kind, at=complaint.received_at, region=complaint.region)
+    except NoRule as error:
+        # A receipt before the first rule set in force is a wrong date, told at the field.
+        raise ValidationError({"received_at": [error.message]}, code=error.code) from error

@@ -16,7 +16,13 @@ from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 
-from complaints.choices import OPINION_KINDS, ComplaintState, DocumentKind, DocumentState
+from complaints.choices import (
+    ISSUED_IN,
+    OPINION_KINDS,
+    ComplaintState,
+    DocumentKind,
+    DocumentState,
+)
 from complaints.forms.documents import (
     DeliveryForm,
     HearingForm,
@@ -48,7 +54,8 @@ WINDOW_FOR_STATE: dict[str, str] = {
     ComplaintState.REVIEWED: "rereview",
 }
 # The opinion a complaint awaits in each state (Arts 34–36).
-KIND_FOR_STATE = {state: kind for kind, state in service.OPINION_STATE.items()}
+# The opinion each case state awaits (ISSUED_IN gives each opinion kind one state).
+KIND_FOR_STATE = {ISSUED_IN[kind][0]: kind for kind in OPINION_KINDS}
 
 
 def document_url(document: CaseDocument) -> str:
@@ -119,7 +126,7 @@ def _shielded(user: User, complaint: Complaint) -> bool:
 
 
 class DocumentEditView(DocumentPage):
-    """POST the edited text of a draft opinion or an undelivered notice."""
+    """POST the edited text of a draft (an approved document never changes)."""
 
     action = "change"
     http_method_names = ["post"]
@@ -317,7 +324,7 @@ class NoticeAddView(ComplaintPage):
         except WorkflowError as error:
             messages.error(request, refusal_text(error))
             return self.back(complaint)
-        messages.success(request, _("Issued %(object)s.") % {"object": notice})
+        messages.success(request, _("Drafted %(object)s.") % {"object": notice.get_kind_display()})
         return redirect(document_url(notice))
 
 
