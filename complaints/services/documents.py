@@ -129,12 +129,27 @@ def number_for(kind: str, on: dt.date) -> str:
     return f"〔{on.year}〕{NUMBER_WORDS[kind]} 第{serial}号"
 
 
+def issuing_authority(document: CaseDocument) -> str:
+    """The lead unit for an opinion; for a notice the drafter's unit (the desk)."""
+    complaint = document.complaint
+    units = (
+        [] if document.kind in OPINION_KINDS else list(document.drafted_by.departments.all()[:1])
+    )
+    unit = units[0] if units else complaint.department
+    return unit.name if unit is not None else f"{complaint.region.name}信访工作机构"
+
+
 def _give_number(document: CaseDocument) -> CaseDocument:
+    """Number the approved document and record the authority it is issued in the name of: from
+    now on its PDF is printed from this record only."""
     if document.number:
         return document
     before = snapshot(document)
     document.number = number_for(document.kind, local_date(timezone.now()))
-    CaseDocument.objects.filter(pk=document.pk, number="").update(number=document.number)
+    document.authority = issuing_authority(document)
+    CaseDocument.objects.filter(pk=document.pk, number="").update(
+        number=document.number, authority=document.authority
+    )
     record_change(document, before)
     return document
 

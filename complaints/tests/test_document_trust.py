@@ -73,7 +73,10 @@ def test_an_approved_notice_refuses_edits_and_its_pdf_stays_the_same(cw, handlin
     )
     stored = CaseDocument.objects.get(pk=notice.pk)
     assert stored.body == notice.body and stored.number == notice.number
+    # the clerk who drafted it moves to another unit: the approved notice still names the desk
+    cw.user("clerk").departments.set([cw.other_unit])
     assert pdf_text(api(cw, "clerk").get(pdf_url).content) == before
+    assert "测试县信访局" in before
     assert "改过的文字" not in before
 
 
@@ -99,6 +102,11 @@ def test_a_correction_supersedes_with_its_own_approval_and_number_and_both_are_k
     assert states[notice.pk] == ("superseded", notice.number)
     assert states[correction.pk] == ("approved", correction.number)
     assert CaseDocument.objects.get(pk=notice.pk).body == notice.body
+    page = Client()
+    page.force_login(cw.user("clerk"))
+    old_page = page.get(reverse("complaints:document_detail", args=[notice.pk])).content.decode()
+    new_page = page.get(reverse("complaints:document_detail", args=[correction.pk]))
+    assert correction.number in old_page and notice.number in new_page.content.decode()
 
 
 def test_the_drafter_never_approves_their_own_notice(cw, handling):

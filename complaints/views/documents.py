@@ -187,28 +187,19 @@ NEXT_STEP: dict[str, str] = {
 }
 
 
-def issuing_authority(document: CaseDocument) -> str:
-    """The lead unit for an opinion; for a notice the issuer's unit (the desk)."""
-    complaint = document.complaint
-    units = (
-        [] if document.kind in OPINION_KINDS else list(document.drafted_by.departments.all()[:1])
-    )
-    unit = units[0] if units else complaint.department
-    return unit.name if unit is not None else f"{complaint.region.name}信访工作机构"
-
-
 def pdf_context(document: CaseDocument, people: list[Any]) -> dict[str, Any]:
-    issued = document.delivered_at or document.approved_at
+    # An approved document prints what was approved: its authority and date as recorded at
+    # approval, whatever becomes of the people and units later.
     return {
         "document": document,
         "complaint": document.complaint,
-        "authority": issuing_authority(document),
+        "authority": document.authority or service.issuing_authority(document),
         "document_title": PDF_TITLES[document.kind],
         "number": document.number,
         "addressee": "、".join(p.name for p in people if p.name) or "信访人",
         "addresses": [p.address for p in people if p.address],
         "is_draft": document.state in (DocumentState.DRAFT, DocumentState.SUBMITTED),
-        "issued_on": issued,
+        "issued_on": document.approved_at,
         "outcome_word": OUTCOME_WORDS.get(document.outcome, ""),
         "next_step": NEXT_STEP.get(document.kind, ""),
         "method_word": METHOD_WORDS.get(document.delivery_method, ""),
