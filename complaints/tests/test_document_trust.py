@@ -101,6 +101,7 @@ def test_a_correction_supersedes_with_its_own_approval_and_number_and_both_are_k
     states = {row["id"]: (row["state"], row["number"]) for row in listed}
     assert states[notice.pk] == ("superseded", notice.number)
     assert states[correction.pk] == ("approved", correction.number)
+    assert {row["id"]: row["supersedes"] for row in listed}[correction.pk] == notice.pk
     assert CaseDocument.objects.get(pk=notice.pk).body == notice.body
     page = Client()
     page.force_login(cw.user("clerk"))
