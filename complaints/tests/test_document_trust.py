@@ -130,6 +130,10 @@ def test_a_notice_of_non_acceptance_is_refused_on_a_routed_case(cw, handling):
     assert refused.json()["code"] == "wrong_state"
     page = Client()
     page.force_login(cw.user("clerk"))
+    # the case page offers the notices the law allows now, not this one
+    case_page = page.get(handling.get_absolute_url()).content.decode()
+    assert 'value="receipt_notice"' in case_page
+    assert 'value="not_accepted_notice"' not in case_page
     url = reverse("complaints:document_notice_add", args=[handling.pk])
     shown = page.post(url, {"kind": "not_accepted_notice", "body": ""}, follow=True)
     assert "is issued only while the case is" in shown.content.decode()

@@ -331,6 +331,7 @@ def panel_context(user: User, complaint: Model) -> dict[str, Any]:
     initial = {"version": complaint.version}
     window = WINDOW_FOR_STATE.get(complaint.state)
     is_clerk = user.groups.filter(name="complaint_clerk").exists() or user.is_superuser
+    notice_form = NoticeForm(state=complaint.state)
     return {
         "case": complaint,
         "documents": [
@@ -343,8 +344,8 @@ def panel_context(user: User, complaint: Model) -> dict[str, Any]:
         ],
         "may_draft": may_write and awaited is not None,
         "awaited_label": DocumentKind(awaited).label if awaited else "",
-        "may_notice": may_write,
-        "notice_form": NoticeForm(),
+        "may_notice": may_write and notice_form.offers_a_kind(),
+        "notice_form": notice_form,
         "window": window if is_clerk and not shielded else None,
         "window_end": _window_end(complaint, window),
         "review_form": ReviewRequestForm(window or "review", initial=initial),
