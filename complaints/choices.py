@@ -109,6 +109,22 @@ class DocumentKind(ColouredChoices):
 
 
 OPINION_KINDS = ("opinion", "review_opinion", "rereview_opinion")
+# The case states in which each kind of document may be drafted and approved (Letters and Visits
+# Regulations 2022): the notice of receipt while the matter is registered and routed (Arts 21–23);
+# the notice of non-acceptance once acceptance is refused, never on a case routed and accepted
+# (Art. 32); the referral notice once referred to a legal route (Art. 31); the extension notice
+# while the extended matter is handled (Art. 34); each opinion in the stage it answers (Arts 33–36).
+ISSUED_IN: dict[str, tuple[str, ...]] = {
+    DocumentKind.RECEIPT_NOTICE: (
+        ComplaintState.RECEIVED, ComplaintState.ASSIGNED, ComplaintState.HANDLING,
+    ),
+    DocumentKind.NOT_ACCEPTED_NOTICE: (ComplaintState.NOT_ACCEPTED,),
+    DocumentKind.REFERRAL_NOTICE: (ComplaintState.REFERRED,),
+    DocumentKind.EXTENSION_NOTICE: (ComplaintState.HANDLING,),
+    DocumentKind.OPINION: (ComplaintState.HANDLING,),
+    DocumentKind.REVIEW_OPINION: (ComplaintState.REVIEWING,),
+    DocumentKind.REREVIEW_OPINION: (ComplaintState.REREVIEWING,),
+}  # fmt: skip
 
 
 class DocumentState(ColouredChoices):
@@ -116,10 +132,12 @@ class DocumentState(ColouredChoices):
     SUBMITTED = "submitted", _("Awaiting approval")
     APPROVED = "approved", _("Approved")
     DELIVERED = "delivered", _("Delivered")
+    SUPERSEDED = "superseded", _("Superseded by a correction")
 
 
 DocumentState.COLOURS = {  # type: ignore[attr-defined]
     "draft": "secondary", "submitted": "warning", "approved": "info", "delivered": "success",
+    "superseded": "dark",
 }  # fmt: skip
 
 

@@ -1,13 +1,22 @@
-"""Validators for identifiers issued under Chinese national standards, coordinates and text."""
+"""Validators for identifiers issued under Chinese national standards, coordinates, text and
+the times a person enters."""
 
 from __future__ import annotations
 
+import datetime as dt
 import unicodedata
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
+
+from core.times import moment_text
+
+# A time entered a few minutes ahead of the server (a phone's or a desk PC's clock) is clock
+# skew, not the future.
+CLOCK_SKEW = dt.timedelta(minutes=5)
 
 # GB 32100-2015: the 31 characters allowed (no I, O, S, V, Z) and the weights of positions 1-17.
 CREDIT_CODE_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -102,3 +111,25 @@ def visible_text(value: str) -> str:
     while end > start and unicodedata.category(value[end - 1]) in INVISIBLE_CATEGORIES:
         end -= 1
     return value[start:end]
+def in_future(moment: dt.datetime) -> bool:
+    """Has `moment` not happened yet (beyond the clock skew)? A time a person records — a receipt,
+    a delivery, a request, a finding — is a fact, and a fact in the future would start statutory
+    windows that have not begun."""
+    return _aware(moment) > timezone.now() + CLOCK_SKEW
+
+
+def validate_not_future(moment: dt.datetime, field: str | None = None) -> None:
+    """Refuse a person-entered time that has not happened yet, naming it (under `field`)."""
+    if not in_future(moment):
+        return
+    shown = moment_text(_aware(moment))
+    error = ValidationError(
+        _("%(moment)s is in the future: a time that has not come yet cannot be recorded."),
+        code="in_future",
+        params={"moment": shown},
+    )
+    raise ValidationError({field: [error]}) if field else error
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment

@@ -36,6 +36,7 @@ from django.apps import apps
 from django.db import models
 from django.utils.functional import Promise, cached_property
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy as _
 
 # A condition returns None when satisfied, or the message that explains why not.
 Condition = Callable[[Any, Any, dict[str, Any]], "str | Promise | None"]
@@ -49,6 +50,18 @@ Files = dict[str, list[Any]]
 Door = Callable[[str, Any, Any, dict[str, Any], Any, Files], Any]
 # The target of a step that records something on the item and leaves it in its state.
 STAY = ""
+
+
+def four_eyes(drafter_field: str) -> Condition:
+    """The condition of approving or issuing a numbered document: whoever drafted it (the user
+    in `drafter_field`) never approves it too, so every document in force was seen by two people."""
+
+    def not_the_drafter(obj: Any, user: Any, data: dict[str, Any]) -> str | Promise | None:
+        if getattr(obj, f"{drafter_field}_id") == user.pk:
+            return _("Someone other than the drafter approves a document.")
+        return None
+
+    return not_the_drafter
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,10 @@ from workflow.models import ClockRule
 
 
 class NoRule(WorkflowError):
+    """No rule set was in force on the day: the day given is wrong (a date before the first
+    rule set, e.g. before 2022-05-01 for letters and visits), so it is bad input, not a conflict."""
+
     code = "no_clock_rule"
-    status = 409
 
 
 def rule_for(kind: str, on: dt.date, region: Region | None = None) -> ClockRule:
@@ -31,8 +33,12 @@ def rule_for(kind: str, on: dt.date, region: Region | None = None) -> ClockRule:
     best = max(candidates, key=_specificity, default=None)
     if best is None:
         raise NoRule(
-            _("No rule for the deadline %(kind)s is in force on %(day)s.")
-            % {"kind": kind, "day": on}
+            _(
+                "No rule set is in force on %(day)s for the deadline %(kind)s: check the date "
+                "(the rules begin later)."
+            )
+            % {"kind": kind, "day": on.isoformat()},
+            day=on.isoformat(),
         )
     return best
 

@@ -55,7 +55,7 @@ class CaseDocumentSerializer(serializers.ModelSerializer):
         fields = [
             "id", "complaint", "kind", "number", "state", "version", *TEXT_FIELDS,
             "drafted_by", "drafted_at", "approved_by", "approved_at", "return_reason",
-            "delivered_at", "delivery_method", "delivery_proof", "pdf_url",
+            "delivered_at", "delivery_method", "delivery_proof", "supersedes", "pdf_url",
         ]  # fmt: skip
         read_only_fields = fields
 

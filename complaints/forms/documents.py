@@ -9,7 +9,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from complaints.choices import DeliveryMethod, DocumentKind, OpinionOutcome
+from complaints.choices import ISSUED_IN, DeliveryMethod, DocumentKind, OpinionOutcome
 from core.forms import style_for_bootstrap
 
 NOTICE_CHOICES = [
@@ -73,9 +73,18 @@ class NoticeForm(StyledForm):
     kind = forms.ChoiceField(label=_("Notice"), choices=NOTICE_CHOICES)
     body = _text(_("Text"), rows=5)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, state: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["body"].help_text = _("Left empty, the standard text for this case is used.")
+        if state is not None:  # offer only the notices the law allows in the case's state
+            kind_field = self.fields["kind"]
+            assert isinstance(kind_field, forms.ChoiceField)
+            kind_field.choices = [c for c in NOTICE_CHOICES if state in ISSUED_IN[c[0]]]
+
+    def offers_a_kind(self) -> bool:
+        kind_field = self.fields["kind"]
+        assert isinstance(kind_field, forms.ChoiceField)
+        return bool(kind_field.choices)
 
 
 class SendBackForm(VersionedForm):

@@ -15,7 +15,6 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from complaints.choices import AttributeType, Channel
@@ -29,6 +28,7 @@ from complaints.services.intake import (
 from core.forms import VisibleCharField, style_for_bootstrap
 from core.models import Department, Premises, Region, User
 from core.scoping import scope_of, within_paths
+from core.validators import validate_not_future
 
 # The channels a clerk registers; the portal and Open311 create their own complaints.
 DESK_CHANNELS = (Channel.LETTER, Channel.VISIT, Channel.PHONE, Channel.HOTLINE, Channel.WEB)
@@ -191,9 +191,8 @@ class IntakeForm(forms.Form):
         return [self[ANSWER_PREFIX + q.code] for q in self.questions]
 
     def clean_received_at(self) -> dt.datetime:
-        value = self.cleaned_data["received_at"]
-        if value > timezone.now() + dt.timedelta(minutes=5):
-            raise forms.ValidationError(_("The time of receipt cannot be in the future."))
+        value: dt.datetime = self.cleaned_data["received_at"]
+        validate_not_future(value)
         return value
 
     def answers(self) -> dict[str, str | list[str]]:

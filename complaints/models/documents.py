@@ -40,7 +40,15 @@ class CaseDocument(ComplaintScoped, StatefulModel):
         related_name="+",
     )  # fmt: skip
     approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    # The unit the document is issued in the name of, fixed at approval (printed on its PDF).
+    authority = models.CharField(_("issuing authority"), max_length=200, blank=True)
     return_reason = models.TextField(_("why it was sent back"), blank=True)
+    # A numbered document never changes once approved: a correction is a new document with its
+    # own approval and number that supersedes this one; both are kept.
+    supersedes = models.OneToOneField(
+        "self", verbose_name=_("corrects"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="correction",
+    )  # fmt: skip
     # Delivery: the windows that follow run from this record (date, method, proof).
     delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
     delivery_method = models.CharField(

@@ -24,6 +24,7 @@ from core.audit import record_change
 from core.models import User
 from core.observers import observed
 from core.scoping import scope_of
+from core.validators import in_future
 from workflow.models import Clock
 
 # A complaint that went elsewhere or was not accepted gets no callback on its handling.
@@ -120,7 +121,7 @@ def clean_answers(contacted: bool, solved: bool | None, satisfaction: str) -> di
 
 
 def _check_time(complaint: Complaint, at: dt.datetime) -> None:
-    if at > timezone.now() + dt.timedelta(minutes=5):
+    if in_future(at):
         raise ValidationError({"at": _("A callback cannot be in the future.")})
     if at < complaint.received_at:
         raise ValidationError({"at": _("A callback cannot be before the case was received.")})

@@ -7,9 +7,14 @@ delivery is recorded with date, method and proof. Recording the delivery of an o
 the complaint in the same transaction (replied / reviewed / concluded), so the 30-day windows of
 Arts 35–36 start at the recorded date the complainant received it, not when someone clicked.
 
-Notices (receipt, non-acceptance, referral, extension) are acts of the desk or the unit: they
-are approved when issued, carry a default text the user can edit until delivery, and are then
-delivered. Delivering the notice of receipt meets the Art. 23 clock (15 days from receipt).
+Notices (receipt, non-acceptance, referral, extension) are acts of the desk or the unit: drafted
+with a default text the drafter can edit, then submitted and approved like an opinion, by a leader
+other than the drafter, and delivered. Delivering the notice of receipt meets the Art. 23 clock
+(15 days from receipt). A document of a kind is drafted and approved only in the case states the
+law allows it (complaints.choices.ISSUED_IN).
+
+An approved document is numbered and never edited: its text, and so its PDF, stay as approved. A
+correction is a new draft that supersedes it (`correct`), approved on its own with its own number.
 
 Every operation is one function here, called by the pages and the API alike; each refuses with
 a WorkflowError (a stable code, never a 500) and writes nothing when it refuses.
@@ -32,20 +37,20 @@ from complaints.choices import (
     HANDLING_CLOCKS,
     OPINION_KINDS,
     RECEIPT_NOTICE,
-    ComplaintState,
     DeliveryMethod,
     DocumentKind,
     DocumentState,
     OpinionOutcome,
     ReferralBody,
 )
-from complaints.machines.documents import FOUR_PARTS
+from complaints.machines.documents import FOUR_PARTS, issue_refusal
 from complaints.models import CaseDocument, Complaint
 from complaints.services.protection import is_shielded_from
 from core.audit import record_change, snapshot
 from core.models import User, next_number
 from core.scoping import get_restricted
 from core.times import deadline_text
+from core.validators import in_future
 from workflow.calendar import local_date
 from workflow.clocks import open_clocks, stop_clock
 from workflow.engine import check_inputs, fire, update_versioned
@@ -59,12 +64,8 @@ NOTICE_KINDS = (
     DocumentKind.REFERRAL_NOTICE,
     DocumentKind.EXTENSION_NOTICE,
 )
-# The complaint state each opinion answers (Arts 34, 35, 36).
-OPINION_STATE: dict[str, str] = {
-    DocumentKind.OPINION: ComplaintState.HANDLING,
-    DocumentKind.REVIEW_OPINION: ComplaintState.REVIEWING,
-    DocumentKind.REREVIEW_OPINION: ComplaintState.REREVIEWING,
-}
+# A document in these states is done with; another of its kind may be drafted.
+FINISHED = (DocumentState.DELIVERED, DocumentState.SUPERSEDED)
 # Delivering an opinion fires the complaint's transition, stamped with the recorded delivery time.
 DELIVERY_TRANSITION: dict[str, tuple[str, str]] = {
     DocumentKind.OPINION: ("deliver_opinion", "opinion_delivered_at"),
@@ -82,8 +83,6 @@ NUMBER_WORDS: dict[str, str] = {
     DocumentKind.REREVIEW_OPINION: "信复核",
 }
 NOTICE_FIELDS = ("body",)
-# A delivery recorded a little ahead of the server clock (a phone's clock) is not "future".
-CLOCK_SKEW = dt.timedelta(minutes=5)
 PROOF_ATTACHMENT = "proof"
 
 
@@ -131,17 +130,38 @@ def number_for(kind: str, on: dt.date) -> str:
     return f"〔{on.year}〕{NUMBER_WORDS[kind]} 第{serial}号"
 
 
+def issuing_authority(document: CaseDocument) -> str:
+    """The lead unit for an opinion; for a notice the drafter's unit (the desk)."""
+    complaint = document.complaint
+    units = (
+        [] if document.kind in OPINION_KINDS else list(document.drafted_by.departments.all()[:1])
+    )
+    unit = units[0] if units else complaint.department
+    return unit.name if unit is not None else f"{complaint.region.name}信访工作机构"
+
+
 def _give_number(document: CaseDocument) -> CaseDocument:
+    """Number the approved document and record the authority it is issued in the name of: from
+    now on its PDF is printed from this record only."""
     if document.number:
         return document
     before = snapshot(document)
     document.number = number_for(document.kind, local_date(timezone.now()))
-    CaseDocument.objects.filter(pk=document.pk, number="").update(number=document.number)
+    document.authority = issuing_authority(document)
+    CaseDocument.objects.filter(pk=document.pk, number="").update(
+        number=document.number, authority=document.authority
+    )
     record_change(document, before)
     return document
 
 
 # Opinions: draft → submit → approve (or send back) → deliver
+
+
+def _check_issuable(complaint: Complaint, kind: str) -> None:
+    refusal = issue_refusal(complaint, kind)
+    if refusal:
+        raise DocumentRefused("wrong_state", refusal, state=complaint.state)
 
 
 def _clean_outcome(outcome: str) -> str:
@@ -153,18 +173,8 @@ def _clean_outcome(outcome: str) -> str:
 def _check_opinion_kind(complaint: Complaint, kind: str) -> None:
     if kind not in OPINION_KINDS:
         raise DocumentRefused("bad_kind", _("This is not a kind of written opinion."))
-    wanted = OPINION_STATE[kind]
-    if complaint.state != wanted:
-        raise DocumentRefused(
-            "wrong_state",
-            _("A %(kind)s is written while the case is “%(wanted)s”; it is “%(state)s”.")
-            % {
-                "kind": DocumentKind(kind).label,
-                "wanted": ComplaintState(wanted).label,
-                "state": ComplaintState(complaint.state).label,
-            },
-        )
-    unfinished = complaint.documents.filter(kind=kind).exclude(state=DocumentState.DELIVERED)
+    _check_issuable(complaint, kind)
+    unfinished = complaint.documents.filter(kind=kind).exclude(state__in=FINISHED)
     if unfinished.exists():
         raise DocumentRefused(
             "draft_exists",
@@ -205,10 +215,10 @@ def draft_opinion(
 
 
 def editable_fields(document: CaseDocument) -> tuple[str, ...]:
-    """An opinion is edited as a draft only; a notice until it is delivered."""
-    if document.kind in OPINION_KINDS:
-        return FOUR_PARTS if document.state == DocumentState.DRAFT else ()
-    return NOTICE_FIELDS if document.state != DocumentState.DELIVERED else ()
+    """Only a draft is edited: once approved and numbered a document never changes."""
+    if document.state != DocumentState.DRAFT:
+        return ()
+    return FOUR_PARTS if document.kind in OPINION_KINDS else NOTICE_FIELDS
 
 
 def update_draft(
@@ -219,7 +229,10 @@ def update_draft(
     fields = editable_fields(document)
     if not fields:
         raise InvalidState(
-            _("Only a draft opinion, or a notice not yet delivered, can be edited."),
+            _(
+                "Only a draft can be edited: an approved document never changes. "
+                "Correct it with a new document instead."
+            ),
             state=document.state,
         )
     unknown = sorted(set(data) - set(fields))
@@ -268,7 +281,7 @@ def _clean_delivery(document: CaseDocument, delivered_at: Any, method: str) -> d
         )
     if timezone.is_naive(delivered_at):
         delivered_at = timezone.make_aware(delivered_at)
-    if delivered_at > timezone.now() + CLOCK_SKEW:
+    if in_future(delivered_at):
         raise DocumentRefused(
             "delivered_in_future", _("A delivery cannot be recorded in the future.")
         )
@@ -305,7 +318,7 @@ def deliver(
         data["delivery_proof"] = proof.strip()
     files = {PROOF_ATTACHMENT: list(proof_files)}
     delivered = fire("deliver", document, user, data, expected_version, files)
-    if delivered.kind in OPINION_KINDS:
+    if delivered.kind in OPINION_KINDS and delivered.supersedes_id is None:
         _move_complaint_on(delivered, user, delivered_at)
     elif delivered.kind == DocumentKind.RECEIPT_NOTICE:
         for clock in open_clocks(delivered.complaint, (RECEIPT_NOTICE,)):
@@ -343,6 +356,9 @@ def transition_document(
     if name == "send_back":
         check_inputs(data, ("return_reason",))
         return send_back(document, user, str(data.get("return_reason") or ""), expected_version)
+    if name == "correct":
+        check_inputs(data, ())
+        return correct(document, user, expected_version)
     check_inputs(data, ())
     step = approve if name == "approve" else submit
     return step(document, user, expected_version)
@@ -361,25 +377,48 @@ def _moment(value: Any) -> Any:
 
 @transaction.atomic
 def issue_notice(complaint: Complaint, user: User, kind: str, body: str = "") -> CaseDocument:
-    """A notice of the desk or the unit, approved as issued and numbered; `body` blank takes
-    the default text for the complaint, which the user can edit until it is delivered."""
+    """A draft notice of the desk or the unit; `body` blank takes the default text for the
+    complaint. It is numbered when a leader other than the drafter approves it."""
     complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
     _check_may_add(user, complaint)
     if kind not in NOTICE_KINDS:
         raise DocumentRefused("bad_kind", _("This is not a kind of notice."))
-    now = timezone.now()
+    _check_issuable(complaint, kind)
     document = CaseDocument.objects.create(
         complaint=complaint,
         kind=kind,
-        state=DocumentState.APPROVED,
-        number=number_for(kind, local_date(now)),
+        state=DocumentState.DRAFT,
         body=body.strip() or default_notice_body(complaint, kind),
         drafted_by=user,
-        approved_by=user,
-        approved_at=now,
     )
     record_change(document, None)
     return document
+
+
+# Corrections
+
+CORRECTED_FIELDS = ("body", "request", "facts_and_reasons", "decision", "legal_basis", "outcome")
+
+
+@transaction.atomic
+def correct(
+    document: CaseDocument, user: User, expected_version: int | str | None = None
+) -> CaseDocument:
+    """Withdraw an approved document and open its correction: a new draft with the same text for
+    the user to put right, linked by `supersedes`. The old one is kept, unchanged, as superseded;
+    the correction is submitted and approved on its own and gets its own number."""
+    _check_may_add(user, document.complaint)
+    superseded = fire("correct", document, user, {}, expected_version)
+    correction = CaseDocument.objects.create(
+        complaint=superseded.complaint,
+        kind=superseded.kind,
+        state=DocumentState.DRAFT,
+        supersedes=superseded,
+        drafted_by=user,
+        **{name: getattr(superseded, name) for name in CORRECTED_FIELDS},
+    )
+    record_change(correction, None)
+    return correction
 
 
 def _date(moment: dt.datetime | None) -> str:

@@ -36,6 +36,7 @@ from core.audit import record_change, snapshot
 from core.models import Region, User
 from core.observers import observed
 from core.scoping import get_restricted, scope_of
+from core.validators import validate_not_future
 
 # How alike two texts must be (Dice coefficient of their character bigrams and words, 0–1) to
 # call them the same matter. Tuned on short Chinese summaries: rewordings of one matter score
@@ -292,6 +293,8 @@ def link_repeat(
         get_restricted(Complaint, user, "view", complaint.pk)
     if user is not None and not user.has_perm("complaints.add_repeatcontact"):
         raise PermissionDenied
+    if received_at is not None:
+        validate_not_future(received_at, "received_at")
     locked = Complaint.objects.select_for_update().get(pk=complaint.pk)
     if locked.state not in OPEN_STATES:
         raise ValidationError(

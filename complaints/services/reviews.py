@@ -27,9 +27,10 @@ from django.utils.translation import gettext as _
 
 from complaints.choices import REREVIEW_OPINION, REREVIEW_REQUEST, REVIEW_REQUEST, ComplaintState
 from complaints.models import Complaint, ComplaintOriginal
-from complaints.services.documents import CLOCK_SKEW, DocumentRefused
+from complaints.services.documents import DocumentRefused
 from core.audit import audit_context, record_change, snapshot
 from core.models import User
+from core.validators import in_future
 from workflow.choices import ClockState
 from workflow.clocks import due_text
 from workflow.engine import fire
@@ -73,7 +74,7 @@ def _clean_requested_at(complaint: Complaint, requested_at: dt.datetime | None) 
     requested_at = requested_at or timezone.now()
     if timezone.is_naive(requested_at):
         requested_at = timezone.make_aware(requested_at)
-    if requested_at > timezone.now() + CLOCK_SKEW:
+    if in_future(requested_at):
         raise DocumentRefused("requested_in_future", _("A request cannot be dated in the future."))
     return requested_at
 

@@ -56,6 +56,10 @@ def complaint_world(world: World) -> ComplaintWorld:
         "clerk_b": make_user("clerk_b", "complaint_clerk", regions=[world.township_b]),
         "handler": make_user("handler", "handling_staff", departments=[unit]),
         "leader": make_user("leader", "unit_leader", departments=[unit]),
+        # the head of the desk: approves the desk's notices (four eyes over the clerk)
+        "desk_leader": make_user(
+            "desk_leader", "unit_leader", regions=[county], departments=[desk]
+        ),
         "assistant": make_user("assistant", "handling_staff", departments=[other]),
         "respondent": make_user("cg_staff", "handling_staff", departments=[respondent]),
         "supervisor": make_user("supervisor", "supervisor", regions=[county]),

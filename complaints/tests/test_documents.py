@@ -70,6 +70,15 @@ def approved(
     return service.approve(submitted, cw.user("leader"))
 
 
+def approved_notice(
+    complaint: Complaint, cw: ComplaintWorld, kind: str = DocumentKind.RECEIPT_NOTICE
+) -> CaseDocument:
+    """A notice drafted by the desk clerk and approved by the head of the desk (four eyes)."""
+    draft = service.issue_notice(complaint, cw.user("clerk"), kind)
+    submitted = service.submit(draft, cw.user("clerk"))
+    return service.approve(submitted, cw.user("desk_leader"))
+
+
 def test_opinion_goes_from_draft_to_delivery_and_the_review_window_runs_from_delivery(cw, handling):
     # given a draft with its four parts
     draft = service.draft_opinion(handling, cw.user("handler"), DocumentKind.OPINION, **PARTS)
@@ -98,8 +107,8 @@ def test_opinion_goes_from_draft_to_delivery_and_the_review_window_runs_from_del
 
 def test_numbers_are_unique_per_kind_and_year(cw, handling, world):
     first = approved(handling, cw)
-    notice = service.issue_notice(handling, cw.user("clerk"), DocumentKind.RECEIPT_NOTICE)
-    second_notice = service.issue_notice(handling, cw.user("clerk"), DocumentKind.RECEIPT_NOTICE)
+    notice = approved_notice(handling, cw)
+    second_notice = approved_notice(handling, cw)
     assert len({first.number, notice.number, second_notice.number}) == 3
     assert "信告" in notice.number and "信处" in first.number
 
@@ -231,13 +240,16 @@ def test_review_and_rereview_opinions_move_the_complaint_to_the_end(cw, handling
 def test_notice_of_receipt_delivered_in_time_meets_its_clock(cw):
     complaint = file_complaint(cw, received_at=at(2026, 1, 30, 9)).complaint
     notice = service.issue_notice(complaint, cw.user("clerk"), DocumentKind.RECEIPT_NOTICE)
-    # a desk act: approved when issued, numbered, with a default text the clerk may edit
-    assert notice.state == DocumentState.APPROVED and notice.number
+    # a draft with a default text the clerk may edit, numbered when the leader approves it
+    assert notice.state == DocumentState.DRAFT and not notice.number
     assert "夜间施工噪声" in notice.body and complaint.receipt_code in notice.body
     edited = service.update_draft(
         notice, cw.user("clerk"), {"body": notice.body + "特此告知。"}, notice.version
     )
-    service.deliver(edited, cw.user("clerk"), at(2026, 2, 14, 23, 0), "post", "EMS 1")
+    submitted = service.submit(edited, cw.user("clerk"))
+    approved_ = service.approve(submitted, cw.user("desk_leader"))
+    assert approved_.number and approved_.body.endswith("特此告知。")
+    service.deliver(approved_, cw.user("clerk"), at(2026, 2, 14, 23, 0), "post", "EMS 1")
     clock = Clock.objects.get(kind=RECEIPT_NOTICE, object_id=complaint.pk)
     # Art. 23: 15 days from 01-30 end 02-14 24:00 (a make-up working day): met, not late
     assert (clock.state, clock.met_at, clock.breached) == (
@@ -249,7 +261,7 @@ def test_notice_of_receipt_delivered_in_time_meets_its_clock(cw):
 
 def test_notice_of_receipt_delivered_late_is_recorded_late(cw):
     complaint = file_complaint(cw, received_at=at(2026, 1, 30, 9)).complaint
-    notice = service.issue_notice(complaint, cw.user("clerk"), DocumentKind.RECEIPT_NOTICE)
+    notice = approved_notice(complaint, cw)
     service.deliver(notice, cw.user("clerk"), at(2026, 2, 15, 9), "post", "EMS 2")
     clock = Clock.objects.get(kind=RECEIPT_NOTICE, object_id=complaint.pk)
     assert clock.state == ClockState.MET and clock.breached
@@ -267,7 +279,7 @@ def test_notices_have_their_default_texts(cw, handling):
 
 def test_only_delivered_documents_are_public_replies(cw, handling):
     document = approved(handling, cw)
-    notice = service.issue_notice(handling, cw.user("clerk"), DocumentKind.RECEIPT_NOTICE)
+    notice = approved_notice(handling, cw)
     assert list(service.public_replies(handling)) == []
     service.deliver(notice, cw.user("clerk"), at(2026, 2, 2), "post")
     service.deliver(document, cw.user("handler"), at(2026, 3, 2), "post")

@@ -125,7 +125,7 @@ def test_a_notice_is_issued_from_the_complaint_page(cw, handling):
     response = login(cw, "clerk").post(url, {"kind": "receipt_notice", "body": ""})
     notice = CaseDocument.objects.get(complaint=handling, kind="receipt_notice")
     assert response["Location"] == detail(notice)
-    assert notice.state == DocumentState.APPROVED and handling.title in notice.body
+    assert notice.state == DocumentState.DRAFT and handling.title in notice.body
 
 
 def test_document_page_out_of_scope_is_404_and_without_permission_403(cw, world, handling):

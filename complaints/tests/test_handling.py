@@ -221,7 +221,8 @@ def test_extension_by_the_leader_moves_the_due_date_and_tells_the_complainant(
     assert after.due == grown.due
     notice = CaseDocument.objects.get(complaint=complaint, kind=DocumentKind.EXTENSION_NOTICE)
     assert "需要现场测量噪声" in notice.body, "Art. 34: the complainant is told why"
-    assert notice.state == "approved"
+    # drafted by the leader who extended; another leader approves it (four eyes)
+    assert notice.state == "draft" and notice.drafted_by == cw.user("leader")
 
 
 def test_extension_beyond_thirty_days_in_total_is_refused_with_what_is_left(

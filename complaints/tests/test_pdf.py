@@ -14,10 +14,11 @@ from complaints.models import CaseDocument, Complaint
 from complaints.services import documents as service
 from complaints.services.protection import recuse
 from complaints.tests.factories import ComplaintWorld, advance, complaint_world, file_complaint
-from complaints.tests.test_documents import PARTS, approved, at
+from complaints.tests.test_documents import PARTS, approved, approved_notice, at
 from core.choices import AuditAction
 from core.models import AuditEntry
 from testing.pdf import pdf_text
+from workflow.engine import fire
 
 pytestmark = pytest.mark.django_db
 
@@ -72,6 +73,18 @@ def test_a_draft_is_marked_as_a_draft(cw, handling):
     assert "草稿" in text
 
 
+def in_state_for(kind: str, cw: ComplaintWorld, handling: Complaint) -> Complaint:
+    """A complaint in a state where a notice of `kind` may be issued (ISSUED_IN)."""
+    clerk = cw.user("clerk")
+    if kind == DocumentKind.REFERRAL_NOTICE:
+        data = {"referral_body": "arbitration", "referral_reason": "属于劳动争议仲裁事项"}
+        return fire("refer", handling, clerk, data)
+    if kind == DocumentKind.NOT_ACCEPTED_NOTICE:
+        received = file_complaint(cw).complaint
+        return fire("not_accept", received, clerk, {"not_accepted_reason": "不属于信访事项"})
+    return handling
+
+
 @pytest.mark.parametrize(
     ("kind", "title", "words"),
     [
@@ -82,7 +95,8 @@ def test_a_draft_is_marked_as_a_draft(cw, handling):
     ],
 )
 def test_each_notice_prints_its_title_number_and_text(cw, handling, kind, title, words):
-    notice = service.issue_notice(handling, cw.user("clerk"), kind)
+    complaint = in_state_for(kind, cw, handling)
+    notice = approved_notice(complaint, cw, kind)
     text = pdf_text(download(cw, "clerk", notice).content)
     assert title in text and "".join(notice.number.split()) in text
     assert words in text and "夜间施工噪声" in text and "张三" in text

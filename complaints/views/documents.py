@@ -16,7 +16,13 @@ from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 
-from complaints.choices import OPINION_KINDS, ComplaintState, DocumentKind, DocumentState
+from complaints.choices import (
+    ISSUED_IN,
+    OPINION_KINDS,
+    ComplaintState,
+    DocumentKind,
+    DocumentState,
+)
 from complaints.forms.documents import (
     DeliveryForm,
     HearingForm,
@@ -49,7 +55,8 @@ WINDOW_FOR_STATE: dict[str, str] = {
     ComplaintState.REVIEWED: "rereview",
 }
 # The opinion a complaint awaits in each state (Arts 34–36).
-KIND_FOR_STATE = {state: kind for kind, state in service.OPINION_STATE.items()}
+# The opinion each case state awaits (ISSUED_IN gives each opinion kind one state).
+KIND_FOR_STATE = {ISSUED_IN[kind][0]: kind for kind in OPINION_KINDS}
 
 
 def document_url(document: CaseDocument) -> str:
@@ -121,7 +128,7 @@ def _shielded(user: User, complaint: Complaint) -> bool:
 
 
 class DocumentEditView(DocumentPage):
-    """POST the edited text of a draft opinion or an undelivered notice."""
+    """POST the edited text of a draft (an approved document never changes)."""
 
     action = "change"
     http_method_names = ["post"]
@@ -182,28 +189,19 @@ NEXT_STEP: dict[str, str] = {
 }
 
 
-def issuing_authority(document: CaseDocument) -> str:
-    """The lead unit for an opinion; for a notice the issuer's unit (the desk)."""
-    complaint = document.complaint
-    units = (
-        [] if document.kind in OPINION_KINDS else list(document.drafted_by.departments.all()[:1])
-    )
-    unit = units[0] if units else complaint.department
-    return unit.name if unit is not None else f"{complaint.region.name}信访工作机构"
-
-
 def pdf_context(document: CaseDocument, people: list[Any]) -> dict[str, Any]:
-    issued = document.delivered_at or document.approved_at
+    # An approved document prints what was approved: its authority and date as recorded at
+    # approval, whatever becomes of the people and units later.
     return {
         "document": document,
         "complaint": document.complaint,
-        "authority": issuing_authority(document),
+        "authority": document.authority or service.issuing_authority(document),
         "document_title": PDF_TITLES[document.kind],
         "number": document.number,
         "addressee": "、".join(p.name for p in people if p.name) or "信访人",
         "addresses": [p.address for p in people if p.address],
         "is_draft": document.state in (DocumentState.DRAFT, DocumentState.SUBMITTED),
-        "issued_on": issued,
+        "issued_on": document.approved_at,
         "outcome_word": OUTCOME_WORDS.get(document.outcome, ""),
         "next_step": NEXT_STEP.get(document.kind, ""),
         "method_word": METHOD_WORDS.get(document.delivery_method, ""),
@@ -319,7 +317,7 @@ class NoticeAddView(ComplaintPage):
         except WorkflowError as error:
             messages.error(request, refusal_text(error))
             return self.back(complaint)
-        messages.success(request, _("Issued %(object)s.") % {"object": notice})
+        messages.success(request, _("Drafted %(object)s.") % {"object": notice.get_kind_display()})
         return redirect(document_url(notice))
 
 
@@ -335,6 +333,7 @@ def panel_context(user: User, complaint: Model) -> dict[str, Any]:
     initial = {"version": complaint.version}
     window = WINDOW_FOR_STATE.get(complaint.state)
     is_clerk = user.groups.filter(name="complaint_clerk").exists() or user.is_superuser
+    notice_form = NoticeForm(state=complaint.state)
     return {
         "case": complaint,
         "documents": [
@@ -347,8 +346,8 @@ def panel_context(user: User, complaint: Model) -> dict[str, Any]:
         ],
         "may_draft": may_write and awaited is not None,
         "awaited_label": DocumentKind(awaited).label if awaited else "",
-        "may_notice": may_write,
-        "notice_form": NoticeForm(),
+        "may_notice": may_write and notice_form.offers_a_kind(),
+        "notice_form": notice_form,
         "window": window if is_clerk and not shielded else None,
         "window_end": _window_end(complaint, window),
         "review_form": ReviewRequestForm(window or "review", initial=initial),

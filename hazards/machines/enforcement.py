@@ -16,7 +16,7 @@ from core.models import User
 from hazards.choices import POWER_CUT_CLOCK, EnforcementState
 from hazards.models import EnforcementAction
 from hazards.services.enforcement import LIFTABLE_KINDS, issue_rules_met
-from workflow.machine import Machine, Transition, register
+from workflow.machine import Machine, Transition, four_eyes, register
 
 # Who issues and lifts: the regulators (REGULATE in core.roles).
 REGULATORS = ("department_staff", "directory_admin")
@@ -51,7 +51,8 @@ ENFORCEMENT = register(
                 # a client: one clock reading makes the notice's 24 hours exact.
                 fields=("number", "issued_at", "deadline"),
                 required=("facts", "legal_basis", "number", "issued_at"),
-                conditions=(_issue_rules,),
+                # Four eyes: the regulator who drafted the document does not also issue it.
+                conditions=(four_eyes("created_by"), _issue_rules),
                 stamp_user="issued_by",
                 confirm=_(
                     "The order gets its number and binds the unit from now on; an issued order "

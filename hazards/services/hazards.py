@@ -24,6 +24,7 @@ from core.models import Premises, Region, User, next_numbers
 from core.observers import observed
 from core.responsibilities import lead_regulator_ids
 from core.scoping import get_restricted
+from core.validators import validate_not_future
 from hazards.choices import RECTIFY_CLOCK, HazardGrade, HazardSource, HazardState
 from hazards.models import (
     ChecklistItem,
@@ -213,6 +214,7 @@ def report_hazard(
     """
     _check_input(title, source, grade)
     found_at = found_at or timezone.now()
+    validate_not_future(found_at, "found_at")
     with transaction.atomic():
         _check_may_report(user, premises)
         hazard = build_hazard(

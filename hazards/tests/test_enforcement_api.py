@@ -173,3 +173,22 @@ def test_the_pdf_endpoint(world):
     other = draft(world, K.HEARING_NOTICE, world.premises_b)
     hidden = reverse("api:enforcementaction-pdf", args=[other.pk])
     assert token_client(world.user("enterprise")).get(hidden).status_code == 404
+
+
+def test_the_regulator_who_drafted_a_document_cannot_issue_it(world):
+    # given a draft the regulator wrote through the API
+    client = token_client(regulator(world))
+    body = {"premises": world.premises_a.pk, "kind": K.IMMEDIATE_REMOVAL, "facts": "配电室积水。"}
+    created = client.post(reverse("api:enforcementaction-list"), body, "json")
+    assert created.status_code == 201, created.content
+    order = EnforcementAction.objects.get(pk=created.json()["id"])
+    # when the same regulator issues it, it is refused and stays an unnumbered draft
+    refused = client.post(transition_url(order, "issue"), {"version": order.version}, "json")
+    assert refused.status_code == 400, refused.content
+    assert "other than the drafter" in refused.json()["detail"]
+    order.refresh_from_db()
+    assert order.state == EnforcementState.DRAFT and order.number == f"DRAFT-{order.pk}"
+    # a colleague issues it
+    colleague = token_client(world.user("county"))
+    issued = colleague.post(transition_url(order, "issue"), {"version": order.version}, "json")
+    assert issued.status_code == 200 and issued.json()["state"] == "issued"

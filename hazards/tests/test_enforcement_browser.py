@@ -1,4 +1,5 @@
-"""A regulator drafts and issues an order on a phone, in headless Chromium, and opens its PDF."""
+"""A regulator drafts an order on a phone, another issues it, in headless Chromium, and opens
+its PDF."""
 
 from __future__ import annotations
 
@@ -13,7 +14,9 @@ from testing.world import PASSWORD, build_world
 
 
 @pytest.mark.browser
-def test_phone_regulator_drafts_issues_and_opens_the_pdf(transactional_db, live_server, phone_page):
+def test_phone_regulator_drafts_another_issues_and_opens_the_pdf(
+    transactional_db, live_server, phone_page
+):
     world = build_world()
     page = phone_page
     violations = csp_violations(page)
@@ -27,6 +30,12 @@ def test_phone_regulator_drafts_issues_and_opens_the_pdf(transactional_db, live_
     page.wait_for_selector("[data-state=draft]")
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
 
+    # a second regulator issues what the first drafted (four eyes)
+    draft_url = page.url
+    page.context.clear_cookies()
+    log_in(page, live_server.url, "county_admin", PASSWORD)
+    page.wait_for_url(f"{live_server.url}/")
+    page.goto(draft_url)
     page.click("form[action$='/issue/'] button")
     confirm_step(page)
     page.wait_for_selector("[data-state=issued]")

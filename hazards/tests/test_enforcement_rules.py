@@ -40,9 +40,18 @@ def regulator(world: World) -> Any:
     return world.user("department")
 
 
+def drafter(world: World) -> Any:
+    """A colleague of the regulator drafts, so the one who issues is not the drafter (four eyes)."""
+    if "drafter" not in world.users:
+        world.users["drafter"] = make_user(
+            "edu_drafter", "department_staff", departments=[world.department]
+        )
+    return world.user("drafter")
+
+
 def draft(world: World, kind: str, premises: Premises | None = None, **fields: Any) -> Any:
     return draft_action(
-        user=regulator(world),
+        user=drafter(world),
         premises=premises or world.premises_a,
         kind=kind,
         facts=fields.pop("facts", "二楼安全出口被货物堵塞，疏散通道不畅。"),

@@ -16,7 +16,7 @@ from hazards.choices import HazardState
 from hazards.models import GovernancePlan, Hazard, InterimControl
 from hazards.services.hazards import record_interim_control, report_hazard, save_governance_plan
 from hazards.tests.test_inspections import PNG
-from testing.api import UNSCOPED, CreateTests, ListTests, RetrieveTests
+from testing.api import UNSCOPED, CreateTests, ListTests, RetrieveTests, token_client
 from testing.world import World
 
 pytestmark = pytest.mark.django_db
@@ -272,3 +272,15 @@ class TestInterimControlAPI(ListTests, RetrieveTests):
         again = client.post(reverse("api:interimcontrol-lift", args=[response.json()["id"]]))
         assert again.status_code == 400
         assert again.json()["code"] == "already_lifted"
+
+
+def test_a_hazard_found_in_the_future_is_refused_and_not_stored(world: World) -> None:
+    client = token_client(world.user("township_a"))
+    body = {
+        "premises": world.premises_a.pk, "title": "配电箱无盖", "source": "ad_hoc",
+        "found_at": in_days(30).isoformat(),
+    }  # fmt: skip
+    response = client.post(reverse("api:hazard-list"), body, "json")
+    assert response.status_code == 400, response.content
+    assert "found_at" in response.json() or "future" in response.content.decode()
+    assert not Hazard.objects.filter(title="配电箱无盖").exists()

@@ -213,10 +213,13 @@ def test_major_hazard_from_report_to_delisting_and_resumption(world: World, tmp_
     assert listing.number in page(bureau, hazard_url)
     assert listing.number in page(bureau, reverse("hazards:hazardlisting_list"))
 
-    # 4. The hearing notice, then the temporary suspension order; its PDF.
+    # 4. The hearing notice, then the temporary suspension order; its PDF. A colleague drafts,
+    # the bureau's staff issues (four eyes).
+    colleague = as_user(world.user("county"))
+
     def issue(kind: str, **fields: Any) -> EnforcementAction:
         post(
-            bureau,
+            colleague,
             reverse("hazards:enforcementaction_add"),
             {"premises": premises.pk, "kind": kind, **fields},
         )
