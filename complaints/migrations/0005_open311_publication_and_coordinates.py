@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('complaints', '0003_scope_indexes'),
+        ('complaints', '0004_original_keeps_review_reasons'),
     ]
 
     operations = [

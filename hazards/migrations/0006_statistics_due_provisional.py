@@ -16,7 +16,7 @@ def mark_days_without_holidays(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("hazards", "0004_seed_checklists"),
+        ("hazards", "0005_enforcement_penalty_kinds"),
         ("workflow", "0001_initial"),
     ]
 
