@@ -111,6 +111,8 @@ def visible_text(value: str) -> str:
     while end > start and unicodedata.category(value[end - 1]) in INVISIBLE_CATEGORIES:
         end -= 1
     return value[start:end]
+
+
 def in_future(moment: dt.datetime) -> bool:
     """Has `moment` not happened yet (beyond the clock skew)? A time a person records — a receipt,
     a delivery, a request, a finding — is a fact, and a fact in the future would start statutory
