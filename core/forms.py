@@ -117,6 +117,7 @@ class DepartmentForm(RestrictedModelForm):
             "licence_types",
             "supervises_all",
             "phone",
+            "superior",
         ]
 
 

@@ -94,6 +94,29 @@ def not_shielded(complaint: Complaint, user: User) -> str | Promise | None:
     return None
 
 
+def units_under_review(complaint: Complaint) -> set[int]:
+    """Units whose own decision the case now reviews: while reviewed, the unit that gave the
+    opinion; while re-reviewed, that unit and the organ that reviewed it (Arts 35-36)."""
+    if complaint.state == ComplaintState.REVIEWING:
+        units = {complaint.opinion_unit_id}
+    elif complaint.state == ComplaintState.REREVIEWING:
+        units = {complaint.opinion_unit_id, complaint.review_unit_id}
+    else:
+        units = set()
+    return {unit for unit in units if unit is not None}
+
+
+def not_under_review(complaint: Complaint, user: User) -> str | Promise | None:
+    # Arts 35-36: a review is decided by the superior organ, never by the unit whose opinion
+    # it reviews; its staff neither draft, approve nor deliver the review or re-review.
+    if units_under_review(complaint) & scope_of(user).department_ids:
+        return _(
+            "Your unit's decision is under review: the review is for %(organ)s to decide, "
+            "not for your unit."
+        ) % {"organ": complaint.department or "—"}
+    return None
+
+
 def member_of_lead_unit(complaint: Complaint, user: User) -> str | Promise | None:
     """Accepting, objecting and extending are the lead unit's own acts (Arts 23, 34): a user
     of another unit that merely sees the complaint (an assisting or a named unit) cannot take
@@ -184,7 +207,7 @@ COMPLAINT = register(
     Machine(
         model=Complaint,
         door="complaints.services.complaint_transitions.fire_complaint_transition",
-        guards=(not_shielded,),
+        guards=(not_shielded, not_under_review),
         states=ComplaintState,
         initial=ComplaintState.RECEIVED,
         transitions=(
@@ -256,7 +279,8 @@ COMPLAINT = register(
             Transition(
                 "request_review", _("Review requested"), source=(ComplaintState.REPLIED,),
                 target=ComplaintState.REVIEWING, roles=CLERK + CHANNEL,
-                fields=("review_requested_at",), required=("review_requested_at",),
+                fields=("review_requested_at", "department", "opinion_unit", "handler"),
+                required=("review_requested_at",),
                 conditions=(_within(REVIEW_REQUEST, "review_requested_at"),),
                 stop=(REVIEW_REQUEST,),
                 start=(StartClock(REVIEW_OPINION, anchor="review_requested_at"),),
@@ -274,10 +298,12 @@ COMPLAINT = register(
             Transition(
                 "request_rereview", _("Re-review requested"), source=(ComplaintState.REVIEWED,),
                 target=ComplaintState.REREVIEWING, roles=CLERK + CHANNEL,
-                fields=("rereview_requested_at",), required=("rereview_requested_at",),
+                fields=("rereview_requested_at", "department", "review_unit", "handler"),
+                required=("rereview_requested_at",),
                 conditions=(_within(REREVIEW_REQUEST, "rereview_requested_at"),),
                 stop=(REREVIEW_REQUEST,),
                 start=(StartClock(REREVIEW_OPINION, anchor="rereview_requested_at"),),
+                notify=(Notify(unit_staff, "complaint.rereview_requested"),),
             ),
             Transition(
                 "hold_hearing", _("Hearing begins (clock paused)"),

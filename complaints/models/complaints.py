@@ -62,6 +62,16 @@ class Complaint(Restricted, StatefulModel):
         Department, verbose_name=_("lead unit"), on_delete=models.PROTECT, null=True,
         blank=True, related_name="+",
     )  # fmt: skip
+    # Arts 35-36: the unit whose opinion is under review, and the organ that reviewed it; neither
+    # drafts, approves nor is given the review or re-review (complaints.machines.complaints).
+    opinion_unit = models.ForeignKey(
+        Department, verbose_name=_("unit that gave the opinion"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="+",
+    )  # fmt: skip
+    review_unit = models.ForeignKey(
+        Department, verbose_name=_("review organ"), on_delete=models.PROTECT, null=True,
+        blank=True, related_name="+",
+    )  # fmt: skip
     handler = models.ForeignKey(
         User, verbose_name=_("handled by"), on_delete=models.PROTECT, null=True, blank=True,
         related_name="+",

@@ -29,7 +29,7 @@ from complaints.choices import (
     TaskState,
     TransferKind,
 )
-from complaints.machines.complaints import HANDLERS
+from complaints.machines.complaints import HANDLERS, units_under_review
 from complaints.models import CaseNote, Complaint, HandlingTask, Transfer
 from complaints.services import documents
 from complaints.services.protection import is_shielded_from
@@ -286,6 +286,11 @@ def _check_task(
     if is_respondent_unit(complaint, department):
         raise PreconditionFailed(
             _("This unit is the one complained about; it cannot be given a task on the case."),
+            fields=["department"],
+        )
+    if department.pk in units_under_review(complaint):
+        raise PreconditionFailed(
+            _("This unit's decision is under review; it cannot be given a task on the review."),
             fields=["department"],
         )
     _check_role(complaint, department, role)

@@ -41,7 +41,7 @@ from complaints.choices import (
 from complaints.models import Category, Complaint
 from complaints.services import documents, reviews
 from complaints.services.handling import extend
-from complaints.tests.factories import ComplaintWorld, complaint_world, file_complaint
+from complaints.tests.factories import ComplaintWorld, authors, complaint_world, file_complaint
 from workflow.calendar import format_due, local_zone
 from workflow.choices import ClockState
 from workflow.engine import fire
@@ -102,8 +102,9 @@ def accepted(cw: ComplaintWorld, complaint: Complaint, moment: dt.datetime) -> C
 def deliver_opinion(
     cw: ComplaintWorld, complaint: Complaint, kind: str, moment: dt.datetime
 ) -> None:
-    draft = documents.draft_opinion(complaint, cw.user("handler"), kind, **PARTS)
-    approved = documents.approve(documents.submit(draft, cw.user("handler")), cw.user("leader"))
+    drafter, approver = authors(cw, kind)
+    draft = documents.draft_opinion(complaint, drafter, kind, **PARTS)
+    approved = documents.approve(documents.submit(draft, drafter), approver)
     documents.deliver(approved, cw.user("clerk"), moment, "post", "EMS")
 
 

@@ -126,6 +126,7 @@ class DepartmentSerializer(ValidatedModelSerializer):
             "licence_types",
             "supervises_all",
             "phone",
+            "superior",
         ]
 
 
