@@ -41,6 +41,18 @@ def complaint_scope(scope: Scope, via: str = "", action: str = "view") -> Q:
     return where
 
 
+def not_about_user(scope: Scope, complaint_field: str = "pk") -> Q:
+    """Leave out complaints (by `complaint_field`) that name the user as respondent: a person
+    complained about never sees the case, whatever their reach (Letters and Visits Regulations
+    2022, Arts 30 and 46)."""
+    from complaints.models.identity import Respondent  # identity imports this module
+
+    if scope.user_id is None:
+        return Q()
+    named = Respondent.objects.filter(user_id=scope.user_id).values("complaint_id")
+    return ~Q(**{f"{complaint_field}__in": named})
+
+
 class Complaint(Restricted, StatefulModel):
     number = models.CharField(_("number"), max_length=32, unique=True)
     # What the complainant holds to track the complaint without an account (portal, Open311 token).
@@ -160,6 +172,10 @@ class Complaint(Restricted, StatefulModel):
     def scope_filter(cls, scope: Scope, action: str) -> Q:
         return complaint_scope(scope, action=action)
 
+    @classmethod
+    def protection_filter(cls, scope: Scope) -> Q:
+        return not_about_user(scope)
+
     @property
     def handling_clock_kind(self) -> str:
         """A 12345 complaint runs its category's hotline limit; any other the 60 days of Art. 34."""
@@ -188,6 +204,10 @@ class ComplaintScoped(Restricted):
     @classmethod
     def scope_filter(cls, scope: Scope, action: str) -> Q:
         return complaint_scope(scope, cls.scope_via, action)
+
+    @classmethod
+    def protection_filter(cls, scope: Scope) -> Q:
+        return not_about_user(scope, f"{cls.scope_via}pk")
 
 
 class OnComplaint(ComplaintScoped):

@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from complaints.choices import Channel, TaskRole, TransferKind
-from complaints.models.complaints import Complaint, OnComplaint, complaint_scope
+from complaints.models.complaints import Complaint, OnComplaint, complaint_scope, not_about_user
 from complaints.models.identity import identity_protection
 from core.models import Department, User
 from core.models.scoped import Restricted
@@ -67,6 +67,10 @@ class HandlingTask(Restricted, StatefulModel):
             complaint__region_id__in=scope.region_ids
         )
 
+    @classmethod
+    def protection_filter(cls, scope: Scope) -> Q:
+        return not_about_user(scope, "complaint__pk")
+
 
 class Transfer(OnComplaint):
     """A move of the complaint to a unit, with its reason (transfers are counted, DESIGN.md §6)."""
@@ -119,7 +123,8 @@ class CaseNote(OnComplaint):
         their own notes."""
 
         mine = Q(author_id=scope.user_id) if scope.user_id is not None else Q(pk__in=[])
-        return identity_protection(scope) | Q(for_complainant=True) | mine
+        readable = identity_protection(scope) | Q(for_complainant=True) | mine
+        return super().protection_filter(scope) & readable
 
 
 class RepeatContact(OnComplaint):

@@ -278,10 +278,10 @@ def test_rereview_opinion_with_a_hearing_moves_by_the_days_paused(cw):
     # day 30 is 10-10, a make-up Saturday
     assert due(complaint, REREVIEW_OPINION) == "2026-10-10 24:00"
     with server_time(at(2026, 9, 28, 10)):
-        complaint = reviews.hold_hearing(complaint, cw.user("handler"), "听证会")
+        complaint = reviews.hold_hearing(complaint, cw.user("city_reviewer"), "听证会")
     assert clock_of(complaint, REREVIEW_OPINION).state == ClockState.PAUSED
     with server_time(at(2026, 10, 3, 16)):
-        complaint = reviews.end_hearing(complaint, cw.user("handler"))
+        complaint = reviews.end_hearing(complaint, cw.user("city_reviewer"))
     # the hearing took 5 days (09-28 → 10-03): 35 days from 09-10 is 10-15, a Thursday
     clock = clock_of(complaint, REREVIEW_OPINION)
     assert (clock.state, clock.paused_days) == (ClockState.RUNNING, 5)

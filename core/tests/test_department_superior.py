@@ -39,7 +39,7 @@ def test_the_api_reads_and_writes_the_superior_organ(world: Any, chain: Any) -> 
 
 
 def test_the_api_refuses_a_superior_that_makes_a_loop(world: Any, chain: Any) -> None:
-    city, county, office = chain
+    city, _county, office = chain
     client = token_client(world.user("county"))
     # the city government under the township office that sits below it
     response = client.patch(f"/api/v1/departments/{city.pk}/", {"superior": office.pk}, "json")
