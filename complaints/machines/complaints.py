@@ -12,7 +12,9 @@ with the records they need (transfers, documents) in the same transaction; the m
 
 Who may act is declared here and checked by the engine only: the unit or person a complaint is
 about, and staff who stepped aside, never act on it (a guard of the whole machine, Arts 30,
-46); accepting, objecting and extending are the lead unit's own acts (a guard of those steps).
+46); accepting, objecting and extending are the lead unit's own acts (a guard of those steps);
+a review or re-review sits with the superior organ it was sent to (complaints.services.reviews),
+and the unit whose decision it reviews takes no step on it (`not_under_review`, Arts 35-36).
 """
 
 from __future__ import annotations

@@ -24,8 +24,9 @@ from workflow.models import StatefulModel
 def complaint_scope(scope: Scope, via: str = "", action: str = "view") -> Q:
     """Complaints (reached through `via`, e.g. "complaint__") a user answers for: where the matter
     is, the lead unit, a unit with a task on it, and, to read only, the unit complained about
-    (it may open the complaint to explain itself, never act on it nor see the complainant: see
-    Complainant.protection_filter)."""
+    (it may open the complaint to explain itself, never act on it nor see the complainant or
+    the place: see Complainant.protection_filter and protection.readable_fields). A person named
+    as respondent never sees it (`not_about_user`, applied whatever the reach)."""
     # complaints.models.handling and .identity import Complaint from this module.
     from complaints.models.handling import HandlingTask
     from complaints.models.identity import Respondent

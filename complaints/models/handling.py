@@ -118,9 +118,9 @@ class CaseNote(OnComplaint):
 
     @classmethod
     def protection_filter(cls, scope: Scope) -> Q:
-        """Internal notes may quote the complainant (Arts 30, 46): the unit or person the complaint
-        is about, and staff who stepped aside, read only what the complainant is told and
-        their own notes."""
+        """Internal notes may quote the complainant (Arts 30, 46): the unit the complaint is
+        about, and staff who stepped aside, read only what the complainant is told and their
+        own notes; a person named as respondent reads none."""
 
         mine = Q(author_id=scope.user_id) if scope.user_id is not None else Q(pk__in=[])
         readable = identity_protection(scope) | Q(for_complainant=True) | mine

@@ -25,7 +25,7 @@ from complaints.services.intake import (
     RespondentData,
     register_complaint,
 )
-from core.models import Department, User
+from core.models import Department, Region, User
 from testing.world import World, make_user
 from workflow.engine import fire
 
@@ -49,10 +49,8 @@ class ComplaintWorld:
 
 def complaint_world(world: World) -> ComplaintWorld:
     county = world.county
-    assert county.parent is not None
-    city_government = Department.objects.create(
-        code="T-SZF", name="测试市人民政府", region=county.parent
-    )
+    city = Region.objects.get(children=county)
+    city_government = Department.objects.create(code="T-SZF", name="测试市人民政府", region=city)
     government = Department.objects.create(
         code="T-ZF", name="测试县人民政府", region=county, superior=city_government
     )
@@ -101,7 +99,7 @@ def file_complaint(cw: ComplaintWorld, **overrides: Any) -> Receipt:
 
 # Who drafts and who approves each opinion: the unit that handled the matter, then its superior
 # organ for the review and that organ's superior for the re-review (Arts 35-36).
-AUTHORS = {
+AUTHORS: dict[str, tuple[str, str]] = {
     DocumentKind.OPINION: ("handler", "leader"),
     DocumentKind.REVIEW_OPINION: ("reviewer", "review_leader"),
     DocumentKind.REREVIEW_OPINION: ("city_reviewer", "city_leader"),
