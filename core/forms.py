@@ -138,6 +138,7 @@ class DepartmentForm(RestrictedModelForm):
             "licence_types",
             "supervises_all",
             "phone",
+            "superior",
         ]
 
 

@@ -120,7 +120,7 @@ class DepartmentTable(DirectoryTable):
 
     class Meta(DirectoryTable.Meta):
         model = Department
-        fields = ("code", "name", "region", "sectors", "supervises_all", "phone")
+        fields = ("code", "name", "region", "superior", "sectors", "supervises_all", "phone")
 
 
 class PremisesTable(DirectoryTable):

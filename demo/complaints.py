@@ -74,6 +74,7 @@ from demo.bulk import (
     secondary_indexes_rebuilt_after,
 )
 from demo.complaints_story import tell_story
+from demo.departments import COUNTY_GOVERNMENT
 from demo.premises import datetime_adapter
 from workflow.choices import STEP_LEVEL, ClockState, EscalationStep
 from workflow.clocks import compute_deadline, step_offset
@@ -158,7 +159,7 @@ COMPLAINT_FIELDS = (
     "referral_body", "referral_reason", "referral_result", "outcome", "opinion_delivered_at",
     "review_requested_at", "review_delivered_at", "rereview_requested_at", "concluded_at",
     "concluded_after_rereview", "repeat_count", "transfer_count", "override_reason",
-    "public_note", "updated",
+    "public_note", "updated", "opinion_unit_id", "review_unit_id",
 )  # fmt: skip
 COMPLAINANT_FIELDS = ("id", "complaint_id", "name", "id_number", "phone", "address", "email",
                       "is_representative", "phone_digest", "id_digest")  # fmt: skip
@@ -471,6 +472,10 @@ class CaseloadFactory:
         self.respondent_handler = cast.department(RESPONDENT_HANDLER)
         self.desk = cast.department("XFJ")
         self.zj = cast.department("ZJ")
+        government = cast.departments.get(COUNTY_GOVERNMENT)
+        self.reviewers = (
+            (government.pk, government.superior_id) if government is not None else (None, None)
+        )
         matters = {c.pk: self.matters_of(c) for c in cast.categories}
         self.matters = matters
 
@@ -528,11 +533,13 @@ class CaseloadFactory:
             outcome = pick(r(), [("explained", 500), ("supported", 800), ("not_supported", 1000)])
         code = receipt_code(pk, self.mix)
         handler = cast.handler.pk if department == self.zj and path.accepted else None
+        lead, opinion_unit, review_unit = self.review_bodies(path, department)
         batch.complaints.append((
             pk, state, 1 + sum(x is not None for x in (path.routed, path.accepted, path.opinion,
                                                       path.concluded)),
             number, code, keyed(f"{code}:{self.password}"), channel, category.pk, region_id,
-            department, handler, premises_id, title, summary, "", stamp(path.received),
+            lead, handler if lead == department else None, premises_id, title, summary, "",
+            stamp(path.received),
             cast.clerk.pk, contact_known, 1, stamp(path.routed) if path.routed else None,
             "" if not routed else "按职责转办。", stamp(path.accepted) if path.accepted else None,
             "", "不属于信访事项受理范围。" if state == ComplaintState.NOT_ACCEPTED else "",
@@ -543,7 +550,7 @@ class CaseloadFactory:
             stamp(path.review_delivered) if path.review_delivered else None,
             stamp(path.rereview_requested) if path.rereview_requested else None,
             stamp(path.concluded) if path.concluded else None, path.after_rereview, 0, 0, "",
-            "", stamp(path.last),
+            "", stamp(path.last), opinion_unit, review_unit,
         ))  # fmt: skip
         self.complainant(batch, pk, contact_known)
         if named:
@@ -554,6 +561,20 @@ class CaseloadFactory:
         if path.opinion is not None and state in (ComplaintState.CONCLUDED, ComplaintState.REPLIED):
             self.callback(batch, pk, path)
         self.open_clocks(batch, pk, path, channel, category, contact_known)
+
+    def review_bodies(
+        self, path: Path, department: int | None
+    ) -> tuple[int | None, int | None, int | None]:
+        """(lead unit, unit that gave the opinion, review organ): a review sits with the county
+        government, a re-review with the city government (Arts 35-36)."""
+        county, city = self.reviewers
+        if county is None or city is None:
+            return department, None, None
+        if path.rereview_requested is not None:
+            return city, department, county
+        if path.review_requested is not None:
+            return county, department, None
+        return department, None, None
 
     def complainant(self, batch: Batch, case: int, contact_known: bool) -> None:
         phone = f"1{3 + int(self.random() * 7)}{int(self.random() * 1e9):09d}"

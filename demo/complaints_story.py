@@ -39,6 +39,7 @@ from complaints.models import (
     Complaint,
     ReceptionDay,
 )
+from complaints.services import reviews
 from complaints.services.intake import ComplainantData, Intake, RespondentData, register_complaint
 from complaints.services.reception import book, mark, save_record
 from core.audit import record_change
@@ -75,6 +76,8 @@ OPINION_FOR = {
     "deliver_review_opinion": DocumentKind.REVIEW_OPINION,
     "deliver_rereview_opinion": DocumentKind.REREVIEW_OPINION,
 }
+
+ASKED = {"request_review": reviews.request_review, "request_rereview": reviews.request_rereview}
 
 
 class Teller:
@@ -146,6 +149,9 @@ class Teller:
         name, actor, data = moves[target]
         if name in OPINION_FOR:
             self.opinion(case, OPINION_FOR[name])
+        if name in ASKED:
+            # The service sends the request to the superior organ (Arts 35-36).
+            return ASKED[name](case, actor, now)
         return fire(name, case, actor, data)
 
     def move(self, case: Complaint, target: str, short: bool) -> Complaint:

@@ -82,7 +82,13 @@ COUNTY_DEPARTMENTS: tuple[DepartmentSpec, ...] = (
     DepartmentSpec("XFJ", "信访局"),
     DepartmentSpec("RX", "12345政务服务便民热线中心"),
     DepartmentSpec("DC", "政府督查室"),
+    DepartmentSpec("ZF", "人民政府"),
 )
+# The county government: the superior administrative organ of its bureaus and township offices
+# (it reviews their opinions, Letters and Visits Regulations 2022, Art. 35); the city government
+# is its own superior.
+COUNTY_GOVERNMENT = "ZF"
+CITY_GOVERNMENT = "SZF"
 
 
 @dataclass
@@ -133,6 +139,12 @@ def link_sectors(
     department.licence_types.set([licence_types[c] for c in spec.licence_types])
 
 
+def city_government(city: Region) -> Department:
+    return Department.objects.create(
+        code=f"{city.code[:4]}-{CITY_GOVERNMENT}", name=f"{names.CITY_NAME}人民政府", region=city
+    )
+
+
 def create_departments(places: Places) -> Directory:
     licence_types = create_licence_types()
     sectors = {s.code: s for s in Sector.objects.all()}
@@ -140,11 +152,18 @@ def create_departments(places: Places) -> Directory:
         county_department(spec, places.county, n) for n, spec in enumerate(COUNTY_DEPARTMENTS, 1)
     ]
     offices = [township_office(t) for t in places.townships]
-    Department.objects.bulk_create([*county, *offices])
+    by_code = {spec.code: d for spec, d in zip(COUNTY_DEPARTMENTS, county, strict=True)}
+    government = by_code[COUNTY_GOVERNMENT]
+    government.superior = city_government(places.city)
+    government.save()
+    for department in [*county, *offices]:
+        if department is not government:
+            department.superior = government
+    Department.objects.bulk_create([d for d in [*county, *offices] if d is not government])
     for department, spec in zip(county, COUNTY_DEPARTMENTS, strict=True):
         link_sectors(department, spec, sectors, licence_types)
     return Directory(
-        {spec.code: d for spec, d in zip(COUNTY_DEPARTMENTS, county, strict=True)},
+        {**by_code, CITY_GOVERNMENT: government.superior},
         {t.code: d for t, d in zip(places.townships, offices, strict=True)},
         licence_types,
     )

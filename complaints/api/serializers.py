@@ -15,6 +15,7 @@ from rest_framework import serializers
 
 from complaints.choices import Channel
 from complaints.models import Category, Complainant, Complaint, ComplaintAttributeValue
+from complaints.services import protection
 from complaints.services.intake import MAX_REPRESENTATIVES
 from core.api.serializers import ScopedPrimaryKeyRelatedField, VisibleCharField
 from core.models import Department, Premises, Region, User
@@ -73,8 +74,17 @@ class ComplaintSerializer(ComplaintListSerializer):
             "referral_result", "outcome", "opinion_delivered_at", "review_requested_at",
             "review_delivered_at", "rereview_requested_at", "concluded_at",
             "concluded_after_rereview", "previous_case", "public_note", "answers", "updated",
+            "opinion_unit", "review_unit",
         ]  # fmt: skip
         read_only_fields = fields
+
+    def to_representation(self, instance: Complaint) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        if request is None:
+            return data
+        readable = protection.readable_fields(request.user, instance, list(data))
+        return {name: value for name, value in data.items() if name in readable}
 
 
 class ComplainantInSerializer(serializers.Serializer):

@@ -12,7 +12,9 @@ with the records they need (transfers, documents) in the same transaction; the m
 
 Who may act is declared here and checked by the engine only: the unit or person a complaint is
 about, and staff who stepped aside, never act on it (a guard of the whole machine, Arts 30,
-46); accepting, objecting and extending are the lead unit's own acts (a guard of those steps).
+46); accepting, objecting and extending are the lead unit's own acts (a guard of those steps);
+a review or re-review sits with the superior organ it was sent to (complaints.services.reviews),
+and the unit whose decision it reviews takes no step on it (`not_under_review`, Arts 35-36).
 """
 
 from __future__ import annotations
@@ -91,6 +93,29 @@ def not_shielded(complaint: Complaint, user: User) -> str | Promise | None:
     # the matter but take no step on it.
     if is_shielded_from(user, complaint):
         return _("You are named in this complaint or stepped aside from it: you cannot act on it.")
+    return None
+
+
+def units_under_review(complaint: Complaint) -> set[int]:
+    """Units whose own decision the case now reviews: while reviewed, the unit that gave the
+    opinion; while re-reviewed, that unit and the organ that reviewed it (Arts 35-36)."""
+    if complaint.state == ComplaintState.REVIEWING:
+        units = {complaint.opinion_unit_id}
+    elif complaint.state == ComplaintState.REREVIEWING:
+        units = {complaint.opinion_unit_id, complaint.review_unit_id}
+    else:
+        units = set()
+    return {unit for unit in units if unit is not None}
+
+
+def not_under_review(complaint: Complaint, user: User) -> str | Promise | None:
+    # Arts 35-36: a review is decided by the superior organ, never by the unit whose opinion
+    # it reviews; its staff neither draft, approve nor deliver the review or re-review.
+    if units_under_review(complaint) & scope_of(user).department_ids:
+        return _(
+            "Your unit's decision is under review: the review is for %(organ)s to decide, "
+            "not for your unit."
+        ) % {"organ": complaint.department or "—"}
     return None
 
 
@@ -184,7 +209,7 @@ COMPLAINT = register(
     Machine(
         model=Complaint,
         door="complaints.services.complaint_transitions.fire_complaint_transition",
-        guards=(not_shielded,),
+        guards=(not_shielded, not_under_review),
         states=ComplaintState,
         initial=ComplaintState.RECEIVED,
         transitions=(
@@ -259,7 +284,8 @@ COMPLAINT = register(
             Transition(
                 "request_review", _("Review requested"), source=(ComplaintState.REPLIED,),
                 target=ComplaintState.REVIEWING, roles=CLERK + CHANNEL,
-                fields=("review_requested_at",), required=("review_requested_at",),
+                fields=("review_requested_at", "department", "opinion_unit", "handler"),
+                required=("review_requested_at",),
                 inputs=("reasons",),
                 conditions=(_within(REVIEW_REQUEST, "review_requested_at"),),
                 confirm=_("The matter goes to review: the review body has 30 days to answer "
@@ -282,13 +308,15 @@ COMPLAINT = register(
             Transition(
                 "request_rereview", _("Re-review requested"), source=(ComplaintState.REVIEWED,),
                 target=ComplaintState.REREVIEWING, roles=CLERK + CHANNEL,
-                fields=("rereview_requested_at",), required=("rereview_requested_at",),
+                fields=("rereview_requested_at", "department", "review_unit", "handler"),
+                required=("rereview_requested_at",),
                 inputs=("reasons",),
                 conditions=(_within(REREVIEW_REQUEST, "rereview_requested_at"),),
                 confirm=_("The matter goes to re-review: the body above has 30 days to answer "
                           "(Art. 36). A request is not withdrawn here."),
                 stop=(REREVIEW_REQUEST,),
                 start=(StartClock(REREVIEW_OPINION, anchor="rereview_requested_at"),),
+                notify=(Notify(unit_staff, "complaint.rereview_requested"),),
             ),
             Transition(
                 "hold_hearing", _("Hearing begins (clock paused)"),

@@ -25,8 +25,9 @@ from workflow.models import StatefulModel
 def complaint_scope(scope: Scope, via: str = "", action: str = "view") -> Q:
     """Complaints (reached through `via`, e.g. "complaint__") a user answers for: where the matter
     is, the lead unit, a unit with a task on it, and, to read only, the unit complained about
-    (it may open the complaint to explain itself, never act on it nor see the complainant: see
-    Complainant.protection_filter)."""
+    (it may open the complaint to explain itself, never act on it nor see the complainant or
+    the place: see Complainant.protection_filter and protection.readable_fields). A person named
+    as respondent never sees it (`not_about_user`, applied whatever the reach)."""
     # complaints.models.handling and .identity import Complaint from this module.
     from complaints.models.handling import HandlingTask
     from complaints.models.identity import Respondent
@@ -40,6 +41,18 @@ def complaint_scope(scope: Scope, via: str = "", action: str = "view") -> Q:
             named = Respondent.objects.filter(department_id__in=units).values("complaint_id")
             where |= Q(**{f"{via}pk__in": named})
     return where
+
+
+def not_about_user(scope: Scope, complaint_field: str = "pk") -> Q:
+    """Leave out complaints (by `complaint_field`) that name the user as respondent: a person
+    complained about never sees the case, whatever their reach (Letters and Visits Regulations
+    2022, Arts 30 and 46)."""
+    from complaints.models.identity import Respondent  # identity imports this module
+
+    if scope.user_id is None:
+        return Q()
+    named = Respondent.objects.filter(user_id=scope.user_id).values("complaint_id")
+    return ~Q(**{f"{complaint_field}__in": named})
 
 
 class Complaint(Restricted, StatefulModel):
@@ -61,6 +74,16 @@ class Complaint(Restricted, StatefulModel):
     )
     department = models.ForeignKey(
         Department, verbose_name=_("lead unit"), on_delete=models.PROTECT, null=True,
+        blank=True, related_name="+",
+    )  # fmt: skip
+    # Arts 35-36: the unit whose opinion is under review, and the organ that reviewed it; neither
+    # drafts, approves nor is given the review or re-review (complaints.machines.complaints).
+    opinion_unit = models.ForeignKey(
+        Department, verbose_name=_("unit that gave the opinion"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="+",
+    )  # fmt: skip
+    review_unit = models.ForeignKey(
+        Department, verbose_name=_("review organ"), on_delete=models.PROTECT, null=True,
         blank=True, related_name="+",
     )  # fmt: skip
     handler = models.ForeignKey(
@@ -157,6 +180,10 @@ class Complaint(Restricted, StatefulModel):
     def scope_filter(cls, scope: Scope, action: str) -> Q:
         return complaint_scope(scope, action=action)
 
+    @classmethod
+    def protection_filter(cls, scope: Scope) -> Q:
+        return not_about_user(scope)
+
     @property
     def handling_clock_kind(self) -> str:
         """A 12345 complaint runs its category's hotline limit; any other the 60 days of Art. 34."""
@@ -180,6 +207,10 @@ class ComplaintScoped(Restricted):
     @classmethod
     def scope_filter(cls, scope: Scope, action: str) -> Q:
         return complaint_scope(scope, cls.scope_via, action)
+
+    @classmethod
+    def protection_filter(cls, scope: Scope) -> Q:
+        return not_about_user(scope, f"{cls.scope_via}pk")
 
 
 class OnComplaint(ComplaintScoped):

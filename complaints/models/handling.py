@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from complaints.choices import Channel, TaskRole, TransferKind
-from complaints.models.complaints import Complaint, OnComplaint, complaint_scope
+from complaints.models.complaints import Complaint, OnComplaint, complaint_scope, not_about_user
 from complaints.models.identity import identity_protection
 from core.models import Department, User
 from core.models.scoped import Restricted
@@ -68,6 +68,10 @@ class HandlingTask(Restricted, StatefulModel):
             complaint__region_id__in=scope.region_ids
         )
 
+    @classmethod
+    def protection_filter(cls, scope: Scope) -> Q:
+        return not_about_user(scope, "complaint__pk")
+
 
 class Transfer(OnComplaint):
     """A move of the complaint to a unit, with its reason (transfers are counted, DESIGN.md §6)."""
@@ -115,12 +119,13 @@ class CaseNote(OnComplaint):
 
     @classmethod
     def protection_filter(cls, scope: Scope) -> Q:
-        """Internal notes may quote the complainant (Arts 30, 46): the unit or person the complaint
-        is about, and staff who stepped aside, read only what the complainant is told and
-        their own notes."""
+        """Internal notes may quote the complainant (Arts 30, 46): the unit the complaint is
+        about, and staff who stepped aside, read only what the complainant is told and their
+        own notes; a person named as respondent reads none."""
 
         mine = Q(author_id=scope.user_id) if scope.user_id is not None else Q(pk__in=[])
-        return identity_protection(scope) | Q(for_complainant=True) | mine
+        readable = identity_protection(scope) | Q(for_complainant=True) | mine
+        return super().protection_filter(scope) & readable
 
 
 class RepeatContact(OnComplaint):

@@ -43,6 +43,7 @@ from complaints.choices import (
     OpinionOutcome,
     ReferralBody,
 )
+from complaints.machines.complaints import not_under_review
 from complaints.machines.documents import FOUR_PARTS, issue_refusal
 from complaints.models import CaseDocument, Complaint
 from complaints.services.protection import is_shielded_from
@@ -111,6 +112,9 @@ def check_may_write(user: User, complaint: Complaint) -> None:
                 "you cannot act on its documents."
             )
         )
+    under_review = not_under_review(complaint, user)
+    if under_review:
+        raise TransitionForbidden(under_review)
     if not Complaint.objects.restrict(user, "change").filter(pk=complaint.pk).exists():
         raise TransitionForbidden()
 

@@ -29,7 +29,7 @@ from complaints.choices import (
     TaskState,
     TransferKind,
 )
-from complaints.machines.complaints import HANDLERS
+from complaints.machines.complaints import HANDLERS, units_under_review
 from complaints.models import CaseNote, Complaint, HandlingTask, Transfer
 from complaints.services import documents
 from complaints.services.protection import is_shielded_from
@@ -90,8 +90,12 @@ def is_respondent_unit(complaint: Complaint, department: Department | int | None
 
 
 def suggested_unit(complaint: Complaint) -> Department | None:
-    """The unit the category and place route to (complaints.services.routing)."""
-    return route_for(complaint.category, complaint.region)
+    """The unit the category and place route to (complaints.services.routing), never a unit the
+    complaint is about (Arts 30, 46)."""
+    named = complaint.respondents.filter(department__isnull=False).values_list(
+        "department_id", flat=True
+    )
+    return route_for(complaint.category, complaint.region, excluding=list(named))
 
 
 def route(
@@ -287,6 +291,11 @@ def _check_task(
             _("This unit is the one complained about; it cannot be given a task on the case."),
             fields=["department"],
         )
+    if department.pk in units_under_review(complaint):
+        raise PreconditionFailed(
+            _("This unit's decision is under review; it cannot be given a task on the review."),
+            fields=["department"],
+        )
     _check_role(complaint, department, role)
     _check_due(complaint, due)
 
@@ -364,6 +373,11 @@ def add_note(
         raise MissingFields(_("Write the note."), fields=["text"])
     with transaction.atomic():
         complaint = visible_complaint(user, complaint)
+        if is_shielded_from(user, complaint):
+            # Arts 30, 46: the unit complained about reads the matter, it writes nothing on it.
+            raise TransitionForbidden(
+                _("You are named in this complaint or stepped aside from it: you cannot act on it.")
+            )
         if for_complainant and not answers_for_complaint(user, complaint):
             raise TransitionForbidden(
                 _("Only the desk and the lead unit write what the complainant is told.")

@@ -8,6 +8,8 @@ Lists and exports that need no identity never touch these models.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -23,6 +25,19 @@ def is_shielded_from(user: User, complaint: Complaint) -> bool:
     """True for a user the complaint is about, or who recused: they never see who complained."""
     unshielded = identity_protection(scope_of(user), complaint_field="pk")
     return not Complaint.objects.filter(unshielded, pk=complaint.pk).exists()
+
+
+# Where the matter was pinned is often the complainant's own door: the unit complained about
+# reads the matter without it (Arts 30, 46).
+PLACE_FIELDS = ("address", "lat", "long")
+
+
+def readable_fields(user: User, complaint: Complaint, fields: Sequence[str]) -> list[str]:
+    """The complaint's `fields` the user may read: all of them, but the place for a user the
+    complaint is about or who recused."""
+    if not is_shielded_from(user, complaint):
+        return list(fields)
+    return [name for name in fields if name not in PLACE_FIELDS]
 
 
 def may_see_identity(user: User, complaint: Complaint) -> bool:

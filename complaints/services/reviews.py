@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from typing import Any
 
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
@@ -99,8 +100,9 @@ def _ask(
             "requested_before_delivery",
             _("The request is dated before the opinion was delivered."),
         )
+    data = {field: requested_at, **review_body(stored, which)}
     # The machine's condition (_within) refuses a request dated after the window's end.
-    asked = fire(transition, stored, user, {field: requested_at}, expected_version)
+    asked = fire(transition, stored, user, data, expected_version)
     if reasons.strip():
         keep_reasons(asked, f"{which}_reasons", reasons.strip())
     return asked
@@ -114,6 +116,27 @@ def keep_reasons(complaint: Complaint, field: str, reasons: str) -> None:
     setattr(original, field, reasons)
     original.save(update_fields=[field])
     record_change(original, before)
+
+
+def review_body(complaint: Complaint, which: str) -> dict[str, Any]:
+    """Where the request goes: Art. 35, a review to the superior administrative organ of the
+    unit that gave the opinion; Art. 36, a re-review to the superior of the reviewing organ. The
+    case moves to that organ (its staff are told and draft the answer); the unit it leaves is
+    recorded so it neither drafts, approves nor is given the review (no handler is kept)."""
+    reviewed = complaint.department
+    superior = reviewed.superior if reviewed is not None else None
+    if superior is None:
+        raise DocumentRefused(
+            "no_superior_organ",
+            _(
+                "No superior organ is recorded for %(unit)s, so the request cannot be sent to "
+                "the body that decides it. An administrator records the superior organ on the "
+                "department's page; then register the request again."
+            )
+            % {"unit": reviewed or "—"},
+        )
+    left_unit = "opinion_unit" if which == "review" else "review_unit"
+    return {"department": superior, left_unit: reviewed, "handler": None}
 
 
 def _not_open(complaint: Complaint, which: str, clock_kind: str) -> WorkflowError:

@@ -25,7 +25,7 @@ from complaints.services.intake import (
     RespondentData,
     register_complaint,
 )
-from core.models import Department, User
+from core.models import Department, Region, User
 from testing.world import World, make_user
 from workflow.engine import fire, perform
 
@@ -40,6 +40,8 @@ class ComplaintWorld:
     other_unit: Department  # an assisting unit
     respondent_unit: Department  # the unit complained about
     users: dict[str, User]
+    government: Department  # the county government: superior organ of the county's units
+    city_government: Department  # the city government: superior of the county government
 
     def user(self, persona: str) -> User:
         return self.users.get(persona) or self.world.user(persona)
@@ -47,10 +49,19 @@ class ComplaintWorld:
 
 def complaint_world(world: World) -> ComplaintWorld:
     county = world.county
-    desk = Department.objects.create(code="T-XFJ", name="测试县信访局", region=county)
-    unit = Department.objects.create(code="T-ZJ", name="测试县住建局", region=county)
-    other = Department.objects.create(code="T-SW", name="测试县水务局", region=county)
-    respondent = Department.objects.create(code="T-CG", name="测试县城管局", region=county)
+    city = Region.objects.get(children=county)
+    city_government = Department.objects.create(code="T-SZF", name="测试市人民政府", region=city)
+    government = Department.objects.create(
+        code="T-ZF", name="测试县人民政府", region=county, superior=city_government
+    )
+
+    def unit_of_county(code: str, name: str) -> Department:
+        return Department.objects.create(code=code, name=name, region=county, superior=government)
+
+    desk = unit_of_county("T-XFJ", "测试县信访局")
+    unit = unit_of_county("T-ZJ", "测试县住建局")
+    other = unit_of_county("T-SW", "测试县水务局")
+    respondent = unit_of_county("T-CG", "测试县城管局")
     users = {
         "clerk": make_user("clerk", "complaint_clerk", regions=[county], departments=[desk]),
         "clerk_b": make_user("clerk_b", "complaint_clerk", regions=[world.township_b]),
@@ -64,8 +75,12 @@ def complaint_world(world: World) -> ComplaintWorld:
         "respondent": make_user("cg_staff", "handling_staff", departments=[respondent]),
         "supervisor": make_user("supervisor", "supervisor", regions=[county]),
         "leader_gov": make_user("county_leader", "government_leader", regions=[county]),
+        "reviewer": make_user("zf_staff", "handling_staff", departments=[government]),
+        "review_leader": make_user("zf_leader", "unit_leader", departments=[government]),
+        "city_reviewer": make_user("szf_staff", "handling_staff", departments=[city_government]),
+        "city_leader": make_user("szf_leader", "unit_leader", departments=[city_government]),
     }
-    return ComplaintWorld(world, desk, unit, other, respondent, users)
+    return ComplaintWorld(world, desk, unit, other, respondent, users, government, city_government)
 
 
 def file_complaint(cw: ComplaintWorld, **overrides: Any) -> Receipt:
@@ -84,6 +99,20 @@ def file_complaint(cw: ComplaintWorld, **overrides: Any) -> Receipt:
     }
     values.update(overrides)
     return register_complaint(Intake(**values), cw.user("clerk"))
+
+
+# Who drafts and who approves each opinion: the unit that handled the matter, then its superior
+# organ for the review and that organ's superior for the re-review (Arts 35-36).
+AUTHORS: dict[str, tuple[str, str]] = {
+    DocumentKind.OPINION: ("handler", "leader"),
+    DocumentKind.REVIEW_OPINION: ("reviewer", "review_leader"),
+    DocumentKind.REREVIEW_OPINION: ("city_reviewer", "city_leader"),
+}
+
+
+def authors(cw: ComplaintWorld, kind: str) -> tuple[User, User]:
+    drafter, approver = AUTHORS[kind]
+    return cw.user(drafter), cw.user(approver)
 
 
 def approved_opinion(complaint: Complaint, cw: ComplaintWorld, kind: str) -> CaseDocument:

@@ -41,7 +41,7 @@ from complaints.choices import (
 from complaints.models import Category, Complaint
 from complaints.services import documents, reviews
 from complaints.services.handling import extend
-from complaints.tests.factories import ComplaintWorld, complaint_world, file_complaint
+from complaints.tests.factories import ComplaintWorld, authors, complaint_world, file_complaint
 from core.times import deadline_text
 from workflow.calendar import local_zone
 from workflow.choices import ClockState
@@ -103,8 +103,9 @@ def accepted(cw: ComplaintWorld, complaint: Complaint, moment: dt.datetime) -> C
 def deliver_opinion(
     cw: ComplaintWorld, complaint: Complaint, kind: str, moment: dt.datetime
 ) -> None:
-    draft = documents.draft_opinion(complaint, cw.user("handler"), kind, **PARTS)
-    approved = documents.approve(documents.submit(draft, cw.user("handler")), cw.user("leader"))
+    drafter, approver = authors(cw, kind)
+    draft = documents.draft_opinion(complaint, drafter, kind, **PARTS)
+    approved = documents.approve(documents.submit(draft, drafter), approver)
     documents.deliver(approved, cw.user("clerk"), moment, "post", "EMS")
 
 
@@ -278,10 +279,10 @@ def test_rereview_opinion_with_a_hearing_moves_by_the_days_paused(cw):
     # day 30 is 10-10, a make-up Saturday
     assert due(complaint, REREVIEW_OPINION) == "2026-10-10 24:00"
     with server_time(at(2026, 9, 28, 10)):
-        complaint = reviews.hold_hearing(complaint, cw.user("handler"), "听证会")
+        complaint = reviews.hold_hearing(complaint, cw.user("city_reviewer"), "听证会")
     assert clock_of(complaint, REREVIEW_OPINION).state == ClockState.PAUSED
     with server_time(at(2026, 10, 3, 16)):
-        complaint = reviews.end_hearing(complaint, cw.user("handler"))
+        complaint = reviews.end_hearing(complaint, cw.user("city_reviewer"))
     # the hearing took 5 days (09-28 → 10-03): 35 days from 09-10 is 10-15, a Thursday
     clock = clock_of(complaint, REREVIEW_OPINION)
     assert (clock.state, clock.paused_days) == (ClockState.RUNNING, 5)

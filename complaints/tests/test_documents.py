@@ -20,7 +20,13 @@ from complaints.models import CaseDocument, Complaint
 from complaints.services import documents as service
 from complaints.services.protection import recuse
 from complaints.services.reviews import request_rereview, request_review
-from complaints.tests.factories import ComplaintWorld, advance, complaint_world, file_complaint
+from complaints.tests.factories import (
+    ComplaintWorld,
+    advance,
+    authors,
+    complaint_world,
+    file_complaint,
+)
 from core.models import Attachment, AuditEntry
 from core.scoping import NotFound
 from core.times import deadline_text
@@ -65,9 +71,10 @@ def handling(cw: ComplaintWorld) -> Complaint:
 def approved(
     complaint: Complaint, cw: ComplaintWorld, kind: str = DocumentKind.OPINION
 ) -> CaseDocument:
-    draft = service.draft_opinion(complaint, cw.user("handler"), kind, **PARTS)
-    submitted = service.submit(draft, cw.user("handler"))
-    return service.approve(submitted, cw.user("leader"))
+    drafter, approver = authors(cw, kind)
+    draft = service.draft_opinion(complaint, drafter, kind, **PARTS)
+    submitted = service.submit(draft, drafter)
+    return service.approve(submitted, approver)
 
 
 def approved_notice(

@@ -131,7 +131,7 @@ def test_review_request_and_hearing_through_the_api(cw, handling):
     outside = step("clerk_b", "request_review", asked.json()["version"],
                    review_requested_at="2026-03-02T18:00:00+08:00")  # fmt: skip
     assert outside.status_code == 404  # a complaint outside the clerk's scope does not exist
-    hearing = step("handler", "hold_hearing", asked.json()["version"])
+    hearing = step("reviewer", "hold_hearing", asked.json()["version"])
     # a hearing belongs to re-review: refused while the complaint is under review
     assert (hearing.status_code, hearing.json()["code"]) == (409, "invalid_state")
     assert CaseDocument.objects.filter(state=DocumentState.DELIVERED).count() == 1

@@ -12,6 +12,7 @@ from django.urls import reverse
 from complaints.choices import ComplaintState, DocumentKind
 from complaints.models import CaseDocument, Complaint
 from complaints.services import documents as service
+from complaints.services import reviews
 from complaints.services.protection import recuse
 from complaints.tests.factories import ComplaintWorld, advance, complaint_world, file_complaint
 from complaints.tests.test_documents import PARTS, approved, approved_notice, at
@@ -103,9 +104,10 @@ def test_each_notice_prints_its_title_number_and_text(cw, handling, kind, title,
 
 
 def test_the_review_and_rereview_opinions_say_what_comes_next(cw):
-    complaint = advance(file_complaint(cw).complaint, cw, ComplaintState.REVIEWING)
+    replied = advance(file_complaint(cw).complaint, cw, ComplaintState.REPLIED)
+    complaint = reviews.request_review(replied, cw.user("clerk"))  # to the superior organ
     review = approved(complaint, cw, DocumentKind.REVIEW_OPINION)
-    text = pdf_text(download(cw, "leader", review).content)
+    text = pdf_text(download(cw, "review_leader", review).content)
     assert "信访事项复查意见书" in text and "第三十六条" in text and "请求复核" in text
 
 

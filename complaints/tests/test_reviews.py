@@ -98,13 +98,13 @@ def test_a_hearing_pauses_and_resumes_the_rereview_clock(cw):
     complaint = reviewed(cw, at(2026, 9, 5, 10))
     complaint = reviews.request_rereview(complaint, cw.user("clerk"), at(2026, 9, 10, 9))
     with server_time(at(2026, 9, 28, 10)):
-        complaint = reviews.hold_hearing(complaint, cw.user("handler"), "听证")
+        complaint = reviews.hold_hearing(complaint, cw.user("city_reviewer"), "听证")
     assert reviews.hearing_in_progress(complaint)
     with pytest.raises(Exception) as twice:  # a second pause of a paused clock
-        reviews.hold_hearing(complaint, cw.user("handler"))
+        reviews.hold_hearing(complaint, cw.user("city_reviewer"))
     assert getattr(twice.value, "status", None) == 409
     with server_time(at(2026, 9, 30, 10)):
-        complaint = reviews.end_hearing(complaint, cw.user("handler"))
+        complaint = reviews.end_hearing(complaint, cw.user("city_reviewer"))
     assert not reviews.hearing_in_progress(complaint)
     assert clock_of(complaint, REREVIEW_OPINION).paused_days == 2
 

@@ -59,6 +59,8 @@ SHOWN_FIELDS = {
     "route": ("department", "summary", "routing_note"),
     "transfer": ("department",),
     "object_remit": ("objection_reason",),
+    "request_review": ("review_requested_at",),
+    "request_rereview": ("rereview_requested_at",),
 }
 # Steps on the complaint recorded elsewhere: a written opinion's delivery is recorded on the
 # document itself, with its date, method and proof (the documents section).

@@ -45,6 +45,7 @@ from core.exports import EXPORT_FORMATS
 from core.models import Attachment, User
 from core.times import deadline_text
 from core.views.generic import ObjectDetailView, ObjectListView, RefusalMessages, RestrictedView
+from core.views.presentation import DetailRow, detail_rows
 from workflow.engine import available_transitions
 from workflow.models import Clock, SupervisionNotice
 from workflow.supervision import issue_notice, notices_on
@@ -59,7 +60,7 @@ TIMELINE_NOTES = (
 DETAIL_FIELDS = (
     "number", "title", "summary", "public_summary", "channel", "category", "region", "address",
     "premises", "received_at", "registered_by", "contact_known", "visitor_count", "department",
-    "handler",
+    "handler", "opinion_unit", "review_unit",
     "routed_at", "routing_note", "accepted_at", "objection_reason", "not_accepted_reason",
     "referral_body", "referral_reason", "referral_result", "outcome", "opinion_delivered_at",
     "review_requested_at", "review_delivered_at", "rereview_requested_at", "concluded_at",
@@ -126,6 +127,11 @@ class ComplaintDetailView(ComplaintPage, ObjectDetailView):
     template_name = "complaints/complaint_detail.html"
     select_related = ("category", "region", "department", "handler", "premises")
     detail_fields = DETAIL_FIELDS
+
+    def get_rows(self, obj: Model) -> list[DetailRow]:
+        assert isinstance(obj, Complaint)
+        fields = protection.readable_fields(self.user, obj, self.detail_fields)
+        return detail_rows(obj, fields, self.user, self.detail_labels)
 
     def extra_context(self, obj: Model) -> dict[str, Any]:
         assert isinstance(obj, Complaint)

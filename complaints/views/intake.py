@@ -32,8 +32,8 @@ from complaints.forms.intake import (
 )
 from complaints.models import Complaint, RepeatContact
 from complaints.services.duplicates import Match, Probe, likely_matches, link_repeat
+from complaints.services.handling import suggested_unit
 from complaints.services.intake import Intake, Receipt, register_complaint
-from complaints.services.routing import route_for
 from core.accounts import signed_in_user
 from core.models import User
 from core.views.generic import RestrictedView
@@ -174,7 +174,7 @@ class IntakeReceiptView(IntakePage):
         context = {
             "case": complaint,
             "password": password,
-            "suggested": route_for(complaint.category, complaint.region),
+            "suggested": suggested_unit(complaint),
             "complaint_url": complaint_url(complaint),
         }
         return render(request, "complaints/intake_receipt.html", context)

@@ -142,6 +142,7 @@ class DepartmentSerializer(ValidatedModelSerializer):
             "licence_types",
             "supervises_all",
             "phone",
+            "superior",
         ]
 
 

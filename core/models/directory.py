@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -94,6 +95,13 @@ class Department(Restricted):
         help_text=_("Emergency management supervises work safety in every sector."),
     )
     phone = models.CharField(_("phone"), max_length=32, blank=True)
+    # Letters and Visits Regulations 2022, Arts 35-36: a review of this department's opinion is
+    # decided by its superior administrative organ, a re-review by that organ's superior.
+    superior = models.ForeignKey(
+        "self", verbose_name=_("superior organ"), on_delete=models.PROTECT, null=True,
+        blank=True, related_name="subordinates",
+        help_text=_("The superior administrative organ: it reviews this department's opinions."),
+    )  # fmt: skip
 
     class Meta:
         ordering = ["region__path", "code"]
@@ -105,6 +113,31 @@ class Department(Restricted):
 
     def get_absolute_url(self) -> str:
         return reverse("core:department_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        super().clean()
+        if self.superior_id is not None and self.superior_id in self.subordinate_ids():
+            raise ValidationError(
+                {
+                    "superior": _(
+                        "A department cannot be its own superior, directly or through others."
+                    )
+                }
+            )
+
+    def subordinate_ids(self) -> set[int]:
+        """Ids of this department and every department under it, through `superior`."""
+        if self.pk is None:
+            return set()
+        found, frontier = {self.pk}, {self.pk}
+        while frontier:
+            frontier = set(
+                Department.objects.filter(superior_id__in=frontier)
+                .exclude(pk__in=found)
+                .values_list("pk", flat=True)
+            )
+            found |= frontier
+        return found
 
     @classmethod
     def scope_filter(cls, scope: Scope, action: str) -> Q:

@@ -94,7 +94,7 @@ class DepartmentListView(ObjectListView):
     model = Department
     table_class = tables.DepartmentTable
     filterset_class = filtersets.DepartmentFilterSet
-    select_related = ("region",)
+    select_related = ("region", "superior")
     prefetch_related = ("sectors",)
 
 
