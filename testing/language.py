@@ -1,0 +1,100 @@
+"""What a person reads on a page, and the words on it that are not in their language.
+
+`visible_texts(html)` gives the text nodes of a page's body (scripts, styles and hidden inputs
+aside) and the option labels of its lists. `foreign_words(text, language)` names what in one
+text would not be read as the user's language: a stored value where its label belongs (a choice
+value such as `approved`, a role key such as `complaint_clerk`, an actor key such as
+`command:demo_data`), developer text, and, on a Chinese page, an English word.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import cache
+from html.parser import HTMLParser
+
+from django.apps import apps
+from django.db.models import Field
+
+from core.roles import ROLES
+
+HIDDEN_TAGS = {"script", "style", "template", "head", "title", "svg", "code"}
+DEVELOPER_TEXT = re.compile(r"DESIGN\.md|§|msgid|\bNone\b|\bTODO\b|\bFIXME\b")
+ACTOR_KEY = re.compile(r"\b[a-z]+:[a-z_]+\b")
+ENGLISH_WORD = re.compile(r"\b[A-Za-z][a-z]{2,}\b")
+# Words a Chinese page may show as they are: product, file and unit names, and standards.
+KEPT_WORDS = {
+    "CivicDesk", "Open311", "GeoReport", "Token", "Bootstrap", "htmx", "Django", "Chromium",
+    "Excel", "demo", "LEC", "Email", "Http",
+}  # fmt: skip
+
+
+class TextParser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.hidden = 0
+        self.texts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in HIDDEN_TAGS:
+            self.hidden += 1
+        values = dict(attrs)
+        for name in ("placeholder", "title", "aria-label"):
+            if values.get(name) and not self.hidden:
+                self.texts.append(str(values[name]))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in HIDDEN_TAGS and self.hidden:
+            self.hidden -= 1
+
+    def handle_data(self, data: str) -> None:
+        text = " ".join(data.split())
+        if text and not self.hidden:
+            self.texts.append(text)
+
+
+def visible_texts(html: str) -> list[str]:
+    parser = TextParser()
+    parser.feed(html)
+    return parser.texts
+
+
+@cache
+def raw_values() -> frozenset[str]:
+    """Stored values that have a label of their own: every choice of every model field whose
+    value reads differently from its label, and every role key."""
+    values = set(ROLES)
+    for model in apps.get_models():
+        for model_field in model._meta.get_fields():
+            if isinstance(model_field, Field) and model_field.choices:
+                values |= set(choice_values(model_field.flatchoices))
+    return frozenset(values)
+
+
+def choice_values(choices: Iterable[tuple[object, object]]) -> Iterable[str]:
+    for value, label in choices:
+        if isinstance(value, str) and re.fullmatch(r"[a-z][a-z0-9_]*", value) and value != label:
+            yield value
+
+
+def foreign_words(text: str, language: str) -> list[str]:
+    """What in `text` a reader of `language` should not see: empty when it reads well."""
+    found = []
+    if text in raw_values():
+        found.append(f"raw value {text!r}")
+    found += [f"actor key {key!r}" for key in ACTOR_KEY.findall(text)]
+    found += [f"developer text {m!r}" for m in DEVELOPER_TEXT.findall(text)]
+    if language.startswith("zh"):
+        english = [w for w in ENGLISH_WORD.findall(text) if w not in KEPT_WORDS]
+        if english:
+            found.append(f"English {' '.join(english)!r}")
+    return found
+
+
+def page_problems(html: str, language: str) -> list[str]:
+    return [
+        f"{text[:80]!r}: {', '.join(problems)}"
+        for text in dict.fromkeys(visible_texts(html))
+        if (problems := foreign_words(text, language))
+    ]
