@@ -112,6 +112,7 @@ class RestrictedView(View):
             "may_change": self.may("change"),
             "may_delete": self.may("delete"),
             "add_url": self.url_for("add") if self.has_page("add") else "",
+            "has_edit_page": self.has_page("edit"),
             "has_delete_page": self.has_page("delete"),
             "url_prefix": self.url_prefix,
             **extra,
