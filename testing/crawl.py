@@ -26,6 +26,10 @@ from core.navigation import menu_for
 # the language switch, signing out, and the citizens' portal (anonymous, tested on its own).
 SKIPPED_PREFIXES = ("/admin/", "/api/", "/i18n/", "/accounts/", "/portal/", "/open311/", "/static/")
 NUMBER = re.compile(r"\d+")
+# Files a page offers for download (PDF, charts, spreadsheets): no text of a page to read.
+DOWNLOAD = re.compile(r"\.(pdf|png|svg|xlsx|csv|json)$|/pdf/$|[?&]export=")
+# Another order or page of a list is the same page to check: one visit stands for them all.
+VIEW_KEYS = {"sort", "page", "per_page"}
 
 
 @dataclass(frozen=True)
@@ -77,7 +81,7 @@ def same_origin_path(href: str, base: str) -> str | None:
 def shape(url: str) -> str:
     """The link with its record numbers and query values blanked: one visit stands for all."""
     parts = urlsplit(url)
-    keys = sorted({key for key, _ in parse_qsl(parts.query, keep_blank_values=True)})
+    keys = sorted({key for key, _ in parse_qsl(parts.query, keep_blank_values=True)} - VIEW_KEYS)
     return NUMBER.sub("#", parts.path) + "?" + urlencode([(key, "") for key in keys])
 
 
@@ -86,8 +90,9 @@ def is_html(content_type: str) -> bool:
 
 
 class Walker:
-    def __init__(self, client: Client, limit: int, shapes: set[str]) -> None:
+    def __init__(self, client: Client, limit: int, shapes: set[str], pages_only: bool) -> None:
         self.client = client
+        self.pages_only = pages_only
         self.limit = limit
         self.pages: dict[str, Page] = {}
         self.shapes = shapes
@@ -96,6 +101,8 @@ class Walker:
         if url in self.pages:
             return self.pages[url]
         if not start and (shape(url) in self.shapes or len(self.pages) >= self.limit):
+            return None
+        if self.pages_only and DOWNLOAD.search(url):
             return None
         self.shapes.add(shape(url))
         response = self.client.get(url)
@@ -118,16 +125,21 @@ def menu_urls(user: User) -> list[str]:
 
 
 def walk(
-    client: Client, user: User, limit: int = 400, seen: set[str] | None = None
+    client: Client,
+    user: User,
+    limit: int = 400,
+    seen: set[str] | None = None,
+    pages_only: bool = False,
 ) -> dict[str, Page]:
     """Every page reached from the user's home page and menu pages, one visit per link shape.
 
     The client must be signed in as `user`. Starting pages are the home page and each menu
-    page (each fetched whatever was seen before); from each starting page every link is followed once per shape, and from each list
-    the first record's page is followed in turn, so detail pages are walked too. Link shapes
-    in `seen` (shared between walks) are not visited again, so several users can split a site.
+    page, always fetched; from each of them every link is followed once per shape, and from
+    each record page reached so in turn, so detail pages are walked too. Link shapes in `seen`
+    (shared between walks) are not visited again, so several users can split a site;
+    `pages_only` leaves the downloads (PDF, charts, spreadsheets) out.
     """
-    walker = Walker(client, limit, seen if seen is not None else set())
+    walker = Walker(client, limit, seen if seen is not None else set(), pages_only)
     starts = [walker.fetch(url, "", start=True) for url in [reverse("core:home"), *menu_urls(user)]]
     for start in starts:
         if start is None or start.status >= 400:

@@ -18,6 +18,7 @@ from django.db.models import Model, Q, QuerySet
 from django.utils.functional import Promise
 
 from core.models import AuditEntry
+from core.views.presentation import model_field, readable
 
 
 @dataclass
@@ -46,7 +47,7 @@ def _entries_of(subject: Model, related: Iterable[QuerySet]) -> QuerySet[AuditEn
         ids = [str(pk) for pk in rows.values_list("pk", flat=True)]
         if ids:
             where |= Q(content_type=related_type, object_id__in=ids)
-    return AuditEntry.objects.filter(where).select_related("content_type").order_by("seq")
+    return AuditEntry.objects.filter(where).select_related("content_type", "actor").order_by("seq")
 
 
 def timeline(
@@ -79,7 +80,7 @@ def _row(
 ) -> TimelineRow:
     before, after = entry.changes.get("state", [None, None]) if is_subject else (None, None)
     written = [
-        (field_label(model, name), str(entry.changes[name][1]))
+        (field_label(model, name), str(readable(model_field(model, name), entry.changes[name][1])))
         for name in notes
         if name in entry.changes and entry.changes[name][1]
     ]

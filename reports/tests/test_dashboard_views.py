@@ -194,7 +194,9 @@ def test_every_rate_figure_opens_the_rates_of_the_period_shown(
     client.force_login(county_leader(county.world))
     response = client.get(DASHBOARD, {"period": period})
     shown = response.context["board"].period
-    rate_keys = [key for key, figure in figures(response, "complaint_figures").items() if figure.unit]
+    rate_keys = [
+        key for key, figure in figures(response, "complaint_figures").items() if figure.unit
+    ]
     assert len(rate_keys) == 5
     for key in rate_keys:
         url = figures(response, "complaint_figures")[key].url
