@@ -14,7 +14,9 @@ from collections.abc import Iterator
 import pytest
 from django.db import transaction
 from django.test import Client
+from django.utils import translation
 
+from complaints.models import CaseDocument, Complaint
 from core.models import User
 from demo.generator import DemoOptions, generate
 from demo.users import DEMO_USERS
@@ -70,3 +72,12 @@ def test_every_page_of_every_role_reads_in_the_users_language(county: None, db: 
             ]
 
     assert problems == []
+
+
+def test_chinese_field_labels_name_what_the_field_holds():
+    """The delivery method is not a person, the handler is a person not a unit, and a written
+    opinion's outcome is not an inspection's."""
+    with translation.override("zh-hans"):
+        assert str(CaseDocument._meta.get_field("delivery_method").verbose_name) == "送达方式"
+        assert str(Complaint._meta.get_field("handler").verbose_name) == "承办人"
+        assert str(CaseDocument._meta.get_field("outcome").verbose_name) == "结果"
