@@ -49,7 +49,7 @@ class HotlineLimit(ColouredChoices):
 
     EMERGENCY = "hotline.emergency", _("Emergency")
     UTILITIES = "hotline.utilities", _("Water, power, gas, heat")
-    GENERAL = "hotline.general", _("General")
+    GENERAL = "hotline.general", pgettext_lazy("12345 limit", "General")
     COMPLEX = "hotline.complex", _("Complex")
 
 
@@ -67,6 +67,19 @@ REREVIEW_REQUEST = "complaints.rereview_request"
 REREVIEW_OPINION = "complaints.rereview_opinion"
 # Every clock kind a complaint may be handled on: the statutory 60 days or a 12345 limit.
 HANDLING_CLOCKS = (HANDLE_CLOCK, *HotlineLimit.values)
+# The clocks' names as people read them (workflow.clock_labels).
+CLOCK_LABELS = {
+    REGISTER_ROUTE: _("Register and route"),
+    RECEIPT_NOTICE: _("Notice of receipt and route"),
+    REMIT_OBJECTION: _("Objection to remit"),
+    HANDLE_CLOCK: _("Handle and give a written opinion"),
+    REVIEW_REQUEST: _("Window to ask for review"),
+    REVIEW_OPINION: _("Review opinion"),
+    REREVIEW_REQUEST: _("Window to ask for re-review"),
+    REREVIEW_OPINION: _("Re-review opinion"),
+    **{limit.value: limit.label for limit in HotlineLimit},
+}
+
 # The clock a matter starts with: Art. 22's 15 days to register and route it or, for danger to
 # life, the 12345 emergency limit from receipt (DESIGN.md §6). Routing it on ends either.
 ROUTING_CLOCKS = (REGISTER_ROUTE, HotlineLimit.EMERGENCY.value)

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models import fields
 from django.utils.translation import gettext_lazy as _
 
 
@@ -17,6 +18,9 @@ class CoreConfig(AppConfig):
         from core.navigation import AUDIT, DIRECTORY, menu
         from core.tables import MomentColumn
 
+        # Django's own catalogs do not translate its blank choice into Chinese; ours do, and
+        # Django reads this name afresh each time it builds a list of choices.
+        fields.BLANK_CHOICE_LABEL = _("- Select an option -")
         tables_speedup.install()
         library.register(MomentColumn)
         register_routes(register_directory)

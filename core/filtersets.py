@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -133,8 +135,20 @@ class UserFilterSet(SearchFilterSet):
         fields = ["q", "region", "is_active", "groups"]
 
 
+def record_types() -> QuerySet[ContentType]:
+    """The kinds of record a person looks up in the log: the scoped models, not the
+    bookkeeping of the chain or of third-party apps (login attempts, task results)."""
+    scoped = [model for model in apps.get_models() if hasattr(model._default_manager, "restrict")]
+    return ContentType.objects.filter(
+        pk__in=[ContentType.objects.get_for_model(model).pk for model in scoped]
+    )
+
+
 class AuditEntryFilterSet(SearchFilterSet):
     search_fields = ("object_repr", "actor_label", "request_id")
+    content_type = django_filters.ModelChoiceFilter(
+        queryset=lambda request: record_types(), label=_("object type")
+    )
     since = django_filters.DateTimeFilter(
         field_name="timestamp", lookup_expr="gte", label=_("Since")
     )

@@ -11,7 +11,7 @@ from django.db.models import Model, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Department, Licence, LicenceType, Premises, Region, Sector, User
-from core.roles import grantable_roles
+from core.roles import grantable_roles, name_of
 from core.validators import visible_text
 
 BOOTSTRAP_CLASS = {
@@ -22,8 +22,11 @@ BOOTSTRAP_CLASS = {
 
 
 def style_for_bootstrap(form: forms.BaseForm) -> forms.BaseForm:
-    """Give each widget Bootstrap's class, so templates can render fields in one loop."""
+    """Give each widget Bootstrap's class, so templates can render fields in one loop, and
+    name each row a list offers as pages name it (a role by its label, not its key)."""
     for field in form.fields.values():
+        if isinstance(field, forms.ModelChoiceField) and is_default_label(field):
+            field.label_from_instance = name_of  # type: ignore[method-assign,assignment]
         widget = field.widget
         css = next(
             (css for kind, css in BOOTSTRAP_CLASS.items() if isinstance(widget, kind)),
@@ -31,6 +34,13 @@ def style_for_bootstrap(form: forms.BaseForm) -> forms.BaseForm:
         )
         widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
     return form
+
+
+def is_default_label(field: forms.ModelChoiceField) -> bool:
+    return getattr(field.label_from_instance, "__func__", None) in (
+        forms.ModelChoiceField.label_from_instance,
+        forms.ModelMultipleChoiceField.label_from_instance,
+    )
 
 
 class DateInput(forms.DateInput):

@@ -11,9 +11,11 @@ from functools import reduce
 from operator import or_
 
 from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils.functional import Promise
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from core.models import User
@@ -230,6 +232,16 @@ ROLE_BY_KEY = {role.key: role for role in ROLES}
 
 def group_name(role: Role) -> str:
     return role.key
+
+
+def name_of(row: object) -> str:
+    """How a row is named on a page: a role's group by the role's label, not its key."""
+    if isinstance(row, Group) and row.name in ROLE_BY_KEY:
+        return str(ROLE_BY_KEY[row.name].label)
+    if isinstance(row, ContentType):
+        model = row.model_class()
+        return capfirst(str(model._meta.verbose_name)) if model is not None else row.model
+    return str(row)
 
 
 @transaction.atomic

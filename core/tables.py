@@ -9,6 +9,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from core.choices import PremisesStatus
 from core.models import (
@@ -22,6 +23,7 @@ from core.models import (
     Sector,
     User,
 )
+from core.roles import name_of
 from core.times import DeadlineField, value_text
 
 
@@ -53,6 +55,10 @@ class ChoiceBadgeColumn(tables.Column):
         return str(getattr(record, f"get_{bound_column.accessor}_display")())
 
 
+# django-tables2's pager words: its catalogs carry no Traditional Chinese for them, ours do.
+PAGER_WORDS = (gettext_noop("previous"), gettext_noop("next"))
+
+
 class MomentColumn(tables.Column):
     """A date-time as people read it (core.times), the same on the page and in the export; a
     deadline reads 24:00 of its last day. Registered for every DateTimeField in CoreConfig."""
@@ -77,8 +83,11 @@ class MomentColumn(tables.Column):
 class NamesColumn(tables.ManyToManyColumn):
     """Many-to-many names, comma-separated in both HTML and exports."""
 
+    def transform(self, obj: Any) -> str:
+        return name_of(obj)
+
     def value(self, value: Any, **kwargs: Any) -> str:
-        return ", ".join(str(item) for item in self.filter(value))
+        return ", ".join(name_of(item) for item in self.filter(value))
 
 
 class RegionTable(DirectoryTable):
@@ -145,7 +154,8 @@ class PremisesTable(DirectoryTable):
 
 
 class UserTable(DirectoryTable):
-    username = tables.Column(linkify=True)
+    # A login name is a credential, not words: readers and translators leave it as it is.
+    username = tables.Column(linkify=True, attrs={"td": {"translate": "no"}})
     groups = NamesColumn(verbose_name=_("roles"), orderable=False)
     regions = NamesColumn(orderable=False)
 
@@ -156,6 +166,10 @@ class UserTable(DirectoryTable):
 
 class AuditEntryTable(DirectoryTable):
     seq = tables.Column()
+    actor_label = tables.Column(
+        verbose_name=_("Actor"), accessor="actor_name", order_by=("actor_label",)
+    )
+    source = tables.Column(verbose_name=_("Source"), accessor="source_label", order_by=("source",))
     timestamp = tables.DateTimeColumn(format="Y-m-d H:i:s")
     content_type = tables.Column(verbose_name=_("object type"), order_by=("content_type__model",))
 

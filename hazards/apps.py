@@ -10,16 +10,23 @@ class HazardsConfig(AppConfig):
     def ready(self) -> None:
         # Only now: these modules import models, which need the app registry to be ready.
         from core.api.routes import register_routes
+        from core.audit_sources import audit_sources
         from core.navigation import menu
         from core.panels import Panel, premises_panels
         from hazards import jobs, navigation
         from hazards.api.urls import register
+        from hazards.choices import CLOCK_LABELS
         from hazards.services.statistics import recount_provisional_due_dates
         from hazards.views import checklists, enforcement, hazards, inspections, ledgers, risk
+        from workflow.clock_labels import clock_labels
         from workflow.clocks import provisional_recounts
         from workflow.worker import register_periodic_jobs
 
         register_routes(register)
+        clock_labels.register(CLOCK_LABELS)
+        audit_sources.register(
+            {"import_ledger": _("Ledger import command"), "ledger_import": _("Ledger import")}
+        )
         register_periodic_jobs(jobs.periodic_jobs)
         menu.register(navigation.MENU_GROUP)
         provisional_recounts.append(recount_provisional_due_dates)

@@ -11,6 +11,12 @@ from core.choices import ColouredChoices
 RECTIFY_CLOCK = "hazards.rectify"  # a hazard's rectification deadline
 POWER_CUT_CLOCK = "hazards.power_cut_notice"  # Work Safety Law Art. 70: 24 h written notice
 RESUME_REVIEW_CLOCK = "hazards.resume_review"  # SAWS Order 16 Art. 23: review within 10 days
+# Their names as people read them (workflow.clock_labels).
+CLOCK_LABELS = {
+    RECTIFY_CLOCK: _("Rectify by the ordered deadline"),
+    POWER_CUT_CLOCK: _("Written notice before cutting power"),
+    RESUME_REVIEW_CLOCK: _("On-site review before resuming"),
+}
 
 
 class Outcome(ColouredChoices):

@@ -73,8 +73,10 @@ class Links:
         return list_url("hazards:riskpoint_list", [("colour", colour), ("region", self.area)])
 
     def rates(self) -> str:
-        period = [("period", "year"), ("start", self.period.start), ("end", self.period.end)]
-        return list_url("complaints:rates", [*period, ("region", self.area)])
+        # The rates page's own `period` is how it buckets rows (month or quarter); the span the
+        # dashboard shows is its start and end.
+        span = [("start", self.period.start), ("end", self.period.end)]
+        return list_url("complaints:rates", [*span, ("region", self.area)])
 
 
 def _flat(filters: dict[str, Any]) -> list[tuple[str, Any]]:

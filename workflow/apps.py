@@ -10,6 +10,7 @@ class WorkflowConfig(AppConfig):
     def ready(self) -> None:
         # Apps are imported only once their models are loaded, so these imports wait for ready().
         from core.api.routes import register_routes
+        from core.audit_sources import audit_sources
         from core.health import HealthCheck, health_checks
         from core.navigation import menu
         from workflow import api, navigation, worker
@@ -24,3 +25,4 @@ class WorkflowConfig(AppConfig):
             HealthCheck("worker", worker.worker_alive, required=worker.worker_required)
         )
         menu.register(navigation.MENU_GROUP)
+        audit_sources.register({"worker": _("Background worker"), "escalate": _("Escalation scan")})

@@ -274,8 +274,8 @@ def _notify_batch(limit: int) -> int:
             notify(
                 _audience(subject, event.level),
                 topic=STEP_TOPIC[step],
-                title=f"{step.label}: {subject} ({event.clock.rule.label})",
-                body=f"{event.clock.rule.label} — {due_text(event.clock)}",
+                title=f"{step.label}: {subject} ({event.clock.label})",
+                body=f"{event.clock.label} — {due_text(event.clock)}",
                 url=subject.get_absolute_url() if hasattr(subject, "get_absolute_url") else "",
                 urgency=event.level,
                 dedup_key=f"esc:{event.pk}",

@@ -14,12 +14,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Model, Q, QuerySet
 from django.utils.functional import Promise
 
 from core.models import AuditEntry
-from core.times import field_text
+from core.views.presentation import model_field, readable
 
 
 @dataclass
@@ -40,13 +39,6 @@ def field_label(model: type[Model], name: str) -> str:
         return name
 
 
-def logged_field(model: type[Model], name: str) -> Any:
-    try:
-        return model._meta.get_field(name)
-    except FieldDoesNotExist:  # a field since removed: its value is shown as logged
-        return None
-
-
 def _entries_of(subject: Model, related: Iterable[QuerySet]) -> QuerySet[AuditEntry]:
     content_type = ContentType.objects.get_for_model(subject, for_concrete_model=True)
     where = Q(content_type=content_type, object_id=str(subject.pk))
@@ -55,7 +47,7 @@ def _entries_of(subject: Model, related: Iterable[QuerySet]) -> QuerySet[AuditEn
         ids = [str(pk) for pk in rows.values_list("pk", flat=True)]
         if ids:
             where |= Q(content_type=related_type, object_id__in=ids)
-    return AuditEntry.objects.filter(where).select_related("content_type").order_by("seq")
+    return AuditEntry.objects.filter(where).select_related("content_type", "actor").order_by("seq")
 
 
 def timeline(
@@ -88,10 +80,7 @@ def _row(
 ) -> TimelineRow:
     before, after = entry.changes.get("state", [None, None]) if is_subject else (None, None)
     written = [
-        (
-            field_label(model, name),
-            str(field_text(logged_field(model, name), entry.changes[name][1])),
-        )
+        (field_label(model, name), str(readable(model_field(model, name), entry.changes[name][1])))
         for name in notes
         if name in entry.changes and entry.changes[name][1]
     ]

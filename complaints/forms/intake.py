@@ -85,8 +85,7 @@ def regions_in_area(user: User) -> QuerySet[Region]:
 
 class StaffChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        full_name = obj.get_full_name()
-        return f"{full_name} ({obj.username})" if full_name else obj.username
+        return str(obj.display_name)
 
 
 def staff_choices(user: User) -> QuerySet[User]:

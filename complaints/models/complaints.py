@@ -242,4 +242,6 @@ class ComplaintAttributeValue(ComplaintScoped):
         verbose_name_plural = _("answers")
 
     def __str__(self) -> str:
-        return self.value
+        """A chosen option by its name (the value is the option's key, Open311's `key`)."""
+        option = self.attribute.options.filter(key=self.value).values_list("name", flat=True)
+        return next(iter(option), self.value)

@@ -150,6 +150,7 @@ class CategoryDetailView(ComplaintsPage, ObjectDetailView):
             "children": children,
             "may_edit_routes": user.has_perm("complaints.add_categoryroute"),
             "may_edit_questions": user.has_perm("complaints.add_categoryattribute"),
+            "may_change_questions": user.has_perm("complaints.change_categoryattribute"),
             "routing_form": RoutingTestForm(initial={"category": obj.pk}, user=user),
         }
 

@@ -12,6 +12,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.audit_sources import audit_sources
 from core.choices import AuditAction
 from core.models.scoped import Restricted
 from core.scoping import Scope
@@ -58,6 +59,18 @@ class AuditEntry(Restricted):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.get_action_display()} {self.object_repr}"
+
+    @property
+    def actor_name(self) -> str:
+        """Who acted, as a person reads it: the user's name, else the door that acted (a
+        command, the worker); `actor_label` keeps the login name the entry was sealed with."""
+        if self.actor_id is not None and self.actor is not None:
+            return self.actor.display_name
+        return self.source_label
+
+    @property
+    def source_label(self) -> str:
+        return audit_sources.label(self.source)
 
     def save(self, *args, **kwargs) -> None:
         if self.pk is not None:

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import re
 from functools import cached_property
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import Language
 from core.models.directory import Department, Region
 from core.models.premises import Premises
 from core.scoping import RestrictedQuerySet, Scope, within_paths
+
+CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 class UserQuerySet(RestrictedQuerySet):
@@ -54,8 +58,25 @@ class User(AbstractUser):
         verbose_name = _("user")  # type: ignore[assignment]
         verbose_name_plural = _("users")  # type: ignore[assignment]
 
+    def __str__(self) -> str:
+        return self.display_name
+
     def get_absolute_url(self) -> str:
         return reverse("core:user_detail", args=[self.pk])
+
+    @property
+    def display_name(self) -> str:
+        """How a person is named on every page: a Chinese name family name first and unspaced
+        (曾磊), a Latin one given name first; never the login name, which is a credential."""
+        family, given = self.last_name.strip(), self.first_name.strip()
+        if not (family or given):
+            return gettext("Account %(number)s") % {"number": self.pk}
+        if CJK.search(family + given):
+            return family + given
+        return f"{given} {family}".strip()
+
+    def get_full_name(self) -> str:
+        return self.display_name
 
     @cached_property
     def scope(self) -> Scope:

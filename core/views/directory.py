@@ -214,4 +214,4 @@ class AuditEntryListView(ObjectListView):
     model = AuditEntry
     table_class = tables.AuditEntryTable
     filterset_class = filtersets.AuditEntryFilterSet
-    select_related = ("content_type",)
+    select_related = ("content_type", "actor")

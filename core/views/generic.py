@@ -103,6 +103,14 @@ class RestrictedView(View):
     def may(self, action: str) -> bool:
         return self.request.user.has_perm(permission_name(self.model, action))
 
+    def may_on(self, obj: Model, action: str) -> bool:
+        """The user may `action` this very row: an Edit button leads nowhere else than a 404
+        when the row is out of the user's reach for changes, though not for viewing."""
+        return self.may(action) and self.restricted_queryset(action).filter(pk=obj.pk).exists()
+
+    def object_actions(self, obj: Model) -> dict[str, bool]:
+        return {"may_change": self.may_on(obj, "change"), "may_delete": self.may_on(obj, "delete")}
+
     def page_context(self, **extra: Any) -> dict[str, Any]:
         opts = self.model._meta
         return {
@@ -113,6 +121,7 @@ class RestrictedView(View):
             "may_change": self.may("change"),
             "may_delete": self.may("delete"),
             "add_url": self.url_for("add") if self.has_page("add") else "",
+            "has_edit_page": self.has_page("edit"),
             "has_delete_page": self.has_page("delete"),
             "url_prefix": self.url_prefix,
             **extra,
@@ -200,7 +209,10 @@ class ObjectDetailView(RestrictedView):
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         obj = self.get_object()
         context = self.page_context(
-            object=obj, rows=self.get_rows(obj), active_tab="details", **self.extra_context(obj)
+            object=obj,
+            rows=self.get_rows(obj),
+            active_tab="details",
+            **{**self.object_actions(obj), **self.extra_context(obj)},
         )
         return render(request, self.template_name, context)
 
@@ -306,15 +318,20 @@ class ObjectHistoryView(RestrictedView):
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         obj = self.get_object()
-        entries = AuditEntry.objects.filter(
-            content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
-            object_id=str(obj.pk),
-        ).order_by("-seq")
+        entries = (
+            AuditEntry.objects.filter(
+                content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
+                object_id=str(obj.pk),
+            )
+            .select_related("actor")
+            .order_by("-seq")
+        )
         page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
         context = self.page_context(
             object=obj,
             page=page,
             history=history_rows(self.model, page.object_list, self.user),
             active_tab="history",
+            **self.object_actions(obj),
         )
         return render(request, self.template_name, context)

@@ -11,7 +11,10 @@ from django.db.models import Field, Model
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from core.audit import HIDDEN
 from core.models import AuditEntry, User
+from core.roles import name_of
+from core.scoping import permission_name
 from core.times import field_text
 
 
@@ -28,9 +31,18 @@ class DetailRow:
     text: str = ""
 
 
-def link_to(obj: Any) -> Link:
+def link_to(obj: Any, user: User) -> Link:
+    """The record's name, linked to its page only when the viewer may open that page: a link
+    that answers 403 or 404 is a dead end, and its number would tell of a record out of scope."""
     url = obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else ""
-    return Link(str(obj), url)
+    return Link(name_of(obj), url if url and may_open(obj, user) else "")
+
+
+def may_open(obj: Model, user: User) -> bool:
+    manager = type(obj)._default_manager
+    if hasattr(manager, "restrict"):
+        return bool(manager.restrict(user, "view").filter(pk=obj.pk).exists())
+    return user.has_perm(permission_name(type(obj), "view"))
 
 
 def visible_related(obj: Model, name: str, user: User) -> Iterable[Any]:
@@ -48,10 +60,10 @@ def detail_row(obj: Model, name: str, user: User, label: str = "") -> DetailRow:
         raise TypeError(f"{name}: a detail row shows a field, not a reverse relation")
     label = label or capfirst(str(model_field.verbose_name))
     if model_field.many_to_many:
-        return DetailRow(label, [link_to(item) for item in visible_related(obj, name, user)])
+        return DetailRow(label, [link_to(item, user) for item in visible_related(obj, name, user)])
     if model_field.is_relation:
         value = getattr(obj, name)
-        return DetailRow(label, [link_to(value)] if value is not None else [])
+        return DetailRow(label, [link_to(value, user)] if value is not None else [])
     if model_field.choices:
         return DetailRow(label, text=str(getattr(obj, f"get_{name}_display")()))
     value = getattr(obj, name)
@@ -119,8 +131,26 @@ def field_change(model: type[Model], key: str, values: list[Any], names: Related
     changed = model_field(model, key)
     label = capfirst(str(changed.verbose_name)) if changed is not None else key
     related = changed.related_model if changed is not None and changed.is_relation else None
-    before, after = (field_text(changed, value) for value in values)
+    before, after = (readable(changed, value) for value in values)
     return FieldChange(label, names.show(related, before), names.show(related, after))
+
+
+def readable(changed: Any, value: Any) -> Any:
+    """A stored value as the page shows it elsewhere: a choice by its label, a yes/no in words,
+    a date-time local to the minute (a deadline at 24:00 of its last day)."""
+    if isinstance(value, str) and value.startswith(HIDDEN):
+        return _("[hidden]") + value.removeprefix(HIDDEN)
+    if changed is None or value is None or isinstance(value, list):
+        return value
+    if getattr(changed, "choices", None):
+        return dict(changed.flatchoices).get(value, value)
+    # A field whose values are named elsewhere (a machine's states) names them itself.
+    labels = getattr(changed.model, "value_labels", None)
+    if labels is not None:
+        return labels(changed.name).get(value, value)
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    return field_text(changed, value)
 
 
 def history_rows(model: type[Model], entries: Iterable[AuditEntry], user: User) -> list[HistoryRow]:

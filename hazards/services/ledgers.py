@@ -406,7 +406,7 @@ def local_day(moment: dt.datetime | None) -> str:
 
 
 def person(user: User | None) -> str:
-    return (user.get_full_name() or user.get_username()) if user is not None else ""
+    return user.display_name if user is not None else ""
 
 
 HAZARD_LEDGER_HEADERS = (

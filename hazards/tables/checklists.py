@@ -10,7 +10,7 @@ from hazards.models import ChecklistTemplate
 
 
 class ChecklistTemplateTable(DirectoryTable):
-    code = tables.Column(linkify=True)
+    code = tables.Column(linkify=True, attrs={"td": {"translate": "no"}})
     name = tables.Column(linkify=True)
     sector = tables.Column(order_by=("sector__path",))
     item_count = tables.Column(verbose_name=_("items"))

@@ -28,8 +28,8 @@ class EnforcementActionTable(DirectoryTable):
     kind = ChoiceBadgeColumn(choices=EnforcementKind)
     premises = tables.Column(linkify=True, order_by=("premises__name",))
     state = StateColumn()
-    region = tables.Column(verbose_name=_("grid"), order_by=("region__path",))
-    department = tables.Column(verbose_name=_("regulator"))
+    region = tables.Column(verbose_name=_("Grid"), order_by=("region__path",))
+    department = tables.Column(verbose_name=_("Regulator"))
 
     class Meta(DirectoryTable.Meta):
         model = EnforcementAction

@@ -185,3 +185,22 @@ def test_the_dashboard_reads_no_more_queries_with_more_records(
     with CaptureQueriesContext(connection) as after:
         client.get(DASHBOARD)
     assert len(after) == len(before)
+
+
+@pytest.mark.parametrize("period", ["month", "quarter", "year"])
+def test_every_rate_figure_opens_the_rates_of_the_period_shown(
+    client: Client, county: ComplaintWorld, period: str
+) -> None:
+    client.force_login(county_leader(county.world))
+    response = client.get(DASHBOARD, {"period": period})
+    shown = response.context["board"].period
+    rate_keys = [
+        key for key, figure in figures(response, "complaint_figures").items() if figure.unit
+    ]
+    assert len(rate_keys) == 5
+    for key in rate_keys:
+        url = figures(response, "complaint_figures")[key].url
+        query = parse_qs(urlsplit(url).query)
+        assert query["start"] == [shown.start.isoformat()], key
+        assert query["end"] == [shown.end.isoformat()], key
+        assert client.get(url).status_code == 200, key

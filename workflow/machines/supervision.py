@@ -5,10 +5,12 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from workflow.choices import SupervisionState
+from workflow.clock_labels import clock_labels
 from workflow.machine import Machine, Notify, StartClock, Transition, register
 from workflow.models import SupervisionNotice
 
 REPLY_CLOCK = "workflow.supervision_reply"
+clock_labels.register({REPLY_CLOCK: _("Reply to a supervision notice")})
 UNIT_ROLES = ("handling_staff", "unit_leader", "township_staff", "department_staff")
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.times import DeadlineField
 from workflow.choices import ClockState, EscalationLevel, EscalationStep
+from workflow.clock_labels import clock_labels
 from workflow.models.rules import ClockRule
 
 
@@ -71,7 +72,11 @@ class Clock(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind} #{self.object_id} → {self.due:%Y-%m-%d %H:%M}"
+        return f"{self.label} #{self.object_id} → {self.due:%Y-%m-%d %H:%M}"
+
+    @property
+    def label(self) -> str:
+        return clock_labels.of(self.kind, self.rule.label)
 
     @property
     def is_open(self) -> bool:

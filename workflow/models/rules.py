@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import Region
 from workflow.choices import DayCount
+from workflow.clock_labels import clock_labels
 
 
 class RuleSet(models.Model):
@@ -102,4 +103,9 @@ class ClockRule(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.label} ({self.rule_set})"
+        return f"{self.display_label} ({self.rule_set})"
+
+    @property
+    def display_label(self) -> str:
+        """The kind's name in the active language (workflow.clock_labels), else the stored one."""
+        return clock_labels.of(self.kind, self.label)

@@ -18,3 +18,21 @@ class StatefulModel(models.Model):
 
     class Meta:
         abstract = True
+
+    def get_state_display(self) -> str:
+        """The state by its label, as Django names a field's choice."""
+        return self.value_labels("state").get(self.state, self.state)
+
+    @classmethod
+    def value_labels(cls, field_name: str) -> dict[str, str]:
+        """The state's values by their labels: the machine declares the states."""
+        # The machines import the models, so the registry is read only when asked.
+        from workflow.machine import machine_for
+
+        try:
+            machine = machine_for(cls)
+        except LookupError:
+            return {}
+        if field_name != "state":
+            return {}
+        return {value: str(label) for value, label in machine.states.choices}
