@@ -159,7 +159,7 @@ COMPLAINT_FIELDS = (
     "referral_body", "referral_reason", "referral_result", "outcome", "opinion_delivered_at",
     "review_requested_at", "review_delivered_at", "rereview_requested_at", "concluded_at",
     "concluded_after_rereview", "repeat_count", "transfer_count", "override_reason",
-    "public_note", "updated", "opinion_unit_id", "review_unit_id",
+    "public_note", "updated", "opinion_unit_id", "review_unit_id", "public_summary",
 )  # fmt: skip
 COMPLAINANT_FIELDS = ("id", "complaint_id", "name", "id_number", "phone", "address", "email",
                       "is_representative", "phone_digest", "id_digest")  # fmt: skip
@@ -550,7 +550,7 @@ class CaseloadFactory:
             stamp(path.review_delivered) if path.review_delivered else None,
             stamp(path.rereview_requested) if path.rereview_requested else None,
             stamp(path.concluded) if path.concluded else None, path.after_rereview, 0, 0, "",
-            "", stamp(path.last), opinion_unit, review_unit,
+            "", stamp(path.last), opinion_unit, review_unit, "",
         ))  # fmt: skip
         self.complainant(batch, pk, contact_known)
         if named:

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from core.models import AuditEntry
+from core.models import AuditEntry, User
 from testing.second_factor import enrol_device, totp_code, wrong_code
 from testing.world import PASSWORD, build_world
 
@@ -376,7 +376,7 @@ def test_phone_user_signs_in_with_code_and_switches_language(
     phone_page.click(".navbar-toggler")
     # A click during the collapse animation can be swallowed: wait until the menu is open.
     phone_page.wait_for_selector("#cd-nav.show:not(.collapsing)")
-    phone_page.click("text=staff_a")
+    phone_page.click(f"text={User.objects.get(username='staff_a').display_name}")
     language = phone_page.locator("button[name=language][value=zh-hant]")
     language.wait_for(state="visible")
     language.click()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from core.models import User
 from testing.browser import csp_violations, log_in
 from testing.world import PASSWORD, build_world
 
@@ -42,7 +43,8 @@ def test_phone_clerk_lists_edits_and_reads_history_of_a_premises(
 
     page.click(".nav-tabs a >> nth=1")
     page.wait_for_url(f"{live_server.url}/premises/{world.premises_a.pk}/history/")
-    assert page.is_visible(".cd-history >> text=staff_a")
+    staff_a = User.objects.get(username="staff_a")
+    assert page.is_visible(f".cd-history >> text={staff_a.display_name}")
     assert page.is_visible(".cd-history >> text=甲镇中心小学（新）")
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     assert violations == [], "\n".join(violations)

@@ -146,8 +146,9 @@ def readable(changed: Any, value: Any) -> Any:
         return dict(changed.flatchoices).get(value, value)
     # A field whose values are named elsewhere (a machine's states) names them itself.
     labels = getattr(changed.model, "value_labels", None)
-    if labels is not None:
-        return labels(changed.name).get(value, value)
+    named = labels(changed.name) if labels is not None else {}
+    if isinstance(value, str) and value in named:
+        return named[value]
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
     return field_text(changed, value)

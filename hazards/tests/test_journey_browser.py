@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from core.models import Attachment, AuditEntry, User
+from core.times import deadline_text
 from hazards.choices import HazardSource, HazardState, InspectionState, Outcome
 from hazards.models import ChecklistTemplate, Hazard, Inspection
 from testing.browser import DEMO_PASSWORD, PHONE, confirm_step, log_in
@@ -71,10 +72,6 @@ def in_language(user: User, text: Any) -> str:
 
 def state_name(user: User, state: str) -> str:
     return in_language(user, dict(HazardState.choices)[state])
-
-
-def local(moment: Any) -> str:
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
 
 
 def body_text(page: Any) -> str:
@@ -167,7 +164,7 @@ def test_inspection_to_closed_hazard_on_phones(
         assert card.count() == 1
         text = card.inner_text()
         assert hazard.number in text
-        assert local(hazard.rectify_by) in text
+        assert deadline_text(hazard.rectify_by) in text
         assert school.name in text
 
     # 3. The school's safety officer reports the first one rectified, with a photo.
@@ -224,7 +221,7 @@ def test_inspection_to_closed_hazard_on_phones(
         (verifier.pk, HazardState.VERIFIED, HazardState.CLOSED),
     ]
     rows = check.locator("#timeline li").all_inner_texts()
-    labels = {entry.actor_id: entry.actor_label for entry in entries}
+    labels = {entry.actor_id: entry.actor_name for entry in entries}
     states = {state: state_name(verifier, state) for state in HazardState.values}
     assert any(
         labels[inspector.pk] in row and states[HazardState.RECTIFYING] in row for row in rows[:2]
@@ -245,5 +242,5 @@ def test_inspection_to_closed_hazard_on_phones(
     text = body_text(audit)
     for entry in entries:
         assert str(entry.seq) in text
-        assert entry.actor_label in text
+        assert entry.actor_name in text
     assert phones.violations == [], "\n".join(phones.violations)
