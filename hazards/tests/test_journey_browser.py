@@ -164,7 +164,7 @@ def test_inspection_to_closed_hazard_on_phones(
         assert card.count() == 1
         text = card.inner_text()
         assert hazard.number in text
-        assert deadline_text(hazard.rectify_by) in text
+        assert hazard.rectify_by is not None and deadline_text(hazard.rectify_by) in text
         assert school.name in text
 
     # 3. The school's safety officer reports the first one rectified, with a photo.
