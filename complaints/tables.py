@@ -11,7 +11,8 @@ from typing import Any
 
 import django_tables2 as tables
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -39,7 +40,8 @@ def with_next_due(
         running = running.filter(kind__in=kinds)
     return queryset.annotate(
         next_due=Subquery(running.values("due")[:1]),
-        next_due_provisional=Subquery(running.values("provisional")[:1]),
+        # No running clock: no date, so nothing provisional (the API promises a boolean).
+        next_due_provisional=Coalesce(Subquery(running.values("provisional")[:1]), Value(False)),
     )
 
 

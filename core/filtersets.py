@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from core.choices import PremisesStatus, RegionLevel
+from core.choices import AuditAction, PremisesStatus, RegionLevel
 from core.models import (
     AuditEntry,
     Department,
@@ -59,6 +59,12 @@ class SubtreeFilter(django_filters.ModelChoiceFilter):
     def __init__(self, *args: Any, path_lookup: str, **kwargs: Any) -> None:
         self.path_lookup = path_lookup
         super().__init__(*args, **kwargs)
+
+    def get_queryset(self, request: Any) -> QuerySet:
+        # A filter only narrows a list restrict() has already scoped, so any node of the tree is
+        # a valid narrowing: a dashboard figure links staff whose scope is a unit to the
+        # township its rows lie in, a township they could not pick from their own regions.
+        return super().get_queryset(request).model._default_manager.all()
 
     def filter(self, qs: QuerySet, value: Any) -> QuerySet:
         if not value:
@@ -146,6 +152,8 @@ def record_types() -> QuerySet[ContentType]:
 
 class AuditEntryFilterSet(SearchFilterSet):
     search_fields = ("object_repr", "actor_label", "request_id")
+    # Declared with lazy label and choices, so both read in the language of the page.
+    action = django_filters.ChoiceFilter(choices=AuditAction.choices, label=_("Action"))
     content_type = django_filters.ModelChoiceFilter(
         queryset=lambda request: record_types(), label=_("object type")
     )

@@ -171,6 +171,7 @@ class AuditEntryTable(DirectoryTable):
     )
     source = tables.Column(verbose_name=_("Source"), accessor="source_label", order_by=("source",))
     timestamp = tables.DateTimeColumn(format="Y-m-d H:i:s")
+    action = tables.Column(verbose_name=_("Action"))
     content_type = tables.Column(verbose_name=_("object type"), order_by=("content_type__model",))
 
     class Meta(DirectoryTable.Meta):
